@@ -1,0 +1,216 @@
+"""Stable paper ids and duplicate merging.
+
+Ids are what users type (`paper random-teachers-are-good-teachers`) and what storage keeps (reading-group
+history, the digest's sent-ledger), so they must survive a re-import: a record's own id (JSONL `id`/`_id`,
+BibTeX key) is kept; otherwise the id is a slug of the title, which is a pure function of the title.
+
+Duplicates are recognised by content, not by id: the same arXiv id, the same DOI, or the same normalized
+title (casefold, accents and punctuation ignored). They merge into one paper that keeps the first record's
+id. One exception keeps generic titles apart: two records that both carry their own, different ids and
+different non-empty abstracts are different documents even if their titles match (BEIR SciFact has three
+documents titled "Summary").
+
+Ids are handed out first come, first served in load order; a later, different paper whose id is taken
+gets `-2`, `-3`, ... Appending papers to a file therefore never renames the papers already there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.corpus.model import Paper
+from bot.corpus.records import ParsedRecord
+from bot.errors import Problem
+
+__all__ = [
+    "dedup_papers",
+    "fold_ascii",
+    "merge_papers",
+    "normalize_title",
+    "paper_identifiers",
+    "slugify",
+]
+
+SLUG_MAX_LENGTH = 60
+
+# Letters that Unicode decomposition does not reduce to ASCII.
+_ASCII_EXTRA = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "’": "'", "‘": "'"}
+)  # fmt: skip
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[a-z]{2})?/\d{7}))(?:v\d+)?",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def _strip_marks(text: str) -> str:
+    """Remove combining accents: 'Aurélien' → 'Aurelien'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold_ascii(text: str) -> str:
+    """ASCII-only form of `text`: accents removed, ß → ss, other non-ASCII characters dropped."""
+    return _strip_marks(text.translate(_ASCII_EXTRA)).encode("ascii", "ignore").decode("ascii")
+
+
+def normalize_title(title: str) -> str:
+    """The comparison key of a title: casefolded, accent-free, punctuation and spacing ignored."""
+    folded = _strip_marks(title.translate(_ASCII_EXTRA).casefold())
+    return " ".join(re.split(r"[\W_]+", folded)).strip()
+
+
+def slugify(title: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """A URL- and command-friendly id from a title, cut at a word boundary: 'random-teachers-are-...'.
+
+    A title with no Latin letters or digits (e.g. all CJK) gets 'paper-' plus a short hash of the
+    title, so the id is still a pure function of the title.
+    """
+    words = re.findall(r"[a-z0-9]+", fold_ascii(title).lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    if not slug and words:  # a single word longer than the limit
+        slug = words[0][:max_length]
+    if not slug:
+        digest = hashlib.sha1(title.strip().encode("utf-8")).hexdigest()[:10]
+        slug = f"paper-{digest}"
+    return slug
+
+
+def paper_identifiers(paper: Paper) -> frozenset[str]:
+    """External identifiers found in a paper's links: 'arxiv:2302.12091' (version dropped), 'doi:10.…'."""
+    found: set[str] = set()
+    for link in paper.links:
+        for match in _ARXIV.finditer(link):
+            found.add("arxiv:" + match.group(1).lower())
+        for match in _DOI.finditer(link):
+            found.add("doi:" + match.group(1).lower().rstrip(".,;"))
+    return frozenset(found)
+
+
+def _union(first: tuple[str, ...], later: tuple[str, ...]) -> tuple[str, ...]:
+    """Both tuples' items, first's order first, without repeats."""
+    return tuple(dict.fromkeys(first + later))
+
+
+def merge_papers(first: Paper, later: Paper) -> Paper:
+    """One paper from two records of it: the first wins, the later fills gaps; lists are unioned."""
+    authors, truncated = first.authors, first.authors_truncated
+    later_is_fuller = not later.authors_truncated or len(later.authors) > len(first.authors)
+    if not authors or (truncated and later.authors and later_is_fuller):
+        authors, truncated = later.authors, later.authors_truncated
+    return first.model_copy(
+        update={
+            "authors": authors,
+            "authors_truncated": truncated,
+            "affiliations": _union(first.affiliations, later.affiliations),
+            "published": first.published or later.published,
+            "categories": _union(first.categories, later.categories),
+            "has_code": first.has_code or later.has_code,
+            "abstract": first.abstract or later.abstract,
+            "links": _union(first.links, later.links),
+            "trending": first.trending if first.trending is not None else later.trending,
+        }
+    )
+
+
+@dataclass
+class _Slot:
+    """A paper being assembled from one or more records."""
+
+    paper: Paper
+    own_ids: set[str] = field(default_factory=set)
+
+
+def _distinct_documents(slot: _Slot, record: ParsedRecord) -> bool:
+    """True when a title match must not merge: both ids are the sources' own and the texts differ."""
+    if not (record.has_own_id and slot.own_ids) or record.paper.id in slot.own_ids:
+        return False
+    mine, theirs = slot.paper.abstract.strip(), record.paper.abstract.strip()
+    return bool(mine and theirs and mine != theirs)
+
+
+class _Deduplicator:
+    """Accumulates records into slots, merging duplicates and allotting unique ids."""
+
+    def __init__(self) -> None:
+        self.slots: list[_Slot] = []
+        self.problems: list[Problem] = []
+        self._by_identifier: dict[str, _Slot] = {}
+        self._by_title: dict[str, list[_Slot]] = {}
+        self._taken: set[str] = set()
+
+    def _find(self, record: ParsedRecord) -> _Slot | None:
+        """The slot holding the same paper as `record`, if any."""
+        for identifier in sorted(paper_identifiers(record.paper)):
+            if identifier in self._by_identifier:
+                return self._by_identifier[identifier]
+        for slot in self._by_title.get(normalize_title(record.paper.title), []):
+            if not _distinct_documents(slot, record):
+                return slot
+        return None
+
+    def _index(self, slot: _Slot, paper: Paper) -> None:
+        """Make `slot` findable by the identifiers and title of `paper`."""
+        for identifier in paper_identifiers(paper):
+            self._by_identifier.setdefault(identifier, slot)
+        same_title = self._by_title.setdefault(normalize_title(paper.title), [])
+        if slot not in same_title:
+            same_title.append(slot)
+
+    def _free_id(self, wanted: str) -> str:
+        """`wanted` if nobody has it yet, else the first free `wanted-N` (N ≥ 2)."""
+        candidate, n = wanted, 2
+        while candidate in self._taken:
+            candidate, n = f"{wanted}-{n}", n + 1
+        return candidate
+
+    def add(self, record: ParsedRecord) -> None:
+        """Merge `record` into its duplicate's slot, or open a new slot with a unique id."""
+        slot = self._find(record)
+        if slot is not None:
+            slot.paper = merge_papers(slot.paper, record.paper)
+            if record.has_own_id:
+                slot.own_ids.add(record.paper.id)
+            self._index(slot, record.paper)
+            return
+        paper = record.paper
+        new_id = self._free_id(paper.id)
+        if new_id != paper.id:
+            if record.has_own_id:
+                self.problems.append(_renamed_problem(paper, new_id))
+            paper = paper.model_copy(update={"id": new_id})
+        self._taken.add(new_id)
+        slot = _Slot(paper, {record.paper.id} if record.has_own_id else set())
+        self.slots.append(slot)
+        self._index(slot, paper)
+
+
+def _renamed_problem(paper: Paper, new_id: str) -> Problem:
+    """Report an own id that another paper already holds (links to the old id would be ambiguous)."""
+    source, _, line = (paper.source or "").rpartition(":")
+    where_line = int(line) if line.isdigit() else None
+    return Problem(
+        source or (paper.source or "corpus"),
+        where_line,
+        f"id “{paper.id}” already belongs to a different paper; this one (“{paper.title}”) is loaded "
+        f"as “{new_id}”. Give one of them a different id.",
+    )
+
+
+def dedup_papers(records: Iterable[ParsedRecord]) -> tuple[tuple[Paper, ...], tuple[Problem, ...]]:
+    """Merge duplicate records and make ids unique; returns the papers (load order) and id conflicts."""
+    dedup = _Deduplicator()
+    for record in records:
+        dedup.add(record)
+    return tuple(slot.paper for slot in dedup.slots), tuple(dedup.problems)

@@ -1,0 +1,38 @@
+"""The Paper model: one record of the group's corpus, whatever file it came from."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Paper(BaseModel):
+    """A paper as paperbot knows it. Immutable, so an index built from papers can't drift from them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(min_length=1, description="Stable id: survives re-import of the same paper.")
+    title: str = Field(min_length=1)
+    authors: tuple[str, ...] = ()
+    authors_truncated: bool = Field(False, description="The listing said 'et al.': the list is cut.")
+    affiliations: tuple[str, ...] = ()
+    published: date | None = None
+    categories: tuple[str, ...] = Field((), description="Codes as in the listing, e.g. ('LG',).")
+    has_code: bool = False
+    abstract: str = ""
+    links: tuple[str, ...] = Field((), description="URLs found in the abstract or given by the source.")
+    trending: float | None = None
+    source: str | None = Field(None, description="'file:line' of the record, for error reports.")
+
+    @property
+    def year(self) -> int | None:
+        """The publication year, if the date is known."""
+        return self.published.year if self.published else None
+
+    def short_authors(self, limit: int = 3) -> str:
+        """'A, B, C et al.' — the first authors, saying when more exist."""
+        shown = list(self.authors[:limit])
+        more = self.authors_truncated or len(self.authors) > limit
+        text = ", ".join(shown) if shown else "unknown authors"
+        return text + (" et al." if more else "")

@@ -1,0 +1,101 @@
+"""The project's error tree. Every error says what the person who must act should do.
+
+    PaperbotError                 base; never shown raw to a Discord user
+    ├── UserError                 the user asked for something impossible; `.message` is shown to them
+    │   ├── UnknownPaperError     no paper with that id or title
+    │   ├── QueryError            an empty, oversized or malformed query
+    │   ├── CooldownError         the user must wait before asking again
+    │   ├── PermissionDeniedError the user lacks a permission the command needs
+    │   └── ReadingGroupError     a reading-group action that does not fit the current state
+    ├── CorpusError               a corpus file cannot be used (its `.problems` list every bad record)
+    ├── ConfigError               the settings are invalid; the message names the key and the fix
+    ├── StorageError              the database cannot be opened or migrated
+    └── DeliveryError             Discord refused a post (missing access, DMs closed, ...)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PaperbotError(Exception):
+    """Base of every error paperbot raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(PaperbotError):
+    """Something the user can fix themselves; the message is written for them."""
+
+
+class UnknownPaperError(UserError):
+    """No paper matches the id or title the user gave."""
+
+    def __init__(self, reference: str) -> None:
+        shown = reference if len(reference) <= 80 else reference[:79] + "…"
+        super().__init__(
+            f"I don't know a paper called “{shown}”. Try `search` to find it, or pick one from the suggestions."
+        )
+        self.reference = reference
+
+
+class QueryError(UserError):
+    """An empty, oversized or malformed query."""
+
+
+class CooldownError(UserError):
+    """The user asked too often; they can retry after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        seconds = max(1, round(retry_after))
+        super().__init__(f"You're asking a bit fast — try again in {seconds} s.")
+        self.retry_after = retry_after
+
+
+class PermissionDeniedError(UserError):
+    """The user lacks a permission the command needs."""
+
+
+class ReadingGroupError(UserError):
+    """A reading-group action that does not fit the group's current state."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad record in a corpus file: where it is and what is wrong with it."""
+
+    source: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.reason}"
+
+
+class CorpusError(PaperbotError):
+    """A corpus cannot be loaded; `problems` lists every bad record found, not just the first."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        self.problems = list(problems or [])
+        detail = "".join(f"\n  - {p}" for p in self.problems[:50])
+        more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(message + detail + more)
+
+
+class ConfigError(PaperbotError):
+    """The settings are invalid; the message names the setting and how to fix it."""
+
+
+class StorageError(PaperbotError):
+    """The database cannot be opened, migrated or written."""
+
+
+class DeliveryError(PaperbotError):
+    """Discord refused to deliver a message; `code` is Discord's JSON error code when known."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code

@@ -1,0 +1,105 @@
+"""JSON Lines (our fields and BEIR) and JSON arrays."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from bot.corpus.jsonl import parse_json_array, parse_jsonl
+from bot.errors import Problem
+
+
+def lines(*records: object) -> str:
+    """JSONL text from records (strings are taken as raw lines)."""
+    return "\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n"
+
+
+def test_own_fields_become_a_paper() -> None:
+    record = {
+        "id": "random-teachers",
+        "title": "Random Teachers are Good Teachers",
+        "authors": ["Felix Sarnthein", "Gregor Bachmann"],
+        "authors_truncated": True,
+        "affiliations": ["eth-zurich"],
+        "published": "2023-02-23",
+        "categories": ["LG"],
+        "has_code": True,
+        "abstract": "See https://github.com/safelix/dinopl.",
+        "links": ["https://arxiv.org/abs/2302.12091"],
+        "trending": 12.5,
+    }
+    result = parse_jsonl(lines(record), "papers.jsonl")
+    assert result.problems == ()
+    [record_out] = result.records
+    paper = record_out.paper
+    assert record_out.has_own_id
+    assert (paper.id, paper.title, paper.authors, paper.authors_truncated) == (
+        "random-teachers",
+        "Random Teachers are Good Teachers",
+        ("Felix Sarnthein", "Gregor Bachmann"),
+        True,
+    )
+    assert (paper.affiliations, paper.published, paper.categories, paper.has_code, paper.trending) == (
+        ("eth-zurich",),
+        date(2023, 2, 23),
+        ("LG",),
+        True,
+        12.5,
+    )
+    assert paper.links == ("https://arxiv.org/abs/2302.12091", "https://github.com/safelix/dinopl")
+    assert paper.source == "papers.jsonl:1"
+
+
+def test_beir_lines_map_id_and_text() -> None:
+    record = {
+        "_id": 4983,
+        "title": "Microstructural development",
+        "text": "Alterations of ...",
+        "metadata": {},
+    }
+    paper = parse_jsonl(lines(record), "corpus.jsonl").papers[0]
+    assert (paper.id, paper.title, paper.abstract) == (
+        "4983",
+        "Microstructural development",
+        "Alterations of ...",
+    )
+
+
+def test_beir_metadata_fills_missing_fields() -> None:
+    record = {"_id": "d1", "title": "T", "text": "x", "metadata": {"authors": ["Ada Lovelace"], "year": 1843}}
+    paper = parse_jsonl(lines(record), "corpus.jsonl").papers[0]
+    assert (paper.authors, paper.published) == (("Ada Lovelace",), date(1843, 1, 1))
+
+
+def test_a_record_without_id_gets_a_title_slug() -> None:
+    [record] = parse_jsonl(lines({"title": "Simplifying Transformer Blocks"}), "p.jsonl").records
+    assert (record.paper.id, record.has_own_id) == ("simplifying-transformer-blocks", False)
+
+
+def test_each_bad_line_is_one_problem_and_good_lines_still_load() -> None:
+    text = lines(
+        {"title": "Good One"},
+        "{not json",
+        "",
+        {"id": "x", "abstract": "no title here"},
+        [1, 2],
+        {"title": "Bad Date", "published": "last spring"},
+        {"title": "Bad Authors", "authors": [1, 2]},
+        {"title": "Good Two"},
+    )
+    result = parse_jsonl(text, "p.jsonl")
+    assert [p.title for p in result.papers] == ["Good One", "Good Two"]
+    assert result.problems == (
+        Problem("p.jsonl", 2, "not valid JSON: Expecting property name enclosed in double quotes (column 2)"),
+        Problem("p.jsonl", 4, "the record has no title"),
+        Problem("p.jsonl", 5, "expected a JSON object per line, found list"),
+        Problem("p.jsonl", 6, "“published” should be a date like 2023-02-23, found “last spring”"),
+        Problem("p.jsonl", 7, "“authors” should be a list of strings"),
+    )
+
+
+def test_json_array_reports_problems_at_the_element_line() -> None:
+    text = '[\n  {"title": "First"},\n  {"id": "no-title"},\n  {"title": "Third"}\n]\n'
+    result = parse_json_array(text, "p.json")
+    assert [p.title for p in result.papers] == ["First", "Third"]
+    assert result.problems == (Problem("p.json", 3, "the record has no title"),)

@@ -1,0 +1,76 @@
+"""Settings: the example config loads, env beats file, and every mistake is reported at once with its key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_example_config_loads_with_the_documented_defaults() -> None:
+    settings = load_settings(REPO / "config.example.toml")
+    assert settings.digest.grace_hours == 6.0
+    assert settings.reading_group.reminder_offsets_hours == [24.0, 1.0]
+    assert settings.discord.api_base == "https://discord.com/api/v10"
+    assert settings.discord.token is None
+
+
+def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[digest]\ngrace_hours = 2\ndefault_time = "08:30"\n')
+    monkeypatch.setenv("PAPERBOT_DIGEST__GRACE_HOURS", "3")
+    settings = load_settings(config)
+    assert settings.digest.grace_hours == 3.0
+    assert settings.digest.default_time.isoformat() == "08:30:00"
+
+
+def test_every_invalid_key_is_reported_at_once_with_its_env_name(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[digest]\ngrace_hours = 99\ndefault_timezone = "Mars/Base"\n[discord]\ntokn = "secret"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    message = caught.value.message
+    assert "digest.grace_hours" in message and "PAPERBOT_DIGEST__GRACE_HOURS" in message
+    assert "unknown time zone 'Mars/Base'" in message
+    assert "discord.tokn: unknown setting" in message
+    assert "secret" not in message  # a misspelt token key must not leak the token
+
+
+def test_toml_syntax_errors_name_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text("[digest\n")
+    with pytest.raises(ConfigError, match="broken.toml"):
+        load_settings(config)
+
+
+def test_a_missing_config_file_says_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"Copy config.example.toml"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_token_comes_from_env_or_file_and_is_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("file-token\n")
+    monkeypatch.setenv("PAPERBOT_DISCORD__TOKEN_FILE", str(token_file))
+    settings = load_settings()
+    assert settings.discord.resolve_token() == "file-token"
+    monkeypatch.setenv("PAPERBOT_DISCORD__TOKEN", "env-token")
+    settings = load_settings()
+    assert settings.discord.resolve_token() == "env-token"
+    assert "env-token" not in repr(settings)
+
+
+def test_no_token_is_a_config_error_that_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAPERBOT_DISCORD__TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="PAPERBOT_DISCORD__TOKEN"):
+        load_settings().discord.resolve_token()
+
+
+def test_sqlite_in_the_data_dir_is_the_default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOT_STORAGE__DATA_DIR", str(tmp_path))
+    assert load_settings().storage.database_url() == f"sqlite+aiosqlite:///{tmp_path}/paperbot.db"
