@@ -130,17 +130,9 @@ class DigestSettings(Section):
 class ReadingGroupSettings(Section):
     """Reading-group defaults."""
 
-    reminder_offsets_hours: list[float] = Field(default_factory=lambda: [24.0, 1.0])
-    default_timezone: str = "UTC"
+    default_timezone: str = Field("UTC", description="Zone of a new group until /rg setup sets one.")
 
     _zone = field_validator("default_timezone")(_check_zone)
-
-    @field_validator("reminder_offsets_hours")
-    @classmethod
-    def _positive_offsets(cls, value: list[float]) -> list[float]:
-        if any(v <= 0 for v in value):
-            raise ValueError("offsets are hours before a session and must be > 0, e.g. [24, 1]")
-        return sorted(set(value), reverse=True)
 
 
 class LoggingSettings(Section):
@@ -213,7 +205,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if path is not None and not path.is_file():
         raise ConfigError(f"Config file {path} does not exist. Copy config.example.toml to {path} and edit it.")
     origin = str(path) if path else "environment"
-    bound = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": path}})
+    bound: type[Settings] = type(
+        "Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": path}}
+    )
     try:
         return bound(**overrides)
     except ValidationError as exc:

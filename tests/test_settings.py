@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 def test_the_example_config_loads_with_the_documented_defaults() -> None:
     settings = load_settings(REPO / "config.example.toml")
     assert settings.digest.grace_hours == 6.0
-    assert settings.reading_group.reminder_offsets_hours == [24.0, 1.0]
+    assert settings.reading_group.default_timezone == "UTC"
     assert settings.discord.api_base == "https://discord.com/api/v10"
     assert settings.discord.token is None
 

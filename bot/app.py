@@ -1,0 +1,91 @@
+"""The core services, built once from settings and handed to whichever front end runs (CLI or Discord).
+
+Nothing here imports discord. Rule 1 of the house: nothing is created at import time; `open_app` builds it
+all and `App.close` releases it, so tests can build exactly what they need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock, SystemClock
+from bot.digest.service import DigestService
+from bot.digest.subscriptions import SubscriptionService
+from bot.library import Library
+from bot.outbox import Outbox
+from bot.ratelimit import Cooldown
+from bot.readinggroup.service import ReadingGroupService
+from bot.search.index import PaperIndex
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.storage.guild_repo import GuildRepo
+
+
+@dataclass
+class App:
+    """Everything the front ends call: settings, clock, the live corpus, rate limits and state."""
+
+    settings: Settings
+    clock: Clock
+    library: Library
+    ask_cooldown: Cooldown
+    database: Database
+    guilds: GuildRepo
+    outbox: Outbox
+    digest: DigestService
+    subscriptions: SubscriptionService
+    reading_group: ReadingGroupService
+
+    async def close(self) -> None:
+        """Release what open_app acquired."""
+        self.outbox.attach(None)
+        await self.database.close()
+
+
+async def open_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    library: Library | None = None,
+    database: Database | None = None,
+) -> App:
+    """Wire the core from settings: load the corpus (unless given) and open + migrate the database.
+
+    A CorpusError, ConfigError or StorageError raised here stops start-up with a message saying what to fix.
+    """
+    clock = clock or SystemClock()
+    if library is None:
+        library = Library(path=settings.corpus.path, strict=settings.corpus.strict, clock=clock)
+        library.load()
+    if database is None:
+        database = await Database.open(settings.storage.database_url())
+    live = library  # services always read the index that is serving now, across reloads
+    outbox = Outbox()
+    digest = DigestService(
+        database,
+        lambda: live.index,
+        outbox,
+        clock,
+        grace=timedelta(hours=settings.digest.grace_hours),
+        default_time=settings.digest.default_time,
+        default_timezone=settings.digest.default_timezone,
+    )
+    return App(
+        settings=settings,
+        clock=clock,
+        library=library,
+        ask_cooldown=Cooldown(settings.discord.ask_cooldown_uses, settings.discord.ask_cooldown_seconds, clock),
+        database=database,
+        guilds=GuildRepo(database, clock, default_timezone=settings.digest.default_timezone),
+        outbox=outbox,
+        digest=digest,
+        subscriptions=SubscriptionService(database, lambda: live.index, outbox, clock, digest=digest),
+        reading_group=ReadingGroupService(
+            database.transaction,
+            clock,
+            lookup=lambda ref: live.index.resolve(ref),
+            index_builder=PaperIndex.build,
+            default_timezone=settings.reading_group.default_timezone,
+        ),
+    )

@@ -1,0 +1,143 @@
+"""The `paperbot` command: every entry point, and the one place where the parts are wired together.
+
+Terminal commands answer from the same core the Discord bot uses, so a newcomer without a token sees
+exactly what the bot would say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import __version__
+from bot.errors import PaperbotError
+from bot.settings import Settings, load_settings
+
+log = logging.getLogger("paperbot")
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, help="corpus file or folder (default: the bundled seeds/)")
+    parser.add_argument("--strict", action="store_true", help="fail on any malformed corpus record")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; a function so tests can check every command has help."""
+    parser = argparse.ArgumentParser(
+        prog="paperbot",
+        description="paperbot: search, question answering, paper of the day and reading groups for a lab's papers.",
+    )
+    parser.add_argument("--version", action="version", version=f"paperbot {__version__}")
+    parser.add_argument("--config", type=Path, help="config file (default: $PAPERBOT_CONFIG or ./config.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("ask", help="answer a question from the papers, with citations")
+    p.add_argument("question", help="your question, in plain words")
+    p.add_argument("--json", action="store_true", help="print {answer, citations} as JSON")
+    _add_corpus_options(p)
+
+    p = sub.add_parser("search", help="ranked search (query language: author:, year:, cat:, has:code, sort:date)")
+    p.add_argument("query", nargs="?", help="what to look for")
+    p.add_argument("--queries", type=Path, help="a JSONL file of {_id, text} queries to run in batch")
+    p.add_argument("--limit", type=int, default=None, help="how many hits per query (default 5; 100 in batch)")
+    p.add_argument("--json", action="store_true", help="print hits as JSON")
+    p.add_argument("--format", choices=["text", "json", "trec"], default=None, help="output format")
+    p.add_argument("--tag", default="paperbot", help="run tag for --format trec")
+    _add_corpus_options(p)
+
+    p = sub.add_parser("papers", help="list every paper in the corpus")
+    p.add_argument("--json", action="store_true", help="print the papers as a JSON array")
+    _add_corpus_options(p)
+
+    p = sub.add_parser("paper", help="show one paper by id or title")
+    p.add_argument("reference", help="a paper id or its exact title")
+    p.add_argument("--json", action="store_true", help="print the paper as JSON")
+    _add_corpus_options(p)
+
+    p = sub.add_parser("chat", help="an interactive prompt over the same core (type /help inside)")
+    _add_corpus_options(p)
+
+    sub.add_parser("check-config", help="validate the settings and the corpus, report every problem")
+
+    p = sub.add_parser("digest", help="paper of the day, without Discord")
+    digest_sub = p.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    d = digest_sub.add_parser("preview", help="print the next paper of the day without recording it")
+    d.add_argument("--date", type=_iso_date, help="the day to preview, YYYY-MM-DD (default: today)")
+    d.add_argument("--topic", help="narrow the pool with a query, e.g. 'diffusion has:code'")
+    d.add_argument("--server", type=int, help="use this server's stored settings and history")
+    _add_corpus_options(d)
+
+    p = sub.add_parser("rg", help="reading group, without Discord")
+    rg_sub = p.add_subparsers(dest="rg_command", metavar="ACTION", required=True)
+    r = rg_sub.add_parser("ics", help="write a server's upcoming sessions as an .ics calendar")
+    r.add_argument("--server", type=int, required=True, help="the Discord server (guild) id")
+    r.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+    sub.add_parser("run", help="serve Discord (needs PAPERBOT_DISCORD__TOKEN)")
+    return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01") from None
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code. Errors are one readable line on stderr, never a traceback."""
+    out = stdout or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = load_settings(args.config)
+        return _dispatch(args, settings, out, stdin or sys.stdin)
+    except PaperbotError as exc:
+        print(f"paperbot: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"paperbot: unexpected error: {type(exc).__name__}: {exc}. Run with --verbose for details and "
+            "please report it.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    from bot import terminal as term
+
+    handlers: dict[str, Any] = {
+        "ask": term.cmd_ask,
+        "search": term.cmd_search,
+        "papers": term.cmd_papers,
+        "paper": term.cmd_paper,
+        "chat": term.cmd_chat,
+        "check-config": term.cmd_check_config,
+        "run": term.cmd_run,
+        "digest": term.cmd_digest,
+        "rg": term.cmd_rg,
+    }
+    result: int = handlers[args.command](args, settings, out, stdin)
+    return result
+

@@ -1,0 +1,193 @@
+"""Reading a message in a conversation: `interpret(text, state)` → a `FollowUp` (see the package docs).
+
+Closed word lists decide: a message is a follow-up only when all its words are follow-up words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.conversation.state import Conversation, FollowUp, Refinement
+from bot.errors import QueryError
+from bot.search.analysis import fold
+from bot.search.index import PaperIndex
+from bot.search.query import CATEGORY_ALIASES, Query, parse_query
+
+__all__ = ["interpret"]
+
+
+def _words(text: str) -> frozenset[str]:
+    """A closed word list, written as one string for readability."""
+    return frozenset(text.split())
+
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_CARDINALS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_NUMBER_NOUNS = frozenset({"number", "no", "nr", "paper", "result", "source", "item", "entry"})
+_LAST = -1
+
+_COMMON = _words(
+    "the a an please pls me us can could would will you i to of on about for and then ok okay so now just "
+    "hey thanks thank one ones paper papers result results source sources item it this that those these "
+    "them its is are was be do does did what whats which there here"
+)
+_DETAIL_WORDS = _COMMON | _words(
+    "tell show open abstract details detail summary summarize summarise describe explain info information "
+    "read see look at more give get view display expand full let lets want know who wrote authors when "
+    "how say says number no nr entry"
+)
+_STRONG_DETAIL = _words("abstract details detail summary summarize summarise describe explain")
+_SIMILAR_KEYS = frozenset({"similar", "related", "resembling", "resemble", "comparable", "alike"})
+_LIKE_AFTER = _words("more papers paper ones one something anything stuff others other works any some")
+_SIMILAR_WORDS = (
+    _COMMON
+    | _SIMILAR_KEYS
+    | _words(
+        "like more other others anything something any some find show give stuff work works closely close "
+        "look looks looking get in spirit similarly"
+    )
+)
+_MORE_KEYS = _words("more next else other others another continue further additional remaining rest")
+_MORE_WORDS = (
+    _COMMON | _MORE_KEYS | _words("show give any some page go keep going anything have got let lets see tell")
+)
+_REFINE_WORDS = _words(
+    "only just the ones one those them these that which show me give filter keep narrow among of please "
+    "pls ok okay now what about how any are were is papers paper results published more"
+)
+_THANKS = _words(
+    "thanks thank you ty thx ok okay great cool nice perfect awesome cheers got it very so much a lot"
+)
+_LISTING_NOUNS = _words("papers paper articles article publications publication works")
+_NARROWING = _words("only just those ones them these which among any filter narrow keep")
+_NEWER = re.compile(r"\b(?:newer|newest|latest|(?:more|most)\s+recent|recent|new)\b(?:\s+(?:ones|first))?")
+_CODE = re.compile(r"\b(?:that\s+|which\s+)?(?:have|has|having|come\s+with|with)\s+(?:source\s+)?code\b")
+_NO_CODE = re.compile(r"\b(?:without|no|lacking)\s+code\b")
+_BARE_CODE = re.compile(r"\bcode\b")
+_YEAR_SPAN = re.compile(r"^((?:19|20)\d\d)(?:\s*(?:-|–|to|\.\.)\s*((?:19|20)\d\d))?$")
+_TOKEN = re.compile(r"\[\s*\d+\s*\]|#\d+|[a-z0-9]+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text).replace("'", "").replace("’", ""))
+
+
+def _reference(tokens: list[str]) -> tuple[int | None, list[str], int]:
+    """The list number the words point at (None if none, _LAST for "last"), the other words, and how
+    many references were found (two different ones make it a question: "compare [1] and [2]")."""
+    found: list[int] = []
+    rest: list[str] = []
+    skip = False
+    for i, tok in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        number: int | None = None
+        if tok.startswith(("[", "#")):
+            number = int(tok.strip("[]# "))
+        elif tok.isdigit() and len(tok) <= 2:
+            number = int(tok)
+        elif re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", tok):
+            number = int(tok[:-2])
+        elif tok in _ORDINALS:
+            number = _ORDINALS[tok]
+        elif tok == "last" and (not nxt or nxt in {"one", "paper", "result", "source"}):
+            number = _LAST
+        elif tok in _NUMBER_NOUNS and nxt in _CARDINALS:
+            number, skip = _CARDINALS[nxt], True
+        if number is None:
+            rest.append(tok)
+        else:
+            found.append(number)
+    distinct = list(dict.fromkeys(found))
+    return (distinct[0] if distinct else None), rest, len(distinct)
+
+
+def _wants_similar(tokens: list[str]) -> bool:
+    if _SIMILAR_KEYS.intersection(tokens):
+        return True
+    return any(t == "like" and (i == 0 or tokens[i - 1] in _LIKE_AFTER) for i, t in enumerate(tokens))
+
+
+def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
+    """The filters a message consists of, or None when it says anything else."""
+    s = " ".join(fold(text).replace("’", "'").strip(" ?!.").split())
+    newest = bool(_NEWER.search(s))
+    s = _NEWER.sub(" ", s)
+    code: bool | None = None
+    if _NO_CODE.search(s):
+        code, s = False, _NO_CODE.sub(" ", s)
+    elif _CODE.search(s) or _BARE_CODE.search(s):
+        code, s = True, _BARE_CODE.sub(" ", _CODE.sub(" ", s))
+    words = [w.strip(",;!?.") for w in s.split()]
+    s = " ".join(w for w in words if w and w not in _REFINE_WORDS)
+    if not s:
+        refinement = Refinement(has_code=code, newest_first=newest)
+        return refinement or None
+    span = _YEAR_SPAN.match(s)
+    try:
+        if span:
+            low, high = int(span[1]), int(span[2] or span[1])
+            query = Query(year_from=min(low, high), year_to=max(low, high))
+        else:
+            query = index.parse(s) if index is not None else parse_query(s)
+    except QueryError:
+        return None
+    categories = query.categories
+    if query.text:
+        codes = {c.lower(): c for c, _ in index.categories()} if index is not None else {}
+        key = fold(query.text)
+        if key in CATEGORY_ALIASES:
+            categories = CATEGORY_ALIASES[key]
+        elif key in codes:
+            categories = (codes[key],)
+        else:
+            return None
+    refinement = Refinement(
+        has_code=code if code is not None else query.has_code,
+        year_from=query.year_from,
+        year_to=query.year_to,
+        categories=categories,
+        authors=query.authors,
+        newest_first=newest or query.sort == "date",
+    )
+    return refinement or None
+
+
+def interpret(text: str, state: Conversation | None = None, *, index: PaperIndex | None = None) -> FollowUp:
+    """Read `text` as a follow-up to `state` (see the module docstring for the forms understood).
+
+    `index` lets "by <name>" and bare category codes ("only LG") be recognised; "the last one" is
+    resolved against `state`. Without a state, refinements are still recognised (respond asks them as
+    questions); more/detail/similar need a state to mean anything.
+    """
+    tokens = _tokens(text)
+    if not tokens or tokens in (["help"], ["h"]):
+        return FollowUp("help")
+    if set(tokens) <= _THANKS:
+        return FollowUp("thanks")
+    number, rest, references = _reference(tokens)
+    if references > 1:
+        return FollowUp("question")
+    if number == _LAST:
+        number = len(state.shown) if state is not None and state.shown else None
+    if _wants_similar(tokens) and set(rest) <= _SIMILAR_WORDS:
+        return FollowUp("similar", number)
+    if number is not None and set(rest) <= _DETAIL_WORDS:
+        return FollowUp("detail", number)
+    if number is None and _STRONG_DETAIL.intersection(rest) and set(rest) <= _DETAIL_WORDS:
+        return FollowUp("detail", None)
+    if number is None and _MORE_KEYS.intersection(rest) and set(rest) <= _MORE_WORDS:
+        return FollowUp("more")
+    refinement = _refinement(text, index)
+    standalone = bool(_LISTING_NOUNS.intersection(tokens)) and not _NARROWING.intersection(tokens)
+    if refinement is not None and not standalone:
+        return FollowUp("refine", refinement=refinement)
+    return FollowUp("question")

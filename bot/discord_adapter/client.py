@@ -1,0 +1,96 @@
+"""The Discord client: built from an App, adds the cogs, syncs commands, and sends with no pings by default."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.app import App
+from bot.discord_adapter.errors import PaperTree
+from bot.scheduling import DigestScheduler
+
+log = logging.getLogger("paperbot.discord")
+
+MESSAGE_CONTENT_HELP = (
+    "The Message Content intent is off, so I only see messages that mention me, DMs and slash commands. "
+    "To answer every message in ask channels, enable 'Message Content Intent' for the bot in the Discord "
+    "Developer Portal (Bot → Privileged Gateway Intents) and set discord.message_content = true."
+)
+
+
+def build_intents(message_content: bool) -> discord.Intents:
+    """The intents paperbot needs: guilds and messages; Message Content only if the operator enabled it."""
+    intents = discord.Intents.default()
+    intents.message_content = message_content
+    intents.members = False
+    intents.presences = False
+    return intents
+
+
+class PaperBot(commands.Bot):
+    """paperbot on Discord. Everything it sends disables mentions unless a call names exactly whom to ping."""
+
+    def __init__(self, app: App, *, scheduler_paused: bool = False, **options: Any) -> None:
+        """`scheduler_paused` arms the scheduled jobs without letting real time fire them (tests fire them)."""
+        options.setdefault("intents", build_intents(app.settings.discord.message_content))
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=PaperTree,
+            **options,
+        )
+        self.app = app
+        self.scheduler_paused = scheduler_paused
+        self.digest_scheduler = DigestScheduler(app.digest)
+
+    async def setup_hook(self) -> None:
+        """Add the cogs, sync the slash commands, then attach the publisher and start the schedules.
+
+        The scheduler starts here, inside the running loop (APScheduler's AsyncIOScheduler needs it), after
+        login: REST works already, so catch-up posts go out through partial channels before the gateway is up.
+        """
+        from bot.discord_adapter.cogs import all_cogs
+        from bot.discord_adapter.publisher import DiscordPublisher
+
+        for cog in all_cogs(self):
+            await self.add_cog(cog)
+        if not self.intents.message_content:
+            log.warning(MESSAGE_CONTENT_HELP)
+        await self.sync_commands()
+        self.app.outbox.attach(DiscordPublisher(self))
+        await self.digest_scheduler.start(paused=self.scheduler_paused)
+        for cog in self.cogs.values():
+            arm = getattr(cog, "arm_jobs", None)
+            if arm is not None:
+                await arm(self.digest_scheduler.scheduler)
+
+    async def close(self) -> None:
+        """Stop the schedules before the connection, so no job fires into a closed client."""
+        self.digest_scheduler.shutdown()
+        self.app.outbox.attach(None)
+        await super().close()
+
+    async def sync_commands(self) -> None:
+        """Global sync by default; `discord.dev_guild_ids` copies the commands to those servers instantly."""
+        guild_ids = self.app.settings.discord.dev_guild_ids
+        if not guild_ids:
+            synced = await self.tree.sync()
+            log.info("synced %d global slash commands (Discord may take a while to show them)", len(synced))
+            return
+        for guild_id in guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d slash commands to dev server %d", len(synced), guild_id)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Free text is handled by the questions cog; there are no prefix commands to process."""
+
+    async def on_ready(self) -> None:
+        """Say who we are and where, once connected."""
+        user = self.user
+        log.info("connected as %s (id %s) to %d server(s)", user, user.id if user else "?", len(self.guilds))

@@ -1,0 +1,450 @@
+"""The paper of the day on Discord: `/digest …` for admins, `/subscribe` and `/unsubscribe` for members,
+and the persistent *Show abstract* / *Similar papers* buttons under digest posts.
+
+Each command checks its input (and, for channels, the bot's permissions there), calls one DigestService
+or SubscriptionService method and renders with `digest_render`. Settings need Manage Server twice over:
+`default_permissions` hides the group from other members, and `has_permissions` refuses them on the
+server side, since server admins can override who sees a command. Replies are ephemeral — only `/digest
+now` posts publicly, in the digest channel.
+
+Permission preflight: `/digest channel`, `enable`, `resume` and `now` check that the bot can view, send
+and embed in the channel (from the gateway's cache) and name what is missing, changing nothing. At post
+time Discord has the last word: a refusal pauses the post and tells the admins once (the core does it).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, cast
+from zoneinfo import available_timezones
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import MISSING
+
+from bot.digest.ports import OutcomeStatus
+from bot.digest.service import UNSET
+from bot.discord_adapter.digest_render import (
+    ABSTRACT_TEMPLATE,
+    NOTICE_PERMISSIONS,
+    POST_PERMISSIONS,
+    SIMILAR_TEMPLATE,
+    WEEKDAYS,
+    abstract_id,
+    history_embed,
+    message_link,
+    missing_permissions,
+    preview_message,
+    settings_summary,
+    similar_id,
+    status_embed,
+)
+from bot.discord_adapter.errors import handle_interaction_error
+from bot.discord_adapter.limits import AUTOCOMPLETE_CHOICES_MAX
+from bot.discord_adapter.views import NO_MENTIONS, send_abstract, send_similar
+from bot.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.discord_adapter.client import PaperBot
+    from bot.storage.digest_repo import DigestSettings
+
+__all__ = ["AbstractButton", "DigestCog", "SimilarButton", "timezone_choices"]
+
+log = logging.getLogger("paperbot.discord.digest")
+
+POPULAR_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Zurich",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Asia/Shanghai",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+)
+"""Offered before the user types anything."""
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    """Every IANA zone name this system knows, sorted (read once, on first use)."""
+    return tuple(sorted(available_timezones()))
+
+
+def timezone_choices(typed: str) -> list[app_commands.Choice[str]]:
+    """IANA zones matching what was typed (≤ 25): prefix matches of the zone or its city first, then
+    names containing it; case-insensitive, and a space matches the underscore ("new york")."""
+    wanted = "_".join(typed.strip().lower().split())
+    if not wanted:
+        names = [z for z in POPULAR_ZONES if z in _zones()]
+    else:
+        scored = []
+        for zone in _zones():
+            lowered = zone.lower()
+            city = lowered.rsplit("/", 1)[-1]
+            if lowered.startswith(wanted) or city.startswith(wanted):
+                scored.append((0, zone))
+            elif wanted in lowered:
+                scored.append((1, zone))
+        names = [zone for _, zone in sorted(scored)]
+    return [app_commands.Choice(name=z, value=z) for z in names[:AUTOCOMPLETE_CHOICES_MAX]]
+
+
+def _app(interaction: discord.Interaction) -> App:
+    return cast("PaperBot", interaction.client).app
+
+
+# --- persistent buttons under digest posts and DMs ---------------------------------------------
+
+
+class AbstractButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ABSTRACT_TEMPLATE):
+    """*Show abstract* under any digest post or DM, also after a restart: the whole abstract, privately."""
+
+    def __init__(self, paper_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Show abstract", custom_id=abstract_id(paper_id)))
+        self.paper_id = paper_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AbstractButton:
+        """Rebuild the button from the clicked custom_id."""
+        return cls(match["paper_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Reply with the abstract (an UnknownPaperError if the paper left the corpus)."""
+        try:
+            await send_abstract(interaction, _app(interaction).library.index.get(self.paper_id))
+        except Exception as exc:  # discord.py would only log it: answer the user instead
+            await handle_interaction_error(interaction, exc)
+
+
+class SimilarButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SIMILAR_TEMPLATE):
+    """*Similar papers* under any digest post or DM, also after a restart: the closest papers, privately."""
+
+    def __init__(self, paper_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Similar papers", custom_id=similar_id(paper_id)))
+        self.paper_id = paper_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SimilarButton:
+        """Rebuild the button from the clicked custom_id."""
+        return cls(match["paper_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Reply with the papers most like this one."""
+        try:
+            index = _app(interaction).library.index
+            await send_similar(interaction, index, index.get(self.paper_id))
+        except Exception as exc:  # discord.py would only log it: answer the user instead
+            await handle_interaction_error(interaction, exc)
+
+
+# --- the cog ------------------------------------------------------------------------------------
+
+
+def _guild(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise UserError("That command only works in a server, not in DMs.")
+    return interaction.guild
+
+
+def preflight(
+    guild: discord.Guild,
+    channel: discord.abc.GuildChannel | discord.Thread | None,
+    needed: tuple[tuple[str, str], ...] = POST_PERMISSIONS,
+) -> None:
+    """Refuse (UserError, nothing saved) unless the bot has every `needed` permission in `channel`."""
+    if channel is None:
+        raise UserError(
+            "The channel for the paper of the day no longer exists. Choose another with `/digest channel`."
+        )
+    missing = missing_permissions(channel.permissions_for(guild.me), needed)
+    if missing:
+        raise UserError(
+            f"I can't post in {channel.mention}: I'm missing **{', '.join(missing)}** there. "
+            "Give my role those permissions in the channel's settings, then try again. Nothing was changed."
+        )
+
+
+async def _say(interaction: discord.Interaction, text: str) -> None:
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+_admin_only = app_commands.checks.has_permissions(manage_guild=True)
+
+
+class DigestCog(commands.Cog, name="Digest"):
+    """Paper-of-the-day settings, preview, posting now, history and status; member DM subscriptions."""
+
+    digest = app_commands.Group(
+        name="digest",
+        description="The paper of the day in this server (needs Manage Server).",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: PaperBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Register the persistent buttons: they answer on any message carrying their custom_id."""
+        self.bot.add_dynamic_items(AbstractButton, SimilarButton)
+
+    async def cog_unload(self) -> None:
+        """Unregister the persistent buttons."""
+        self.bot.remove_dynamic_items(AbstractButton, SimilarButton)
+
+    @property
+    def app(self) -> App:
+        """The core services."""
+        return self.bot.app
+
+    async def _confirm(
+        self, interaction: discord.Interaction, settings: DigestSettings, headline: str
+    ) -> None:
+        """Reply privately with the headline and the resulting settings; log the change for the operator."""
+        log.info("server %s: %s (by user %s)", settings.guild_id, headline, interaction.user.id)
+        next_at = await self.app.digest.next_fire(settings.guild_id)
+        await _say(interaction, f"{headline}\n{settings_summary(settings, next_at)}")
+
+    def _titles(self) -> dict[str, str]:
+        return {p.id: p.title for p in self.app.library.index.papers}
+
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """IANA zones as the admin types."""
+        return timezone_choices(current)
+
+    # --- settings -------------------------------------------------------------------------------
+
+    @digest.command(name="channel", description="Post the paper of the day in this channel.")
+    @app_commands.describe(channel="Where the paper of the day goes (I need View, Send and Embed Links)")
+    @_admin_only
+    async def digest_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        """Check the bot's permissions there, then save; the first channel chosen also turns it on."""
+        guild = _guild(interaction)
+        preflight(guild, channel)
+        before = await self.app.digest.settings(guild.id)
+        first_time = before is None or before.channel_id is None
+        if first_time:
+            settings = await self.app.digest.configure(guild.id, channel_id=channel.id, enabled=True)
+        else:
+            settings = await self.app.digest.configure(guild.id, channel_id=channel.id)
+        await self._confirm(interaction, settings, f"✅ The paper of the day goes to {channel.mention}.")
+
+    @digest.command(name="time", description="When the paper of the day goes out (24-hour, local time).")
+    @app_commands.describe(
+        post_time="Time of day, 24-hour HH:MM, e.g. 09:00",
+        timezone="IANA time zone, e.g. Europe/Zurich (start typing); default: unchanged",
+        weekdays_only="Skip Saturdays and Sundays; default: unchanged",
+    )
+    @app_commands.rename(post_time="time", weekdays_only="weekdays-only")
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    @_admin_only
+    async def digest_time(
+        self,
+        interaction: discord.Interaction,
+        post_time: str,
+        timezone: str | None = None,
+        weekdays_only: bool | None = None,
+    ) -> None:
+        """Save the wall-clock time (and zone); 09:00 stays 09:00 local across daylight-saving changes."""
+        guild = _guild(interaction)
+        settings = await self.app.digest.configure(
+            guild.id,
+            post_time=post_time,
+            timezone=UNSET if timezone is None else timezone,
+            weekdays_only=UNSET if weekdays_only is None else weekdays_only,
+        )
+        await self._confirm(interaction, settings, "✅ Time saved.")
+
+    @digest.command(name="topic", description="Only papers on this topic (leave empty for any paper).")
+    @app_commands.describe(query="Words or the query language, e.g. `diffusion cat:CV`; empty clears it")
+    @_admin_only
+    async def digest_topic(self, interaction: discord.Interaction, query: str | None = None) -> None:
+        """Narrow (or, empty, widen) the papers; a topic matching nothing is refused now, not tomorrow."""
+        guild = _guild(interaction)
+        settings = await self.app.digest.configure(guild.id, topic=query)
+        headline = "✅ Topic saved." if settings.topic else "✅ Topic cleared: any paper in the corpus."
+        await self._confirm(interaction, settings, headline)
+
+    @digest.command(name="weekly", description="On which day the post carries the week in review.")
+    @app_commands.describe(day="The weekday, or off")
+    @app_commands.choices(
+        day=[app_commands.Choice(name=name, value=str(i)) for i, name in enumerate(WEEKDAYS)]
+        + [app_commands.Choice(name="off", value="off")]
+    )
+    @_admin_only
+    async def digest_weekly(self, interaction: discord.Interaction, day: app_commands.Choice[str]) -> None:
+        """Set or turn off the weekly review (weekly DM subscribers get theirs that day, Monday if off)."""
+        guild = _guild(interaction)
+        weekly_day = None if day.value == "off" else int(day.value)
+        settings = await self.app.digest.configure(guild.id, weekly_day=weekly_day)
+        await self._confirm(interaction, settings, "✅ Week in review saved.")
+
+    @digest.command(name="enable", description="Turn the daily post on (after checking my permissions).")
+    @_admin_only
+    async def digest_enable(self, interaction: discord.Interaction) -> None:
+        """Turn on (clearing a pause) once the bot can post in the chosen channel."""
+        guild = _guild(interaction)
+        current = await self.app.digest.settings(guild.id)
+        if current is None or current.channel_id is None:
+            raise UserError("Choose the channel for the paper of the day first: `/digest channel`.")
+        preflight(guild, guild.get_channel_or_thread(current.channel_id))
+        settings = await self.app.digest.configure(guild.id, enabled=True)
+        await self._confirm(interaction, settings, "✅ The paper of the day is on.")
+
+    @digest.command(name="disable", description="Turn the daily post off (settings are kept).")
+    @_admin_only
+    async def digest_disable(self, interaction: discord.Interaction) -> None:
+        """Turn off; subscribers' DMs continue."""
+        guild = _guild(interaction)
+        settings = await self.app.digest.configure(guild.id, enabled=False)
+        await self._confirm(interaction, settings, "✅ The paper of the day is off.")
+
+    @digest.command(name="resume", description="Resume the post after fixing what paused it.")
+    @_admin_only
+    async def digest_resume(self, interaction: discord.Interaction) -> None:
+        """Clear a pause once the bot can post again."""
+        guild = _guild(interaction)
+        current = await self.app.digest.settings(guild.id)
+        if current is None or current.channel_id is None:
+            raise UserError("Choose the channel for the paper of the day first: `/digest channel`.")
+        preflight(guild, guild.get_channel_or_thread(current.channel_id))
+        resumed = await self.app.digest.resume(guild.id)
+        settings = await self.app.digest.settings(guild.id) or current
+        headline = "✅ Resumed." if resumed else "It wasn't paused — nothing to resume."
+        await self._confirm(interaction, settings, headline)
+
+    @digest.command(name="admin-channel", description="Where I report problems with the paper of the day.")
+    @app_commands.describe(channel="A channel the admins read; leave empty to report in the bot's log only")
+    @_admin_only
+    async def digest_admin_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Save the admin channel after checking the bot can write there."""
+        guild = _guild(interaction)
+        if channel is not None:
+            preflight(guild, channel, NOTICE_PERMISSIONS)
+        current = await self.app.guilds.get(guild.id)
+        await self.app.guilds.save(replace(current, admin_channel_id=channel.id if channel else None))
+        text = (
+            f"✅ I'll report problems with the paper of the day in {channel.mention}."
+            if channel
+            else "✅ Problems will go to the bot's log only."
+        )
+        await _say(interaction, text)
+
+    # --- looking and posting --------------------------------------------------------------------
+
+    @digest.command(name="preview", description="Show privately exactly what the next post will be.")
+    @_admin_only
+    async def digest_preview(self, interaction: discord.Interaction) -> None:
+        """The next post (today's if not out yet), recording nothing."""
+        guild = _guild(interaction)
+        post = await self.app.digest.preview(guild.id)
+        settings = await self.app.digest.settings(guild.id)
+        assert settings is not None  # preview raised UserError otherwise
+        rendered = preview_message(post, settings)
+        await interaction.response.send_message(
+            content=rendered.content,
+            embeds=list(rendered.embeds),
+            view=rendered.view or MISSING,
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @digest.command(name="now", description="Post today's paper of the day now (it counts as today's).")
+    @_admin_only
+    async def digest_now(self, interaction: discord.Interaction) -> None:
+        """Post now; the scheduled post then finds the day taken."""
+        guild = _guild(interaction)
+        current = await self.app.digest.settings(guild.id)
+        if current is None or current.channel_id is None:
+            raise UserError("Choose the channel for the paper of the day first: `/digest channel`.")
+        preflight(guild, guild.get_channel_or_thread(current.channel_id))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.app.digest.post_now(guild.id)
+        if outcome.status is OutcomeStatus.POSTED and outcome.message_id is not None:
+            link = message_link(guild.id, current.channel_id, outcome.message_id)
+            text = f"✅ Posted in <#{current.channel_id}>: {link}\nToday's scheduled post won't repeat it."
+        elif outcome.status is OutcomeStatus.RELEASED:
+            text = f"Discord didn't take the post just now ({outcome.detail}). Try again in a minute."
+        else:
+            text = outcome.detail or f"Nothing was posted ({outcome.status})."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @digest.command(name="history", description="The latest papers of the day, with links to the posts.")
+    @_admin_only
+    async def digest_history(self, interaction: discord.Interaction) -> None:
+        """The ledger's latest days, newest first."""
+        guild = _guild(interaction)
+        settings = await self.app.digest.settings(guild.id)
+        entries = await self.app.digest.repo.history(guild.id)
+        embed = history_embed(
+            entries, self._titles(), guild_id=guild.id, channel_id=settings.channel_id if settings else None
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @digest.command(name="status", description="Settings, the next post time, and any pause or failure.")
+    @_admin_only
+    async def digest_status(self, interaction: discord.Interaction) -> None:
+        """Everything an admin needs to see why a post did or didn't happen."""
+        guild = _guild(interaction)
+        status = await self.app.digest.status(guild.id)
+        admin_channel = (await self.app.guilds.get(guild.id)).admin_channel_id
+        embed = status_embed(status, admin_channel_id=admin_channel, titles=self._titles())
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    # --- members --------------------------------------------------------------------------------
+
+    @app_commands.command(name="subscribe", description="Get a paper by DM, daily or weekly.")
+    @app_commands.describe(
+        topic="Only papers on this topic (words or the query language); empty for any paper",
+        frequency="daily: a paper each day; weekly: the week in review",
+    )
+    @app_commands.guild_only()
+    async def subscribe(
+        self,
+        interaction: discord.Interaction,
+        topic: str | None = None,
+        frequency: Literal["daily", "weekly"] = "daily",
+    ) -> None:
+        """Start or change the member's DM digest, on this server's schedule."""
+        guild = _guild(interaction)
+        sub = await self.app.subscriptions.subscribe(interaction.user.id, guild.id, topic, frequency)
+        settings = await self.app.digest.settings(guild.id)
+        assert settings is not None  # subscribe creates them
+        when = f"{settings.post_time:%H:%M} {settings.timezone}"
+        if sub.cadence == "weekly":
+            day = WEEKDAYS[settings.weekly_day if settings.weekly_day is not None else 0]
+            what = f"the week in review by DM every {day} at {when}"
+        else:
+            next_at = await self.app.digest.next_fire(guild.id)
+            stamp = discord.utils.format_dt(next_at, "F") if next_at else when
+            what = f"a paper of the day by DM at {when} (first one {stamp})"
+        on = f" on **{discord.utils.escape_markdown(sub.topic)}**" if sub.topic else ""
+        await _say(
+            interaction,
+            f"✅ You'll get {what}{on}. Keep DMs from this server open — if Discord refuses a DM, "
+            "the subscription ends. `/unsubscribe` stops it.",
+        )
+
+    @app_commands.command(name="unsubscribe", description="Stop your paper-of-the-day DMs.")
+    async def unsubscribe(self, interaction: discord.Interaction) -> None:
+        """End the member's DM digest."""
+        ended = await self.app.subscriptions.unsubscribe(interaction.user.id)
+        await _say(interaction, "✅ No more DMs from me." if ended else "You weren't subscribed.")

@@ -1,0 +1,412 @@
+"""How the paper of the day looks on Discord: the post, the week in review, DMs, previews and admin views.
+
+Pure rendering: core data (DigestPost, WeeklyDigest, DigestSettings, ledger entries) in, message parts
+out, every embed within Discord's limits — each one through `limits.fit_embed`, and the embeds of one
+message together within the 6000-character message budget.
+
+The buttons under a post are rendered here but handled elsewhere: their custom_ids carry the paper id
+(`paper:abstract:<id>`, `paper:similar:<id>`, `rg:propose:<id>`), and handlers registered once per bot
+(`discord.ui.DynamicItem`s: the digest cog for the first two, the reading-group cog for the third) answer
+them — so the buttons keep working after a restart, for as long as the message exists. The View returned
+here is therefore stopped before it is sent: discord.py never stores it per message (that would keep one
+dead View per post in memory forever). Build these messages inside the running event loop; a View made
+outside one cannot be stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import discord
+
+from bot.corpus.model import Paper
+from bot.digest.post import DigestPost, WeeklyDigest
+from bot.digest.service import DigestStatus
+from bot.discord_adapter.embeds import date_stamp, paper_link
+from bot.discord_adapter.limits import (
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    EMBED_TOTAL_MAX,
+    clip,
+    fit_embed,
+)
+from bot.storage.digest_repo import DigestSettings, LedgerEntry
+
+__all__ = [
+    "ABSTRACT_TEMPLATE",
+    "CUSTOM_ID_MAX",
+    "NOTICE_PERMISSIONS",
+    "POST_PERMISSIONS",
+    "PROPOSE_TEMPLATE",
+    "SIMILAR_TEMPLATE",
+    "WEEKDAYS",
+    "RenderedMessage",
+    "abstract_id",
+    "digest_message",
+    "dm_message",
+    "history_embed",
+    "message_link",
+    "missing_permissions",
+    "post_embed",
+    "preview_message",
+    "propose_id",
+    "settings_summary",
+    "similar_id",
+    "status_embed",
+    "weekly_embed",
+]
+
+POST_COLOUR = discord.Colour.gold()
+WEEKLY_COLOUR = discord.Colour.dark_gold()
+STATUS_COLOUR = discord.Colour.teal()
+PAUSED_COLOUR = discord.Colour.orange()
+
+CUSTOM_ID_MAX = 100
+ABSTRACT_TEMPLATE = r"paper:abstract:(?P<paper_id>.+)"
+SIMILAR_TEMPLATE = r"paper:similar:(?P<paper_id>.+)"
+PROPOSE_TEMPLATE = r"rg:propose:(?P<paper_id>.+)"
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+AUTHORS_SHOWN = 8
+AUTHORS_CHARS = 600
+LINKS_SHOWN = 4
+HISTORY_SHOWN = 10
+
+POST_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+"""What the bot needs where the paper of the day goes (attribute on discord.Permissions, name in the UI)."""
+NOTICE_PERMISSIONS: tuple[tuple[str, str], ...] = POST_PERMISSIONS[:2]
+"""What the bot needs in the admin channel (notices are plain text)."""
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A message ready to send: `channel.send(content=…, embeds=list(…), view=…)`."""
+
+    content: str | None
+    embeds: tuple[discord.Embed, ...]
+    view: discord.ui.View | None = None
+
+
+# --- small text helpers -------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Paper text shown as written (markdown characters escaped)."""
+    return discord.utils.escape_markdown(text, as_needed=False)
+
+
+def _linked(paper: Paper, limit: int = 150) -> str:
+    """`[Title](link)`, or the bold title when the paper has no usable link."""
+    title = _plain(clip(paper.title, limit)).replace("[", "\\[").replace("]", "\\]")
+    link = paper_link(paper)
+    return f"[{title}]({link})" if link and len(link) <= 300 else f"**{title}**"
+
+
+def _lines(lines: Sequence[str], limit: int, empty: str) -> str:
+    """Whole lines joined while they fit in `limit`, then '… and N more' — never a line cut in half."""
+    if not lines:
+        return empty
+    reserve = len("\n… and 9999 more")
+    kept: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        last = number == len(lines) - 1
+        if kept and used + 1 + len(line) + (0 if last else reserve) > limit:
+            kept.append(f"… and {len(lines) - number} more")
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return clip("\n".join(kept), limit)
+
+
+def message_link(guild_id: int, channel_id: int, message_id: int) -> str:
+    """The jump link to a message."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def _moment(instant: datetime) -> str:
+    """`<t:…:F> (<t:…:R>)`: a full date and time in each reader's zone, and how far away it is."""
+    return f"{discord.utils.format_dt(instant, 'F')} ({discord.utils.format_dt(instant, 'R')})"
+
+
+def missing_permissions(
+    permissions: discord.Permissions, needed: Iterable[tuple[str, str]] = POST_PERMISSIONS
+) -> list[str]:
+    """The names (as Discord's UI shows them) of the `needed` permissions missing from `permissions`."""
+    return [label for attribute, label in needed if not getattr(permissions, attribute)]
+
+
+# --- custom ids of the buttons ------------------------------------------------------------------
+
+
+def abstract_id(paper_id: str) -> str:
+    """custom_id of *Show abstract* for this paper."""
+    return f"paper:abstract:{paper_id}"
+
+
+def similar_id(paper_id: str) -> str:
+    """custom_id of *Similar papers* for this paper."""
+    return f"paper:similar:{paper_id}"
+
+
+def propose_id(paper_id: str) -> str:
+    """custom_id of *Propose for reading group* (handled by the reading-group cog)."""
+    return f"rg:propose:{paper_id}"
+
+
+def _buttons_view(paper_id: str, *, propose: bool, disabled: bool) -> discord.ui.View | None:
+    """The post's buttons as a rendered-only (stopped) View; None if the id can't fit a custom_id."""
+    ids = [("Show abstract", abstract_id(paper_id)), ("Similar papers", similar_id(paper_id))]
+    if propose:
+        ids.append(("Propose for reading group", propose_id(paper_id)))
+    if any(len(custom_id) > CUSTOM_ID_MAX for _, custom_id in ids):
+        return None  # a very long imported id: the post goes out without buttons rather than not at all
+    view = discord.ui.View(timeout=None)
+    for label, custom_id in ids:
+        emoji = "📚" if custom_id.startswith("rg:") else None  # as the reading group's own cards show it
+        view.add_item(discord.ui.Button(label=label, custom_id=custom_id, emoji=emoji, disabled=disabled))
+    view.stop()  # rendered only: the DynamicItem handlers answer the clicks (see the module docstring)
+    return view
+
+
+# --- the post -----------------------------------------------------------------------------------
+
+
+def _authors(paper: Paper) -> str:
+    """Up to AUTHORS_SHOWN names (fewer if they are long), then how many more there are."""
+    if not paper.authors:
+        return "unknown"
+    shown: list[str] = []
+    for name in paper.authors[:AUTHORS_SHOWN]:
+        escaped = _plain(clip(name, 100))
+        if shown and sum(len(n) + 2 for n in shown) + len(escaped) > AUTHORS_CHARS:
+            break
+        shown.append(escaped)
+    text = ", ".join(shown)
+    hidden = len(paper.authors) - len(shown)
+    if hidden > 0:
+        text += f" and {hidden} more"
+    elif paper.authors_truncated:
+        text += " et al."
+    return text
+
+
+def _links(post: DigestPost) -> str:
+    lines = ["✅ code available"] if post.paper.has_code else []
+    lines += [link for link in post.links if len(link) <= 300][:LINKS_SHOWN]
+    return "\n".join(lines)
+
+
+def post_embed(post: DigestPost) -> discord.Embed:
+    """The paper of the day: title (linked), authors, date, category, an excerpt, links, and why it
+    was chosen — the same for the channel post, the preview and a subscriber's DM."""
+    paper = post.paper
+    embed = discord.Embed(
+        title=clip(paper.title, 256),
+        url=paper_link(paper),
+        description=_plain(post.excerpt) if post.excerpt else "*No abstract available.*",
+        colour=POST_COLOUR,
+    )
+    header = "📄 Paper of the day"
+    if post.topic:
+        header += f" · topic: {post.topic}"
+    embed.set_author(name=clip(header, 256))
+    embed.add_field(name="Authors", value=_authors(paper), inline=False)
+    embed.add_field(name="Published", value=date_stamp(paper.published) if paper.published else "unknown")
+    embed.add_field(name="Category", value=", ".join(paper.categories) or "—")
+    links = _links(post)
+    if links:
+        embed.add_field(name="Code & links", value=clip(links, EMBED_FIELD_VALUE_MAX), inline=False)
+    why = [f"• {_plain(reason)}" for reason in post.reasons] or ["• next in this server's rotation"]
+    embed.add_field(name="Why this paper", value=_lines(why, EMBED_FIELD_VALUE_MAX, "—"), inline=False)
+    embed.set_footer(text=f"{paper.id} · paper {post.position_label} of this round")
+    return fit_embed(embed)
+
+
+# --- the week in review -------------------------------------------------------------------------
+
+
+def _dated(items: Sequence[tuple[date, Paper]]) -> list[str]:
+    return [f"{date_stamp(day)} · {_linked(paper, 120)}" for day, paper in items]
+
+
+def _weekly_at(weekly: WeeklyDigest, field_limit: int) -> discord.Embed:
+    description = f"{date_stamp(weekly.start)} – {date_stamp(weekly.end)}"
+    if weekly.topic:
+        description += f"\nTopic: **{_plain(weekly.topic)}**"
+    embed = discord.Embed(title="🗓️ The week in papers", description=description, colour=WEEKLY_COLOUR)
+    embed.add_field(
+        name="Papers of the day",
+        value=_lines(_dated(weekly.featured), field_limit, "None this week."),
+        inline=False,
+    )
+    new = [f"• {_linked(p, 120)} — {_plain(p.short_authors(2))}" for p in weekly.new_papers]
+    embed.add_field(
+        name="New in the corpus", value=_lines(new, field_limit, "Nothing new this week."), inline=False
+    )
+    if weekly.upcoming:
+        embed.add_field(
+            name="Coming up", value=_lines(_dated(weekly.upcoming), field_limit, "—"), inline=False
+        )
+    return fit_embed(embed)
+
+
+def weekly_embed(weekly: WeeklyDigest, budget: int = EMBED_TOTAL_MAX) -> discord.Embed:
+    """The week in review — papers of the day, papers new in the corpus, what's coming up — in at most
+    `budget` characters (what is left of the message's 6000 next to the paper of the day)."""
+    limit = EMBED_FIELD_VALUE_MAX
+    embed = _weekly_at(weekly, limit)
+    while len(embed) > budget and limit > 80:
+        limit = limit * 3 // 4  # fewer whole lines per list, each list ending in "… and N more"
+        embed = _weekly_at(weekly, limit)
+    while len(embed) > budget and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed
+
+
+def _with_weekly(first: discord.Embed, weekly: WeeklyDigest | None) -> tuple[discord.Embed, ...]:
+    if weekly is None:
+        return (first,)
+    return (first, weekly_embed(weekly, EMBED_TOTAL_MAX - len(first)))
+
+
+# --- whole messages -----------------------------------------------------------------------------
+
+
+def digest_message(post: DigestPost) -> RenderedMessage:
+    """The channel post: a one-line header, the paper's embed (plus the week in review on the weekly
+    day) and the buttons *Show abstract*, *Similar papers*, *Propose for reading group*."""
+    content = f"📄 **Paper of the day** — {date_stamp(post.local_date)}"
+    if post.weekly is not None:
+        content += " · with the week in review"
+    view = _buttons_view(post.paper.id, propose=True, disabled=False)
+    return RenderedMessage(content, _with_weekly(post_embed(post), post.weekly), view)
+
+
+def preview_message(post: DigestPost, settings: DigestSettings) -> RenderedMessage:
+    """`/digest preview`: exactly the post's embeds and buttons (greyed out: nothing to click in a
+    preview), under a line saying when and where it goes out."""
+    when = discord.utils.format_dt(settings.schedule.instant_on(post.local_date), "F")
+    if settings.channel_id is None:
+        where = "nowhere yet — choose a channel with `/digest channel`"
+    elif not settings.enabled:
+        where = f"<#{settings.channel_id}> once you run `/digest enable` (the channel post is off)"
+    else:
+        where = f"<#{settings.channel_id}>"
+    content = (
+        f"**Preview** of the paper of the day for {date_stamp(post.local_date)} — scheduled for {when} "
+        f"in {where}. Nothing was recorded; `/digest now` posts it now."
+    )
+    if settings.paused_reason:
+        content += "\n⚠️ The post is paused (see `/digest status`)."
+    view = _buttons_view(post.paper.id, propose=True, disabled=True)
+    return RenderedMessage(clip(content, 2000), _with_weekly(post_embed(post), post.weekly), view)
+
+
+def dm_message(message: DigestPost | WeeklyDigest) -> RenderedMessage:
+    """A subscriber's DM: their paper of the day (with *Show abstract* / *Similar papers*, which work in
+    DMs) or their week in review."""
+    if isinstance(message, WeeklyDigest):
+        return RenderedMessage("📬 **Your week in papers**", (weekly_embed(message),))
+    content = f"📬 **Your paper of the day** — {date_stamp(message.local_date)}"
+    view = _buttons_view(message.paper.id, propose=False, disabled=False)
+    return RenderedMessage(content, _with_weekly(post_embed(message), message.weekly), view)
+
+
+# --- admin views --------------------------------------------------------------------------------
+
+
+def _state(settings: DigestSettings) -> str:
+    if settings.channel_id is None:
+        return "off (no channel chosen)"
+    if settings.paused_reason:
+        return f"⚠️ paused, in <#{settings.channel_id}>"
+    return (
+        f"on, in <#{settings.channel_id}>" if settings.enabled else f"off (channel <#{settings.channel_id}>)"
+    )
+
+
+def settings_summary(settings: DigestSettings, next_at: datetime | None) -> str:
+    """One paragraph for a settings reply: where, when (next post as a Discord timestamp), topic."""
+    lines = [
+        f"Paper of the day: **{_state(settings)}**",
+        f"Time: {settings.schedule.describe()}",
+    ]
+    if next_at is not None and settings.posts_to_channel:
+        lines.append(f"Next post: {_moment(next_at)}")
+    lines.append(f"Topic: {_plain(settings.topic)}" if settings.topic else "Topic: any paper in the corpus")
+    if settings.weekly_day is not None:
+        lines.append(f"Week in review: on {WEEKDAYS[settings.weekly_day]}s")
+    return "\n".join(lines)
+
+
+def _entry_line(entry: LedgerEntry, titles: Mapping[str, str], guild_id: int, channel_id: int | None) -> str:
+    title = _plain(clip(titles.get(entry.paper_id, entry.paper_id), 120))
+    title = title.replace("[", "\\[").replace("]", "\\]")
+    if entry.status == "posted" and entry.message_id is not None and channel_id is not None:
+        shown = f"[{title}]({message_link(guild_id, channel_id, entry.message_id)})"
+    else:
+        shown = f"**{title}**"
+    status = {"posted": "", "claimed": " · being posted (or interrupted)", "failed": " · ❌ not posted"}
+    return f"{date_stamp(entry.local_date)} · {shown}{status.get(entry.status, ' · ' + entry.status)}"
+
+
+def history_embed(
+    entries: Sequence[LedgerEntry], titles: Mapping[str, str], *, guild_id: int, channel_id: int | None
+) -> discord.Embed:
+    """The latest papers of the day, newest first, each linked to its message.
+
+    The ledger keeps message ids but not channels, so links point into the channel set now: after a
+    channel change, older links lead to the previous channel's id and Discord shows "unknown message".
+    """
+    recent = list(reversed(entries))[:HISTORY_SHOWN]
+    lines = [_entry_line(e, titles, guild_id, channel_id) for e in recent]
+    embed = discord.Embed(
+        title="Recent papers of the day",
+        description=_lines(lines, EMBED_DESCRIPTION_MAX, "No paper of the day has been posted here yet."),
+        colour=STATUS_COLOUR,
+    )
+    if len(entries) > HISTORY_SHOWN:
+        embed.set_footer(text=f"The latest {HISTORY_SHOWN} of {len(entries)} days.")
+    return fit_embed(embed)
+
+
+def status_embed(
+    status: DigestStatus, *, admin_channel_id: int | None, titles: Mapping[str, str]
+) -> discord.Embed:
+    """`/digest status`: state, schedule, next post, topic, admin channel, the last day, and a pause."""
+    settings = status.settings
+    embed = discord.Embed(
+        title="Paper of the day — status",
+        colour=PAUSED_COLOUR if settings.paused_reason else STATUS_COLOUR,
+        description=(
+            f"⚠️ **Paused:** {clip(settings.paused_reason, 1500)}" if settings.paused_reason else None
+        ),
+    )
+    embed.add_field(name="Posting", value=_state(settings), inline=False)
+    embed.add_field(name="Time", value=settings.schedule.describe())
+    next_value = _moment(status.next_run) if settings.posts_to_channel else "— (not posting)"
+    embed.add_field(name="Next post", value=next_value)
+    embed.add_field(
+        name="Topic", value=_plain(settings.topic) if settings.topic else "any paper", inline=False
+    )
+    weekly = WEEKDAYS[settings.weekly_day] + "s" if settings.weekly_day is not None else "off"
+    embed.add_field(name="Week in review", value=weekly)
+    embed.add_field(
+        name="Problems reported in",
+        value=f"<#{admin_channel_id}>"
+        if admin_channel_id
+        else "the bot's log only (`/digest admin-channel`)",
+    )
+    if status.last is not None:
+        line = _entry_line(status.last, titles, settings.guild_id, settings.channel_id)
+        if status.last.status == "failed" and status.last.error:
+            line += f"\n{clip(status.last.error, 300)}"
+        embed.add_field(name="Last day", value=clip(line, EMBED_FIELD_VALUE_MAX), inline=False)
+    return fit_embed(embed)

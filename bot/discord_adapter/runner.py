@@ -1,0 +1,86 @@
+"""`paperbot run`: connect to Discord (or a Discord-compatible server) and serve until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+import discord
+import yarl
+
+from bot.app import open_app
+from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
+from bot.errors import PaperbotError
+from bot.settings import Settings
+
+log = logging.getLogger("paperbot")
+
+EXIT_OK = 0
+EXIT_CONFIG = 2
+
+
+def point_at(api_base: str, gateway_url: str) -> None:
+    """Send discord.py's REST calls and gateway connection to the configured endpoints.
+
+    discord.py reads both from class attributes, so this is process-wide; it is the documented way to use
+    a Discord-compatible server, and what the loopback test suite relies on.
+    """
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def configure_logging(level: str) -> None:
+    """One readable line per event on stderr; discord.py's own chatter kept at WARNING unless debugging."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    if level != "DEBUG":
+        logging.getLogger("discord").setLevel(logging.WARNING)
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the bot until SIGINT/SIGTERM; returns the process exit code."""
+    token = settings.discord.resolve_token()
+    configure_logging(settings.logging.level)
+    point_at(settings.discord.api_base, settings.discord.gateway_url)
+    return asyncio.run(serve(settings, token))
+
+
+async def serve(settings: Settings, token: str) -> int:
+    """Build the app and the client, connect, and translate start-up failures into exit codes and advice."""
+    try:
+        app = await open_app(settings)
+    except PaperbotError as exc:
+        log.error("%s", exc.message)
+        return EXIT_CONFIG
+    log.info("corpus: %d papers loaded", len(app.library.index.papers))
+    bot = PaperBot(app)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or Windows
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        log.error(
+            "Discord rejected the bot token. Copy it again from the Developer Portal (Bot → Reset Token) "
+            "into PAPERBOT_DISCORD__TOKEN or discord.token_file."
+        )
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        log.error(
+            "Discord refused the Message Content intent. Either enable it in the Developer Portal, or "
+            "set discord.message_content = false (PAPERBOT_DISCORD__MESSAGE_CONTENT=false). %s",
+            MESSAGE_CONTENT_HELP,
+        )
+        return EXIT_CONFIG
+    except PaperbotError as exc:
+        log.error("%s", exc.message)
+        return EXIT_CONFIG
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        await app.close()
+    return EXIT_OK

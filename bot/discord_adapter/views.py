@@ -1,0 +1,332 @@
+"""Buttons and selects under paperbot's messages: answer actions, search paging, paper-card actions.
+
+Every view times out (`PaperView.TIMEOUT`, 10 minutes) and then disables its components by editing the
+message, so nobody clicks a dead button. Components carry short, stable custom_ids (`pb:<area>:<action>`).
+Errors inside a callback go through the one interaction error handler. The views render with
+`embeds.py` and ask the core (`PaperIndex`) for data; they hold the index they were built from, so a
+corpus reload never changes what a page shows halfway through paging.
+
+Usage (after sending, hand the view its message so the timeout can disable it)::
+
+    view = AnswerView(index, question, answer)
+    await send_view(interaction, view, embed=answer_embed(answer, question=question))   # slash command
+    # or, replying to a message:
+    view.message = await message.reply(embed=..., view=view.or_missing(), allowed_mentions=NO_MENTIONS)
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import discord
+from discord.utils import MISSING
+
+from bot.answer import Answer
+from bot.corpus.model import Paper
+from bot.discord_adapter.embeds import (
+    PAGE_SIZE,
+    abstract_embeds,
+    abstract_is_trimmed,
+    display_title,
+    search_page_embed,
+    similar_embed,
+)
+from bot.discord_adapter.errors import handle_interaction_error
+from bot.discord_adapter.limits import CHOICE_NAME_MAX, clip
+from bot.search.index import MAX_LIMIT, PaperIndex
+from bot.search.results import SearchResults
+
+__all__ = [
+    "NO_MENTIONS",
+    "SIMILAR_COUNT",
+    "AnswerView",
+    "PaperCardView",
+    "PaperView",
+    "SearchPages",
+    "SearchView",
+    "send_abstract",
+    "send_similar",
+    "send_view",
+]
+
+log = logging.getLogger("paperbot.discord")
+
+NO_MENTIONS = discord.AllowedMentions.none()
+SIMILAR_COUNT = 5
+NOT_YOURS = "Only the person who searched can page — run /search yourself."
+
+Message = discord.Message | discord.WebhookMessage | discord.InteractionMessage
+
+
+class PaperView(discord.ui.View):
+    """Base view: times out after TIMEOUT seconds, then disables its components on the message."""
+
+    TIMEOUT: ClassVar[float] = 600.0
+    """Seconds of inactivity before the buttons are disabled (tests patch this to a fraction of a second)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=type(self).TIMEOUT)
+        self.message: Message | None = None
+
+    def or_missing(self) -> Any:
+        """This view, or discord's MISSING when it has no components (e.g. under a refusal)."""
+        return self if self.children else MISSING
+
+    def disable_all(self) -> None:
+        """Grey out every button and select."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+
+    async def on_timeout(self) -> None:
+        """Disable the components on the message; a deleted message or expired token is not an error."""
+        if self.message is None or not self.children:
+            return
+        self.disable_all()
+        try:
+            await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.info("could not disable the buttons of message %s: %s", self.message.id, exc)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
+    ) -> None:
+        """Route callback errors through the one interaction error handler."""
+        await handle_interaction_error(interaction, error)
+
+
+# --- shared actions ------------------------------------------------------------------------------
+
+
+async def send_abstract(interaction: discord.Interaction, paper: Paper) -> None:
+    """Reply privately with the paper's readable abstract (several messages if it is very long)."""
+    embeds = abstract_embeds(paper)
+    await interaction.response.send_message(embed=embeds[0], ephemeral=True, allowed_mentions=NO_MENTIONS)
+    for embed in embeds[1:]:
+        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+async def send_similar(interaction: discord.Interaction, index: PaperIndex, paper: Paper) -> None:
+    """Reply privately with the papers most like `paper`."""
+    hits = index.similar(paper.id, limit=SIMILAR_COUNT)
+    await interaction.response.send_message(
+        embed=similar_embed(paper, hits), ephemeral=True, allowed_mentions=NO_MENTIONS
+    )
+
+
+async def send_view(
+    interaction: discord.Interaction, view: PaperView, *, embed: discord.Embed, ephemeral: bool = False
+) -> None:
+    """Answer `interaction` with `embed` and `view` (as the followup if it was deferred), and hand the
+    view its message so the timeout can disable it. A view without components is not sent."""
+    components: Any = view.or_missing()
+    if interaction.response.is_done():
+        view.message = await interaction.followup.send(
+            embed=embed, view=components, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, wait=True
+        )
+        return
+    response = await interaction.response.send_message(
+        embed=embed, view=components, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+    )
+    resource = getattr(response, "resource", None)
+    view.message = (
+        resource
+        if isinstance(resource, discord.InteractionMessage)
+        else await interaction.original_response()
+    )
+
+
+# --- search paging -------------------------------------------------------------------------------
+
+
+class SearchPages:
+    """Pages of search results: `fetch(offset, limit)` returns one page; `label` names the search."""
+
+    def __init__(self, fetch: Callable[[int, int], SearchResults], label: str) -> None:
+        self.fetch = fetch
+        self.label = label
+
+    @classmethod
+    def for_query(
+        cls, index: PaperIndex, query: str, *, limit: int | None = None, label: str | None = None
+    ) -> SearchPages:
+        """Pages of `index.search(query)`, at most `limit` results in all (None: every match)."""
+        cap = MAX_LIMIT * 1000 if limit is None else limit
+
+        def fetch(offset: int, size: int) -> SearchResults:
+            if offset >= cap:
+                found = index.search(query, limit=1)
+                return SearchResults((), min(found.total, cap), found.query, found.notes)
+            found = index.search(query, limit=min(size, cap - offset), offset=offset)
+            return SearchResults(found.hits, min(found.total, cap), found.query, found.notes)
+
+        return cls(fetch, label or query)
+
+    @classmethod
+    def excluding(cls, index: PaperIndex, query: str, exclude: Sequence[str], *, label: str) -> SearchPages:
+        """Pages of `index.search(query)` without the papers in `exclude` (those an answer already cited)."""
+        first = index.search(query, limit=MAX_LIMIT)
+        skipped = set(exclude)
+        kept = tuple(h for h in first.hits if h.paper.id not in skipped)
+
+        def fetch(offset: int, limit: int) -> SearchResults:
+            return SearchResults(kept[offset : offset + limit], len(kept), first.query, first.notes)
+
+        return cls(fetch, label)
+
+    def page(self, number: int) -> tuple[SearchResults, int]:
+        """Page `number` (1-based) and the number of pages."""
+        results = self.fetch((number - 1) * PAGE_SIZE, PAGE_SIZE)
+        return results, max(1, math.ceil(results.total / PAGE_SIZE))
+
+
+class SearchView(PaperView):
+    """*Previous*/*Next* under a search page; only the person who searched may page."""
+
+    def __init__(self, pages: SearchPages, owner_id: int, *, page: int = 1) -> None:
+        super().__init__()
+        self.pages = pages
+        self.owner_id = owner_id
+        self.page = page
+        self.results, self.page_count = pages.page(page)
+        self._sync_buttons()
+
+    def embed(self) -> discord.Embed:
+        """The current page."""
+        return search_page_embed(self.results, self.page, self.page_count, label=self.pages.label)
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page <= 1
+        self.next.disabled = self.page >= self.page_count
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Refuse other users, privately, and tell them how to get their own results."""
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return False
+
+    async def _show(self, interaction: discord.Interaction, page: int) -> None:
+        self.page = page
+        self.results, self.page_count = self.pages.page(page)
+        self.page = min(self.page, self.page_count)
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(
+        label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary, custom_id="pb:search:prev"
+    )
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button[SearchView]) -> None:
+        """Show the page before this one."""
+        await self._show(interaction, max(1, self.page - 1))
+
+    @discord.ui.button(
+        label="Next", emoji="▶️", style=discord.ButtonStyle.secondary, custom_id="pb:search:next"
+    )
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[SearchView]) -> None:
+        """Show the page after this one."""
+        await self._show(interaction, self.page + 1)
+
+
+# --- under an answer -----------------------------------------------------------------------------
+
+
+class AnswerView(PaperView):
+    """Under a cited answer: *More results*, *Show abstract* (pick a source), *Similar papers*.
+
+    A refusal (no citations) gets no components at all: send with `view=view.or_missing()`.
+    Anyone may click; the replies are private to the person who clicked.
+    """
+
+    def __init__(self, index: PaperIndex, question: str, answer: Answer) -> None:
+        super().__init__()
+        self.index = index
+        self.question = question
+        self.answer = answer
+        if not answer.citations:
+            self.clear_items()
+            return
+        picker: discord.ui.Select[AnswerView] = self.abstract
+        picker.options = [
+            discord.SelectOption(
+                label=clip(f"[{c.number}] {display_title(c.paper)}", CHOICE_NAME_MAX), value=str(c.number)
+            )
+            for c in answer.citations[:25]
+        ]
+
+    def _cited(self, number: str) -> Paper:
+        for citation in self.answer.citations:
+            if str(citation.number) == number:
+                return citation.paper
+        return self.answer.citations[0].paper
+
+    @discord.ui.button(label="More results", style=discord.ButtonStyle.primary, custom_id="pb:ask:more")
+    async def more(self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]) -> None:
+        """The next hits for the same question (those not cited), as a private search page."""
+        cited = [c.paper.id for c in self.answer.citations]
+        pages = SearchPages.excluding(
+            self.index, self.question, cited, label=f"more for “{clip(self.question, 180)}”"
+        )
+        view = SearchView(pages, interaction.user.id)
+        await send_view(interaction, view, embed=view.embed(), ephemeral=True)
+
+    @discord.ui.select(
+        placeholder="Show abstract of…",
+        custom_id="pb:ask:abstract",
+        min_values=1,
+        max_values=1,
+        options=[discord.SelectOption(label="-", value="1")],
+    )
+    async def abstract(self, interaction: discord.Interaction, select: discord.ui.Select[AnswerView]) -> None:
+        """The chosen source's readable abstract, privately."""
+        await send_abstract(interaction, self._cited(select.values[0]))
+
+    @discord.ui.button(
+        label="Similar papers", style=discord.ButtonStyle.secondary, custom_id="pb:ask:similar"
+    )
+    async def similar(self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]) -> None:
+        """Papers like the first source, privately."""
+        await send_similar(interaction, self.index, self.answer.citations[0].paper)
+
+
+# --- under a paper card --------------------------------------------------------------------------
+
+
+class PaperCardView(PaperView):
+    """Under a paper card: *Similar papers*, and *Show abstract* when the card trimmed it.
+
+    Features that extend the card (e.g. a reading-group proposal) add their own items with `add_item`.
+    """
+
+    def __init__(self, index: PaperIndex, paper: Paper) -> None:
+        super().__init__()
+        self.index = index
+        self.paper = paper
+        if not abstract_is_trimmed(paper):
+            self.remove_item(self.abstract)
+        propose_id = f"rg:propose:{paper.id}"  # answered by the reading-group cog's persistent handler
+        if len(propose_id) <= 100:
+            self.add_item(
+                discord.ui.Button(label="Propose for reading group", emoji="📚", custom_id=propose_id)
+            )
+
+    @discord.ui.button(
+        label="Similar papers", style=discord.ButtonStyle.secondary, custom_id="pb:paper:similar"
+    )
+    async def similar(
+        self, interaction: discord.Interaction, button: discord.ui.Button[PaperCardView]
+    ) -> None:
+        """Papers like this one, privately."""
+        await send_similar(interaction, self.index, self.paper)
+
+    @discord.ui.button(
+        label="Show abstract", style=discord.ButtonStyle.secondary, custom_id="pb:paper:abstract"
+    )
+    async def abstract(
+        self, interaction: discord.Interaction, button: discord.ui.Button[PaperCardView]
+    ) -> None:
+        """The whole abstract, privately."""
+        await send_abstract(interaction, self.paper)

@@ -1,0 +1,145 @@
+"""APScheduler wiring for the paper of the day: one job per server, derived from stored settings.
+
+Why a one-shot DateTrigger re-armed after each run, not a CronTrigger: the instant comes from
+`bot.digest.next_run`, the same zoneinfo computation the tests check across DST changes, recomputed from
+the *current* settings each time — so APScheduler never holds a schedule of its own that could drift from
+the database. Jobs live in the default in-memory job store and are rebuilt from the database at start-up,
+when settings change (the service notifies us), and every `resync_every` (which also picks up changes
+made by another process on the same database). Nothing is pickled; the job callable is this object's
+`fire` method with the guild id as its only argument.
+
+Exactly-once does not depend on this module: `DigestService.run_due` claims the day in the database, so a
+job that fires twice, late, or in two processes still posts once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.digest import next_run
+from bot.digest.ports import Outcome
+from bot.digest.service import DigestService
+from bot.storage.digest_repo import DigestSettings
+
+log = logging.getLogger("paperbot.scheduling")
+
+JOB_PREFIX = "digest:"
+SYNC_JOB_ID = "digest-sync"
+
+
+def job_id(guild_id: int) -> str:
+    """The APScheduler job id of a server's paper of the day."""
+    return f"{JOB_PREFIX}{guild_id}"
+
+
+class DigestScheduler:
+    """Keeps one APScheduler job per server pointed at its next scheduled instant."""
+
+    def __init__(self, service: DigestService, *, resync_every: timedelta = timedelta(minutes=15)) -> None:
+        self._service = service
+        self._resync_every = resync_every
+        self._scheduler: AsyncIOScheduler | None = None
+        self._retries: dict[int, datetime] = {}
+
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        """The running APScheduler (after `start`)."""
+        if self._scheduler is None:
+            raise RuntimeError("DigestScheduler.start() has not been called")
+        return self._scheduler
+
+    async def start(self, *, catch_up: bool = True, paused: bool = False) -> list[Outcome]:
+        """Start inside the running event loop (e.g. discord.py's setup_hook): record new corpus papers,
+        post what was missed within the grace window, then arm every server's job. `paused=True` arms
+        the jobs without ever firing them (for tests and dry runs). Returns the catch-up outcomes."""
+        self._scheduler = AsyncIOScheduler(
+            timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+        )
+        self._scheduler.start(paused=paused)
+        self._service.add_listener(self.reschedule)
+        await self._service.sync_corpus()
+        outcomes = await self._service.catch_up_all() if catch_up else []
+        await self.sync()
+        self._scheduler.add_job(
+            self.sync,
+            IntervalTrigger(seconds=self._resync_every.total_seconds(), timezone=UTC),
+            id=SYNC_JOB_ID,
+            replace_existing=True,
+        )
+        return outcomes
+
+    async def sync(self) -> None:
+        """Re-derive every server's job from the database; drop jobs of servers without settings."""
+        wanted = {s.guild_id: s for s in await self._service.all_settings()}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX) and int(job.id.removeprefix(JOB_PREFIX)) not in wanted:
+                job.remove()
+        for settings in wanted.values():
+            self._arm(settings)
+
+    async def reschedule(self, guild_id: int) -> datetime | None:
+        """Re-arm one server's job after its settings changed; returns the new run time (None: removed)."""
+        if self._scheduler is None:
+            return None
+        settings = await self._service.settings(guild_id)
+        if settings is None:
+            if self._scheduler.get_job(job_id(guild_id)) is not None:
+                self._scheduler.remove_job(job_id(guild_id))
+            return None
+        return self._arm(settings)
+
+    async def fire(self, guild_id: int) -> Outcome | None:
+        """The job body: run the server's due post, then arm the next run (or a retry)."""
+        outcome: Outcome | None = None
+        try:
+            outcome = await self._service.run_due(guild_id)
+        except Exception:
+            log.exception("paper of the day for server %s failed unexpectedly", guild_id)
+        settings = await self._service.settings(guild_id)
+        if settings is None:
+            return outcome
+        self._retries.pop(guild_id, None)
+        if outcome is not None and outcome.retry_at is not None and outcome.local_date is not None:
+            slot = settings.schedule.instant_on(outcome.local_date)
+            if outcome.retry_at - slot <= self._service.grace:
+                self._retries[guild_id] = outcome.retry_at
+        self._arm(settings)
+        return outcome
+
+    def _arm(self, settings: DigestSettings) -> datetime:
+        now = self._service.clock.now()
+        run_at = next_run(settings.schedule, now)
+        retry = self._retries.get(settings.guild_id)
+        if retry is not None and now <= retry < run_at:
+            run_at = retry
+        current = self.scheduler.get_job(job_id(settings.guild_id))
+        if current is not None and current.next_run_time == run_at:
+            return run_at  # already armed for that instant (the periodic resync changes nothing)
+        self.scheduler.add_job(
+            self.fire,
+            DateTrigger(run_date=run_at, timezone=settings.schedule.zone),
+            args=(settings.guild_id,),
+            id=job_id(settings.guild_id),
+            name=f"paper of the day, server {settings.guild_id}",
+            replace_existing=True,
+        )
+        return run_at
+
+    def next_run_times(self) -> dict[int, datetime]:
+        """Each server's armed run time (for a health command and tests)."""
+        times = {}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX) and job.next_run_time is not None:
+                times[int(job.id.removeprefix(JOB_PREFIX))] = job.next_run_time
+        return times
+
+    def shutdown(self) -> None:
+        """Stop firing jobs (a run in progress finishes or is cancelled with the loop)."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None

@@ -1,0 +1,17 @@
+"""Search over the corpus: text analysis, the query language, BM25 ranking, snippets.
+
+analysis.py   analyze(text) → index terms (LaTeX, accents, hyphens, British spelling, stemming)
+query.py      parse_query(text) → Query (free words + author/year/cat/code filters + sort)
+engine.py     ScoringEngine protocol; BM25Engine (rank-bm25 underneath, traps guarded)
+relevance.py  coverage: how much of a query a paper covers (date-sorted matches, answer gate)
+snippets.py   the sentences of an abstract that best match a query
+authors.py    one person per accent-folded name; name matching and autocomplete
+index.py      PaperIndex: build once from papers; search, similar, resolve, autocomplete, browse
+results.py    Hit, SearchResults
+"""
+
+from bot.search.index import PaperIndex
+from bot.search.query import Query, parse_query
+from bot.search.results import Hit, SearchResults
+
+__all__ = ["Hit", "PaperIndex", "Query", "SearchResults", "parse_query"]

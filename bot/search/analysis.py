@@ -1,0 +1,256 @@
+"""Text analysis shared by documents and queries: one function, so both sides always agree.
+
+`analyze` turns text into index terms:
+
+1. LaTeX markup is stripped (`\\textit{x}` → x, `$k$` → k, other commands dropped).
+2. Plural acronyms lose their `s` (`LLMs` → `LLM`), before case is lost.
+3. Case and accents are folded (`Terzić` → `terzic`), so people can type names without accents.
+4. Hyphenated compounds yield their parts *and* the joined word (`state-space` → state, space,
+   statespace), so `state space`, `state-space` and `statespace` all meet.
+5. British spellings are mapped to American ones by suffix rules (`-isation`, `-ise`, `-yse`,
+   `-our`, `-lled`, `-tre`, `-ogue`, …), before stemming, because Snowball stems the two spellings
+   apart (`tokenisation` → `tokenis` but `tokenization` → `token`).
+6. Stopwords are dropped and the rest is stemmed with Snowball English (PyStemmer).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+__all__ = ["STOPWORDS", "Word", "analyze", "analyze_words", "fold", "strip_markup", "words"]
+
+# --- LaTeX ------------------------------------------------------------------------------------
+
+# `\cmd{arg}` keeps arg; `\cmd` alone is dropped; `\%`, `\&`, `\_` keep the symbol.
+_LATEX_ESCAPED = re.compile(r"\\([%&_#$])")
+_LATEX_WITH_ARG = re.compile(r"\\[a-zA-Z]+\*?\s*\{([^{}]*)\}")
+_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?")
+_LATEX_BRACES = re.compile(r"[{}$]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Zero-width and direction marks vanish (as in queries), so "atten\u200btion" is one word.
+_INVISIBLE = re.compile(r"[\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+def strip_markup(text: str) -> str:
+    """Remove LaTeX markup but keep the words, case and punctuation (for snippets and for analysis)."""
+    if "\\" not in text and "$" not in text and "{" not in text:
+        return text
+    text = _LATEX_ESCAPED.sub(r"\1", text)
+    # Nested arguments (`\textbf{\textit{x}}`) unwrap from the inside out; three rounds suffice in practice.
+    for _ in range(3):
+        text, count = _LATEX_WITH_ARG.subn(r"\1", text)
+        if not count:
+            break
+    text = _LATEX_COMMAND.sub(" ", text)
+    return _LATEX_BRACES.sub("", text)
+
+
+# --- folding ----------------------------------------------------------------------------------
+
+# Letters that NFKD does not decompose into a base letter plus a mark.
+_SPECIAL_LETTERS = str.maketrans(
+    {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ł": "l", "Ł": "l",
+     "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i", "’": "'", "‘": "'"}
+)  # fmt: skip
+
+
+# Unicode's combining-mark blocks: what NFKD splits off a base letter (é → e + ◌́).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: `Aurélien Terzić` → `aurelien terzic` (used for names and titles too)."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    return _COMBINING.sub("", decomposed).casefold()
+
+
+# --- British → American -----------------------------------------------------------------------
+
+# Words ending like a British suffix that are spelled the same in American English. Mapping them would be
+# harmless (both sides are mapped alike) but would make stems and debug output needlessly odd.
+_KEEP = frozenset(
+    {
+        "advise", "advised", "advises", "advising", "arise", "arises", "arising", "comprise", "comprised",
+        "comprises", "comprising", "compromise", "compromised", "compromises", "devise", "devised",
+        "devises", "disguise", "enterprise", "enterprises", "excise", "exercise", "exercised", "exercises",
+        "expertise", "franchise", "improvise", "merchandise", "otherwise", "premise", "premises", "promise",
+        "promised", "promises", "promising", "revise", "revised", "revises", "revising", "supervise",
+        "supervised", "supervises", "supervising", "surmise", "surprise", "surprised", "surprises",
+        "surprising", "televise", "wise", "likewise", "clockwise", "concise", "precise", "paradise",
+        "treatise", "demise", "raise", "raised", "raising", "praise", "praised", "noise", "poise", "cruise",
+        "bruise", "chemise", "valise", "noises", "precisely", "concisely", "contour", "contours", "detour",
+        "detours", "devour", "devoured", "glamour", "troubadour", "amour", "paramour", "flour", "flours",
+        "scour", "scoured", "velour", "timbre", "notre", "spelled", "spelling", "called", "calling",
+        "filled", "filling", "killed", "killing", "rolled", "rolling", "pulled", "pulling", "controlled",
+        "controlling", "compelled", "compelling", "propelled", "propelling", "installed", "installing",
+        "enrolled", "excelled", "excelling", "recalled", "recalling", "fulfilled", "fulfilling",
+        "distilled", "distilling",
+    }
+)  # fmt: skip
+_IRREGULAR = {
+    "ageing": "aging", "artefact": "artifact", "artefacts": "artifacts", "grey": "gray",
+    "programme": "program", "programmes": "programs", "judgement": "judgment", "judgements": "judgments",
+    "acknowledgement": "acknowledgment", "learnt": "learned", "aluminium": "aluminum", "mould": "mold",
+    "defence": "defense", "licence": "license", "offence": "offense", "sceptical": "skeptical",
+    "catalogue": "catalog", "dialogue": "dialog", "analogue": "analog", "enrol": "enroll",
+    "fulfil": "fulfill", "distil": "distill", "skilful": "skillful", "travelled": "traveled",
+    "fuelled": "fueled", "fuelling": "fueling",
+}  # fmt: skip
+_BRITISH_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # organisation(s), tokenise(d/s/r/rs), generalising, normalisable → -iz-
+    (re.compile(r"^([a-z]{3,})is(ation|ations|ational|e|ed|es|er|ers|ing|able|ability)$"), r"\1iz\2"),
+    # analyse(d/s/r), catalysing → -yz-
+    (re.compile(r"^([a-z]{2,})ys(e|ed|es|er|ers|ing)$"), r"\1yz\2"),
+    # behaviour(s/al/ally), colourful, favourite → -or-; two letters before keep four/hour/your/tour out
+    (re.compile(r"^([a-z]{2,})our(|s|ed|ing|al|ally|ful|able|ably|ite|ites|er|ers|less)$"), r"\1or\2"),
+    # modelling, labelled, signaller: British doubles the l after an unstressed vowel. Requiring two vowel
+    # groups in the stem keeps one-syllable words (filled, spelling) intact.
+    (re.compile(r"^([a-z]*[aeiouy][^aeiouy]+[aeiou])ll(ed|ing|er|ers)$"), r"\1l\2"),
+    # centre, metre, fibre(s), centred → -er
+    (re.compile(r"^([a-z]{2,})(t|b)re(s|d)?$"), r"\1\2er\3"),
+)
+
+# Cheap pre-check: most words end in none of the suffixes the rules above look at.
+_BRITISH_ENDING = re.compile(
+    r"(?:[iy]s(?:ation|ations|ational|e|ed|es|er|ers|ing|able|ability)|our[a-z]*"
+    r"|ll(?:ed|ing|er|ers)|[tb]re[sd]?)$"
+)
+
+
+@lru_cache(maxsize=65536)
+def americanize(word: str) -> str:
+    """Map a folded British spelling to the American one (`memorisation` → `memorization`); else unchanged."""
+    if len(word) < 5 or word in _KEEP:
+        return word
+    irregular = _IRREGULAR.get(word)
+    if irregular is not None:
+        return irregular
+    if not _BRITISH_ENDING.search(word):
+        return word
+    for pattern, replacement in _BRITISH_RULES:
+        mapped, count = pattern.subn(replacement, word)
+        if count:
+            return mapped
+    return word
+
+
+# --- stopwords and stemming -------------------------------------------------------------------
+
+# A classic English list (close to Lucene's and NLTK's), plus question words: a question such as
+# "what are random teachers?" must be judged on "random teachers", not on "what are".
+STOPWORDS = frozenset(
+    {
+        "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as",
+        "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
+        "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further",
+        "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his",
+        "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my",
+        "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our", "ours",
+        "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that",
+        "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those",
+        "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
+        "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
+        "yourself", "yourselves", "s", "t", "d", "ll", "m", "re", "ve", "y", "also", "et", "al", "via",
+        "thus", "hence", "whether", "shall", "may", "might", "must", "etc", "e", "g",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    """One Snowball stemmer per process; PyStemmer keeps its own word cache inside."""
+    return Stemmer.Stemmer("english")
+
+
+# --- tokenizing -------------------------------------------------------------------------------
+
+_PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+# A word: letters/digits, optionally joined into a compound by hyphens or dashes; a decimal stays whole.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:(?:-{1,2}|[‐‑‒–])[^\W_]+)*")
+_HYPHENS = re.compile(r"-{1,2}|[‐‑‒–]")
+
+
+def words(text: str) -> list[str]:
+    """Folded surface words (compounds kept whole, no stemming); what a person would call the words."""
+    text = strip_markup(_INVISIBLE.sub("", _CONTROL.sub(" ", text)))
+    text = _POSSESSIVE.sub("", _PLURAL_ACRONYM.sub(r"\1", text))
+    return _TOKEN.findall(fold(text).replace("'", ""))
+
+
+# Hyphenated idioms whose parts do not carry their own meaning: indexing "state" and "art" for every
+# "state-of-the-art" would make half the corpus match a query about state-space models.
+IDIOMS = frozenset(
+    {
+        "stateoftheart", "offtheshelf", "endtoend", "socalled", "wellknown", "upto", "uptodate",
+        "stepbystep", "onthefly", "outofthebox", "outofdistribution", "inthewild",
+    }
+)  # fmt: skip
+
+
+def _split(word: str) -> list[str]:
+    """A word's parts: a compound yields its pieces (an idiom stays whole), a simple word itself."""
+    parts = _HYPHENS.split(word)
+    return ["".join(parts)] if len(parts) > 1 and "".join(parts) in IDIOMS else parts
+
+
+def _expand(word: str) -> list[str]:
+    """A compound yields its parts then the joined form; a simple word (or an idiom) yields itself."""
+    parts = _split(word)
+    if len(parts) == 1:
+        return parts
+    return [*parts, "".join(parts)]
+
+
+@lru_cache(maxsize=1 << 18)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one folded surface word (cached: a corpus has few distinct words)."""
+    terms = [americanize(t) for t in _expand(word)]
+    return tuple(_stemmer().stemWords([t for t in terms if t not in STOPWORDS]))
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of `text`, in order (duplicates kept: term frequency matters to BM25)."""
+    return [t for w in words(text) for t in _word_terms(w)]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One surface word of a query and its index terms: `parts` (stemmed) and, for a compound, `joined`."""
+
+    text: str
+    parts: tuple[str, ...]
+    joined: str | None = None
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every index term this word produces (as `analyze` would emit them)."""
+        return (*self.parts, self.joined) if self.joined else self.parts
+
+
+def analyze_words(text: str) -> list[Word]:
+    """`analyze`, grouped by surface word: used to judge how much of a query a paper covers.
+
+    Words with no index term (stopwords) are left out, and a repeated word appears once.
+    """
+    stem = _stemmer().stemWord
+    out: dict[tuple[str, ...], Word] = {}
+    for surface in words(text):
+        raw = _split(surface)
+        pieces = [americanize(p) for p in raw]
+        parts = tuple(stem(p) for p in pieces if p not in STOPWORDS)
+        joined = None
+        if len(raw) > 1:
+            whole = americanize("".join(raw))
+            joined = stem(whole) if whole not in STOPWORDS else None
+        word = Word(surface, parts, joined)
+        if word.terms:
+            out.setdefault(word.terms, word)
+    return list(out.values())

@@ -1,0 +1,297 @@
+"""The paper index: built once from a list of papers, then searched, browsed and autocompleted.
+
+Each paper is indexed in three fields — `body` (title + readable abstract), `title` again (so a title
+match counts for more than an abstract match), and `authors` (so a bare name finds that person's
+papers) — scored by a `ScoringEngine` (rank-bm25 by default). Filters (author, year, category, code)
+select the candidate papers *before* ranking. The index never changes after `build`; a new corpus means
+a new index, swapped in whole by its owner.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from bot.corpus.model import Paper
+from bot.corpus.text import readable_abstract
+from bot.errors import CorpusError, Problem, QueryError, UnknownPaperError
+from bot.search.analysis import Word, analyze, analyze_words, fold
+from bot.search.authors import AuthorDirectory, name_key
+from bot.search.engine import BM25Engine, BM25Settings, FieldedDoc, ScoringEngine
+from bot.search.query import Query, parse_query, with_note
+from bot.search.relevance import TermStats, coverage
+from bot.search.results import Hit, SearchResults
+from bot.search.snippets import Sentence, analyze_sentences, make_snippet
+
+__all__ = ["DEFAULT_SETTINGS", "MAX_LIMIT", "MAX_RESULTS", "Hit", "PaperIndex", "SearchResults"]
+
+DEFAULT_SETTINGS = BM25Settings(
+    k1=1.2,
+    b=0.75,
+    variant="okapi-lucene-idf",
+    # title 0.25 was the best of {0, 0.1, 0.15, 0.25, 0.5, 1, 2} on SciFact train within noise (see
+    # benchmarks/README.md) while still lifting a title match above an abstract-only one. authors has no
+    # benchmark (SciFact has no authors): weight 1 makes a name query rank that person's papers.
+    field_weights={"body": 1.0, "title": 0.25, "authors": 1.0},
+)
+MAX_LIMIT = 100
+"""The most results an interactive caller (Discord, chat) should ask for at once."""
+MAX_RESULTS = 1000
+"""The most results `search` returns in one call: enough for a TREC-style run (BEIR scores the top 1000)."""
+DATE_SORT_MIN_COVERAGE = 0.5
+"""With free words and `sort:date`, only papers covering at least half the (idf-weighted) query are
+listed: sorting every paper that shares one common word by date would bury the relevant ones."""
+MAX_MATCHED_TERMS = 8
+
+EngineFactory = Callable[[Sequence[FieldedDoc], BM25Settings], ScoringEngine]
+
+
+def _newest_first(paper: Paper) -> tuple[bool, int]:
+    """Sort key: dated papers newest first, undated last."""
+    return (paper.published is None, -(paper.published.toordinal() if paper.published else 0))
+
+
+def _check_ids(papers: Sequence[Paper]) -> None:
+    seen: dict[str, Paper] = {}
+    problems = []
+    for paper in papers:
+        if paper.id in seen:
+            problems.append(Problem(paper.source or "corpus", None, f"the id “{paper.id}” is used twice"))
+        seen[paper.id] = paper
+    if problems:
+        raise CorpusError("Two papers share an id; each paper needs its own.", problems)
+
+
+class PaperIndex:
+    """Search, browse and autocomplete over a fixed tuple of papers. Build with `PaperIndex.build`."""
+
+    def __init__(
+        self, papers: Sequence[Paper], settings: BM25Settings, engine_factory: EngineFactory
+    ) -> None:
+        _check_ids(papers)
+        self.papers: tuple[Paper, ...] = tuple(papers)
+        self._by_id = {p.id: i for i, p in enumerate(self.papers)}
+        self._abstracts = [readable_abstract(p.abstract) for p in self.papers]
+        self._authors = AuthorDirectory(self.papers)
+        docs: list[FieldedDoc] = []
+        self._doc_terms: list[frozenset[str]] = []
+        for paper, abstract in zip(self.papers, self._abstracts, strict=True):
+            title = analyze(paper.title)
+            body = title + analyze(abstract)
+            authors = analyze(" ; ".join(paper.authors))
+            docs.append({"body": body, "title": title, "authors": authors})
+            self._doc_terms.append(frozenset(body) | frozenset(authors))
+        self._stats = TermStats(self._doc_terms)
+        self._engine = engine_factory(docs, settings)
+        self._sentences: dict[int, tuple[Sentence, ...]] = {}
+        self._folded_titles = [" ".join(fold(p.title).split()) for p in self.papers]
+
+    @classmethod
+    def build(
+        cls,
+        papers: Sequence[Paper],
+        *,
+        settings: BM25Settings = DEFAULT_SETTINGS,
+        engine_factory: EngineFactory = BM25Engine,
+    ) -> PaperIndex:
+        """Index `papers` (any number, 0 included). Raises CorpusError if two papers share an id."""
+        return cls(papers, settings, engine_factory)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    # --- single papers ------------------------------------------------------------------------
+
+    def get(self, paper_id: str) -> Paper:
+        """The paper with this id; UnknownPaperError if there is none."""
+        number = self._by_id.get(paper_id.strip())
+        if number is None:
+            raise UnknownPaperError(paper_id)
+        return self.papers[number]
+
+    def resolve(self, reference: str) -> Paper:
+        """A paper by id, exact title, or a title that matches case/accent-insensitively — exactly, or
+        as the only title containing the reference. UnknownPaperError otherwise (also when ambiguous)."""
+        ref = reference.strip()
+        if ref in self._by_id:
+            return self.papers[self._by_id[ref]]
+        folded = " ".join(fold(ref).split())
+        if not folded:
+            raise UnknownPaperError(reference)
+        for exact in (True, False):
+            found = [i for i, t in enumerate(self._folded_titles) if (t == folded if exact else folded in t)]
+            if len(found) == 1:
+                return self.papers[found[0]]
+            if found:
+                break
+        raise UnknownPaperError(reference)
+
+    # --- search -------------------------------------------------------------------------------
+
+    def parse(self, text: str) -> Query:
+        """Parse a query, recognising this corpus's authors in "by <name>"."""
+        return parse_query(text, authors=self._authors.lookup)
+
+    def search(self, query: str | Query, *, limit: int = 10, offset: int = 0) -> SearchResults:
+        """Papers matching `query`, best first (or newest first for `sort:date` and filter-only queries).
+
+        Raises QueryError for an empty or malformed query, or a limit outside 1..MAX_RESULTS.
+        """
+        if not 1 <= limit <= MAX_RESULTS or offset < 0:
+            raise QueryError(f"Ask for between 1 and {MAX_RESULTS} results at a time (from result 1 on).")
+        q = self.parse(query) if isinstance(query, str) else query
+        allowed, q = self._filter(q)
+        if not q.text.strip():
+            return self._listing(q, allowed, limit, offset)
+        words = analyze_words(q.text)
+        terms = analyze(q.text)
+        if not terms:
+            note = f"Every word in “{q.text}” is too common to search on; add a more specific word."
+            return SearchResults((), 0, q, (*q.notes, note))
+        if q.sort == "date":
+            ranked = self._date_sorted(terms, words, allowed)
+            total = len(ranked)
+            page = ranked[offset : offset + limit]
+        else:
+            ranking = self._engine.top_k(terms, offset + limit, allowed)
+            total = ranking.total
+            page = list(ranking.hits[offset:])
+        hits = tuple(self._hit(doc, score, words, terms) for doc, score in page)
+        return SearchResults(hits, total, q, q.notes)
+
+    def similar(self, paper_id: str, limit: int = 5) -> tuple[Hit, ...]:
+        """Papers most like this one: its own title and abstract as the query, itself excluded."""
+        number = self._by_id.get(paper_id)
+        if number is None:
+            raise UnknownPaperError(paper_id)
+        paper = self.papers[number]
+        text = f"{paper.title}. {self._abstracts[number]}"
+        terms = list(dict.fromkeys(analyze(text)))
+        words = sorted(analyze_words(text), key=lambda w: -max(map(self._stats.idf, w.terms)))
+        ranking = self._engine.top_k(terms, max(limit, 0) + 1)
+        return tuple(self._hit(d, s, words, terms) for d, s in ranking.hits if d != number)[: max(limit, 0)]
+
+    def coverage(self, words: Sequence[Word], paper_id: str) -> float:
+        """Idf-weighted share (0..1) of the query words that occur in the paper (see relevance.py)."""
+        return coverage(words, self._doc_terms[self._by_id[paper_id]], self._stats)
+
+    def term_weight(self, term: str) -> float:
+        """The idf of an index term over the whole corpus (rarer → larger)."""
+        return self._stats.idf(term)
+
+    def sentences(self, paper_id: str) -> tuple[Sentence, ...]:
+        """The readable abstract of a paper split into analysed sentences (cached)."""
+        return self._sentences_of(self._by_id[paper_id])
+
+    def _sentences_of(self, number: int) -> tuple[Sentence, ...]:
+        cached = self._sentences.get(number)
+        if cached is None:
+            cached = self._sentences[number] = analyze_sentences(self._abstracts[number])
+        return cached
+
+    def _hit(self, doc: int, score: float, words: Sequence[Word], terms: Sequence[str]) -> Hit:
+        doc_terms = self._doc_terms[doc]
+        matched = [w.text for w in words if doc_terms.intersection(w.terms)]
+        snippet = make_snippet(self._sentences_of(doc), set(terms), self._stats.idf)
+        return Hit(self.papers[doc], score, snippet, tuple(matched[:MAX_MATCHED_TERMS]))
+
+    def _date_sorted(
+        self, terms: Sequence[str], words: Sequence[Word], allowed: set[int] | None
+    ) -> list[tuple[int, float]]:
+        ranking = self._engine.top_k(terms, self._engine.size, allowed)
+        kept = [
+            (d, s)
+            for d, s in ranking.hits
+            if coverage(words, self._doc_terms[d], self._stats) >= DATE_SORT_MIN_COVERAGE
+        ]
+        return sorted(kept, key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
+
+    def _listing(self, q: Query, allowed: set[int] | None, limit: int, offset: int) -> SearchResults:
+        """No free words: the papers the filters allow, newest first."""
+        numbers = range(len(self.papers)) if allowed is None else allowed
+        ordered = sorted(numbers, key=lambda d: (*_newest_first(self.papers[d]), d))
+        page = ordered[offset : offset + limit]
+        hits = tuple(Hit(self.papers[d], 0.0, make_snippet(self._sentences_of(d), ()), ()) for d in page)
+        return SearchResults(hits, len(ordered), q, q.notes)
+
+    # --- filters ------------------------------------------------------------------------------
+
+    def _filter(self, q: Query) -> tuple[set[int] | None, Query]:
+        """The paper numbers the filters allow (None = all), and the query with notes on empty filters."""
+        if not q.has_filters:
+            return None, q
+        allowed = set(range(len(self.papers)))
+        for author in q.authors:
+            keys = set(self._authors.keys_named(author))
+            if not keys:
+                q = with_note(q, f"I don't know an author called “{author}”.")
+            allowed = {d for d in allowed if keys.intersection(self._authors.paper_keys[d])}
+        if q.year_from is not None or q.year_to is not None:
+            low, high = q.year_from or 1, q.year_to or 9999
+            allowed = {d for d in allowed if (y := self.papers[d].year) is not None and low <= y <= high}
+        if q.categories:
+            known = {c for c, _ in self.categories()}
+            unknown = [c for c in q.categories if c not in known]
+            if unknown:
+                codes = ", ".join(c for c, _ in self.categories()) or "none"
+                q = with_note(q, f"No papers in category {', '.join(unknown)} (categories here: {codes}).")
+            wanted = set(q.categories)
+            allowed = {d for d in allowed if wanted.intersection(self.papers[d].categories)}
+        if q.has_code is not None:
+            allowed = {d for d in allowed if self.papers[d].has_code == q.has_code}
+        return allowed, q
+
+    # --- browsing and autocomplete --------------------------------------------------------------
+
+    def suggest_titles(self, prefix: str, limit: int = 25) -> list[Paper]:
+        """Papers for autocomplete (≤ limit): title starts with the text, then a word starts with it, then
+        the text occurs anywhere; accent/case-insensitive; newest first within each group."""
+        wanted = " ".join(fold(prefix).split())
+        ranked: list[tuple[int, tuple[bool, int], int]] = []
+        for d, title in enumerate(self._folded_titles):
+            if title.startswith(wanted):
+                rank = 0
+            elif f" {wanted}" in f" {title}" or f"-{wanted}" in title:
+                rank = 1
+            elif wanted in title or wanted == self.papers[d].id:
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, _newest_first(self.papers[d]), d))
+        ranked.sort()
+        return [self.papers[d] for _, _, d in ranked[: max(limit, 0)]]
+
+    def authors(self) -> list[str]:
+        """Every distinct author (one spelling per person), sorted."""
+        return self._authors.names()
+
+    def suggest_authors(self, prefix: str, limit: int = 25) -> list[str]:
+        """Author names for autocomplete (≤ limit), accent/case-insensitive, most prolific first per group."""
+        return self._authors.suggest(prefix, limit)
+
+    def papers_by_author(self, name: str) -> list[Paper]:
+        """Papers by the named author (full name or surname, accents optional), newest first."""
+        keys = set(self._authors.keys_named(name_key(name)))
+        found = [d for d, paper_keys in enumerate(self._authors.paper_keys) if keys.intersection(paper_keys)]
+        return [self.papers[d] for d in sorted(found, key=lambda d: (*_newest_first(self.papers[d]), d))]
+
+    def coauthors(self, name: str) -> list[tuple[str, int]]:
+        """People who wrote with the named author, with the number of shared papers, most frequent first."""
+        keys = set(self._authors.keys_named(name_key(name)))
+        counts: Counter[str] = Counter()
+        for paper_keys in self._authors.paper_keys:
+            if keys.intersection(paper_keys):
+                counts.update(k for k in paper_keys if k not in keys)
+        shown = [(self._authors.display[k], n) for k, n in counts.items()]
+        return sorted(shown, key=lambda item: (-item[1], name_key(item[0])))
+
+    def categories(self) -> list[tuple[str, int]]:
+        """Category codes with their paper counts, most common first."""
+        counts = Counter(c for p in self.papers for c in dict.fromkeys(p.categories))
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    def date_range(self) -> tuple[date, date] | None:
+        """The oldest and newest publication dates, or None when no paper has a date."""
+        dates = [p.published for p in self.papers if p.published is not None]
+        return (min(dates), max(dates)) if dates else None

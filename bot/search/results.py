@@ -1,0 +1,40 @@
+"""What a search returns: hits with the reason they matched, and the total for paging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.corpus.model import Paper
+from bot.search.query import Query
+
+__all__ = ["Hit", "SearchResults"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One paper in the results.
+
+    `score` is the BM25 score (> 0) for a text query, and 0.0 when the query had no free words (a listing
+    by filters, newest first). `matched_terms` are the query words, as typed (folded), found in the paper.
+    """
+
+    paper: Paper
+    score: float
+    snippet: str
+    matched_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of hits, how many papers matched in all, the parsed query, and notes for the user."""
+
+    hits: tuple[Hit, ...]
+    total: int
+    query: Query
+    notes: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __bool__(self) -> bool:
+        return bool(self.hits)

@@ -1,0 +1,251 @@
+"""The database handle: one async engine, short transactions, and Alembic migrations applied at open.
+
+SQLite is the embedded default (a file under the data directory). Three settings make it safe for a bot
+that may run as two processes on one file:
+
+* WAL journal, so readers never block the writer;
+* `busy_timeout`, so a second writer waits for the lock instead of failing at once;
+* `BEGIN IMMEDIATE` for every transaction (Python's sqlite3 would otherwise begin lazily, and a
+  transaction that reads and then writes can fail with "database is locked" under contention without
+  ever waiting). Our transactions are short and never span a Discord call, so taking the write lock up
+  front costs nothing noticeable.
+
+Any other SQLAlchemy async URL works (`storage.url`); the claim logic relies only on unique keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.util.exc import CommandError
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    InvalidRequestError,
+    NoSuchModuleError,
+    SQLAlchemyError,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.errors import StorageError
+
+log = logging.getLogger("paperbot.storage")
+
+DB_FILENAME = "paperbot.db"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+# Sync driver names people write in config files, mapped to the async driver we ship or document.
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+}
+
+
+def default_sqlite_url(data_dir: Path) -> str:
+    """The embedded default: `<data_dir>/paperbot.db` through aiosqlite."""
+    return f"sqlite+aiosqlite:///{(data_dir / DB_FILENAME).as_posix()}"
+
+
+def _parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(
+            f"storage.url {url!r} is not a database URL. Use e.g. 'sqlite+aiosqlite:///data/paperbot.db' "
+            "or leave storage.url empty to use SQLite in storage.data_dir."
+        ) from exc
+    driver = _ASYNC_DRIVERS.get(parsed.drivername)
+    return parsed.set(drivername=driver) if driver else parsed
+
+
+def _is_sqlite_file(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+
+
+def _check_sqlite_path(url: URL) -> None:
+    """Create the data directory and check it is writable (SQLite writes -wal/-shm files next to the db)."""
+    path = Path(url.database or "")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"Cannot create the data directory {folder} ({exc.strerror}). Set storage.data_dir to a folder "
+            "the bot may write to, or create it with write permission for the bot's user."
+        ) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(
+            f"The data directory {folder} is not writable. SQLite needs to write {path.name} and its -wal "
+            "file there: give the bot's user write permission, or set storage.data_dir elsewhere."
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StorageError(
+            f"The database file {path} is not readable and writable by the bot's user; fix its "
+            "permissions or set storage.data_dir elsewhere."
+        )
+
+
+def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    command.upgrade(_alembic_config(connection), "heads")
+
+
+def _current_revisions(connection: Connection) -> tuple[str, ...]:
+    return tuple(MigrationContext.configure(connection).get_current_heads())
+
+
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE/DELETE touched (`CursorResult.rowcount`, which SQLAlchemy's stubs type loosely)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class Database:
+    """An open database: `session()` for units of work, `close()` when done. Build it with `open()`."""
+
+    def __init__(self, engine: AsyncEngine, url: URL) -> None:
+        self._engine = engine
+        self._url = url
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    async def open(
+        cls, url: str, *, migrate: bool = True, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+    ) -> Database:
+        """Connect and bring the schema up to date; any problem is a StorageError saying what to fix."""
+        parsed = _parse_url(url)
+        if _is_sqlite_file(parsed):
+            _check_sqlite_path(parsed)
+        engine = cls._create_engine(parsed)
+        if parsed.get_backend_name() == "sqlite":
+            _install_sqlite_pragmas(engine, busy_timeout_ms)
+        database = cls(engine, parsed)
+        try:
+            if migrate:
+                await database.migrate()
+            else:
+                await database.revisions()  # at least prove that we can connect
+        except BaseException:
+            await engine.dispose()
+            raise
+        return database
+
+    @staticmethod
+    def _create_engine(url: URL) -> AsyncEngine:
+        shown = url.render_as_string(hide_password=True)
+        try:
+            return create_async_engine(url)
+        except (NoSuchModuleError, ModuleNotFoundError) as exc:
+            raise StorageError(
+                f"storage.url {shown!r} needs a database driver that is not installed ({exc}). Install the "
+                "async driver for your database (e.g. `pip install asyncpg` for PostgreSQL)."
+            ) from exc
+        except InvalidRequestError as exc:
+            raise StorageError(
+                f"storage.url {shown!r} names a synchronous driver; paperbot needs an async one, e.g. "
+                "'sqlite+aiosqlite://…' or 'postgresql+asyncpg://…'."
+            ) from exc
+        except ArgumentError as exc:
+            raise StorageError(f"storage.url {shown!r} is not usable: {exc}") from exc
+
+    @property
+    def url(self) -> str:
+        """The URL in use, password hidden (safe to log)."""
+        return self._url.render_as_string(hide_password=True)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The underlying engine (for tests and migrations; repositories use `transaction()`)."""
+        return self._engine
+
+    async def migrate(self) -> None:
+        """Apply every pending Alembic migration in one transaction (two processes starting at once: one
+        migrates, the other waits for the lock and then finds nothing to do)."""
+        try:
+            async with self._engine.begin() as connection:
+                await connection.run_sync(_upgrade)
+        except CommandError as exc:
+            raise StorageError(
+                f"Cannot migrate the database at {self.url}: {exc}. If it was written by a newer paperbot, "
+                "upgrade paperbot (or point storage.url at another database)."
+            ) from exc
+        except SQLAlchemyError as exc:
+            raise StorageError(self._explain(exc, "open and migrate")) from exc
+        log.info("database ready at %s (schema %s)", self.url, ", ".join(await self.revisions()) or "empty")
+
+    async def revisions(self) -> tuple[str, ...]:
+        """The schema revision(s) the database is at, e.g. ('0001',)."""
+        try:
+            async with self._engine.connect() as connection:
+                return await connection.run_sync(_current_revisions)
+        except SQLAlchemyError as exc:
+            raise StorageError(self._explain(exc, "read")) from exc
+
+    def session(self) -> AsyncSession:
+        """A new session; prefer `transaction()`, which commits and translates errors."""
+        return self._sessions()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commits on success, rolls back on error.
+
+        IntegrityError passes through untouched (the claim logic uses unique keys on purpose); other
+        database failures become a StorageError that says what to check.
+        """
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        except IntegrityError:
+            raise
+        except SQLAlchemyError as exc:
+            raise StorageError(self._explain(exc, "use")) from exc
+
+    def _explain(self, exc: SQLAlchemyError, action: str) -> str:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        hint = "Check storage.url and that the database server is reachable."
+        if self._url.get_backend_name() == "sqlite":
+            hint = (
+                f"Check that {self._url.database} is a paperbot database on a writable, non-full disk, and "
+                "that no other program holds a long lock on it."
+            )
+        return f"Cannot {action} the database at {self.url}: {detail}. {hint}"
+
+    async def close(self) -> None:
+        """Release every connection (idempotent)."""
+        await self._engine.dispose()

@@ -1,0 +1,306 @@
+"""Paper-of-the-day settings and the ledger that makes "exactly once per server per local day" hold.
+
+The ledger protocol, used by bot.digest.service:
+1. `claim()` inserts (guild, local date) with status 'claimed' in a transaction that starts with the write;
+   UNIQUE(guild_id, local_date) makes the loser of a race (a second process, a restart, a double click)
+   get False and do nothing.
+2. The caller posts to Discord *outside* any transaction.
+3. `mark_posted()` records the message id; `release()` deletes the claim after a transient failure so a
+   retry can claim again; `mark_failed()` keeps the day taken after a permanent failure.
+A process killed between 1 and 3 leaves a 'claimed' row: the day is then not posted again, because the
+post may have gone out — at most once beats twice (users complain about duplicates, not gaps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.digest.schedule import Schedule
+from bot.storage.database import Database, rowcount
+from bot.storage.tables import (
+    STATUS_CLAIMED,
+    STATUS_FAILED,
+    STATUS_POSTED,
+    DigestLedgerRow,
+    DigestSettingsRow,
+)
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """A server's paper-of-the-day settings. `enabled` and `channel_id` govern the channel post only."""
+
+    guild_id: int
+    channel_id: int | None
+    post_time: time
+    timezone: str
+    weekdays_only: bool = False
+    weekly_day: int | None = None
+    topic: str | None = None
+    enabled: bool = False
+    paused_reason: str | None = None
+    seed: str = ""
+
+    @property
+    def schedule(self) -> Schedule:
+        """The schedule to compute post instants with."""
+        return Schedule(self.post_time, self.timezone, self.weekdays_only)
+
+    @property
+    def posts_to_channel(self) -> bool:
+        """Whether a channel post is due on schedule (enabled, a channel set, not paused)."""
+        return self.enabled and self.channel_id is not None and self.paused_reason is None
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One day's paper of the day in one server."""
+
+    guild_id: int
+    local_date: date
+    paper_id: str
+    cycle: int
+    position: int
+    pool_size: int
+    topic: str | None
+    reasons: tuple[str, ...]
+    status: str
+    message_id: int | None = None
+    error: str | None = None
+    claimed_by: str = ""
+    claimed_at: datetime | None = None
+    posted_at: datetime | None = None
+
+    @property
+    def counts_as_shown(self) -> bool:
+        """Claimed or posted papers count for the no-repeat rule; failed ones were never seen."""
+        return self.status in (STATUS_CLAIMED, STATUS_POSTED)
+
+
+def _settings_from_row(row: DigestSettingsRow) -> DigestSettings:
+    hours, minutes = (int(part) for part in row.post_time.split(":"))
+    return DigestSettings(
+        guild_id=row.guild_id,
+        channel_id=row.channel_id,
+        post_time=time(hours, minutes),
+        timezone=row.timezone,
+        weekdays_only=row.weekdays_only,
+        weekly_day=row.weekly_day,
+        topic=row.topic,
+        enabled=row.enabled,
+        paused_reason=row.paused_reason,
+        seed=row.seed,
+    )
+
+
+def _entry_from_row(row: DigestLedgerRow) -> LedgerEntry:
+    return LedgerEntry(
+        guild_id=row.guild_id,
+        local_date=row.local_date,
+        paper_id=row.paper_id,
+        cycle=row.cycle,
+        position=row.position,
+        pool_size=row.pool_size,
+        topic=row.topic,
+        reasons=tuple(str(r) for r in row.reasons or ()),
+        status=row.status,
+        message_id=row.message_id,
+        error=row.error,
+        claimed_by=row.claimed_by,
+        claimed_at=row.claimed_at,
+        posted_at=row.posted_at,
+    )
+
+
+class DigestRepo:
+    """Reads and writes `digest_settings` and `digest_ledger`; every method is one short transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ---------------------------------------------------------------------------------------- settings
+
+    async def get_settings(self, guild_id: int) -> DigestSettings | None:
+        """The server's settings, or None if it never set up a paper of the day or a subscription."""
+        async with self._db.transaction() as session:
+            row = await session.get(DigestSettingsRow, guild_id)
+            return _settings_from_row(row) if row else None
+
+    async def all_settings(self) -> list[DigestSettings]:
+        """Every server's settings, by guild id."""
+        async with self._db.transaction() as session:
+            rows = await session.scalars(select(DigestSettingsRow).order_by(DigestSettingsRow.guild_id))
+            return [_settings_from_row(r) for r in rows]
+
+    async def save_settings(self, settings: DigestSettings, now: datetime) -> DigestSettings:
+        """Insert or replace a server's settings (pause state included, as given)."""
+        values: dict[str, Any] = {
+            "channel_id": settings.channel_id,
+            "post_time": f"{settings.post_time:%H:%M}",
+            "timezone": settings.timezone,
+            "weekdays_only": settings.weekdays_only,
+            "weekly_day": settings.weekly_day,
+            "topic": settings.topic,
+            "enabled": settings.enabled,
+            "paused_reason": settings.paused_reason,
+            "paused_at": now if settings.paused_reason else None,
+            "seed": settings.seed or str(settings.guild_id),
+            "updated_at": now,
+        }
+        try:
+            await self._upsert_settings(settings.guild_id, values)
+        except IntegrityError:  # a concurrent writer inserted the row first (not on SQLite: BEGIN IMMEDIATE)
+            await self._upsert_settings(settings.guild_id, values)
+        return replace(settings, seed=values["seed"])
+
+    async def _upsert_settings(self, guild_id: int, values: dict[str, Any]) -> None:
+        async with self._db.transaction() as session:
+            row = await session.get(DigestSettingsRow, guild_id)
+            if row is None:
+                session.add(DigestSettingsRow(guild_id=guild_id, **values))
+                return
+            if row.paused_reason == values["paused_reason"]:
+                values = {**values, "paused_at": row.paused_at}
+            for key, value in values.items():
+                setattr(row, key, value)
+
+    async def pause(self, guild_id: int, reason: str, now: datetime) -> bool:
+        """Pause the channel post; True only for the call that paused it (so admins are told once)."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(DigestSettingsRow)
+                .where(DigestSettingsRow.guild_id == guild_id, DigestSettingsRow.paused_reason.is_(None))
+                .values(paused_reason=reason, paused_at=now, updated_at=now)
+            )
+            return rowcount(result) == 1
+
+    async def resume(self, guild_id: int, now: datetime) -> bool:
+        """Clear a pause; True if the post was paused."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(DigestSettingsRow)
+                .where(DigestSettingsRow.guild_id == guild_id, DigestSettingsRow.paused_reason.is_not(None))
+                .values(paused_reason=None, paused_at=None, updated_at=now)
+            )
+            return rowcount(result) == 1
+
+    # ------------------------------------------------------------------------------------------ ledger
+
+    async def history(self, guild_id: int, *, before: date | None = None) -> list[LedgerEntry]:
+        """The server's ledger, oldest first (optionally only days before `before`)."""
+        query = select(DigestLedgerRow).where(DigestLedgerRow.guild_id == guild_id)
+        if before is not None:
+            query = query.where(DigestLedgerRow.local_date < before)
+        async with self._db.transaction() as session:
+            rows = await session.scalars(query.order_by(DigestLedgerRow.local_date))
+            return [_entry_from_row(r) for r in rows]
+
+    async def entries_between(self, guild_id: int, start: date, end: date) -> list[LedgerEntry]:
+        """Ledger entries with start <= local_date < end, oldest first."""
+        async with self._db.transaction() as session:
+            rows = await session.scalars(
+                select(DigestLedgerRow)
+                .where(
+                    DigestLedgerRow.guild_id == guild_id,
+                    DigestLedgerRow.local_date >= start,
+                    DigestLedgerRow.local_date < end,
+                )
+                .order_by(DigestLedgerRow.local_date)
+            )
+            return [_entry_from_row(r) for r in rows]
+
+    async def entry(self, guild_id: int, local_date: date) -> LedgerEntry | None:
+        """The ledger entry of one day, if any."""
+        async with self._db.transaction() as session:
+            row = await session.scalar(
+                select(DigestLedgerRow).where(
+                    DigestLedgerRow.guild_id == guild_id, DigestLedgerRow.local_date == local_date
+                )
+            )
+            return _entry_from_row(row) if row else None
+
+    async def claim(self, entry: LedgerEntry, *, take_over_failed: bool = False) -> bool:
+        """Take the day for `entry` (status forced to 'claimed'); False if it is already taken.
+
+        With `take_over_failed`, a day whose post failed (e.g. permissions, since fixed) can be claimed
+        again — by one caller only, as the UPDATE is conditional on the failed status.
+        """
+        values = _claim_values(entry)
+        try:
+            async with self._db.transaction() as session:
+                session.add(DigestLedgerRow(**values))
+                await session.flush()
+            return True
+        except IntegrityError:
+            if not take_over_failed:
+                return False
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(DigestLedgerRow)
+                .where(
+                    DigestLedgerRow.guild_id == entry.guild_id,
+                    DigestLedgerRow.local_date == entry.local_date,
+                    DigestLedgerRow.status == STATUS_FAILED,
+                )
+                .values(**values)
+            )
+            return rowcount(result) == 1
+
+    async def mark_posted(self, guild_id: int, local_date: date, message_id: int, now: datetime) -> None:
+        """Record that the claimed day's post went out."""
+        await self._set_status(
+            guild_id, local_date, status=STATUS_POSTED, message_id=message_id, posted_at=now
+        )
+
+    async def mark_failed(self, guild_id: int, local_date: date, error: str) -> None:
+        """Record a permanent failure; the day stays taken."""
+        await self._set_status(guild_id, local_date, status=STATUS_FAILED, error=error)
+
+    async def release(self, guild_id: int, local_date: date) -> None:
+        """Give a claimed day back after a transient failure, so a retry may claim it."""
+        async with self._db.transaction() as session:
+            await session.execute(
+                delete(DigestLedgerRow).where(
+                    DigestLedgerRow.guild_id == guild_id,
+                    DigestLedgerRow.local_date == local_date,
+                    DigestLedgerRow.status == STATUS_CLAIMED,
+                )
+            )
+
+    async def _set_status(self, guild_id: int, local_date: date, **values: Any) -> None:
+        async with self._db.transaction() as session:
+            await session.execute(
+                update(DigestLedgerRow)
+                .where(DigestLedgerRow.guild_id == guild_id, DigestLedgerRow.local_date == local_date)
+                .values(**values)
+            )
+
+    async def delete_guild(self, guild_id: int) -> None:
+        """Forget a server's digest settings and ledger (data-deletion hook)."""
+        async with self._db.transaction() as session:
+            await session.execute(delete(DigestLedgerRow).where(DigestLedgerRow.guild_id == guild_id))
+            await session.execute(delete(DigestSettingsRow).where(DigestSettingsRow.guild_id == guild_id))
+
+
+def _claim_values(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "guild_id": entry.guild_id,
+        "local_date": entry.local_date,
+        "paper_id": entry.paper_id,
+        "cycle": entry.cycle,
+        "position": entry.position,
+        "pool_size": entry.pool_size,
+        "topic": entry.topic,
+        "reasons": list(entry.reasons),
+        "status": STATUS_CLAIMED,
+        "message_id": None,
+        "error": None,
+        "claimed_by": entry.claimed_by[:64],
+        "claimed_at": entry.claimed_at,
+        "posted_at": None,
+    }

@@ -1,0 +1,317 @@
+"""The terminal commands: the same core answers as Discord, printed for a person or a script."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.answer import answer_question
+from bot.clock import SystemClock
+from bot.corpus.loader import CorpusLoad, load_corpus
+from bot.corpus.model import Paper
+from bot.errors import PaperbotError, QueryError, UserError
+from bot.search.index import Hit, PaperIndex
+from bot.search.query import Query
+from bot.settings import Settings
+
+log = logging.getLogger("paperbot.terminal")
+
+BATCH_DEFAULT_LIMIT = 100
+
+
+def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
+    """Load the corpus named on the command line (or in settings), warn about bad records, build the index."""
+    path: Path | None = getattr(args, "corpus", None) or settings.corpus.path
+    strict = bool(getattr(args, "strict", False)) or settings.corpus.strict
+    loaded = load_corpus(path, strict=strict)
+    _warn_problems(loaded)
+    return PaperIndex.build(loaded.papers)
+
+
+def _warn_problems(loaded: CorpusLoad) -> None:
+    for problem in loaded.problems:
+        print(f"warning: skipped a record: {problem}", file=sys.stderr)
+
+
+def paper_json(paper: Paper) -> dict[str, Any]:
+    """A paper as the JSON the CLI promises (`paperbot papers --json`)."""
+    data = paper.model_dump(mode="json", exclude={"source"})
+    return data
+
+
+def cmd_papers(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot papers`: every paper, as text or JSON."""
+    index = load_index(args, settings)
+    if args.json:
+        _print_json([paper_json(p) for p in index.papers], out)
+        return 0
+    for paper in index.papers:
+        out.write(f"{paper.id}  {paper.published or '----------'}  {paper.title}\n")
+    out.write(f"{len(index.papers)} papers\n")
+    return 0
+
+
+def cmd_paper(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot paper REF`: one paper's card."""
+    index = load_index(args, settings)
+    paper = index.resolve(args.reference)
+    if args.json:
+        _print_json(paper_json(paper), out)
+    else:
+        out.write(render_paper(paper) + "\n")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot search`: one query, or a batch of BEIR-style queries as a TREC run."""
+    fmt = args.format or ("json" if args.json else "text")
+    if args.queries is not None:
+        return _batch_search(args, settings, out, fmt)
+    if not args.query:
+        raise QueryError("Give a query, e.g. `paperbot search \"state space models\"`, or --queries FILE.jsonl.")
+    if fmt == "trec":
+        raise QueryError("--format trec needs --queries FILE.jsonl (one {\"_id\", \"text\"} object per line).")
+    limit = _check_limit(settings.search.default_limit if args.limit is None else args.limit)
+    index = load_index(args, settings)
+    results = index.search(args.query, limit=limit)
+    if fmt == "json":
+        _print_json([hit_json(h) for h in results.hits], out)
+        return 0
+    for note in results.notes:
+        out.write(f"note: {note}\n")
+    if not results.hits:
+        out.write("No papers match that. Try fewer or different words.\n")
+        return 0
+    for rank, hit in enumerate(results.hits, 1):
+        out.write(render_hit(rank, hit) + "\n")
+    if results.total > len(results.hits):
+        out.write(f"… {results.total - len(results.hits)} more; use --limit to see more.\n")
+    return 0
+
+
+def _check_limit(limit: int) -> int:
+    if limit < 1 or limit > 1000:
+        raise QueryError("--limit must be between 1 and 1000.")
+    return limit
+
+
+def _batch_search(args: argparse.Namespace, settings: Settings, out: TextIO, fmt: str) -> int:
+    limit = _check_limit(BATCH_DEFAULT_LIMIT if args.limit is None else args.limit)
+    queries = read_queries(args.queries)
+    index = load_index(args, settings)
+    for qid, text in queries:
+        # Batch queries are evaluation claims, taken literally: "in 2010" or "recent" are words, not filters.
+        literal = " ".join(text.split())
+        if not literal:
+            print(f"warning: query {qid} skipped: it is empty", file=sys.stderr)
+            continue
+        hits = index.search(Query(text=literal), limit=limit).hits
+        if fmt == "trec":
+            for rank, hit in enumerate(hits, 1):
+                out.write(f"{qid} Q0 {hit.paper.id} {rank} {hit.score:.6f} {args.tag}\n")
+        elif fmt == "json":
+            out.write(json.dumps({"qid": qid, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False) + "\n")
+        else:
+            out.write(f"# {qid}: {text}\n")
+            for rank, hit in enumerate(hits, 1):
+                out.write(render_hit(rank, hit) + "\n")
+    return 0
+
+
+def read_queries(path: Path) -> list[tuple[str, str]]:
+    """Read BEIR-style `{"_id", "text"}` lines; every bad line is reported at once."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"Cannot read queries file {path}: {exc}") from None
+    queries: list[tuple[str, str]] = []
+    bad: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            qid, text = str(obj["_id"]), str(obj["text"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            bad.append(f"{path}:{number}: expected a JSON object with \"_id\" and \"text\"")
+            continue
+        queries.append((qid, text))
+    if bad:
+        raise QueryError("Bad queries file:\n  " + "\n  ".join(bad[:20]))
+    return queries
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """A search hit as JSON: enough for a script to show or re-rank it."""
+    return {
+        "id": hit.paper.id,
+        "title": hit.paper.title,
+        "score": round(hit.score, 6),
+        "snippet": hit.snippet,
+        "authors": list(hit.paper.authors),
+        "published": hit.paper.published.isoformat() if hit.paper.published else None,
+        "matched_terms": list(hit.matched_terms),
+    }
+
+
+def render_hit(rank: int, hit: Hit) -> str:
+    """One hit for the terminal: rank, title, who and when, and the matching sentence."""
+    paper = hit.paper
+    year = f", {paper.year}" if paper.year else ""
+    return f"{rank}. {paper.title}\n   {paper.short_authors()}{year} · id: {paper.id}\n   {hit.snippet}"
+
+
+def render_paper(paper: Paper) -> str:
+    """A paper's card for the terminal."""
+    from bot.corpus.text import readable_abstract
+
+    authors = ", ".join(paper.authors) + (" et al." if paper.authors_truncated else "")
+    lines = [
+        paper.title,
+        f"Authors: {authors or 'unknown'}",
+        f"Published: {paper.published or 'unknown'} · Categories: {', '.join(paper.categories) or '—'}"
+        + (" · has code" if paper.has_code else ""),
+    ]
+    if paper.affiliations:
+        lines.append(f"Affiliations: {', '.join(paper.affiliations)}")
+    for link in paper.links:
+        lines.append(f"Link: {link}")
+    lines.append(f"id: {paper.id}")
+    lines.append("")
+    lines.append(readable_abstract(paper.abstract))
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot ask`: a short cited answer, or a plain "nothing matches well"."""
+    index = load_index(args, settings)
+    answer = answer_question(index, args.question)
+    if args.json:
+        _print_json(answer.to_json(), out)
+    else:
+        out.write(answer.render_text() + "\n")
+    return 0
+
+
+CHAT_HELP = """Ask anything about the papers in plain words, or use the query language:
+  author:hofmann  year:2024  year:2022..2024  cat:CV  has:code  sort:date
+Commands: /search QUERY · /paper ID · /more (next results) · /help · /quit"""
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot chat`: a prompt that answers every line, until /quit or end of input."""
+    index = load_index(args, settings)
+    interactive = stdin.isatty()
+    out.write(f"paperbot chat — {len(index.papers)} papers loaded. {CHAT_HELP}\n")
+    last_query: str | None = None
+    offset = 0
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text in {"/quit", "/exit", "quit", "exit"}:
+            break
+        try:
+            if text == "/help":
+                out.write(CHAT_HELP + "\n")
+            elif text.startswith("/search "):
+                last_query, offset = text.removeprefix("/search ").strip(), 0
+                offset = _chat_search(index, last_query, offset, out)
+            elif text == "/more":
+                if last_query is None:
+                    out.write("Nothing to continue — search for something first.\n")
+                else:
+                    offset = _chat_search(index, last_query, offset, out)
+            elif text.startswith("/paper "):
+                out.write(render_paper(index.resolve(text.removeprefix("/paper ").strip())) + "\n")
+            else:
+                last_query, offset = text, 0
+                out.write(answer_question(index, text).render_text() + "\n")
+        except UserError as exc:
+            out.write(f"{exc.message}\n")
+        except PaperbotError as exc:
+            out.write(f"error: {exc.message}\n")
+    return 0
+
+
+def _chat_search(index: PaperIndex, query: str, offset: int, out: TextIO, page: int = 5) -> int:
+    results = index.search(query, limit=page, offset=offset)
+    if not results.hits:
+        out.write("No (more) papers match that.\n")
+        return offset
+    for rank, hit in enumerate(results.hits, offset + 1):
+        out.write(render_hit(rank, hit) + "\n")
+    shown = offset + len(results.hits)
+    if results.total > shown:
+        out.write(f"Showing {offset + 1}-{shown} of {results.total}; type /more for the next ones.\n")
+    return shown
+
+
+def cmd_check_config(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot check-config`: settings and corpus are valid (every problem reported at once)."""
+    loaded = load_corpus(settings.corpus.path, strict=settings.corpus.strict)
+    _warn_problems(loaded)
+    out.write(f"settings: ok\ncorpus: {len(loaded.papers)} papers from {len(loaded.files)} file(s)")
+    out.write(f", {len(loaded.problems)} problem(s)\n" if loaded.problems else "\n")
+    out.write(f"database: {settings.storage.database_url()}\n")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot digest preview`: the next paper of the day, from a server's state or from scratch."""
+    from bot.digest.preview import preview_pick
+
+    today = SystemClock().now().date()
+    on = args.date or today
+    if args.server is not None:
+        post = asyncio.run(_server_preview(args, settings, on))
+    else:
+        index = load_index(args, settings)
+        post = preview_pick(
+            index.papers, on=on, topic=args.topic, index=index, start=today
+        )
+    out.write(post.as_text() + "\n")
+    return 0
+
+
+async def _server_preview(args: argparse.Namespace, settings: Settings, on: date) -> Any:
+    from bot.app import open_app
+
+    app = await open_app(settings)
+    try:
+        if args.topic:
+            raise QueryError("--topic can't be combined with --server: the server's own topic applies.")
+        return await app.digest.preview(args.server, on)
+    finally:
+        await app.close()
+
+
+def cmd_rg(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot rg ics`: the reading group's calendar."""
+    from bot.terminal_rg import cmd_rg_ics
+
+    return cmd_rg_ics(args, settings, out, stdin)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot run`: serve Discord until stopped."""
+    from bot.discord_adapter.runner import run_bot
+
+    return run_bot(settings)
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")

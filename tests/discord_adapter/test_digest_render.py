@@ -1,0 +1,133 @@
+"""Rendering the paper of the day without Discord: limits with absurd input, buttons, time-zone choices.
+
+Async only because discord.py builds Views inside a running event loop.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import discord
+
+from bot.corpus.model import Paper
+from bot.digest.post import DigestPost, WeeklyDigest, excerpt
+from bot.discord_adapter.cogs.digest import timezone_choices
+from bot.discord_adapter.digest_render import digest_message, dm_message, missing_permissions, post_embed
+
+DAY = date(2026, 11, 26)
+
+
+def paper(n: int = 1, *, title: str | None = None, authors: int = 3, paper_id: str | None = None) -> Paper:
+    return Paper(
+        id=paper_id or f"paper-{n:03d}",
+        title=title or f"Paper number {n}",
+        authors=tuple(f"Author {i} " + "Longname" * 10 for i in range(authors)),
+        published=date(2024, 5, 1),
+        categories=("LG", "CV"),
+        has_code=True,
+        abstract="A sentence about *markdown* and _underscores_. " * 300,
+        links=tuple(f"https://example.org/{n}/{i}" for i in range(50)),
+    )
+
+
+def post(
+    subject: Paper, *, reasons: tuple[str, ...] = ("not yet featured this round (1/50)",), **kw: object
+) -> DigestPost:
+    return DigestPost(
+        paper=subject,
+        local_date=DAY,
+        reasons=reasons,
+        excerpt=excerpt(subject.abstract),
+        cycle=1,
+        position=1,
+        pool_size=50,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def sizes_ok(embeds: tuple[discord.Embed, ...]) -> bool:
+    fields = [f for e in embeds for f in e.fields]
+    return (
+        sum(len(e) for e in embeds) <= 6000
+        and all(len(e.title or "") <= 256 and len(e.description or "") <= 4096 for e in embeds)
+        and all(0 < len(f.value or "") <= 1024 for f in fields)
+    )
+
+
+async def test_an_absurd_paper_still_fits_every_embed_limit() -> None:
+    huge = paper(title="T" * 500, authors=40)
+    rendered = digest_message(post(huge, reasons=tuple("why " * 100 for _ in range(10))))
+    embed = rendered.embeds[0]
+    authors = next(f.value for f in embed.fields if f.name == "Authors")
+    assert sizes_ok(rendered.embeds)
+    assert embed.title is not None
+    assert len(embed.title) == 256
+    assert authors is not None
+    shown, more = authors.rsplit(" and ", 1)
+    assert len(shown.split(", ")) + int(more.removesuffix(" more")) == 40  # what doesn't fit is counted
+
+
+async def test_the_excerpt_and_titles_are_shown_as_written_not_as_markdown() -> None:
+    embed = post_embed(post(paper()))
+    assert embed.description is not None
+    assert embed.description.startswith(r"A sentence about \*markdown\* and \_underscores\_.")
+
+
+async def test_a_full_week_in_review_shares_the_6000_character_budget_with_the_paper() -> None:
+    many = [paper(n, title=f"A rather long title number {n} " + "x" * 200) for n in range(10)]
+    weekly = WeeklyDigest(
+        start=date(2026, 11, 19),
+        end=date(2026, 11, 25),
+        featured=tuple((date(2026, 11, 19 + i), p) for i, p in enumerate(many[:7])),
+        new_papers=tuple(many),
+        upcoming=tuple((date(2026, 11, 27 + i), p) for i, p in enumerate(many[:3])),
+    )
+    rendered = digest_message(post(paper(title="T" * 500, authors=40), weekly=weekly))
+    review = {f.name: f.value or "" for f in rendered.embeds[1].fields}
+    assert len(rendered.embeds) == 2
+    assert sizes_ok(rendered.embeds)
+    assert review["New in the corpus"].splitlines()[-1].startswith("… and ")
+
+
+async def test_buttons_carry_the_paper_id_and_an_id_too_long_for_discord_drops_them_not_the_post() -> None:
+    normal = digest_message(post(paper()))
+    long_id = digest_message(post(paper(paper_id="x" * 95)))
+    assert normal.view is not None
+    assert [getattr(item, "custom_id", None) for item in normal.view.children] == [
+        "paper:abstract:paper-001",
+        "paper:similar:paper-001",
+        "rg:propose:paper-001",
+    ]
+    assert normal.view.is_finished()  # rendered only: the registered DynamicItems answer the clicks
+    assert long_id.view is None
+    assert long_id.embeds[0].title == "Paper number 1"
+
+
+async def test_a_dm_offers_abstract_and_similar_but_not_the_servers_reading_group() -> None:
+    rendered = dm_message(post(paper()))
+    weekly = dm_message(WeeklyDigest(start=date(2026, 11, 16), end=date(2026, 11, 22)))
+    assert rendered.view is not None
+    assert [getattr(item, "label", None) for item in rendered.view.children] == [
+        "Show abstract",
+        "Similar papers",
+    ]
+    assert weekly.view is None
+    assert [f.value for f in weekly.embeds[0].fields] == ["None this week.", "Nothing new this week."]
+
+
+def test_missing_permissions_are_named_as_discord_shows_them() -> None:
+    perms = discord.Permissions(view_channel=True, send_messages=True)
+    assert missing_permissions(perms) == ["Embed Links"]
+    assert missing_permissions(discord.Permissions.none()) == ["View Channel", "Send Messages", "Embed Links"]
+
+
+def test_timezone_choices_start_with_common_zones_and_match_cities_and_spaces() -> None:
+    assert [c.value for c in timezone_choices("")][:3] == ["UTC", "Europe/London", "Europe/Zurich"]
+    assert [c.value for c in timezone_choices("los ang")] == ["America/Los_Angeles"]
+    assert [c.value for c in timezone_choices("Europe/Z")] == [
+        "Europe/Zagreb",
+        "Europe/Zaporozhye",
+        "Europe/Zurich",
+    ]
+    assert len(timezone_choices("e")) == 25
+    assert timezone_choices("no such place") == []

@@ -1,0 +1,175 @@
+"""End to end: the buttons and selects under answers, search pages and paper cards, and their timeouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.answer import answer_question
+from bot.corpus.text import readable_abstract
+from bot.discord_adapter.views import PaperView
+from bot.search.index import PaperIndex
+
+from .fake_discord import FakeDiscord, InteractionHandle, Reply
+from .test_papers_commands import EPHEMERAL, RANDOM_TEACHER, assert_no_pings, run
+
+LONG_ABSTRACT = "cosmological-n-body-simulations-a-challenge-for-scalable"
+NOT_YOURS = "Only the person who searched can page — run /search yourself."
+
+
+async def click(
+    fake: FakeDiscord, message: Reply, custom_id: str, **kw: Any
+) -> tuple[InteractionHandle, Reply]:
+    """Click a component, check the bot pinged nobody, and return the interaction and its visible reply."""
+    handle = await fake.click(message, custom_id, **kw)
+    reply = await handle.reply()
+    await assert_no_pings(fake, handle)
+    return handle, reply
+
+
+def ids_on_page(reply: Reply) -> list[str]:
+    """The paper ids listed on a search page, in order."""
+    description = (reply.embed or {}).get("description", "")
+    return [line.rsplit("`", 2)[1] for line in description.splitlines() if line.endswith("`")]
+
+
+# --- under an answer ------------------------------------------------------------------------------
+
+
+async def test_show_abstract_of_a_cited_paper_is_private(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    answer = await run(fake_discord, "ask", {"question": "state space models"})
+    cited = answer_question(bundled_index, "state space models").citations[1].paper
+    _, reply = await click(fake_discord, answer, "pb:ask:abstract", values=["2"], user="bob")
+    assert reply.flags & EPHEMERAL
+    assert reply.embed is not None
+    assert reply.embed["title"] == cited.title
+    assert reply.embed["description"] == readable_abstract(cited.abstract)
+
+
+async def test_more_results_pages_the_uncited_hits_privately(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    question = "state space models"
+    answer = await run(fake_discord, "ask", {"question": question})
+    cited = [c.paper.id for c in answer_question(bundled_index, question).citations]
+    uncited = [h.paper.id for h in bundled_index.search(question, limit=100).hits if h.paper.id not in cited]
+
+    _, page = await click(fake_discord, answer, "pb:ask:more", user="bob")
+    assert page.ephemeral
+    assert page.embed is not None
+    assert page.embed["title"] == "Search: more for “state space models”"
+    assert ids_on_page(page) == uncited[:5]
+    assert page.embed["footer"]["text"] == f"{len(uncited)} papers · page 1/{-(-len(uncited) // 5)}"
+
+    _, second = await click(fake_discord, page, "pb:search:next", user="bob")
+    assert ids_on_page(second) == uncited[5:10]
+
+
+async def test_similar_papers_under_an_answer_are_those_of_the_first_source(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    answer = await run(fake_discord, "ask", {"question": RANDOM_TEACHER})
+    _, reply = await click(fake_discord, answer, "pb:ask:similar")
+    assert reply.ephemeral
+    assert reply.embed is not None
+    assert reply.embed["title"] == "Similar to: Random Teachers are Good Teachers"
+    assert "`the-curious-case-of-benign-memorization`" in reply.embed["description"]
+
+
+# --- search paging --------------------------------------------------------------------------------
+
+
+async def test_next_and_previous_page_the_search(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    first = await run(fake_discord, "search", {"query": "diffusion"}, user="alice")
+    handle, second = await click(fake_discord, first, "pb:search:next", user="alice")
+    assert handle.callback_type == 7  # the page itself is updated, no new message
+    assert second.id == first.id
+    assert second.embed is not None
+    assert second.embed["footer"]["text"] == "10 papers · page 2/2"
+    assert second.embed["description"].startswith("**6.** ")
+    assert second.component("pb:search:next")["disabled"] is True
+    _, back = await click(fake_discord, second, "pb:search:prev", user="alice")
+    assert back.embed is not None
+    assert back.embed["footer"]["text"] == "10 papers · page 1/2"
+    assert ids_on_page(back) == ids_on_page(first)
+
+
+async def test_only_the_searcher_can_page(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    first = await run(fake_discord, "search", {"query": "diffusion"}, user="alice")
+    handle, refusal = await click(fake_discord, first, "pb:search:next", user="bob")
+    assert refusal.ephemeral
+    assert refusal.content == NOT_YOURS
+    assert handle.callback_type == 4
+    unchanged = Reply(fake_discord.messages[first.id])
+    assert unchanged.embed is not None
+    assert unchanged.embed["footer"]["text"] == "10 papers · page 1/2"
+
+
+# --- under a paper card ---------------------------------------------------------------------------
+
+
+async def test_card_with_a_trimmed_abstract_offers_the_whole_one(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    card = await run(fake_discord, "paper", {"paper": LONG_ABSTRACT})
+    assert card.embed is not None
+    assert card.embed["description"].endswith("…")
+    assert [b["custom_id"] for b in card.buttons()][:2] == ["pb:paper:similar", "pb:paper:abstract"]
+    assert card.buttons()[2]["custom_id"].startswith("rg:propose:")
+    _, reply = await click(fake_discord, card, "pb:paper:abstract", user="bob")
+    assert reply.ephemeral
+    assert reply.embed is not None
+    assert reply.embed["description"] == readable_abstract(bundled_index.get(LONG_ABSTRACT).abstract)
+
+
+async def test_card_similar_papers(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    card = await run(fake_discord, "paper", {"paper": "random-teachers-are-good-teachers"})
+    _, reply = await click(fake_discord, card, "pb:paper:similar")
+    assert reply.ephemeral
+    assert reply.embed is not None
+    assert reply.embed["title"] == "Similar to: Random Teachers are Good Teachers"
+    description = reply.embed["description"]
+    first = bundled_index.similar("random-teachers-are-good-teachers", 1)[0].paper.id
+    assert description.index(f"`{first}`") < description.index("**2.**")
+
+
+# --- timeouts -------------------------------------------------------------------------------------
+
+
+def all_disabled(components: list[dict[str, Any]]) -> bool:
+    inner = [c for row in components for c in row.get("components", [])]
+    return bool(inner) and all(c.get("disabled") for c in inner)
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "path"),
+    [
+        ("search", {"query": "diffusion"}, r"/webhooks/\d+/[^/]+/messages/\d+"),  # deferred, then followup
+        ("ask", {"question": RANDOM_TEACHER}, r"/webhooks/\d+/[^/]+/messages/\d+"),
+        ("paper", {"paper": LONG_ABSTRACT}, r"/webhooks/\d+/[^/]+/messages/@original"),  # direct response
+    ],
+)
+async def test_views_disable_their_components_when_they_time_out(
+    paperbot: Any,
+    fake_discord: FakeDiscord,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    options: dict[str, Any],
+    path: str,
+) -> None:
+    monkeypatch.setattr(PaperView, "TIMEOUT", 0.3)
+    reply = await run(fake_discord, command, options)
+    assert not all_disabled(reply.components)
+    edit = await fake_discord.wait_for_request("PATCH", path)
+    assert edit.json["allowed_mentions"] == {"parse": []}
+    assert all_disabled(edit.json["components"])
+    current = Reply(fake_discord.messages[reply.id])
+    assert all_disabled(current.components)
+    assert current.embeds == reply.embeds  # the content stays; only the buttons go grey
+    with pytest.raises(ValueError, match="disabled"):
+        await fake_discord.click(current, current.buttons()[0]["custom_id"])

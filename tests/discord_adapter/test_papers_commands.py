@@ -1,0 +1,393 @@
+"""End to end: the paper slash commands through the real PaperBot and the loopback fake Discord.
+
+Each test asserts what Discord receives: embeds, components, the ephemeral flag (64), and that every
+payload disables mentions (`allowed_mentions == {"parse": []}`).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from bot.answer import REFUSAL, answer_question
+from bot.corpus.text import readable_text
+from bot.search.index import PaperIndex
+
+from .fake_discord import FakeDiscord, InteractionHandle, Reply
+
+EPHEMERAL = 64
+RANDOM_TEACHER = "what happens when you distil from a random teacher?"
+
+
+def sent_payloads(fake: FakeDiscord, handle: InteractionHandle) -> list[dict[str, Any]]:
+    """Every message body the bot sent for this interaction: callback data, followups and edits."""
+    payloads = []
+    for request in fake.requests:
+        if handle.token not in request.path or not isinstance(request.json, dict):
+            continue
+        if request.path.endswith("/callback"):
+            if request.json.get("type") in (4, 7):
+                payloads.append(request.json["data"])
+        elif request.method in ("POST", "PATCH"):
+            payloads.append(request.json)
+    return payloads
+
+
+async def assert_no_pings(fake: FakeDiscord, handle: InteractionHandle) -> None:
+    """Everything sent for `handle` carried allowed_mentions {"parse": []} (nobody can be pinged)."""
+    await fake.settle()
+    payloads = sent_payloads(fake, handle)
+    assert payloads, "the bot sent nothing"
+    assert [p.get("allowed_mentions") for p in payloads] == [{"parse": []}] * len(payloads)
+
+
+async def run(fake: FakeDiscord, command: str, options: dict[str, Any] | None = None, **kw: Any) -> Reply:
+    """Invoke a slash command, check it pinged nobody, and return its visible reply."""
+    handle = await fake.invoke_slash(command, options or {}, **kw)
+    reply = await handle.reply()
+    await assert_no_pings(fake, handle)
+    return reply
+
+
+def source_lines(reply: Reply) -> list[str]:
+    """The numbered source entries under an answer."""
+    description = (reply.embed or {}).get("description", "")
+    if "**Sources**" not in description:
+        return []
+    return description.split("**Sources**\n", 1)[1].splitlines()
+
+
+# --- /ask -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [RANDOM_TEACHER, "state space models", "continual learning forgetting"])
+async def test_ask_cites_the_same_papers_in_the_same_order_as_the_cli(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex, question: str
+) -> None:
+    cli = answer_question(bundled_index, question)
+    handle = await fake_discord.invoke_slash("ask", {"question": question})
+    reply = await handle.reply()
+    await assert_no_pings(fake_discord, handle)
+
+    assert handle.callback_type == 5  # deferred ("thinking"), then the answer replaced it
+    assert not reply.ephemeral
+    assert reply.embed is not None
+    assert reply.embed["title"] == question
+    lines = source_lines(reply)
+    assert len(lines) == len(cli.citations) >= 1
+    for line, citation in zip(lines, cli.citations, strict=True):
+        assert line.startswith(f"**[{citation.number}]** ")
+        assert readable_text(citation.paper.title) in line
+    assert [o["value"] for o in reply.component("pb:ask:abstract")["options"]] == [
+        str(c.number) for c in cli.citations
+    ]
+    assert {b["custom_id"] for b in reply.buttons()} == {"pb:ask:more", "pb:ask:similar"}
+
+
+async def test_ask_random_teacher_names_the_paper_with_link_authors_and_year(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    reply = await run(fake_discord, "ask", {"question": RANDOM_TEACHER})
+    assert source_lines(reply) == [
+        "**[1]** [Random Teachers are Good Teachers](https://github.com/safelix/dinopl) — "
+        "Felix Sarnthein, Gregor Bachmann, Sotiris Anagnostidis et al. (2023)"
+    ]
+
+
+async def test_a_refusal_has_no_sources_and_no_buttons(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "ask", {"question": "best pizza in Naples"})
+    assert reply.embed is not None
+    assert reply.embed["description"].startswith(REFUSAL)
+    assert source_lines(reply) == []
+    assert reply.components == []
+
+
+async def test_everyone_in_a_question_is_echoed_without_pinging(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    question = "@everyone <@&123> what is a random teacher?"
+    handle = await fake_discord.invoke_slash("ask", {"question": question})
+    reply = await handle.reply()
+    await assert_no_pings(fake_discord, handle)
+    assert reply.embed is not None
+    assert reply.embed["title"] == question
+    assert reply.message["mention_everyone"] is False
+    assert reply.message["mention_roles"] == []
+
+
+async def test_ask_cooldown_answers_privately_with_the_wait(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    paperbot.app.ask_cooldown.uses = 1
+    await run(fake_discord, "ask", {"question": RANDOM_TEACHER}, user="bob")
+    handle = await fake_discord.invoke_slash("ask", {"question": RANDOM_TEACHER}, user="bob")
+    reply = await handle.reply()
+    await assert_no_pings(fake_discord, handle)
+    assert handle.callback_type == 4  # refused before the public "thinking" message
+    assert reply.flags & EPHEMERAL
+    assert reply.content == "You're asking a bit fast — try again in 10 s."
+    other = await run(fake_discord, "ask", {"question": RANDOM_TEACHER}, user="alice")
+    assert not other.ephemeral  # the cooldown is per person
+
+
+async def test_a_malformed_question_is_refused_privately(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "ask", {"question": "papers year:soon"})
+    assert reply.ephemeral
+    assert reply.content == "`year:` expects a year like 2024 or a range like 2022..2024, not “soon”."
+
+
+async def test_a_6000_char_question_gets_a_sane_answer(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    question = ("discrete diffusion language models " * 200)[:6000]
+    reply = await run(fake_discord, "ask", {"question": question})
+    assert reply.embed is not None
+    assert len(reply.embed["title"]) <= 256
+    assert reply.embed["title"].endswith("…")
+    assert "Your query was cut to its first 512 characters." in reply.embed["description"]
+    assert source_lines(reply)[0].startswith("**[1]** [Generalized Interpolating Discrete Diffusion]")
+
+
+# --- /search --------------------------------------------------------------------------------------
+
+
+async def test_search_pages_five_at_a_time_with_total_and_page(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    reply = await run(fake_discord, "search", {"query": "diffusion"})
+    assert reply.embed is not None
+    assert reply.embed["title"] == "Search: diffusion"
+    assert reply.embed["footer"]["text"] == "10 papers · page 1/2"
+    assert reply.embed["description"].startswith("**1.** [Generalized Interpolating Discrete Diffusion]")
+    assert "**5.** " in reply.embed["description"]
+    assert "**6.** " not in reply.embed["description"]
+    assert reply.component("pb:search:prev")["disabled"] is True
+    assert reply.component("pb:search:next")["disabled"] is False
+
+
+async def test_search_options_become_filters(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    options = {"query": "learning", "author": "Thomas Hofmann", "year": "2022..2024", "category": "LG",
+               "has_code": True, "limit": 3}  # fmt: skip
+    reply = await run(fake_discord, "search", options)
+    assert reply.embed is not None
+    assert reply.embed["title"] == 'Search: learning author:"Thomas Hofmann" year:2022..2024 cat:LG has:code'
+    assert reply.embed["footer"]["text"] == "1 paper · page 1/1"
+    assert "`probabilistic-abduction-for-visual-abstract-reasoning-via`" in reply.embed["description"]
+    assert reply.component("pb:search:next")["disabled"] is True
+
+
+async def test_search_limit_caps_the_total(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "search", {"query": "diffusion", "limit": 7})
+    assert reply.embed is not None
+    assert reply.embed["footer"]["text"] == "7 papers · page 1/2"
+
+
+async def test_search_with_no_match_says_so(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "search", {"query": "pizza naples"})
+    assert reply.embed is not None
+    assert (
+        reply.embed["description"] == "No papers match that. Try fewer or different words, or drop a filter."
+    )
+    assert reply.embed["footer"]["text"] == "0 papers · page 1/1"
+
+
+async def test_search_bad_year_is_refused_privately(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "search", {"query": "diffusion", "year": "last year"})
+    assert reply.ephemeral
+    assert reply.content == "`year:` expects a year like 2024 or a range like 2022..2024, not “last year”."
+
+
+async def test_a_6000_char_search_is_cut_with_a_note(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "search", {"query": ("diffusion " * 600)[:6000]})
+    assert reply.embed is not None
+    assert len(reply.embed["title"]) <= 256
+    assert reply.embed["fields"] == [
+        {"name": "Note", "value": "• Your query was cut to its first 512 characters.", "inline": False}
+    ]
+    assert reply.embed["footer"]["text"] == "10 papers · page 1/2"
+
+
+async def test_search_autocompletes_authors_and_categories(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    authors = await fake_discord.autocomplete("search", {"query": "x", "author": "terzic"}, focused="author")
+    assert await authors.choices() == [{"name": "Aleksandar Terzić", "value": "Aleksandar Terzić"}]
+    cats = await fake_discord.autocomplete("search", {"query": "x", "category": "c"}, focused="category")
+    assert [c["value"] for c in await cats.choices()] == ["CV", "CL", "CO", "COMP-PH"]
+
+
+# --- /paper, /similar, /random, /recent -------------------------------------------------------------
+
+
+async def test_paper_card(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "paper", {"paper": "random-teachers-are-good-teachers"})
+    embed = reply.embed
+    assert embed is not None
+    assert not reply.ephemeral
+    assert embed["title"] == "Random Teachers are Good Teachers"
+    assert embed["url"] == "https://github.com/safelix/dinopl"
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields == {
+        "Authors": "Felix Sarnthein, Gregor Bachmann, Sotiris Anagnostidis "
+        "*(the source lists only the first authors)*",
+        "Published": "<t:1677153600:D>",
+        "Category": "LG",
+        "Affiliations": "eth-zurich",
+        "Code & links": "✅ code available\nhttps://github.com/safelix/dinopl",
+    }
+    assert embed["description"].startswith("In this work, we investigate the implicit regularization")
+    assert embed["footer"]["text"] == "id: random-teachers-are-good-teachers"
+    assert [b["custom_id"] for b in reply.buttons()] == [  # abstract fits: no abstract button
+        "pb:paper:similar",
+        "rg:propose:random-teachers-are-good-teachers",
+    ]
+
+
+async def test_paper_accepts_a_typed_title(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "paper", {"paper": "random teachers are good TEACHERS"})
+    assert reply.embed is not None
+    assert reply.embed["title"] == "Random Teachers are Good Teachers"
+
+
+async def test_unknown_paper_is_a_private_message(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "paper", {"paper": "no-such-paper"})
+    assert reply.ephemeral
+    assert reply.content == (
+        "I don't know a paper called “no-such-paper”. "
+        "Try `search` to find it, or pick one from the suggestions."
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "author"),
+    [("lucchi", "Aurélien Lucchi"), ("terzic", "Aleksandar Terzić"), ("rutte", "Dimitri von Rütte")],
+)
+async def test_paper_autocomplete_finds_papers_by_accentless_author_names(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex, typed: str, author: str
+) -> None:
+    handle = await fake_discord.autocomplete("paper", {"paper": typed}, focused="paper")
+    choices = await handle.choices()
+    assert [c["value"] for c in choices] == [p.id for p in bundled_index.papers_by_author(author)]
+    assert all(c["name"].endswith(f" — {author}") and len(c["name"]) <= 100 for c in choices)
+
+
+async def test_paper_autocomplete_matches_titles_and_caps_at_25(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    typed = await (
+        await fake_discord.autocomplete("similar", {"paper": "random teach"}, focused="paper")
+    ).choices()
+    assert typed[0] == {
+        "name": "Random Teachers are Good Teachers",
+        "value": "random-teachers-are-good-teachers",
+    }
+    everything = await (await fake_discord.autocomplete("paper", {"paper": ""}, focused="paper")).choices()
+    assert len(everything) == 25
+
+
+async def test_similar_lists_the_closest_papers(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    reply = await run(fake_discord, "similar", {"paper": "random-teachers-are-good-teachers"})
+    assert reply.embed is not None
+    assert reply.embed["title"] == "Similar to: Random Teachers are Good Teachers"
+    description = reply.embed["description"]
+    expected = [
+        "the-curious-case-of-benign-memorization",
+        "super-consistency-of-neural-network-landscapes-and-learning",
+        "the-non-linear-representation-dilemma-is-causal-abstraction",
+        "when-does-sparsity-mitigate-the-curse-of-depth-in-llms",
+        "model-fusion-via-neuron-interpolation",
+    ]
+    positions = [description.index(f"`{paper_id}`") for paper_id in expected]
+    assert positions == sorted(positions)
+
+
+async def test_random_uses_the_cogs_rng(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    paperbot.get_cog("Papers").rng = random.Random(7)
+    reply = await run(fake_discord, "random")
+    assert reply.embed is not None
+    assert reply.embed["footer"]["text"] == "id: fast-and-geometrically-grounded-lorentz-neural-networks"
+    assert reply.buttons()[0]["custom_id"] == "pb:paper:similar"
+
+
+async def test_recent_lists_the_newest_first(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "recent", {"count": 3})
+    assert reply.embed is not None
+    lines = reply.embed["description"].splitlines()
+    assert [line.rsplit("`", 2)[1] for line in lines] == [
+        "seqlora-bilevel-orthogonal-adaptation-for-continual-multi",
+        "fullflow-upgrading-text-to-image-flow-matching-models-for",
+        "flash-pd-ssm-memory-optimized-structured-sparse-state-space",
+    ]
+    assert "<t:1779364800:D>" in lines[0]  # 2026-05-21
+
+
+# --- /author, /help, /about -----------------------------------------------------------------------
+
+
+async def test_author_lists_papers_newest_first_and_coauthors(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    reply = await run(fake_discord, "author", {"name": "lucchi"})
+    embed = reply.embed
+    assert embed is not None
+    assert embed["title"] == "Aurélien Lucchi — 4 papers"
+    assert [line.rsplit("`", 2)[1] for line in embed["description"].splitlines()] == [
+        "mastering-spatial-graph-prediction-of-road-networks",
+        "phenomenology-of-double-descent-in-finite-width-neural",
+        "generalization-through-the-lens-of-leave-one-out-error",
+        "cosmological-n-body-simulations-a-challenge-for-scalable",
+    ]
+    assert embed["fields"][0]["name"] == "Frequent co-authors (shared papers)"
+    assert embed["fields"][0]["value"].startswith("Thomas Hofmann (3), ")
+
+
+async def test_unknown_author_is_a_friendly_private_message(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    reply = await run(fake_discord, "author", {"name": "Nobody McNobodyface"})
+    assert reply.ephemeral
+    assert reply.content == (
+        "I don't know an author called “Nobody McNobodyface”. Start typing and pick a name from the list."
+    )
+
+
+async def test_author_autocomplete(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    handle = await fake_discord.autocomplete("author", {"name": "rutte"}, focused="name")
+    assert await handle.choices() == [{"name": "Dimitri von Rütte", "value": "Dimitri von Rütte"}]
+
+
+async def test_help_is_private_and_explains_the_query_language(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    reply = await run(fake_discord, "help")
+    assert reply.ephemeral
+    assert reply.embed is not None
+    names = [f["name"] for f in reply.embed["fields"]]
+    assert names[:3] == ["/ask question", "/search query", "/paper paper"]
+    assert "`year:2022..2024`" in reply.embed["fields"][-1]["value"]
+
+
+async def test_about_tells_size_dates_categories_load_time_and_version(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    reply = await run(fake_discord, "about")
+    assert reply.embed is not None
+    assert {f["name"]: f["value"] for f in reply.embed["fields"]} == {
+        "Papers": "50",
+        "Published": "<t:1565870400:D> – <t:1779364800:D>",
+        "Categories": "LG (24), CV (13), CL (7), AI (2), ML (2), CO (1), COMP-PH (1)",
+        "Corpus loaded": "<t:1795680000:f>",  # the test clock's 2026-11-26 08:00 UTC
+        "Version": "0.1.0",
+    }
+
+
+async def test_every_option_is_described_and_ranges_are_declared(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    names = ["ask", "search", "paper", "author", "similar", "random", "recent", "help", "about"]
+    for name in names:
+        command = fake_discord.find_command(name)
+        assert command["description"], name
+        assert all(option["description"] for option in command.get("options", [])), name
+    recent = fake_discord.find_command("recent")["options"][0]
+    assert (recent["min_value"], recent["max_value"]) == (1, 10)

@@ -1,0 +1,212 @@
+"""How the bot runs: intents, start-up failures and exit codes, command sync, and the real entry point.
+
+The last test runs `python -m bot run` as a subprocess against the fake, steered only by environment
+variables, as an operator would run it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import cli
+from bot.app import App, open_app
+from bot.clock import ManualClock
+from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
+from bot.discord_adapter.runner import EXIT_CONFIG, serve
+from bot.library import Library
+from bot.search.index import PaperIndex
+from bot.settings import DiscordSettings, Settings, StorageSettings
+from bot.storage.guild_repo import GuildSettings
+
+from .fake_discord import BotRunner, FakeDiscord
+from .test_freetext import QUESTION, mention, reply_to
+from .test_freetext_support import assert_all_quiet
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def settings_for(tmp_path: Path, **discord: Any) -> Settings:
+    return Settings(
+        storage=StorageSettings(data_dir=tmp_path),
+        discord=DiscordSettings(ask_cooldown_uses=1000, **discord),
+    )
+
+
+@pytest.fixture
+async def quiet_app(tmp_path: Path, clock: ManualClock, bundled_index: PaperIndex) -> AsyncIterator[App]:
+    """The core with Message Content turned off in the settings."""
+    settings = settings_for(tmp_path, message_content=False)
+    application = await open_app(settings, clock=clock, library=Library.from_papers(bundled_index, clock))
+    try:
+        yield application
+    finally:
+        await application.close()
+
+
+# --- Message Content intent --------------------------------------------------------------------------------
+
+
+async def test_without_message_content_mentions_dms_and_commands_still_work(
+    fake_discord: FakeDiscord, bot_runner: BotRunner, quiet_app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.error_logger_prefixes = (*fake_discord.error_logger_prefixes, "paperbot")
+    client = PaperBot(quiet_app, scheduler_paused=True)
+    await bot_runner.start(client)
+    assert [r.getMessage() for r in caplog.records if "Message Content intent is off" in r.getMessage()] == [
+        MESSAGE_CONTENT_HELP
+    ]
+    papers = fake_discord.channel("papers")
+    await quiet_app.guilds.save(GuildSettings(fake_discord.guild.id, ask_channel_ids=(papers.id,)))
+
+    answered = await reply_to(fake_discord, await mention(fake_discord, "papers", QUESTION))
+    assert answered.json["embeds"][0]["title"] == QUESTION
+    hint = await fake_discord.wait_for_request("POST", rf"/channels/{answered.response['id']}/messages")
+    assert "(mention me — I only see messages that do)" in hint.json["content"]
+    assert (await reply_to(fake_discord, await fake_discord.send_dm(QUESTION))).status == 200
+    slash = await (await fake_discord.invoke_slash("config ask-channels list", user="bob")).reply()
+    assert "The Message Content intent is off" in slash.content
+
+    # an ask-channel message without a mention arrives with empty content: nothing to answer
+    before = len(fake_discord.find_requests("POST", r"/channels/\d+/messages"))
+    await fake_discord.send_message("papers", QUESTION, author="bob")
+    await fake_discord.settle(0.2)
+    assert len(fake_discord.find_requests("POST", r"/channels/\d+/messages")) == before
+    assert_all_quiet(fake_discord)
+
+
+async def test_an_intent_the_portal_did_not_enable_stops_the_bot_with_the_fix(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.privileged_intents = 0  # Message Content not enabled in the developer portal
+    code = await asyncio.wait_for(serve(settings_for(tmp_path), fake_discord.token), 10)
+    assert code == EXIT_CONFIG
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and r.name == "paperbot"]
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "Discord refused the Message Content intent. Either enable it in the Developer"
+    )
+    assert "PAPERBOT_DISCORD__MESSAGE_CONTENT=false" in errors[0]
+
+
+# --- tokens ------------------------------------------------------------------------------------------------
+
+
+async def test_a_bad_token_is_a_clear_error_and_a_failing_exit_code(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    code = await asyncio.wait_for(serve(settings_for(tmp_path), "not-the-token"), 10)
+    assert code == EXIT_CONFIG
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and r.name == "paperbot"]
+    assert errors == [
+        "Discord rejected the bot token. Copy it again from the Developer Portal (Bot → Reset Token) "
+        "into PAPERBOT_DISCORD__TOKEN or discord.token_file."
+    ]
+    assert not any("not-the-token" in r.getMessage() for r in caplog.records)
+
+
+def test_run_without_a_token_prints_the_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("PAPERBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no config.toml here
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("paperbot: No Discord token. Set the environment variable PAPERBOT_DISCORD__TOKEN")
+
+
+# --- command sync ------------------------------------------------------------------------------------------
+
+
+async def test_commands_sync_globally_by_default(paperbot: Any, fake_discord: FakeDiscord) -> None:
+    app_id = fake_discord.application_id
+    assert len(fake_discord.find_requests("PUT", f"/applications/{app_id}/commands")) == 1
+    assert fake_discord.find_requests("PUT", rf"/applications/{app_id}/guilds/\d+/commands") == []
+    assert {"ask", "config", "corpus"} <= {c["name"] for c in fake_discord.global_commands}
+
+
+async def test_dev_guild_ids_sync_to_those_servers_only(
+    fake_discord: FakeDiscord,
+    bot_runner: BotRunner,
+    tmp_path: Path,
+    clock: ManualClock,
+    bundled_index: PaperIndex,
+) -> None:
+    settings = settings_for(tmp_path, dev_guild_ids=[fake_discord.guild.id])
+    app = await open_app(settings, clock=clock, library=Library.from_papers(bundled_index, clock))
+    try:
+        await bot_runner.start(PaperBot(app, scheduler_paused=True))
+        app_id, guild_id = fake_discord.application_id, fake_discord.guild.id
+        assert fake_discord.find_requests("PUT", f"/applications/{app_id}/commands") == []
+        assert (
+            len(fake_discord.find_requests("PUT", f"/applications/{app_id}/guilds/{guild_id}/commands")) == 1
+        )
+        assert fake_discord.global_commands == []
+        assert {"ask", "config", "corpus"} <= {c["name"] for c in fake_discord.guild_commands[guild_id]}
+        listed = await (await fake_discord.invoke_slash("config ask-channels list", user="bob")).reply()
+        assert listed.content.startswith("No ask channels yet")
+    finally:
+        await bot_runner.aclose()
+        await app.close()
+
+
+# --- the real entry point ----------------------------------------------------------------------------------
+
+
+async def test_paperbot_run_as_a_subprocess_answers_then_exits_cleanly_on_sigterm(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    fake_discord.token = "bot-" + secrets.token_hex(24)  # a token we can look for in the output
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
+    env.update(
+        PYTHONPATH=str(REPO),  # a checkout, not an installed package
+        PAPERBOT_DISCORD__API_BASE=fake_discord.api_base,
+        PAPERBOT_DISCORD__GATEWAY_URL=fake_discord.gateway_url,
+        PAPERBOT_DISCORD__TOKEN=fake_discord.token,
+        PAPERBOT_STORAGE__DATA_DIR=str(tmp_path / "data"),
+    )
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stdout=stdout, stderr=stderr
+        )
+    try:
+        await fake_discord.wait_for_request("PUT", r"/applications/\d+/commands", within=30)
+        await fake_discord.wait_until(
+            lambda: fake_discord.sessions or None, within=15, what="a gateway session"
+        )
+        await fake_discord.wait_for_gateway(event="GUILD_CREATE", direction="out", within=15)
+        answer = await reply_to(fake_discord, await mention(fake_discord, "general", QUESTION), within=15)
+        assert answer.json["embeds"][0]["title"] == QUESTION
+        await fake_discord.wait_for_request(
+            "POST", rf"/channels/{answer.response['id']}/messages"
+        )  # thread hint
+        handle = await fake_discord.invoke_slash("ask", {"question": QUESTION}, user="bob")
+        slash = await handle.reply(within=15)
+        assert slash.embed is not None
+        assert slash.embed["description"] == answer.json["embeds"][0]["description"]
+        assert_all_quiet(fake_discord)
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            code = await asyncio.wait_for(proc.wait(), 20)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise
+    logs = out.read_text(errors="replace") + err.read_text(errors="replace")
+    assert code == 0, logs
+    assert fake_discord.token not in logs
+    assert " ERROR " not in logs

@@ -1,0 +1,295 @@
+"""PaperIndex over the bundled lab corpus: what a user sees when they search, browse and autocomplete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from bot.corpus.model import Paper
+from bot.errors import CorpusError, QueryError, UnknownPaperError
+from bot.search.index import PaperIndex
+from bot.search.query import Query
+
+MakePaper = Callable[..., Paper]
+
+LUCCHI = {
+    "generalization-through-the-lens-of-leave-one-out-error",  # spelled "Aurélien Lucchi"
+    "mastering-spatial-graph-prediction-of-road-networks",  # the others "Aurelien Lucchi"
+    "phenomenology-of-double-descent-in-finite-width-neural",
+    "cosmological-n-body-simulations-a-challenge-for-scalable",
+}
+SSM = {
+    "structured-sparse-transition-matrices-to-enable-state",
+    "on-the-expressiveness-and-length-generalization-of-selective",
+    "flash-pd-ssm-memory-optimized-structured-sparse-state-space",
+}
+
+
+def ids(index: PaperIndex, query: str | Query, limit: int = 10) -> list[str]:
+    return [hit.paper.id for hit in index.search(query, limit=limit).hits]
+
+
+@pytest.mark.parametrize("name", ["Aurelien Lucchi", "Aurélien Lucchi", "aurelien lucchi", "LUCCHI"])
+def test_author_name_finds_both_spellings(lab_index: PaperIndex, name: str) -> None:
+    assert set(ids(lab_index, name)) == LUCCHI
+
+
+def test_author_without_accent_finds_terzic(lab_index: PaperIndex) -> None:
+    assert set(ids(lab_index, "Terzic")) == SSM
+    assert [p.id for p in lab_index.papers_by_author("terzic")] == [
+        "structured-sparse-transition-matrices-to-enable-state",
+        "flash-pd-ssm-memory-optimized-structured-sparse-state-space",
+        "on-the-expressiveness-and-length-generalization-of-selective",
+    ]
+
+
+@pytest.mark.parametrize("query", ["state space", "state-space", "State-Space models", "statespace models"])
+def test_hyphenated_and_spaced_forms_find_the_same_papers(lab_index: PaperIndex, query: str) -> None:
+    assert set(ids(lab_index, query)[:3]) == SSM
+
+
+def test_british_query_finds_american_text_and_back(lab_index: PaperIndex) -> None:
+    assert ids(lab_index, "memorisation")[:1] == ["the-curious-case-of-benign-memorization"]
+    assert ids(lab_index, "tokenization bias")[:1] == ["causal-estimation-of-tokenisation-bias"]
+
+
+def test_title_match_outranks_abstract_only_match(make_paper: MakePaper) -> None:
+    filler = "We report experiments on several benchmarks and discuss the results in detail."
+    index = PaperIndex.build(
+        [
+            make_paper("abstract-only", "Notes on road maps", f"A graph of roads. {filler}"),
+            make_paper("in-title", "A graph of roads", f"Notes on road maps. {filler}"),
+        ]
+    )
+    assert ids(index, "graph") == ["in-title", "abstract-only"]
+
+
+def test_title_matches_come_first_in_the_lab_corpus(lab_index: PaperIndex) -> None:
+    # "Towards Meta-Pruning via Optimal Transport" says "Intra-Fusion" four times, but only in its abstract.
+    assert ids(lab_index, "fusion")[:3] == [
+        "model-fusion-via-neuron-interpolation",
+        "transformer-fusion-with-optimal-transport",
+        "towards-meta-pruning-via-optimal-transport",
+    ]
+
+
+def test_no_hit_ever_has_a_score_of_zero_or_less(lab_index: PaperIndex) -> None:
+    # "model" occurs in most abstracts: plain BM25Okapi would score it 0 or below.
+    for query in ["model", "learning neural networks", "the model of a model", "random teachers"]:
+        results = lab_index.search(query, limit=100)
+        assert results.hits
+        assert all(hit.score > 0 for hit in results.hits)
+        assert results.total == len(results.hits)
+
+
+def test_query_without_matches_returns_nothing(lab_index: PaperIndex) -> None:
+    results = lab_index.search("sourdough pizza")
+    assert (results.hits, results.total) == ((), 0)
+
+
+def test_only_stopwords_says_so(lab_index: PaperIndex) -> None:
+    results = lab_index.search("what is the")
+    assert results.hits == ()
+    assert results.notes == (
+        "Every word in “what is the” is too common to search on; add a more specific word.",
+    )
+
+
+def test_filters_only_lists_newest_first(lab_index: PaperIndex) -> None:
+    results = lab_index.search("author:hofmann sort:date", limit=3)
+    assert results.total == 17
+    assert [(h.paper.id, h.paper.published) for h in results.hits] == [
+        ("asymptotic-analysis-of-shallow-and-deep-forgetting-in-replay", date(2025, 12, 8)),
+        ("the-non-linear-representation-dilemma-is-causal-abstraction", date(2025, 7, 11)),
+        ("scalable-non-equivariant-3d-molecule-generation-via", date(2025, 6, 11)),
+    ]
+    assert all(h.score == 0.0 and h.matched_terms == () for h in results.hits)
+
+
+def test_plain_question_equals_explicit_syntax(lab_index: PaperIndex) -> None:
+    assert ids(lab_index, "latest papers by Hofmann") == ids(lab_index, "author:hofmann sort:date")
+    assert ids(lab_index, "papers by van der Klis") == [
+        "fast-and-geometrically-grounded-lorentz-neural-networks"
+    ]
+    assert ids(lab_index, 'author:"van der Klis"') == [
+        "fast-and-geometrically-grounded-lorentz-neural-networks"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "total", "check"),
+    [
+        ("year:2022", 8, lambda p: p.year == 2022),
+        ("year:2022..2023 cat:CV", 6, lambda p: p.year in (2022, 2023) and "CV" in p.categories),
+        ("cat:CL", 7, lambda p: p.categories == ("CL",)),
+        (
+            'cat:"machine learning" year:2025',
+            6,
+            lambda p: {"LG", "ML"} & set(p.categories) and p.year == 2025,
+        ),
+        ("has:code", 14, lambda p: p.has_code),
+        ("transformers in 2023", 5, lambda p: p.year == 2023),
+    ],
+)
+def test_filters_apply_before_ranking(lab_index: PaperIndex, query: str, total: int, check: object) -> None:
+    results = lab_index.search(query, limit=100)
+    assert results.total == total == len(results.hits)
+    assert all(check(h.paper) for h in results.hits)  # type: ignore[operator]
+
+
+def test_sort_by_date_keeps_only_papers_about_the_query(lab_index: PaperIndex) -> None:
+    results = lab_index.search("sort:date state space models")
+    assert [h.paper.id for h in results.hits] == [
+        "structured-sparse-transition-matrices-to-enable-state",
+        "flash-pd-ssm-memory-optimized-structured-sparse-state-space",
+        "on-the-expressiveness-and-length-generalization-of-selective",
+    ]
+    assert results.total == 3
+
+
+def test_unknown_author_and_category_are_explained(lab_index: PaperIndex) -> None:
+    results = lab_index.search("author:nobody cat:XX")
+    assert (results.hits, results.total) == ((), 0)
+    assert results.notes == (
+        "I don't know an author called “nobody”.",
+        "No papers in category XX (categories here: LG, CV, CL, AI, ML, CO, COMP-PH).",
+    )
+
+
+def test_paging_walks_through_all_matches_without_overlap(lab_index: PaperIndex) -> None:
+    first = lab_index.search("learning", limit=5)
+    second = lab_index.search("learning", limit=5, offset=5)
+    everything = ids(lab_index, "learning", limit=100)
+    assert first.total == second.total == len(everything)
+    assert [h.paper.id for h in first.hits + second.hits] == everything[:10]
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(0, 0), (1001, 0), (5, -1)])
+def test_bad_paging_is_a_query_error(lab_index: PaperIndex, limit: int, offset: int) -> None:
+    with pytest.raises(QueryError, match="Ask for between 1 and 1000 results"):
+        lab_index.search("learning", limit=limit, offset=offset)
+
+
+def test_empty_and_huge_queries(lab_index: PaperIndex) -> None:
+    with pytest.raises(QueryError, match="Type what you're looking for"):
+        lab_index.search("  \x00 ")
+    results = lab_index.search("random teachers " + "x" * 10_000)
+    assert results.notes == ("Your query was cut to its first 512 characters.",)
+    assert results.hits[0].paper.id == "random-teachers-are-good-teachers"
+
+
+def test_control_characters_in_a_query_do_not_matter(lab_index: PaperIndex) -> None:
+    assert ids(lab_index, "random\x00 teach\u200bers\r\n") == ids(lab_index, "random teachers")
+
+
+def test_hit_explains_itself(lab_index: PaperIndex) -> None:
+    hit = lab_index.search("Random teachers, self-distillation").hits[0]
+    assert hit.paper.id == "random-teachers-are-good-teachers"
+    assert hit.matched_terms == ("random", "teachers", "self-distillation")
+    assert hit.snippet == (
+        "In this work, we investigate the implicit regularization induced by teacher-student learning "
+        "dynamics in self-distillation. To isolate its effect, we describe a simple experiment where we "
+        "consider teachers at random initialization instead of trained teachers."
+    )
+
+
+def test_an_empty_index_finds_nothing_and_does_not_crash() -> None:
+    index = PaperIndex.build([])
+    for query in ["anything", "author:hofmann", "latest papers", "sort:date x"]:
+        results = index.search(query)
+        assert (results.hits, results.total) == ((), 0)
+    assert (index.suggest_titles("a"), index.authors(), index.categories()) == ([], [], [])
+    assert (index.suggest_authors("a"), index.papers_by_author("a"), index.coauthors("a")) == ([], [], [])
+    assert index.date_range() is None
+    with pytest.raises(UnknownPaperError):
+        index.resolve("anything")
+    with pytest.raises(UnknownPaperError):
+        index.similar("anything")
+
+
+def test_two_papers_with_one_id_are_refused(make_paper: MakePaper) -> None:
+    with pytest.raises(CorpusError, match="Two papers share an id"):
+        PaperIndex.build([make_paper("same", "One"), make_paper("same", "Two")])
+
+
+def test_get_and_resolve(lab_index: PaperIndex) -> None:
+    random_teachers = lab_index.get("random-teachers-are-good-teachers")
+    assert random_teachers.title == "Random Teachers are Good Teachers"
+    assert lab_index.resolve("Random Teachers are Good Teachers") is random_teachers
+    assert lab_index.resolve("random teachers ARE good teachers") is random_teachers
+    assert lab_index.resolve("random teachers") is random_teachers  # the only title containing it
+    with pytest.raises(UnknownPaperError):
+        lab_index.get("no-such-paper")
+    with pytest.raises(UnknownPaperError):
+        lab_index.resolve("transformer")  # three titles contain it: ambiguous
+
+
+def test_similar_papers_exclude_the_paper_itself(lab_index: PaperIndex) -> None:
+    similar = lab_index.similar("flash-pd-ssm-memory-optimized-structured-sparse-state-space", limit=2)
+    assert {h.paper.id for h in similar} == SSM - {
+        "flash-pd-ssm-memory-optimized-structured-sparse-state-space"
+    }
+    assert len(lab_index.similar("random-teachers-are-good-teachers")) == 5
+    with pytest.raises(UnknownPaperError):
+        lab_index.similar("no-such-paper")
+
+
+def test_suggest_titles_as_you_type(lab_index: PaperIndex, make_paper: MakePaper) -> None:
+    assert len(lab_index.suggest_titles("")) == 25
+    assert len(lab_index.suggest_titles("e", limit=100)) == 50
+    assert [p.title for p in lab_index.suggest_titles("lora")] == [
+        "LoRACLR: Contrastive Adaptation for Customization of Diffusion Models",
+        "SeqLoRA: Bilevel Orthogonal Adaptation for Continual Multi-Concept Generation",
+    ]
+    assert [p.title for p in lab_index.suggest_titles("transformer")] == [
+        "Transformer Fusion with Optimal Transport",  # starts with it
+        "Simplifying Transformer Blocks",  # a word starts with it, newest first
+        "The Shaped Transformer: Attention Models in the Infinite Depth-and-Width Limit",
+    ]
+    index = PaperIndex.build([make_paper("fr", "Réseaux de neurones profonds")])
+    assert [p.id for p in index.suggest_titles("reseaux")] == ["fr"]
+    assert [p.id for p in index.suggest_titles("NEURONES")] == ["fr"]
+
+
+def test_authors_are_merged_across_spellings(lab_index: PaperIndex) -> None:
+    lucchi = [name for name in lab_index.authors() if "ucchi" in name]
+    assert lucchi == ["Aurélien Lucchi"]
+    assert len(lab_index.authors()) == 89
+    assert lab_index.suggest_authors("lucc") == ["Aurélien Lucchi"]
+    assert lab_index.suggest_authors("terz") == ["Aleksandar Terzić"]
+    assert lab_index.suggest_authors("van") == ["Max van Spengler", "Robert van der Klis"]
+    assert len(lab_index.suggest_authors("a")) == 25
+
+
+def test_papers_by_author_newest_first_and_coauthors(lab_index: PaperIndex) -> None:
+    assert [p.id for p in lab_index.papers_by_author("Aurelien Lucchi")] == [
+        "mastering-spatial-graph-prediction-of-road-networks",
+        "phenomenology-of-double-descent-in-finite-width-neural",
+        "generalization-through-the-lens-of-leave-one-out-error",
+        "cosmological-n-body-simulations-a-challenge-for-scalable",
+    ]
+    assert lab_index.papers_by_author("Nobody At All") == []
+    assert lab_index.coauthors("Terzic")[:3] == [
+        ("Michael Hersche", 2),
+        ("Nicolas Menet", 2),
+        ("Francesco Carzaniga", 1),
+    ]
+
+
+def test_categories_and_date_range(lab_index: PaperIndex) -> None:
+    assert lab_index.categories() == [
+        ("LG", 24), ("CV", 13), ("CL", 7), ("AI", 2), ("ML", 2), ("CO", 1), ("COMP-PH", 1),
+    ]  # fmt: skip
+    assert lab_index.date_range() == (date(2019, 8, 15), date(2026, 3, 16))
+
+
+def test_undated_papers_list_last(make_paper: MakePaper) -> None:
+    papers: list[Paper] = [
+        make_paper("undated", "Alpha"),
+        make_paper("old", "Beta", published=date(2020, 1, 1)),
+        make_paper("new", "Gamma", published=date(2024, 1, 1)),
+    ]
+    index = PaperIndex.build(papers)
+    assert ids(index, Query()) == ["new", "old", "undated"]

@@ -1,0 +1,129 @@
+"""Opening the database: the SQLite default, migrations at start-up, and errors that say what to fix."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from bot.errors import StorageError
+from bot.storage.all_tables import metadata
+from bot.storage.database import Database, default_sqlite_url
+
+
+async def test_opening_creates_the_data_dir_and_a_wal_database_at_the_latest_revision(tmp_path):
+    data_dir = tmp_path / "data" / "nested"
+    db = await Database.open(default_sqlite_url(data_dir))
+    try:
+        async with db.engine.connect() as conn:
+            mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+            fks = (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+        revisions = await db.revisions()
+    finally:
+        await db.close()
+    assert (data_dir / "paperbot.db").is_file()
+    assert mode == "wal"
+    assert fks == 1
+    assert len(revisions) == 1
+    assert revisions[0] >= "0001"
+
+
+async def test_reopening_an_up_to_date_database_changes_nothing(tmp_path):
+    first = await Database.open(default_sqlite_url(tmp_path))
+    before = await first.revisions()
+    await first.close()
+    second = await Database.open(default_sqlite_url(tmp_path))
+    after = await second.revisions()
+    await second.close()
+    assert before == after
+
+
+def _schema_diff(connection):
+    return compare_metadata(MigrationContext.configure(connection), metadata())
+
+
+async def test_the_migrations_build_exactly_the_tables_the_code_declares(tmp_path):
+    db = await Database.open(default_sqlite_url(tmp_path))
+    try:
+        async with db.engine.connect() as conn:
+            diff = await conn.run_sync(_schema_diff)
+    finally:
+        await db.close()
+    assert diff == []
+
+
+async def test_two_processes_starting_on_a_fresh_file_both_succeed(tmp_path):
+    url = default_sqlite_url(tmp_path)
+    dbs = await asyncio.gather(Database.open(url), Database.open(url))
+    revisions = [await db.revisions() for db in dbs]
+    for db in dbs:
+        await db.close()
+    assert revisions[0] == revisions[1]
+
+
+async def test_a_sync_sqlite_url_from_a_config_file_is_accepted(tmp_path):
+    db = await Database.open(f"sqlite:///{(tmp_path / 'x.db').as_posix()}")
+    await db.close()
+    assert db.url.startswith("sqlite+aiosqlite:///")
+
+
+async def test_an_in_memory_database_works_for_quick_use():
+    db = await Database.open("sqlite+aiosqlite://")
+    try:
+        async with db.transaction() as session:
+            count = (await session.execute(text("SELECT count(*) FROM digest_settings"))).scalar()
+    finally:
+        await db.close()
+    assert count == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+async def test_an_unwritable_data_dir_says_which_setting_to_change(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(StorageError, match=r"storage\.data_dir"):
+            await Database.open(default_sqlite_url(locked))
+    finally:
+        locked.chmod(0o700)
+
+
+async def test_a_data_dir_that_cannot_be_created_says_which_setting_to_change(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError, match=r"Cannot create the data directory .*storage.data_dir"):
+        await Database.open(default_sqlite_url(blocker / "data"))
+
+
+async def test_a_garbage_url_names_the_setting():
+    with pytest.raises(StorageError, match=r"storage\.url 'not a url' is not a database URL"):
+        await Database.open("not a url")
+
+
+async def test_a_missing_driver_says_what_to_install():
+    with pytest.raises(StorageError, match="not installed"):
+        await Database.open("mysql+nosuchdriver://u@h/db")
+
+
+async def test_a_file_that_is_not_a_database_is_reported(tmp_path):
+    (tmp_path / "paperbot.db").write_bytes(b"this is a text file, not SQLite" * 100)
+    with pytest.raises(StorageError, match="Cannot open and migrate the database"):
+        await Database.open(default_sqlite_url(tmp_path))
+
+
+async def test_a_database_from_a_newer_paperbot_is_refused_with_advice(tmp_path):
+    db = await Database.open(default_sqlite_url(tmp_path))
+    await db.close()
+    conn = sqlite3.connect(Path(tmp_path / "paperbot.db"))
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    with pytest.raises(StorageError, match="newer paperbot"):
+        await Database.open(default_sqlite_url(tmp_path))

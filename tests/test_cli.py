@@ -1,0 +1,186 @@
+"""The `paperbot` command as a user runs it: output, JSON contracts, exit codes, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser, main
+
+
+def run(*argv: str, stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), stdout=out, stdin=io.StringIO(stdin))
+    return code, out.getvalue()
+
+
+def test_papers_json_lists_all_50_bundled_papers_with_the_promised_fields() -> None:
+    code, out = run("papers", "--json")
+    papers = json.loads(out)
+    assert code == 0
+    assert len(papers) == 50
+    first = papers[0]
+    assert first["id"] == "random-teachers-are-good-teachers"
+    assert first["title"] == "Random Teachers are Good Teachers"
+    assert first["authors"] == ["Felix Sarnthein", "Gregor Bachmann", "Sotiris Anagnostidis"]
+    assert first["authors_truncated"] is True
+    assert first["affiliations"] == ["eth-zurich"]
+    assert first["published"] == "2023-02-23"
+    assert first["categories"] == ["LG"]
+    assert first["has_code"] is True
+    assert first["trending"] is None
+    assert first["abstract"].startswith("In this work, we investigate the implicit regularization")
+    assert isinstance(first["links"], list)
+    assert "source" not in first
+
+
+def test_search_json_ranks_the_state_space_papers_first() -> None:
+    code, out = run("search", "state space models state tracking", "--json", "--limit", "3")
+    hits = json.loads(out)
+    assert code == 0
+    assert hits[0]["title"] == "Structured Sparse Transition Matrices to Enable State Tracking in State-Space Models"
+    assert {"id", "title", "score", "snippet"} <= set(hits[0])
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_search_text_output_shows_rank_title_and_snippet() -> None:
+    code, out = run("search", "author:terzic", "--limit", "2")
+    assert code == 0
+    assert out.startswith("1. ")
+    assert "Terzić" in out
+    assert "more; use --limit" in out  # Terzić has three papers
+
+
+def test_ask_json_cites_the_right_paper() -> None:
+    code, out = run("ask", "--json", "does sparsity mitigate the curse of depth in LLMs?")
+    data = json.loads(out)
+    assert code == 0
+    assert data["citations"][0]["title"] == "When Does Sparsity Mitigate the Curse of Depth in LLMs"
+    assert "[1]" in data["answer"]
+
+
+def test_ask_out_of_corpus_cites_nothing() -> None:
+    code, out = run("ask", "--json", "where is the best pizza in Naples?")
+    assert code == 0
+    assert json.loads(out)["citations"] == []
+
+
+def test_trec_run_over_a_beir_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"_id": "d1", "title": "Photosynthesis in plants", "text": "Light drives sugar."}) + "\n")
+        fh.write(json.dumps({"_id": "d2", "title": "Galaxy surveys", "text": "Redshift of galaxies."}) + "\n")
+        fh.write(json.dumps({"_id": "d3", "title": "Soil bacteria", "text": "Nitrogen fixing microbes."}) + "\n")
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        json.dumps({"_id": "q1", "text": "galaxy redshift"}) + "\n" + json.dumps({"_id": "q2", "text": "plants"}) + "\n"
+    )
+    code, out = run("search", "--queries", str(queries), "--corpus", str(corpus), "--format", "trec")
+    lines = [line.split() for line in out.splitlines()]
+    assert code == 0
+    assert lines[0][:4] == ["q1", "Q0", "d2", "1"]
+    assert lines[-1][:4] == ["q2", "Q0", "d1", "1"]
+    assert all(len(parts) == 6 and parts[5] == "paperbot" for parts in lines)
+
+
+def test_chat_answers_each_line_and_pages_with_more() -> None:
+    script = "/search author:hofmann\n/more\nwhat are random teachers?\n/paper nope-not-a-paper\n/quit\n"
+    code, out = run("chat", stdin=script)
+    assert code == 0
+    assert "1. " in out and "6. " in out  # the second page continues the numbering
+    assert "Random Teachers are Good Teachers" in out
+    assert "I don't know a paper called “nope-not-a-paper”" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["search", ""], "Give a query"),
+        (["search", "   "], "Type what you're looking for"),
+        (["ask", "   "], "Type what you're looking for"),
+        (["paper", "no-such-paper"], "I don't know a paper called"),
+        (["papers", "--corpus", "/nonexistent/corpus.txt"], "There is no corpus at /nonexistent/corpus.txt"),
+        (["search", "x", "--limit", "0"], "--limit must be between 1 and 1000"),
+    ],
+)
+def test_errors_are_one_line_on_stderr_with_a_nonzero_exit(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(*argv)
+    err = capsys.readouterr().err
+    assert code != 0
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_unknown_file_type_is_refused_with_the_supported_formats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    weird = tmp_path / "papers.xlsx"
+    weird.write_bytes(b"PK\x03\x04 not a corpus")
+    code, _ = run("papers", "--corpus", str(weird))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert ".bib" in err and ".jsonl" in err
+
+
+def test_malformed_records_are_warned_about_and_the_rest_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = tmp_path / "lab.txt"
+    listing.write_text(
+        "LGFeb 23, 2023Code\nRandom Teachers are Good TeachersFelix Sarnthein, Gregor Bachmann\nAbstract one.\n"
+        "this is not a header\nGarbage\nMore garbage\n"
+        "CVApr 12, 2023\nA Second PaperMaria Parelli, Alexandros Delitzas\nAbstract two.\n"
+    )
+    code, out = run("papers", "--json", "--corpus", str(listing))
+    err = capsys.readouterr().err
+    assert code == 0
+    assert [p["title"] for p in json.loads(out)] == ["Random Teachers are Good Teachers", "A Second Paper"]
+    assert f"{listing}:4" in err
+
+
+def test_strict_mode_refuses_a_corpus_with_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listing = tmp_path / "lab.txt"
+    listing.write_text("LGFeb 30, 2023\nA PaperMaria Parelli, Alexandros Delitzas\nAbstract.\n")
+    code, _ = run("papers", "--strict", "--corpus", str(listing))
+    assert code == 2
+    assert "Feb 30" in capsys.readouterr().err
+
+
+def test_huge_query_with_control_characters_gets_a_sane_answer() -> None:
+    code, out = run("search", "diffusion\x00\x07 " + "model " * 2000, "--json")
+    assert code == 0
+    assert isinstance(json.loads(out), list)
+
+
+def test_every_command_has_help_text() -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in subparsers.choices.items():  # type: ignore[attr-defined]
+        assert sub.description or subparsers._name_parser_map[name], name  # type: ignore[attr-defined]
+    helps = {choice.dest: choice.help for choice in subparsers._choices_actions}  # type: ignore[attr-defined]
+    assert set(helps) == set(subparsers.choices)  # type: ignore[attr-defined]
+    assert all(helps.values())
+
+
+def test_run_without_a_token_explains_how_to_provide_one(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PAPERBOT_STORAGE__DATA_DIR": str(tmp_path),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "PAPERBOT_DISCORD__TOKEN" in proc.stderr
+    assert "Traceback" not in proc.stderr
