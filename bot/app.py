@@ -75,7 +75,9 @@ async def open_app(
         settings=settings,
         clock=clock,
         library=library,
-        ask_cooldown=Cooldown(settings.discord.ask_cooldown_uses, settings.discord.ask_cooldown_seconds, clock),
+        ask_cooldown=Cooldown(
+            settings.discord.ask_cooldown_uses, settings.discord.ask_cooldown_seconds, clock
+        ),
         database=database,
         guilds=GuildRepo(database, clock, default_timezone=settings.digest.default_timezone),
         outbox=outbox,

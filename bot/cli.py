@@ -34,10 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser; a function so tests can check every command has help."""
     parser = argparse.ArgumentParser(
         prog="paperbot",
-        description="paperbot: search, question answering, paper of the day and reading groups for a lab's papers.",
+        description="paperbot: search, cited answers, paper of the day and reading groups for a lab.",
     )
     parser.add_argument("--version", action="version", version=f"paperbot {__version__}")
-    parser.add_argument("--config", type=Path, help="config file (default: $PAPERBOT_CONFIG or ./config.toml)")
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: $PAPERBOT_CONFIG or ./config.toml)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -46,10 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print {answer, citations} as JSON")
     _add_corpus_options(p)
 
-    p = sub.add_parser("search", help="ranked search (query language: author:, year:, cat:, has:code, sort:date)")
+    p = sub.add_parser(
+        "search", help="ranked search (query language: author:, year:, cat:, has:code, sort:date)"
+    )
     p.add_argument("query", nargs="?", help="what to look for")
     p.add_argument("--queries", type=Path, help="a JSONL file of {_id, text} queries to run in batch")
-    p.add_argument("--limit", type=int, default=None, help="how many hits per query (default 5; 100 in batch)")
+    p.add_argument(
+        "--limit", type=int, default=None, help="how many hits per query (default 5; 100 in batch)"
+    )
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.add_argument("--format", choices=["text", "json", "trec"], default=None, help="output format")
     p.add_argument("--tag", default="paperbot", help="run tag for --format trec")
@@ -94,8 +100,10 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stdin: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code. Errors are one readable line on stderr, never a traceback."""
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stdin: TextIO | None = None
+) -> int:
+    """Run the command line and return its exit code; errors are one line on stderr, never a traceback."""
     out = stdout or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -140,4 +148,3 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: 
     }
     result: int = handlers[args.command](args, settings, out, stdin)
     return result
-

@@ -1,16 +1,16 @@
 """The project's error tree. Every error says what the person who must act should do.
 
-    PaperbotError                 base; never shown raw to a Discord user
-    ├── UserError                 the user asked for something impossible; `.message` is shown to them
-    │   ├── UnknownPaperError     no paper with that id or title
-    │   ├── QueryError            an empty, oversized or malformed query
-    │   ├── CooldownError         the user must wait before asking again
-    │   ├── PermissionDeniedError the user lacks a permission the command needs
-    │   └── ReadingGroupError     a reading-group action that does not fit the current state
-    ├── CorpusError               a corpus file cannot be used (its `.problems` list every bad record)
-    ├── ConfigError               the settings are invalid; the message names the key and the fix
-    ├── StorageError              the database cannot be opened or migrated
-    └── DeliveryError             Discord refused a post (missing access, DMs closed, ...)
+PaperbotError                 base; never shown raw to a Discord user
+├── UserError                 the user asked for something impossible; `.message` is shown to them
+│   ├── UnknownPaperError     no paper with that id or title
+│   ├── QueryError            an empty, oversized or malformed query
+│   ├── CooldownError         the user must wait before asking again
+│   ├── PermissionDeniedError the user lacks a permission the command needs
+│   └── ReadingGroupError     a reading-group action that does not fit the current state
+├── CorpusError               a corpus file cannot be used (its `.problems` list every bad record)
+├── ConfigError               the settings are invalid; the message names the key and the fix
+├── StorageError              the database cannot be opened or migrated
+└── DeliveryError             Discord refused a post (missing access, DMs closed, ...)
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class UnknownPaperError(UserError):
     def __init__(self, reference: str) -> None:
         shown = reference if len(reference) <= 80 else reference[:79] + "…"
         super().__init__(
-            f"I don't know a paper called “{shown}”. Try `search` to find it, or pick one from the suggestions."
+            f"I don't know a paper called “{shown}”. Try `search` to find it, or pick one of the suggestions."
         )
         self.reference = reference
 

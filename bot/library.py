@@ -85,21 +85,38 @@ class Library:
             try:
                 new = await asyncio.to_thread(self._build)
             except CorpusError as exc:
-                log.warning("corpus reload failed, keeping the %d papers loaded before: %s",
-                            len(old.index.papers), exc.message)
-                return ReloadReport(ok=False, papers=len(old.index.papers), problems=tuple(exc.problems),
-                                    error=exc.message)
+                log.warning(
+                    "corpus reload failed, keeping the %d papers loaded before: %s",
+                    len(old.index.papers),
+                    exc.message,
+                )
+                return ReloadReport(
+                    ok=False, papers=len(old.index.papers), problems=tuple(exc.problems), error=exc.message
+                )
             old_ids = {p.id for p in old.index.papers}
             new_ids = {p.id for p in new.index.papers}
             self._snapshot = new
-            log.info("corpus reloaded: %d papers (%d new, %d gone)", len(new_ids), len(new_ids - old_ids),
-                     len(old_ids - new_ids))
-            return ReloadReport(ok=True, papers=len(new_ids), added=tuple(sorted(new_ids - old_ids)),
-                                removed=tuple(sorted(old_ids - new_ids)), problems=new.problems)
+            log.info(
+                "corpus reloaded: %d papers (%d new, %d gone)",
+                len(new_ids),
+                len(new_ids - old_ids),
+                len(old_ids - new_ids),
+            )
+            return ReloadReport(
+                ok=True,
+                papers=len(new_ids),
+                added=tuple(sorted(new_ids - old_ids)),
+                removed=tuple(sorted(old_ids - new_ids)),
+                problems=new.problems,
+            )
 
     def _build(self) -> Snapshot:
         loaded = self.loader(self.path, strict=self.strict)
         for problem in loaded.problems:
             log.warning("corpus: skipped a record: %s", problem)
-        return Snapshot(index=PaperIndex.build(loaded.papers), loaded_at=self.clock.now(), files=loaded.files,
-                        problems=loaded.problems)
+        return Snapshot(
+            index=PaperIndex.build(loaded.papers),
+            loaded_at=self.clock.now(),
+            files=loaded.files,
+            problems=loaded.problems,
+        )

@@ -37,7 +37,9 @@ def _check_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {value!r}; use an IANA name like 'Europe/Zurich' or 'UTC'") from exc
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name like 'Europe/Zurich' or 'UTC'"
+        ) from exc
     return value
 
 
@@ -112,8 +114,8 @@ class DiscordSettings(Section):
             raise ConfigError(f"discord.token_file: {self.token_file} is empty. Put the bot token in it.")
         raise ConfigError(
             "No Discord token. Set the environment variable PAPERBOT_DISCORD__TOKEN, or set "
-            "discord.token_file in config.toml to a file holding the token. Without a token you can still use "
-            "`paperbot ask`, `paperbot search` and `paperbot chat`."
+            "discord.token_file in config.toml to a file holding the token. Without a token you can still "
+            "use `paperbot ask`, `paperbot search` and `paperbot chat`."
         )
 
 
@@ -153,7 +155,10 @@ class Settings(BaseSettings):
     """All of paperbot's settings."""
 
     model_config = SettingsConfigDict(
-        env_prefix="PAPERBOT_", env_nested_delimiter="__", extra="forbid", nested_model_default_partial_update=True
+        env_prefix="PAPERBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
     )
 
     corpus: CorpusSettings = Field(default_factory=CorpusSettings)
@@ -203,7 +208,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if path is None and DEFAULT_CONFIG_FILE.is_file():
         path = DEFAULT_CONFIG_FILE
     if path is not None and not path.is_file():
-        raise ConfigError(f"Config file {path} does not exist. Copy config.example.toml to {path} and edit it.")
+        raise ConfigError(
+            f"Config file {path} does not exist. Copy config.example.toml to {path} and edit it."
+        )
     origin = str(path) if path else "environment"
     bound: type[Settings] = type(
         "Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": path}}

@@ -13,9 +13,10 @@ from typing import Any, TextIO
 
 from bot.answer import answer_question
 from bot.clock import SystemClock
+from bot.conversation import Conversation, reply_text, respond
 from bot.corpus.loader import CorpusLoad, load_corpus
 from bot.corpus.model import Paper
-from bot.errors import PaperbotError, QueryError, UserError
+from bot.errors import QueryError, UserError
 from bot.search.index import Hit, PaperIndex
 from bot.search.query import Query
 from bot.settings import Settings
@@ -41,8 +42,7 @@ def _warn_problems(loaded: CorpusLoad) -> None:
 
 def paper_json(paper: Paper) -> dict[str, Any]:
     """A paper as the JSON the CLI promises (`paperbot papers --json`)."""
-    data = paper.model_dump(mode="json", exclude={"source"})
-    return data
+    return paper.model_dump(mode="json", exclude={"source"})
 
 
 def cmd_papers(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
@@ -74,9 +74,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
     if args.queries is not None:
         return _batch_search(args, settings, out, fmt)
     if not args.query:
-        raise QueryError("Give a query, e.g. `paperbot search \"state space models\"`, or --queries FILE.jsonl.")
+        raise QueryError(
+            'Give a query, e.g. `paperbot search "state space models"`, or --queries FILE.jsonl.'
+        )
     if fmt == "trec":
-        raise QueryError("--format trec needs --queries FILE.jsonl (one {\"_id\", \"text\"} object per line).")
+        raise QueryError('--format trec needs --queries FILE.jsonl (one {"_id", "text"} object per line).')
     limit = _check_limit(settings.search.default_limit if args.limit is None else args.limit)
     index = load_index(args, settings)
     results = index.search(args.query, limit=limit)
@@ -116,7 +118,9 @@ def _batch_search(args: argparse.Namespace, settings: Settings, out: TextIO, fmt
             for rank, hit in enumerate(hits, 1):
                 out.write(f"{qid} Q0 {hit.paper.id} {rank} {hit.score:.6f} {args.tag}\n")
         elif fmt == "json":
-            out.write(json.dumps({"qid": qid, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps({"qid": qid, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False) + "\n"
+            )
         else:
             out.write(f"# {qid}: {text}\n")
             for rank, hit in enumerate(hits, 1):
@@ -139,7 +143,7 @@ def read_queries(path: Path) -> list[tuple[str, str]]:
             obj = json.loads(line)
             qid, text = str(obj["_id"]), str(obj["text"])
         except (json.JSONDecodeError, KeyError, TypeError):
-            bad.append(f"{path}:{number}: expected a JSON object with \"_id\" and \"text\"")
+            bad.append(f'{path}:{number}: expected a JSON object with "_id" and "text"')
             continue
         queries.append((qid, text))
     if bad:
@@ -201,16 +205,16 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: Te
 
 CHAT_HELP = """Ask anything about the papers in plain words, or use the query language:
   author:hofmann  year:2024  year:2022..2024  cat:CV  has:code  sort:date
-Commands: /search QUERY · /paper ID · /more (next results) · /help · /quit"""
+Then follow up as in a Discord thread: "more", "tell me about the second one", "similar to [2]",
+"only ones with code". Also: /paper ID · /quit"""
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
-    """`paperbot chat`: a prompt that answers every line, until /quit or end of input."""
+    """`paperbot chat`: the Discord thread conversation, in a terminal, until /quit or end of input."""
     index = load_index(args, settings)
     interactive = stdin.isatty()
     out.write(f"paperbot chat — {len(index.papers)} papers loaded. {CHAT_HELP}\n")
-    last_query: str | None = None
-    offset = 0
+    state: Conversation | None = None
     while True:
         if interactive:
             out.write("> ")
@@ -219,44 +223,17 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: T
         if not line:
             break
         text = line.strip()
-        if not text:
-            continue
         if text in {"/quit", "/exit", "quit", "exit"}:
             break
         try:
-            if text == "/help":
-                out.write(CHAT_HELP + "\n")
-            elif text.startswith("/search "):
-                last_query, offset = text.removeprefix("/search ").strip(), 0
-                offset = _chat_search(index, last_query, offset, out)
-            elif text == "/more":
-                if last_query is None:
-                    out.write("Nothing to continue — search for something first.\n")
-                else:
-                    offset = _chat_search(index, last_query, offset, out)
-            elif text.startswith("/paper "):
+            if text.startswith("/paper "):
                 out.write(render_paper(index.resolve(text.removeprefix("/paper ").strip())) + "\n")
-            else:
-                last_query, offset = text, 0
-                out.write(answer_question(index, text).render_text() + "\n")
+            elif text:
+                reply, state = respond(index, state, text)
+                out.write(reply_text(reply) + "\n")
         except UserError as exc:
             out.write(f"{exc.message}\n")
-        except PaperbotError as exc:
-            out.write(f"error: {exc.message}\n")
     return 0
-
-
-def _chat_search(index: PaperIndex, query: str, offset: int, out: TextIO, page: int = 5) -> int:
-    results = index.search(query, limit=page, offset=offset)
-    if not results.hits:
-        out.write("No (more) papers match that.\n")
-        return offset
-    for rank, hit in enumerate(results.hits, offset + 1):
-        out.write(render_hit(rank, hit) + "\n")
-    shown = offset + len(results.hits)
-    if results.total > shown:
-        out.write(f"Showing {offset + 1}-{shown} of {results.total}; type /more for the next ones.\n")
-    return shown
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
@@ -279,9 +256,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
         post = asyncio.run(_server_preview(args, settings, on))
     else:
         index = load_index(args, settings)
-        post = preview_pick(
-            index.papers, on=on, topic=args.topic, index=index, start=today
-        )
+        post = preview_pick(index.papers, on=on, topic=args.topic, index=index, start=today)
     out.write(post.as_text() + "\n")
     return 0
 

@@ -1,4 +1,4 @@
-"""The `paperbot` command as a user runs it: output, JSON contracts, exit codes, and errors without tracebacks."""
+"""The `paperbot` command as a user runs it: output, JSON contracts, exit codes, errors without tracebacks."""
 
 from __future__ import annotations
 
@@ -44,7 +44,10 @@ def test_search_json_ranks_the_state_space_papers_first() -> None:
     code, out = run("search", "state space models state tracking", "--json", "--limit", "3")
     hits = json.loads(out)
     assert code == 0
-    assert hits[0]["title"] == "Structured Sparse Transition Matrices to Enable State Tracking in State-Space Models"
+    assert (
+        hits[0]["title"]
+        == "Structured Sparse Transition Matrices to Enable State Tracking in State-Space Models"
+    )
     assert {"id", "title", "score", "snippet"} <= set(hits[0])
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
@@ -74,12 +77,20 @@ def test_ask_out_of_corpus_cites_nothing() -> None:
 def test_trec_run_over_a_beir_corpus(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl.gz"
     with gzip.open(corpus, "wt", encoding="utf-8") as fh:
-        fh.write(json.dumps({"_id": "d1", "title": "Photosynthesis in plants", "text": "Light drives sugar."}) + "\n")
+        fh.write(
+            json.dumps({"_id": "d1", "title": "Photosynthesis in plants", "text": "Light drives sugar."})
+            + "\n"
+        )
         fh.write(json.dumps({"_id": "d2", "title": "Galaxy surveys", "text": "Redshift of galaxies."}) + "\n")
-        fh.write(json.dumps({"_id": "d3", "title": "Soil bacteria", "text": "Nitrogen fixing microbes."}) + "\n")
+        fh.write(
+            json.dumps({"_id": "d3", "title": "Soil bacteria", "text": "Nitrogen fixing microbes."}) + "\n"
+        )
     queries = tmp_path / "queries.jsonl"
     queries.write_text(
-        json.dumps({"_id": "q1", "text": "galaxy redshift"}) + "\n" + json.dumps({"_id": "q2", "text": "plants"}) + "\n"
+        json.dumps({"_id": "q1", "text": "galaxy redshift"})
+        + "\n"
+        + json.dumps({"_id": "q2", "text": "plants"})
+        + "\n"
     )
     code, out = run("search", "--queries", str(queries), "--corpus", str(corpus), "--format", "trec")
     lines = [line.split() for line in out.splitlines()]
@@ -89,13 +100,14 @@ def test_trec_run_over_a_beir_corpus(tmp_path: Path) -> None:
     assert all(len(parts) == 6 and parts[5] == "paperbot" for parts in lines)
 
 
-def test_chat_answers_each_line_and_pages_with_more() -> None:
-    script = "/search author:hofmann\n/more\nwhat are random teachers?\n/paper nope-not-a-paper\n/quit\n"
+def test_chat_follows_up_like_a_discord_thread() -> None:
+    script = "what are random teachers?\nsimilar to [1]\n/paper nope-not-a-paper\n/quit\nnever read\n"
     code, out = run("chat", stdin=script)
     assert code == 0
-    assert "1. " in out and "6. " in out  # the second page continues the numbering
-    assert "Random Teachers are Good Teachers" in out
+    assert "[1] Random Teachers are Good Teachers" in out
+    assert "papers like “Random Teachers are Good Teachers”" in out
     assert "I don't know a paper called “nope-not-a-paper”" in out
+    assert "never read" not in out
 
 
 @pytest.mark.parametrize(
@@ -112,7 +124,7 @@ def test_chat_answers_each_line_and_pages_with_more() -> None:
 def test_errors_are_one_line_on_stderr_with_a_nonzero_exit(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out = run(*argv)
+    code, _ = run(*argv)
     err = capsys.readouterr().err
     assert code != 0
     assert message in err
@@ -127,7 +139,8 @@ def test_unknown_file_type_is_refused_with_the_supported_formats(
     code, _ = run("papers", "--corpus", str(weird))
     err = capsys.readouterr().err
     assert code == 2
-    assert ".bib" in err and ".jsonl" in err
+    assert ".bib" in err
+    assert ".jsonl" in err
 
 
 def test_malformed_records_are_warned_about_and_the_rest_loads(
@@ -135,7 +148,8 @@ def test_malformed_records_are_warned_about_and_the_rest_loads(
 ) -> None:
     listing = tmp_path / "lab.txt"
     listing.write_text(
-        "LGFeb 23, 2023Code\nRandom Teachers are Good TeachersFelix Sarnthein, Gregor Bachmann\nAbstract one.\n"
+        "LGFeb 23, 2023Code\n"
+        "Random Teachers are Good TeachersFelix Sarnthein, Gregor Bachmann\nAbstract one.\n"
         "this is not a header\nGarbage\nMore garbage\n"
         "CVApr 12, 2023\nA Second PaperMaria Parelli, Alexandros Delitzas\nAbstract two.\n"
     )
@@ -146,7 +160,9 @@ def test_malformed_records_are_warned_about_and_the_rest_loads(
     assert f"{listing}:4" in err
 
 
-def test_strict_mode_refuses_a_corpus_with_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_mode_refuses_a_corpus_with_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     listing = tmp_path / "lab.txt"
     listing.write_text("LGFeb 30, 2023\nA PaperMaria Parelli, Alexandros Delitzas\nAbstract.\n")
     code, _ = run("papers", "--strict", "--corpus", str(listing))
@@ -178,7 +194,12 @@ def test_run_without_a_token_explains_how_to_provide_one(tmp_path: Path) -> None
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert proc.returncode == 2

@@ -1,4 +1,4 @@
-"""The Discord client: built from an App, adds the cogs, syncs commands, and sends with no pings by default."""
+"""The Discord client: built from an App; adds the cogs, syncs commands, sends with no pings by default."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class PaperBot(commands.Bot):
     """paperbot on Discord. Everything it sends disables mentions unless a call names exactly whom to ping."""
 
     def __init__(self, app: App, *, scheduler_paused: bool = False, **options: Any) -> None:
-        """`scheduler_paused` arms the scheduled jobs without letting real time fire them (tests fire them)."""
+        """`scheduler_paused` arms the jobs without letting real time fire them (tests fire them)."""
         options.setdefault("intents", build_intents(app.settings.discord.message_content))
         super().__init__(
             command_prefix=commands.when_mentioned,
