@@ -36,7 +36,8 @@ class UnknownPaperError(UserError):
     def __init__(self, reference: str) -> None:
         shown = reference if len(reference) <= 80 else reference[:79] + "…"
         super().__init__(
-            f"I don't know a paper called “{shown}”. Try `search` to find it, or pick one of the suggestions."
+            f"I don't know a paper called “{shown}”. "
+            "Try `search` to find it, or pick one from the suggestions."
         )
         self.reference = reference
 

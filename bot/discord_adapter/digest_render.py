@@ -24,7 +24,7 @@ import discord
 from bot.corpus.model import Paper
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.digest.service import DigestStatus
-from bot.discord_adapter.embeds import date_stamp, paper_link
+from bot.discord_adapter.embeds import date_stamp, display_title, paper_link
 from bot.discord_adapter.limits import (
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_VALUE_MAX,
@@ -103,7 +103,7 @@ def _plain(text: str) -> str:
 
 def _linked(paper: Paper, limit: int = 150) -> str:
     """`[Title](link)`, or the bold title when the paper has no usable link."""
-    title = _plain(clip(paper.title, limit)).replace("[", "\\[").replace("]", "\\]")
+    title = _plain(clip(display_title(paper), limit)).replace("[", "\\[").replace("]", "\\]")
     link = paper_link(paper)
     return f"[{title}]({link})" if link and len(link) <= 300 else f"**{title}**"
 
@@ -208,7 +208,7 @@ def post_embed(post: DigestPost) -> discord.Embed:
     was chosen — the same for the channel post, the preview and a subscriber's DM."""
     paper = post.paper
     embed = discord.Embed(
-        title=clip(paper.title, 256),
+        title=clip(display_title(paper), 256),
         url=paper_link(paper),
         description=_plain(post.excerpt) if post.excerpt else "*No abstract available.*",
         colour=POST_COLOUR,

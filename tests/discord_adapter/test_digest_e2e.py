@@ -10,11 +10,15 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import discord
 import pytest
 
 from bot.app import open_app
 from bot.clock import ManualClock
+from bot.corpus.text import readable_abstract
 from bot.digest.ports import OutcomeStatus
+from bot.digest.post import excerpt
+from bot.discord_adapter.embeds import display_title
 from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import Settings
@@ -88,7 +92,7 @@ async def test_preview_then_now_posts_exactly_the_previewed_paper_and_reasons(
     entry = await app.digest.repo.entry(fake_discord.guild.id, THURSDAY)
     paper = app.library.index.get(entry.paper_id)
     embed = posted.embed
-    assert embed["title"] == paper.title
+    assert embed["title"] == display_title(paper)
     why = next(f["value"] for f in embed["fields"] if f["name"] == "Why this paper")
     assert why.splitlines() == [f"• {reason}" for reason in entry.reasons]
     assert [b["custom_id"] for b in posted.buttons()] == [
@@ -115,7 +119,9 @@ async def test_the_post_shows_authors_date_category_excerpt_links_and_a_date_hea
     assert fields["Published"].endswith(":D>")
     assert fields["Category"] == ", ".join(paper.categories)
     assert fields["Authors"].startswith(paper.authors[0])
-    assert posted.embed["description"][:60] == paper.abstract[:60]
+    assert posted.embed["description"] == discord.utils.escape_markdown(
+        excerpt(paper.abstract), as_needed=False
+    )
     assert posted.embed["footer"]["text"].endswith("paper 1/50 of this round")
 
 
@@ -377,16 +383,18 @@ async def test_buttons_on_a_digest_post_answer_privately(
     abstract = await (await fake_discord.click(posted, f"paper:abstract:{paper_id}", user="alice")).reply()
     similar = await (await fake_discord.click(posted, f"paper:similar:{paper_id}", user="alice")).reply()
     assert abstract.ephemeral
-    assert abstract.embed["description"][:80] == paper.abstract[:80]
+    assert abstract.embed["title"] == display_title(paper)
+    assert len(abstract.embed["description"]) >= len(readable_abstract(paper.abstract))  # all of it
     assert similar.ephemeral
-    assert paper.title in similar.embed["title"]
+    assert display_title(paper) in similar.embed["title"]
 
     store = paperbot._connection._view_store._dynamic_items
     if not any(pattern.fullmatch(f"rg:propose:{paper_id}") for pattern in store):
         return  # the reading-group cog isn't loaded in this build: nobody answers Propose
     proposed = await (await fake_discord.click(posted, f"rg:propose:{paper_id}", user="alice")).reply()
     assert proposed.ephemeral
-    assert paper.title in proposed.content  # the reading-group cog's receipt names the proposed paper
+    proposals = await app.reading_group.proposals.open_proposals(fake_discord.guild.id)
+    assert [(p.paper.paper_id, p.proposer_id) for p in proposals] == [(paper_id, fake_discord.alice.id)]
 
 
 async def test_history_lists_each_day_with_a_timestamp_and_a_link_and_status_shows_the_next_post(

@@ -43,6 +43,7 @@ from bot.discord_adapter.digest_render import (
     similar_id,
     status_embed,
 )
+from bot.discord_adapter.embeds import display_title
 from bot.discord_adapter.errors import handle_interaction_error
 from bot.discord_adapter.limits import AUTOCOMPLETE_CHOICES_MAX
 from bot.discord_adapter.views import NO_MENTIONS, send_abstract, send_similar
@@ -220,7 +221,7 @@ class DigestCog(commands.Cog, name="Digest"):
         await _say(interaction, f"{headline}\n{settings_summary(settings, next_at)}")
 
     def _titles(self) -> dict[str, str]:
-        return {p.id: p.title for p in self.app.library.index.papers}
+        return {p.id: display_title(p) for p in self.app.library.index.papers}
 
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
