@@ -97,8 +97,14 @@ def _listing_answer(index: PaperIndex, query: Query, max_sources: int) -> Answer
     markers = [f"[{c.number}]" for c in citations]
     listed = markers[0] if len(markers) == 1 else ", ".join(markers[:-1]) + f" and {markers[-1]}"
     papers = "paper matches" if results.total == 1 else "papers match"
-    newest = "it is" if len(markers) == 1 else f"the newest {len(markers)} are"
-    lead = f"{results.total} {papers}; {newest} {listed}."
+    if results.total == len(markers):
+        lead = (
+            f"{results.total} {papers}: {listed}."
+            if len(markers) == 1
+            else (f"{results.total} {papers}, newest first: {listed}.")
+        )
+    else:
+        lead = f"{results.total} {papers}; the newest {len(markers)} are {listed}."
     text = " ".join([lead, *results.notes])
     return Answer(text=text, citations=citations, hits=results.hits, confident=True)
 

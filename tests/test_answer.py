@@ -112,7 +112,7 @@ def test_query_language_questions_list_papers(index: PaperIndex) -> None:
         "scalable-non-equivariant-3d-molecule-generation-via",
     ]
     single = answer_question(index, "papers by van der Klis")
-    assert single.text == "1 paper matches; it is [1]."
+    assert single.text == "1 paper matches: [1]."
 
 
 def test_filters_that_match_nothing_are_refused(index: PaperIndex) -> None:

@@ -22,15 +22,12 @@ from functools import lru_cache
 
 import Stemmer
 
+from bot.corpus.text import readable_abstract
+
 __all__ = ["STOPWORDS", "Word", "analyze", "analyze_words", "fold", "strip_markup", "words"]
 
 # --- LaTeX ------------------------------------------------------------------------------------
 
-# `\cmd{arg}` keeps arg; `\cmd` alone is dropped; `\%`, `\&`, `\_` keep the symbol.
-_LATEX_ESCAPED = re.compile(r"\\([%&_#$])")
-_LATEX_WITH_ARG = re.compile(r"\\[a-zA-Z]+\*?\s*\{([^{}]*)\}")
-_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?")
-_LATEX_BRACES = re.compile(r"[{}$]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Zero-width and direction marks vanish (as in queries), so "atten\u200btion" is one word.
 _INVISIBLE = re.compile(r"[\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
@@ -40,14 +37,8 @@ def strip_markup(text: str) -> str:
     """Remove LaTeX markup but keep the words, case and punctuation (for snippets and for analysis)."""
     if "\\" not in text and "$" not in text and "{" not in text:
         return text
-    text = _LATEX_ESCAPED.sub(r"\1", text)
-    # Nested arguments (`\textbf{\textit{x}}`) unwrap from the inside out; three rounds suffice in practice.
-    for _ in range(3):
-        text, count = _LATEX_WITH_ARG.subn(r"\1", text)
-        if not count:
-            break
-    text = _LATEX_COMMAND.sub(" ", text)
-    return _LATEX_BRACES.sub("", text)
+    # One LaTeX reader for the whole project: what people see (readable_abstract) is what is indexed.
+    return readable_abstract(text)
 
 
 # --- folding ----------------------------------------------------------------------------------

@@ -270,6 +270,36 @@ def _code_phrase(b: _Builder, words: list[str], i: int) -> int:
     return 0
 
 
+# Field names that are unambiguous in a plain question. Single words ("language", "vision", "learning")
+# are left as search words: "language models" is a topic, not the CL category.
+_PLAIN_CATEGORY_NAMES = {
+    name: codes for name, codes in CATEGORY_ALIASES.items() if " " in name or name == "nlp"
+}
+_AFTER_FIELD = frozenset({None, "about", "on", "with", "from", "since", "by"})
+_LONGEST_CATEGORY_NAME = max(len(name.split()) for name in _PLAIN_CATEGORY_NAMES)
+
+
+def _category_phrase(b: _Builder, words: list[str], i: int) -> int:
+    """`computer vision papers`, `papers in machine learning` → a category filter; return words used.
+
+    Only when the name is plainly the field: followed by a listing noun, or after "in" (at the end or
+    before another phrase: "in computer vision about diffusion").
+    """
+    for n in range(_LONGEST_CATEGORY_NAME, 0, -1):
+        name = " ".join(fold(x).strip(_PUNCT) for x in words[i : i + n])
+        codes = _PLAIN_CATEGORY_NAMES.get(name)
+        if codes is None or len(words[i : i + n]) < n:
+            continue
+        following = fold(words[i + n]).strip(_PUNCT) if i + n < len(words) else None
+        after_in = bool(b.words) and fold(b.words[-1]) == "in" and following in _AFTER_FIELD
+        if following in _FILLERS or after_in:
+            if after_in:
+                b.words.pop()
+            b.categories.extend(codes)
+            return n
+    return 0
+
+
 def _plain_phrases(b: _Builder, text: str, authors: AuthorLookup | None) -> None:
     """Understand sort, author, year and code phrases in plain words; keep everything else as free words."""
     words = _LEADING_COMMAND.sub("", text).split()
@@ -288,7 +318,7 @@ def _plain_phrases(b: _Builder, text: str, authors: AuthorLookup | None) -> None
                 b.authors.append(" ".join(fold(x).strip(_PUNCT) for x in words[i + 1 : i + 1 + n]))
                 i += 1 + n
                 continue
-        used = _year_phrase(b, words, i) or _code_phrase(b, words, i)
+        used = _year_phrase(b, words, i) or _code_phrase(b, words, i) or _category_phrase(b, words, i)
         if used:
             i += used
             continue

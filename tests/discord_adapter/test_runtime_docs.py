@@ -1,4 +1,4 @@
-"""docs/discord.md states facts an operator acts on; these tests keep them true."""
+"""The README states facts an operator acts on; these tests keep them true."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import discord
 from bot.discord_adapter.cogs.admin import MAX_ASK_CHANNELS
 from bot.discord_adapter.cogs.questions import MEMORY_CAPACITY
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "discord.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 ATTRIBUTE = {"View Channels": "view_channel"}  # Discord's UI name → discord.py's, where they differ
 
 

@@ -9,8 +9,9 @@ from bot.search.analysis import analyze, analyze_words, fold, strip_markup
 
 def test_latex_markup_is_stripped_but_words_are_kept() -> None:
     assert strip_markup(r"networks can \textit{memorize} all $k$ labels, 5\% of \cite{x}") == (
-        "networks can memorize all k labels, 5% of x"
+        "networks can memorize all k labels, 5% of"  # a citation key is not a word
     )
+    assert analyze(r"Sch\"{a}fer") == analyze("Schäfer") == ["schafer"]
     assert analyze(r"\textit{memorize} $k$-NN") == ["memor", "k", "nn", "knn"]
 
 

@@ -117,3 +117,22 @@ def test_a_huge_query_without_spaces_is_cut_too() -> None:
     query = parse_query("x" * 10_000)
     assert query.text == "x" * MAX_QUERY_CHARS
     assert query.notes == ("Your query was cut to its first 512 characters.",)
+
+
+@pytest.mark.parametrize(
+    ("text", "categories", "free"),
+    [
+        ("recent computer vision papers with code", ("CV",), ""),
+        ("papers in machine learning", ("LG", "ML"), ""),
+        ("papers in computer vision about diffusion", ("CV",), "about diffusion"),
+        ("nlp papers", ("CL",), ""),
+        ("language models with code", (), "language models"),  # a topic, not the CL category
+        ("computer vision", (), "computer vision"),  # no listing noun, no "in": plain words
+    ],
+)
+def test_field_names_in_plain_questions_become_category_filters(
+    text: str, categories: tuple[str, ...], free: str
+) -> None:
+    query = parse_query(text)
+    assert query.categories == categories
+    assert query.text == free
