@@ -150,9 +150,17 @@ class DigestService:
         topic: str | Unset | None = UNSET,
         enabled: bool | Unset = UNSET,
     ) -> DigestSettings:
-        """Change some settings (the rest stay); validates each, clears a pause, re-arms the schedule."""
+        """Change some settings (the rest stay); validates each and re-arms the schedule.
+
+        A pause (Discord refused a post, a topic stopped matching) is cleared only by choosing the
+        channel or turning the post on — the changes a front end checks the bot's permissions for first
+        (as `resume` does). A new time, zone, topic or weekly day leaves the server paused, so nothing
+        goes out until an admin has seen why it stopped (`status` says why).
+        """
         current = await self.ensure_settings(guild_id)
-        changes: dict[str, object] = {"paused_reason": None}
+        changes: dict[str, object] = {}
+        if channel_id is not UNSET or enabled is True:
+            changes["paused_reason"] = None
         if channel_id is not UNSET:
             changes["channel_id"] = channel_id
         if post_time is not UNSET:
@@ -349,7 +357,7 @@ class DigestService:
             await self.repo.release(guild_id, day)  # unknown whether it went out is rarer than a bug here
             raise
         now = self._clock.now()
-        await self.repo.mark_posted(guild_id, day, message_id, now)
+        await self.repo.mark_posted(guild_id, day, message_id, now, channel_id=channel_id)
         if settings.paused_reason is not None:
             await self.repo.resume(guild_id, now)
             await self._changed(guild_id)

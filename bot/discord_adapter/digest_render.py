@@ -4,13 +4,10 @@ Pure rendering: core data (DigestPost, WeeklyDigest, DigestSettings, ledger entr
 out, every embed within Discord's limits — each one through `limits.fit_embed`, and the embeds of one
 message together within the 6000-character message budget.
 
-The buttons under a post are rendered here but handled elsewhere: their custom_ids carry the paper id
-(`paper:abstract:<id>`, `paper:similar:<id>`, `rg:propose:<id>`), and handlers registered once per bot
-(`discord.ui.DynamicItem`s: the digest cog for the first two, the reading-group cog for the third) answer
-them — so the buttons keep working after a restart, for as long as the message exists. The View returned
-here is therefore stopped before it is sent: discord.py never stores it per message (that would keep one
-dead View per post in memory forever). Build these messages inside the running event loop; a View made
-outside one cannot be stopped.
+The buttons under a post are the persistent paper buttons of `views.paper_buttons` (`paper:abstract:<id>`,
+`paper:similar:<id>`, `rg:propose:<id>`), the same as under a paper card: handlers registered once per
+bot answer them, after a restart too. Their View is rendered only (`views.PaperButtons`, stopped before
+it is sent), so build these messages inside the running event loop.
 """
 
 from __future__ import annotations
@@ -32,18 +29,16 @@ from bot.discord_adapter.limits import (
     clip,
     fit_embed,
 )
+from bot.discord_adapter.views import PaperButtons
 from bot.storage.digest_repo import DigestSettings, LedgerEntry
+from bot.storage.subscription_repo import Subscription
 
 __all__ = [
-    "ABSTRACT_TEMPLATE",
-    "CUSTOM_ID_MAX",
     "NOTICE_PERMISSIONS",
     "POST_PERMISSIONS",
-    "PROPOSE_TEMPLATE",
-    "SIMILAR_TEMPLATE",
+    "STILL_PAUSED",
     "WEEKDAYS",
     "RenderedMessage",
-    "abstract_id",
     "digest_message",
     "dm_message",
     "history_embed",
@@ -51,10 +46,9 @@ __all__ = [
     "missing_permissions",
     "post_embed",
     "preview_message",
-    "propose_id",
     "settings_summary",
-    "similar_id",
     "status_embed",
+    "subscribed_text",
     "weekly_embed",
 ]
 
@@ -63,11 +57,8 @@ WEEKLY_COLOUR = discord.Colour.dark_gold()
 STATUS_COLOUR = discord.Colour.teal()
 PAUSED_COLOUR = discord.Colour.orange()
 
-CUSTOM_ID_MAX = 100
-ABSTRACT_TEMPLATE = r"paper:abstract:(?P<paper_id>.+)"
-SIMILAR_TEMPLATE = r"paper:similar:(?P<paper_id>.+)"
-PROPOSE_TEMPLATE = r"rg:propose:(?P<paper_id>.+)"
-
+STILL_PAUSED = "⚠️ Still paused: `/digest status` says why; `/digest resume` once it's fixed."
+"""Under the settings of a paused server: a settings change alone does not resume the post."""
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 AUTHORS_SHOWN = 8
 AUTHORS_CHARS = 600
@@ -142,37 +133,10 @@ def missing_permissions(
     return [label for attribute, label in needed if not getattr(permissions, attribute)]
 
 
-# --- custom ids of the buttons ------------------------------------------------------------------
-
-
-def abstract_id(paper_id: str) -> str:
-    """custom_id of *Show abstract* for this paper."""
-    return f"paper:abstract:{paper_id}"
-
-
-def similar_id(paper_id: str) -> str:
-    """custom_id of *Similar papers* for this paper."""
-    return f"paper:similar:{paper_id}"
-
-
-def propose_id(paper_id: str) -> str:
-    """custom_id of *Propose for reading group* (handled by the reading-group cog)."""
-    return f"rg:propose:{paper_id}"
-
-
 def _buttons_view(paper_id: str, *, propose: bool, disabled: bool) -> discord.ui.View | None:
-    """The post's buttons as a rendered-only (stopped) View; None if the id can't fit a custom_id."""
-    ids = [("Show abstract", abstract_id(paper_id)), ("Similar papers", similar_id(paper_id))]
-    if propose:
-        ids.append(("Propose for reading group", propose_id(paper_id)))
-    if any(len(custom_id) > CUSTOM_ID_MAX for _, custom_id in ids):
-        return None  # a very long imported id: the post goes out without buttons rather than not at all
-    view = discord.ui.View(timeout=None)
-    for label, custom_id in ids:
-        emoji = "📚" if custom_id.startswith("rg:") else None  # as the reading group's own cards show it
-        view.add_item(discord.ui.Button(label=label, custom_id=custom_id, emoji=emoji, disabled=disabled))
-    view.stop()  # rendered only: the DynamicItem handlers answer the clicks (see the module docstring)
-    return view
+    """The post's persistent buttons (rendered only); None when the id fits no custom_id at all."""
+    view = PaperButtons(paper_id, propose=propose, disabled=disabled)
+    return view if view.children else None  # the post goes out without buttons rather than not at all
 
 
 # --- the post -----------------------------------------------------------------------------------
@@ -334,10 +298,10 @@ def _state(settings: DigestSettings) -> str:
 
 def settings_summary(settings: DigestSettings, next_at: datetime | None) -> str:
     """One paragraph for a settings reply: where, when (next post as a Discord timestamp), topic."""
-    lines = [
-        f"Paper of the day: **{_state(settings)}**",
-        f"Time: {settings.schedule.describe()}",
-    ]
+    lines = [f"Paper of the day: **{_state(settings)}**"]
+    if settings.paused_reason:
+        lines.append(STILL_PAUSED)
+    lines.append(f"Time: {settings.schedule.describe()}")
     if next_at is not None and settings.posts_to_channel:
         lines.append(f"Next post: {_moment(next_at)}")
     lines.append(f"Topic: {_plain(settings.topic)}" if settings.topic else "Topic: any paper in the corpus")
@@ -346,9 +310,30 @@ def settings_summary(settings: DigestSettings, next_at: datetime | None) -> str:
     return "\n".join(lines)
 
 
-def _entry_line(entry: LedgerEntry, titles: Mapping[str, str], guild_id: int, channel_id: int | None) -> str:
+def subscribed_text(sub: Subscription, settings: DigestSettings, next_at: datetime | None) -> str:
+    """`/subscribe`'s confirmation: what comes by DM and when (the server's schedule), and how DMs end."""
+    when = f"{settings.post_time:%H:%M} {settings.timezone}"
+    if sub.cadence == "weekly":
+        day = WEEKDAYS[settings.weekly_day if settings.weekly_day is not None else 0]
+        what = f"the week in review by DM every {day} at {when}"
+    else:
+        stamp = discord.utils.format_dt(next_at, "F") if next_at else when
+        what = f"a paper of the day by DM at {when} (first one {stamp})"
+    on = f" on **{discord.utils.escape_markdown(sub.topic)}**" if sub.topic else ""
+    return (
+        f"✅ You'll get {what}{on}. Keep DMs from this server open — if Discord refuses a DM, "
+        "the subscription ends. `/unsubscribe` stops it."
+    )
+
+
+def _entry_line(
+    entry: LedgerEntry, titles: Mapping[str, str], guild_id: int, current_channel_id: int | None
+) -> str:
+    """One ledger day: date, title linked to the post, and any problem. The link uses the channel the
+    post went to; only entries recorded before it was stored fall back to the channel set now."""
     title = _plain(clip(titles.get(entry.paper_id, entry.paper_id), 120))
     title = title.replace("[", "\\[").replace("]", "\\]")
+    channel_id = entry.channel_id or current_channel_id
     if entry.status == "posted" and entry.message_id is not None and channel_id is not None:
         shown = f"[{title}]({message_link(guild_id, channel_id, entry.message_id)})"
     else:
@@ -360,11 +345,8 @@ def _entry_line(entry: LedgerEntry, titles: Mapping[str, str], guild_id: int, ch
 def history_embed(
     entries: Sequence[LedgerEntry], titles: Mapping[str, str], *, guild_id: int, channel_id: int | None
 ) -> discord.Embed:
-    """The latest papers of the day, newest first, each linked to its message.
-
-    The ledger keeps message ids but not channels, so links point into the channel set now: after a
-    channel change, older links lead to the previous channel's id and Discord shows "unknown message".
-    """
+    """The latest papers of the day, newest first, each linked to its message in the channel it was
+    posted in (`channel_id`, the channel set now, serves only entries recorded without one)."""
     recent = list(reversed(entries))[:HISTORY_SHOWN]
     lines = [_entry_line(e, titles, guild_id, channel_id) for e in recent]
     embed = discord.Embed(

@@ -1,12 +1,20 @@
-"""Buttons and selects under paperbot's messages: answer actions, search paging, paper-card actions.
+"""Buttons and selects under paperbot's messages: answer actions, search paging, paper buttons.
 
-Every view times out (`PaperView.TIMEOUT`, 10 minutes) and then disables its components by editing the
-message, so nobody clicks a dead button. Components carry short, stable custom_ids (`pb:<area>:<action>`).
-Errors inside a callback go through the one interaction error handler. The views render with
-`embeds.py` and ask the core (`PaperIndex`) for data; they hold the index they were built from, so a
-corpus reload never changes what a page shows halfway through paging.
+Two kinds of component, one mechanism each:
 
-Usage (after sending, hand the view its message so the timeout can disable it)::
+* **Per-message** components (`pb:<area>:<action>`: search paging, *More results*, the answer's source
+  picker) need the state of the message they sit under, so they live in a View that times out
+  (`PaperView.TIMEOUT`, 10 minutes) and then disables them by editing the message — nobody clicks a
+  dead button. Errors inside a callback go through the one interaction error handler. These views hold
+  the index they were built from, so a corpus reload never changes a page halfway through paging.
+* **Persistent** paper buttons (`paper:abstract:<id>`, `paper:similar:<id>`, and `rg:propose:<id>`,
+  answered by the reading-group cog) carry the paper id in their custom_id. One `PaperButton` handler,
+  registered once per bot (the papers cog does it), answers them on any message — paper cards, digest
+  posts, DMs, answers — after a timeout and after a restart, for as long as the message exists. Build
+  them with `paper_buttons()`; `PaperButtons` is the rendered-only View of a message that has nothing
+  else (it is stopped before sending, so discord.py never stores it per message).
+
+Usage (after sending, hand a per-message view its message so the timeout can disable it)::
 
     view = AnswerView(index, question, answer)
     await send_view(interaction, view, embed=answer_embed(answer, question=question))   # slash command
@@ -18,8 +26,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 import discord
 from discord.utils import MISSING
@@ -39,14 +48,23 @@ from bot.discord_adapter.limits import CHOICE_NAME_MAX, clip
 from bot.search.index import MAX_LIMIT, PaperIndex
 from bot.search.results import SearchResults
 
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import PaperBot
+
 __all__ = [
+    "CUSTOM_ID_MAX",
     "NO_MENTIONS",
+    "PAPER_BUTTON_TEMPLATE",
     "SIMILAR_COUNT",
     "AnswerView",
+    "PaperButton",
+    "PaperButtons",
     "PaperCardView",
     "PaperView",
     "SearchPages",
     "SearchView",
+    "is_persistent",
+    "paper_buttons",
     "send_abstract",
     "send_similar",
     "send_view",
@@ -57,6 +75,13 @@ log = logging.getLogger("paperbot.discord")
 NO_MENTIONS = discord.AllowedMentions.none()
 SIMILAR_COUNT = 5
 NOT_YOURS = "Only the person who searched can page — run /search yourself."
+
+CUSTOM_ID_MAX = 100
+PAPER_BUTTON_TEMPLATE = r"paper:(?P<action>abstract|similar):(?P<paper_id>.+)"
+PROPOSE_PREFIX = "rg:propose:"  # answered by the reading-group cog's own persistent handler
+PERSISTENT_PREFIXES = ("paper:abstract:", "paper:similar:", PROPOSE_PREFIX)
+PaperAction = Literal["abstract", "similar"]
+ACTION_LABELS: dict[PaperAction, str] = {"abstract": "Show abstract", "similar": "Similar papers"}
 
 Message = discord.Message | discord.WebhookMessage | discord.InteractionMessage
 
@@ -76,9 +101,9 @@ class PaperView(discord.ui.View):
         return self if self.children else MISSING
 
     def disable_all(self) -> None:
-        """Grey out every button and select."""
+        """Grey out every per-message button and select (persistent paper buttons keep working)."""
         for item in self.children:
-            if isinstance(item, discord.ui.Button | discord.ui.Select):
+            if isinstance(item, discord.ui.Button | discord.ui.Select) and not is_persistent(item):
                 item.disabled = True
 
     async def on_timeout(self) -> None:
@@ -235,7 +260,8 @@ class SearchView(PaperView):
 
 
 class AnswerView(PaperView):
-    """Under a cited answer: *More results*, *Show abstract* (pick a source), *Similar papers*.
+    """Under a cited answer: *More results*, *Show abstract* (pick a source), *Similar papers* (to the
+    first source; a persistent paper button, so it outlives the others' timeout).
 
     A refusal (no citations) gets no components at all: send with `view=view.or_missing()`.
     Anyone may click; the replies are private to the person who clicked.
@@ -256,6 +282,8 @@ class AnswerView(PaperView):
             )
             for c in answer.citations[:25]
         ]
+        for button in paper_buttons(answer.citations[0].paper.id, abstract=False, propose=False):
+            self.add_item(button)  # *Similar papers* (to the first source), persistent
 
     def _cited(self, number: str) -> Paper:
         for citation in self.answer.citations:
@@ -284,49 +312,110 @@ class AnswerView(PaperView):
         """The chosen source's readable abstract, privately."""
         await send_abstract(interaction, self._cited(select.values[0]))
 
-    @discord.ui.button(
-        label="Similar papers", style=discord.ButtonStyle.secondary, custom_id="pb:ask:similar"
-    )
-    async def similar(self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]) -> None:
-        """Papers like the first source, privately."""
-        await send_similar(interaction, self.index, self.answer.citations[0].paper)
+
+# --- persistent paper buttons -------------------------------------------------------------------
 
 
-# --- under a paper card --------------------------------------------------------------------------
+def _live_index(interaction: discord.Interaction) -> PaperIndex:
+    """The index serving now (a click may come days after the message, across reloads and restarts)."""
+    return cast("PaperBot", interaction.client).app.library.index
 
 
-class PaperCardView(PaperView):
-    """Under a paper card: *Similar papers*, and *Show abstract* when the card trimmed it.
+def is_persistent(item: discord.ui.Item[Any]) -> bool:
+    """Whether `item` is a persistent paper button (answered by a registered handler, never times out)."""
+    custom_id = getattr(item, "custom_id", None)
+    return isinstance(custom_id, str) and custom_id.startswith(PERSISTENT_PREFIXES)
 
-    Features that extend the card (e.g. a reading-group proposal) add their own items with `add_item`.
+
+class PaperButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAPER_BUTTON_TEMPLATE):
+    """*Show abstract* / *Similar papers* for one paper, answered privately on any message carrying the
+    custom_id `paper:<action>:<paper id>` — also after a restart. Registered once per bot (the papers cog
+    does it); registering a second class for the same ids would answer each click twice."""
+
+    def __init__(self, action: PaperAction, paper_id: str, *, disabled: bool = False) -> None:
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=ACTION_LABELS[action],
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"paper:{action}:{paper_id}",
+            disabled=disabled,
+        )
+        super().__init__(button)
+        self.action: PaperAction = action
+        self.paper_id = paper_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PaperButton:
+        """Rebuild the button from the clicked custom_id."""
+        return cls(cast(PaperAction, match["action"]), match["paper_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Reply privately (an UnknownPaperError message if the paper has left the corpus since)."""
+        try:
+            index = _live_index(interaction)
+            paper = index.get(self.paper_id)
+            if self.action == "abstract":
+                await send_abstract(interaction, paper)
+            else:
+                await send_similar(interaction, index, paper)
+        except Exception as exc:  # discord.py would only log it: answer the user instead
+            await handle_interaction_error(interaction, exc)
+
+
+def paper_buttons(
+    paper_id: str,
+    *,
+    abstract: bool = True,
+    similar: bool = True,
+    propose: bool = True,
+    disabled: bool = False,
+) -> list[discord.ui.Button[Any]]:
+    """The persistent buttons for one paper: *Show abstract*, *Similar papers*, *Propose for reading
+    group* — each left out when its custom_id would pass Discord's 100 characters (a very long imported
+    id), so the message still goes out.
+
+    They are plain Buttons, handled by the registered `PaperButton` (and the reading group's handler),
+    never DynamicItem instances: discord.py unregisters a DynamicItem class when a stored View holding
+    one stops, which would silence these buttons bot-wide the first time a per-message view timed out.
+    """
+    wanted: dict[PaperAction, bool] = {"abstract": abstract, "similar": similar}
+    buttons = [PaperButton(action, paper_id, disabled=disabled).item for action, on in wanted.items() if on]
+    if propose:
+        buttons.append(
+            discord.ui.Button(
+                label="Propose for reading group",
+                emoji="📚",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{PROPOSE_PREFIX}{paper_id}",
+                disabled=disabled,
+            )
+        )
+    return [b for b in buttons if len(b.custom_id or "") <= CUSTOM_ID_MAX]
+
+
+class PaperButtons(PaperView):
+    """A message's buttons when all of them are persistent paper buttons (`paper_buttons`).
+
+    Rendered only: stopped as soon as it is built, so discord.py neither stores it per message (one dead
+    View per post, forever) nor times it out — the registered handlers answer the clicks. Build it inside
+    the running event loop; a View made outside one cannot be stopped.
     """
 
-    def __init__(self, index: PaperIndex, paper: Paper) -> None:
+    def __init__(
+        self, paper_id: str, *, abstract: bool = True, propose: bool = True, disabled: bool = False
+    ) -> None:
         super().__init__()
+        for button in paper_buttons(paper_id, abstract=abstract, propose=propose, disabled=disabled):
+            self.add_item(button)
+        self.stop()
+
+
+class PaperCardView(PaperButtons):
+    """Under a paper card: *Show abstract* when the card trimmed it, *Similar papers*, *Propose for
+    reading group*. `index` is the one the card was rendered from; clicks read the live index."""
+
+    def __init__(self, index: PaperIndex, paper: Paper) -> None:
+        super().__init__(paper.id, abstract=abstract_is_trimmed(paper))
         self.index = index
         self.paper = paper
-        if not abstract_is_trimmed(paper):
-            self.remove_item(self.abstract)
-        propose_id = f"rg:propose:{paper.id}"  # answered by the reading-group cog's persistent handler
-        if len(propose_id) <= 100:
-            self.add_item(
-                discord.ui.Button(label="Propose for reading group", emoji="📚", custom_id=propose_id)
-            )
-
-    @discord.ui.button(
-        label="Similar papers", style=discord.ButtonStyle.secondary, custom_id="pb:paper:similar"
-    )
-    async def similar(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PaperCardView]
-    ) -> None:
-        """Papers like this one, privately."""
-        await send_similar(interaction, self.index, self.paper)
-
-    @discord.ui.button(
-        label="Show abstract", style=discord.ButtonStyle.secondary, custom_id="pb:paper:abstract"
-    )
-    async def abstract(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PaperCardView]
-    ) -> None:
-        """The whole abstract, privately."""
-        await send_abstract(interaction, self.paper)

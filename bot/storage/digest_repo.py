@@ -5,8 +5,8 @@ The ledger protocol, used by bot.digest.service:
    UNIQUE(guild_id, local_date) makes the loser of a race (a second process, a restart, a double click)
    get False and do nothing.
 2. The caller posts to Discord *outside* any transaction.
-3. `mark_posted()` records the message id; `release()` deletes the claim after a transient failure so a
-   retry can claim again; `mark_failed()` keeps the day taken after a permanent failure.
+3. `mark_posted()` records the message id and its channel; `release()` deletes the claim after a transient
+   failure so a retry can claim again; `mark_failed()` keeps the day taken after a permanent failure.
 A process killed between 1 and 3 leaves a 'claimed' row: the day is then not posted again, because the
 post may have gone out — at most once beats twice (users complain about duplicates, not gaps).
 """
@@ -75,6 +75,8 @@ class LedgerEntry:
     claimed_by: str = ""
     claimed_at: datetime | None = None
     posted_at: datetime | None = None
+    channel_id: int | None = None
+    """The channel the post went to (None for posts recorded before schema 0003)."""
 
     @property
     def counts_as_shown(self) -> bool:
@@ -110,6 +112,7 @@ def _entry_from_row(row: DigestLedgerRow) -> LedgerEntry:
         reasons=tuple(str(r) for r in row.reasons or ()),
         status=row.status,
         message_id=row.message_id,
+        channel_id=row.channel_id,
         error=row.error,
         claimed_by=row.claimed_by,
         claimed_at=row.claimed_at,
@@ -251,10 +254,18 @@ class DigestRepo:
             )
             return rowcount(result) == 1
 
-    async def mark_posted(self, guild_id: int, local_date: date, message_id: int, now: datetime) -> None:
-        """Record that the claimed day's post went out."""
+    async def mark_posted(
+        self, guild_id: int, local_date: date, message_id: int, now: datetime, *, channel_id: int
+    ) -> None:
+        """Record that the claimed day's post went out, as `message_id` in `channel_id` (links to it keep
+        working after the server picks another channel)."""
         await self._set_status(
-            guild_id, local_date, status=STATUS_POSTED, message_id=message_id, posted_at=now
+            guild_id,
+            local_date,
+            status=STATUS_POSTED,
+            message_id=message_id,
+            channel_id=channel_id,
+            posted_at=now,
         )
 
     async def mark_failed(self, guild_id: int, local_date: date, error: str) -> None:
@@ -299,6 +310,7 @@ def _claim_values(entry: LedgerEntry) -> dict[str, Any]:
         "reasons": list(entry.reasons),
         "status": STATUS_CLAIMED,
         "message_id": None,
+        "channel_id": None,
         "error": None,
         "claimed_by": entry.claimed_by[:64],
         "claimed_at": entry.claimed_at,

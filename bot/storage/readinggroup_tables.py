@@ -31,6 +31,11 @@ LIVE_PROPOSAL = "status IN ('open', 'selected')"
 OPEN_BALLOT = "status = 'open'"
 
 
+def _unique_where(name: str, *columns: str, where: str) -> Index:
+    """A partial unique index (SQLite and PostgreSQL): `columns` unique among the rows matching `where`."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where))
+
+
 class RgSettingsRow(Base):
     """One server's reading-group setup."""
 
@@ -55,14 +60,7 @@ class RgProposalRow(Base):
 
     __tablename__ = "rg_proposals"
     __table_args__ = (
-        Index(
-            "ix_rg_proposals_live_key",
-            "guild_id",
-            "dedupe_key",
-            unique=True,
-            sqlite_where=text(LIVE_PROPOSAL),
-            postgresql_where=text(LIVE_PROPOSAL),
-        ),
+        _unique_where("ix_rg_proposals_live_key", "guild_id", "dedupe_key", where=LIVE_PROPOSAL),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,15 +79,7 @@ class RgBallotRow(Base):
     """A ballot among proposals for one upcoming session."""
 
     __tablename__ = "rg_ballots"
-    __table_args__ = (
-        Index(
-            "ix_rg_ballots_one_open",
-            "guild_id",
-            unique=True,
-            sqlite_where=text(OPEN_BALLOT),
-            postgresql_where=text(OPEN_BALLOT),
-        ),
-    )
+    __table_args__ = (_unique_where("ix_rg_ballots_one_open", "guild_id", where=OPEN_BALLOT),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)

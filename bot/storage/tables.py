@@ -88,6 +88,8 @@ class DigestLedgerRow(Base):
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Where the message went, so links survive a channel change; NULL on rows posted before 0003.
+    channel_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     claimed_by: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -32,7 +32,8 @@ The default world: users ``owner`` (guild owner, also the application owner), ``
 ``bob`` (role "Moderator": Manage Server/Messages/Events) and the bot ``fakebot``; one guild "Fake Guild"
 with text channels ``general`` (system channel), ``papers``, ``read-only`` (nobody, the bot included, may
 send), ``no-embeds`` (the bot may not embed/attach) and a voice channel ``Voice``. All waits are bounded
-(``within=5`` seconds by default).
+(``within=5`` seconds by default). Where Discord judges time (scheduled events must not start in the past)
+the fake asks ``fake.now``, real time unless a test sets it (e.g. ``fake.now = clock.now``).
 """
 
 from __future__ import annotations
@@ -290,8 +291,12 @@ def snowflake_time(value: int) -> datetime:
     return datetime.fromtimestamp(((value >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
 
 
+def _real_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def iso_now() -> str:
-    return datetime.now(UTC).isoformat()
+    return _real_now().isoformat()
 
 
 def _parse_iso(value: str) -> datetime:
@@ -1125,6 +1130,11 @@ class FakeDiscord:
         self.enforce_permissions = enforce_permissions
         #: Seconds the bot has to acknowledge an interaction (Discord: 3 s). None disables the check.
         self.interaction_deadline = interaction_deadline
+        #: Discord's notion of "now" (aware UTC), used where Discord judges time: it refuses a scheduled
+        #: event that starts in the past. Real time by default; a test whose bot runs on a ManualClock sets
+        #: ``fake.now = clock.now`` so events in the clock's week are accepted whatever the real date.
+        #: (Snowflakes and message timestamps stay real-time.)
+        self.now: Callable[[], datetime] = _real_now
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.shard_count = shard_count
         #: Logger name prefixes whose ERROR records fail the test (checked by the conftest fixture).
@@ -3019,7 +3029,7 @@ class FakeDiscord:
             errors["entity_type"] = "Value must be one of {1, 2, 3}."
         if not start:
             errors["scheduled_start_time"] = "This field is required"
-        elif event.get("status", 1) == 1 and _parse_iso(start) < datetime.now(UTC) - timedelta(seconds=5):
+        elif event.get("status", 1) == 1 and _parse_iso(start) < self.now() - timedelta(seconds=5):
             errors["scheduled_start_time"] = "Cannot schedule event in the past."
         if start and end and _parse_iso(end) <= _parse_iso(start):
             errors["scheduled_end_time"] = "Cannot schedule event to end before starting."

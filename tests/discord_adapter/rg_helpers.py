@@ -11,11 +11,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
 from bot.clock import ManualClock
 
-from . import fake_discord as fake_module
 from .fake_discord import FakeDiscord, FakeRole, RecordedRequest, Reply
 
 GROUP_CHANNEL = "papers"
@@ -65,18 +62,12 @@ def assert_silent(fake: FakeDiscord) -> int:
     return checked
 
 
-def discord_follows(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> None:
-    """Make the fake Discord's own "now" (it refuses scheduled events that start in the past) the test
-    clock, so the suite does not depend on the real date: events are created for the ManualClock's week.
+def discord_follows(fake: FakeDiscord, clock: ManualClock) -> None:
+    """Make the fake Discord's "now" (it refuses scheduled events that start in the past) the test clock,
+    so the suite does not depend on the real date: events are created for the ManualClock's week.
     Test modules call it from an autouse fixture.
     """
-
-    class ClockDatetime(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> ClockDatetime:  # type: ignore[override]
-            return cls.fromtimestamp(clock.now().timestamp(), tz or UTC)
-
-    monkeypatch.setattr(fake_module, "datetime", ClockDatetime)
+    fake.now = clock.now
 
 
 def add_group_role(fake: FakeDiscord) -> FakeRole:

@@ -291,6 +291,31 @@ async def test_refused_post_pauses_the_digest_and_tells_the_admins_once(
     assert (await paperbot.digest_scheduler.fire(fake_discord.guild.id)).status is OutcomeStatus.POSTED
 
 
+async def test_a_new_time_or_topic_keeps_the_server_paused_and_says_so(
+    fake_discord: FakeDiscord, paperbot: Any, clock: ManualClock
+) -> None:
+    await set_up(fake_discord)
+    papers = fake_discord.channel("papers")
+    fake_discord.fail_next("POST", rf"/channels/{papers.id}/messages", MISSING_PERMISSIONS)
+    clock.set(AT_1030_ZURICH)
+    assert (await paperbot.digest_scheduler.fire(fake_discord.guild.id)).status is OutcomeStatus.FAILED
+
+    moved = await slash(fake_discord, "digest time", {"time": "11:00"})
+    narrowed = await slash(fake_discord, "digest topic", {"query": "diffusion"})
+    for reply in (moved, narrowed):
+        assert reply.content.splitlines()[1:3] == [
+            f"Paper of the day: **⚠️ paused, in <#{papers.id}>**",
+            "⚠️ Still paused: `/digest status` says why; `/digest resume` once it's fixed.",
+        ]
+    status = await slash(fake_discord, "digest status")
+    assert status.embed["description"].startswith("⚠️ **Paused:** I couldn't post the paper of the day")
+    clock.set(AT_1030_ZURICH + timedelta(days=1, minutes=30))  # Fri 11:00 Zurich, the new time
+    outcome = await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    assert outcome.status is OutcomeStatus.PAUSED
+    await fake_discord.settle()
+    assert len(channel_posts(fake_discord, "papers")) == 1  # only the refused attempt
+
+
 async def test_embed_links_revoked_after_setup_is_caught_before_posting_a_bare_header(
     fake_discord: FakeDiscord, paperbot: Any, clock: ManualClock
 ) -> None:
@@ -421,6 +446,25 @@ async def test_history_lists_each_day_with_a_timestamp_and_a_link_and_status_sho
     saturday_1030_zurich = int(datetime(2026, 11, 28, 9, 30, tzinfo=UTC).timestamp())
     assert fields["Next post"] == f"<t:{saturday_1030_zurich}:F> (<t:{saturday_1030_zurich}:R>)"
     assert fields["Time"] == "10:30 Europe/Zurich, every day"
+
+
+async def test_history_links_still_lead_to_older_posts_after_a_channel_change(
+    fake_discord: FakeDiscord, paperbot: Any, clock: ManualClock
+) -> None:
+    await set_up(fake_discord)
+    guild = fake_discord.guild.id
+    papers, general = fake_discord.channel("papers").id, fake_discord.channel("general").id
+    await slash(fake_discord, "digest now")
+    in_papers = await fake_discord.wait_for_bot_message("papers")
+    await slash(fake_discord, "digest channel", {"channel": "general"})
+    clock.set(AT_1030_ZURICH + timedelta(days=1))
+    await paperbot.digest_scheduler.fire(guild)
+    in_general = await fake_discord.wait_for_bot_message("general")
+
+    history = await slash(fake_discord, "digest history")
+    lines = history.embed["description"].splitlines()
+    assert lines[0].endswith(f"](https://discord.com/channels/{guild}/{general}/{in_general.id})")
+    assert lines[1].endswith(f"](https://discord.com/channels/{guild}/{papers}/{in_papers.id})")
 
 
 # --- members' DMs -------------------------------------------------------------------------------

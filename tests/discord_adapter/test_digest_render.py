@@ -12,7 +12,14 @@ import discord
 from bot.corpus.model import Paper
 from bot.digest.post import DigestPost, WeeklyDigest, excerpt
 from bot.discord_adapter.cogs.digest import timezone_choices
-from bot.discord_adapter.digest_render import digest_message, dm_message, missing_permissions, post_embed
+from bot.discord_adapter.digest_render import (
+    digest_message,
+    dm_message,
+    history_embed,
+    missing_permissions,
+    post_embed,
+)
+from bot.storage.digest_repo import LedgerEntry
 
 DAY = date(2026, 11, 26)
 
@@ -113,6 +120,21 @@ async def test_a_dm_offers_abstract_and_similar_but_not_the_servers_reading_grou
     ]
     assert weekly.view is None
     assert [f.value for f in weekly.embeds[0].fields] == ["None this week.", "Nothing new this week."]
+
+
+def test_history_links_each_post_in_its_own_channel_and_old_entries_in_the_current_one() -> None:
+    def posted(day: int, paper_id: str, message_id: int, channel_id: int | None) -> LedgerEntry:
+        return LedgerEntry(
+            7, date(2026, 11, day), paper_id, 1, 1, 50, None, (), "posted", message_id, channel_id=channel_id
+        )
+
+    entries = [posted(24, "paper-001", 501, None), posted(25, "paper-002", 502, 300)]  # None: before 0003
+    embed = history_embed(entries, {"paper-001": "Old", "paper-002": "New"}, guild_id=7, channel_id=400)
+    assert embed.description is not None
+    assert embed.description.splitlines() == [
+        "<t:1795608000:D> · [New](https://discord.com/channels/7/300/502)",  # where it was posted
+        "<t:1795521600:D> · [Old](https://discord.com/channels/7/400/501)",  # unknown: the channel set now
+    ]
 
 
 def test_missing_permissions_are_named_as_discord_shows_them() -> None:

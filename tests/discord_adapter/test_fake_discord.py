@@ -766,6 +766,29 @@ async def test_scheduled_event_edit_and_delete(fake_discord: FakeDiscord, bot: c
     assert info.value.code == 50035
 
 
+async def test_scheduled_events_are_judged_by_the_fakes_now(
+    fake_discord: FakeDiscord, bot: commands.Bot
+) -> None:
+    guild = bot.get_guild(fake_discord.guild.id)
+    assert guild is not None
+    voice = guild.get_channel(fake_discord.guild.channel("Voice").id)
+    assert isinstance(voice, discord.VoiceChannel)
+    start = dt.datetime(2001, 3, 1, 15, 0, tzinfo=dt.UTC)  # long past in real time
+
+    with pytest.raises(discord.HTTPException) as info:  # by default the fake's now is real time
+        await guild.create_scheduled_event(
+            name="Then", start_time=start, channel=voice, privacy_level=discord.PrivacyLevel.guild_only
+        )
+    assert info.value.code == 50035
+    assert "Cannot schedule event in the past." in info.value.text
+
+    fake_discord.now = lambda: dt.datetime(2001, 2, 26, 8, 0, tzinfo=dt.UTC)  # a test clock's "now"
+    event = await guild.create_scheduled_event(
+        name="Then", start_time=start, channel=voice, privacy_level=discord.PrivacyLevel.guild_only
+    )
+    assert fake_discord.guild.scheduled_events[event.id]["scheduled_start_time"] == start.isoformat()
+
+
 async def test_network_guard_refuses_the_internet(loopback_only: list[str]) -> None:
     with pytest.raises(OSError, match="loopback-only"):
         socket.getaddrinfo("discord.com", 443)

@@ -1,4 +1,5 @@
-"""End to end: the buttons and selects under answers, search pages and paper cards, and their timeouts."""
+"""End to end: the buttons and selects under answers, search pages and paper cards, their timeouts, and
+the persistent paper buttons that outlive both timeouts and restarts."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from typing import Any
 import pytest
 
 from bot.answer import answer_question
+from bot.app import App
 from bot.corpus.text import readable_abstract
 from bot.discord_adapter.views import PaperView
 from bot.search.index import PaperIndex
 
-from .fake_discord import FakeDiscord, InteractionHandle, Reply
+from .fake_discord import BotRunner, FakeDiscord, InteractionHandle, Reply
 from .test_papers_commands import EPHEMERAL, RANDOM_TEACHER, assert_no_pings, run
 
 LONG_ABSTRACT = "cosmological-n-body-simulations-a-challenge-for-scalable"
+TEACHERS = "random-teachers-are-good-teachers"
 NOT_YOURS = "Only the person who searched can page — run /search yourself."
 
 
@@ -72,7 +75,7 @@ async def test_similar_papers_under_an_answer_are_those_of_the_first_source(
     paperbot: Any, fake_discord: FakeDiscord
 ) -> None:
     answer = await run(fake_discord, "ask", {"question": RANDOM_TEACHER})
-    _, reply = await click(fake_discord, answer, "pb:ask:similar")
+    _, reply = await click(fake_discord, answer, f"paper:similar:{TEACHERS}")
     assert reply.ephemeral
     assert reply.embed is not None
     assert reply.embed["title"] == "Similar to: Random Teachers are Good Teachers"
@@ -117,9 +120,12 @@ async def test_card_with_a_trimmed_abstract_offers_the_whole_one(
     card = await run(fake_discord, "paper", {"paper": LONG_ABSTRACT})
     assert card.embed is not None
     assert card.embed["description"].endswith("…")
-    assert [b["custom_id"] for b in card.buttons()][:2] == ["pb:paper:similar", "pb:paper:abstract"]
-    assert card.buttons()[2]["custom_id"].startswith("rg:propose:")
-    _, reply = await click(fake_discord, card, "pb:paper:abstract", user="bob")
+    assert [b["custom_id"] for b in card.buttons()] == [
+        f"paper:abstract:{LONG_ABSTRACT}",
+        f"paper:similar:{LONG_ABSTRACT}",
+        f"rg:propose:{LONG_ABSTRACT}",
+    ]
+    _, reply = await click(fake_discord, card, f"paper:abstract:{LONG_ABSTRACT}", user="bob")
     assert reply.ephemeral
     assert reply.embed is not None
     assert reply.embed["description"] == readable_abstract(bundled_index.get(LONG_ABSTRACT).abstract)
@@ -128,14 +134,34 @@ async def test_card_with_a_trimmed_abstract_offers_the_whole_one(
 async def test_card_similar_papers(
     paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
 ) -> None:
-    card = await run(fake_discord, "paper", {"paper": "random-teachers-are-good-teachers"})
-    _, reply = await click(fake_discord, card, "pb:paper:similar")
+    card = await run(fake_discord, "paper", {"paper": TEACHERS})
+    _, reply = await click(fake_discord, card, f"paper:similar:{TEACHERS}")
     assert reply.ephemeral
     assert reply.embed is not None
     assert reply.embed["title"] == "Similar to: Random Teachers are Good Teachers"
     description = reply.embed["description"]
-    first = bundled_index.similar("random-teachers-are-good-teachers", 1)[0].paper.id
+    first = bundled_index.similar(TEACHERS, 1)[0].paper.id
     assert description.index(f"`{first}`") < description.index("**2.**")
+
+
+async def test_a_card_s_buttons_still_work_after_the_bot_restarts(
+    paperbot: Any, fake_discord: FakeDiscord, bot_runner: BotRunner, app: App, bundled_index: PaperIndex
+) -> None:
+    from bot.discord_adapter.client import PaperBot
+
+    card = await run(fake_discord, "paper", {"paper": LONG_ABSTRACT})
+    await bot_runner.stop(paperbot)
+    restarted = PaperBot(app, scheduler_paused=True)  # nothing in memory from before
+    await bot_runner.start(restarted)
+
+    _, abstract = await click(fake_discord, card, f"paper:abstract:{LONG_ABSTRACT}", user="alice")
+    _, similar = await click(fake_discord, card, f"paper:similar:{LONG_ABSTRACT}", user="alice")
+    assert abstract.ephemeral
+    assert abstract.embed is not None
+    assert abstract.embed["description"] == readable_abstract(bundled_index.get(LONG_ABSTRACT).abstract)
+    assert similar.ephemeral
+    assert similar.embed is not None
+    assert similar.embed["title"] == f"Similar to: {bundled_index.get(LONG_ABSTRACT).title}"
 
 
 # --- timeouts -------------------------------------------------------------------------------------
@@ -146,26 +172,18 @@ def all_disabled(components: list[dict[str, Any]]) -> bool:
     return bool(inner) and all(c.get("disabled") for c in inner)
 
 
-@pytest.mark.parametrize(
-    ("command", "options", "path"),
-    [
-        ("search", {"query": "diffusion"}, r"/webhooks/\d+/[^/]+/messages/\d+"),  # deferred, then followup
-        ("ask", {"question": RANDOM_TEACHER}, r"/webhooks/\d+/[^/]+/messages/\d+"),
-        ("paper", {"paper": LONG_ABSTRACT}, r"/webhooks/\d+/[^/]+/messages/@original"),  # direct response
-    ],
-)
-async def test_views_disable_their_components_when_they_time_out(
-    paperbot: Any,
-    fake_discord: FakeDiscord,
-    monkeypatch: pytest.MonkeyPatch,
-    command: str,
-    options: dict[str, Any],
-    path: str,
+def disabled_ids(components: list[dict[str, Any]]) -> dict[str, bool]:
+    """custom_id → whether it is greyed out, for every component of a message."""
+    return {c["custom_id"]: bool(c.get("disabled")) for row in components for c in row["components"]}
+
+
+async def test_a_search_page_disables_its_buttons_when_it_times_out(
+    paperbot: Any, fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(PaperView, "TIMEOUT", 0.3)
-    reply = await run(fake_discord, command, options)
+    reply = await run(fake_discord, "search", {"query": "diffusion"})
     assert not all_disabled(reply.components)
-    edit = await fake_discord.wait_for_request("PATCH", path)
+    edit = await fake_discord.wait_for_request("PATCH", r"/webhooks/\d+/[^/]+/messages/\d+")  # the followup
     assert edit.json["allowed_mentions"] == {"parse": []}
     assert all_disabled(edit.json["components"])
     current = Reply(fake_discord.messages[reply.id])
@@ -173,3 +191,29 @@ async def test_views_disable_their_components_when_they_time_out(
     assert current.embeds == reply.embeds  # the content stays; only the buttons go grey
     with pytest.raises(ValueError, match="disabled"):
         await fake_discord.click(current, current.buttons()[0]["custom_id"])
+
+
+async def test_after_the_timeout_an_answer_greys_its_own_buttons_but_similar_papers_and_cards_keep_working(
+    paperbot: Any, fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PaperView, "TIMEOUT", 0.3)
+    card = await run(fake_discord, "paper", {"paper": LONG_ABSTRACT})
+    answer = await run(fake_discord, "ask", {"question": RANDOM_TEACHER})
+    edit = await fake_discord.wait_for_request("PATCH", r"/webhooks/\d+/[^/]+/messages/\d+")
+    assert edit.json["allowed_mentions"] == {"parse": []}
+    assert disabled_ids(edit.json["components"]) == {
+        "pb:ask:more": True,
+        f"paper:similar:{TEACHERS}": False,
+        "pb:ask:abstract": True,
+    }
+    _, similar = await click(
+        fake_discord, Reply(fake_discord.messages[answer.id]), f"paper:similar:{TEACHERS}"
+    )
+    assert similar.embed is not None
+    assert similar.embed["title"] == "Similar to: Random Teachers are Good Teachers"
+
+    assert fake_discord.find_requests("PATCH", r"/webhooks/\d+/[^/]+/messages/@original") == []  # card kept
+    current = Reply(fake_discord.messages[card.id])
+    assert not any(disabled_ids(current.components).values())
+    _, abstract = await click(fake_discord, current, f"paper:abstract:{LONG_ABSTRACT}")
+    assert abstract.ephemeral

@@ -83,7 +83,8 @@ async def test_ask_cites_the_same_papers_in_the_same_order_as_the_cli(
     assert [o["value"] for o in reply.component("pb:ask:abstract")["options"]] == [
         str(c.number) for c in cli.citations
     ]
-    assert {b["custom_id"] for b in reply.buttons()} == {"pb:ask:more", "pb:ask:similar"}
+    first_source = cli.citations[0].paper.id
+    assert [b["custom_id"] for b in reply.buttons()] == ["pb:ask:more", f"paper:similar:{first_source}"]
 
 
 async def test_ask_random_teacher_names_the_paper_with_link_authors_and_year(
@@ -236,7 +237,7 @@ async def test_paper_card(paperbot: Any, fake_discord: FakeDiscord) -> None:
     assert embed["description"].startswith("In this work, we investigate the implicit regularization")
     assert embed["footer"]["text"] == "id: random-teachers-are-good-teachers"
     assert [b["custom_id"] for b in reply.buttons()] == [  # abstract fits: no abstract button
-        "pb:paper:similar",
+        "paper:similar:random-teachers-are-good-teachers",
         "rg:propose:random-teachers-are-good-teachers",
     ]
 
@@ -308,7 +309,10 @@ async def test_random_uses_the_cogs_rng(
     reply = await run(fake_discord, "random")
     assert reply.embed is not None
     assert reply.embed["footer"]["text"] == "id: fast-and-geometrically-grounded-lorentz-neural-networks"
-    assert reply.buttons()[0]["custom_id"] == "pb:paper:similar"
+    assert (
+        reply.buttons()[0]["custom_id"]
+        == "paper:similar:fast-and-geometrically-grounded-lorentz-neural-networks"
+    )
 
 
 async def test_recent_lists_the_newest_first(paperbot: Any, fake_discord: FakeDiscord) -> None:

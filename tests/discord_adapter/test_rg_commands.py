@@ -15,6 +15,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.discord_adapter.client import PaperBot
 
+from .conftest import TEST_NOW  # the clock's start: when the proposals were made
 from .fake_discord import BotRunner, FakeDiscord, Perm, Reply
 from .rg_helpers import (
     FIRST_SLOT,
@@ -34,11 +35,9 @@ TITLE_B = "Scaling MLPs: A Tale of Inductive Bias"
 
 
 @pytest.fixture(autouse=True)
-def _nothing_pings(
-    fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch, clock: ManualClock
-) -> Iterator[None]:
+def _nothing_pings(fake_discord: FakeDiscord, clock: ManualClock) -> Iterator[None]:
     """Discord's own time is the test clock; after every test, all the bot sent disabled mentions."""
-    discord_follows(monkeypatch, clock)
+    discord_follows(fake_discord, clock)
     yield
     assert_silent(fake_discord)
 
@@ -171,7 +170,7 @@ async def test_proposals_list_and_withdraw_yours_or_as_an_admin(
     listing = await slash(fake_discord, "rg proposals")
     assert listing.embed is not None
     assert listing.embed["description"].split("\n")[:2] == [
-        f"`#1` **{TITLE_A}** — proposed by <@{fake_discord.alice.id}> {ts(fake_discord_now(), 'D')}",
+        f"`#1` **{TITLE_A}** — proposed by <@{fake_discord.alice.id}> {ts(TEST_NOW, 'D')}",
         "> Great figures",
     ]
     choices = await fake_discord.autocomplete(
@@ -184,13 +183,6 @@ async def test_proposals_list_and_withdraw_yours_or_as_an_admin(
     assert mine.content == f"Withdrew proposal #1: **{TITLE_A}**."
     theirs = await slash(fake_discord, "rg withdraw", {"proposal": 2}, user="bob")
     assert theirs.content == f"Withdrew proposal #2: **{TITLE_B}**."
-
-
-def fake_discord_now() -> Any:
-    """The instant the proposals above were made (the `clock` fixture's start)."""
-    from .conftest import TEST_NOW
-
-    return TEST_NOW
 
 
 async def test_the_card_button_proposes_and_the_card_shows_no_discussion_yet(

@@ -34,9 +34,9 @@ LINK_C = "https://arxiv.org/pdf/1706.03762v7.pdf"
 
 
 @pytest.fixture(autouse=True)
-def _discord_time(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> None:
+def _discord_time(fake_discord: FakeDiscord, clock: ManualClock) -> None:
     """Discord's own time (scheduled-event checks) is the test clock."""
-    discord_follows(monkeypatch, clock)
+    discord_follows(fake_discord, clock)
 
 
 async def _click(fake: FakeDiscord, message: Reply | int, custom_id: str, user: str) -> Reply:

@@ -38,9 +38,9 @@ from .rg_helpers import (
 
 
 @pytest.fixture(autouse=True)
-def _discord_time(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> None:
+def _discord_time(fake_discord: FakeDiscord, clock: ManualClock) -> None:
     """Discord's own time (scheduled-event checks) is the test clock."""
-    discord_follows(monkeypatch, clock)
+    discord_follows(fake_discord, clock)
 
 
 async def _session_with_presenter(fake: FakeDiscord, role: FakeRole | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.discord_adapter.rg_ballot import ballot_view
 from bot.discord_adapter.rg_render import (
     ballot_embed,
     discussed_line,
@@ -14,7 +15,6 @@ from bot.discord_adapter.rg_render import (
     session_choice_name,
     thread_name,
 )
-from bot.discord_adapter.rg_views import ballot_view
 from bot.readinggroup.models import (
     Ballot,
     BallotStatus,

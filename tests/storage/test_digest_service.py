@@ -164,6 +164,31 @@ async def test_digest_now_retries_a_failed_day_once_permissions_are_fixed(servic
     assert (await service.settings(GUILD)).paused_reason is None
 
 
+async def test_a_new_time_topic_or_zone_keeps_the_pause_and_nothing_is_posted(service, publisher, clock):
+    publisher.fail_posts = [50013]  # Discord refuses once; the next attempt would go through
+    await run_at_nine(service, clock)
+    await service.configure(GUILD, post_time="10:00", timezone="Europe/Berlin", weekdays_only=True)
+    await service.configure(GUILD, topic="diffusion", weekly_day=4)
+    next_day = await run_at_nine(service, clock)  # Tue 03 Mar, 10:00 Berlin
+    status = await service.status(GUILD)
+    assert next_day.status is OutcomeStatus.PAUSED
+    assert publisher.post_attempts == 1
+    assert status.settings.paused_reason.startswith("I couldn't post the paper of the day in <#100>")
+    assert (status.settings.post_time.hour, status.settings.topic) == (10, "diffusion")  # yet all saved
+
+
+@pytest.mark.parametrize("change", [{"channel_id": 101}, {"enabled": True}], ids=["channel", "enable"])
+async def test_choosing_the_channel_or_turning_the_post_on_clears_the_pause(
+    service, publisher, clock, change
+):
+    publisher.fail_posts = [50013]
+    await run_at_nine(service, clock)
+    await service.configure(GUILD, **change)
+    next_day = await run_at_nine(service, clock)
+    assert next_day.status is OutcomeStatus.POSTED
+    assert (await service.settings(GUILD)).paused_reason is None
+
+
 async def test_status_shows_the_pause_the_failed_day_and_the_next_run(service, publisher, clock):
     publisher.fail_posts = [50013]
     await run_at_nine(service, clock)

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 from bot.errors import StorageError
 from bot.storage.all_tables import metadata
-from bot.storage.database import Database, default_sqlite_url
+from bot.storage.database import MIGRATIONS_DIR, Database, default_sqlite_url
+from bot.storage.digest_repo import DigestRepo, LedgerEntry
 
 
 async def test_opening_creates_the_data_dir_and_a_wal_database_at_the_latest_revision(tmp_path):
@@ -127,3 +132,36 @@ async def test_a_database_from_a_newer_paperbot_is_refused_with_advice(tmp_path)
     conn.close()
     with pytest.raises(StorageError, match="newer paperbot"):
         await Database.open(default_sqlite_url(tmp_path))
+
+
+def _downgrade_to(revision: str):
+    def run(connection: Connection) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    return run
+
+
+async def test_ledger_rows_from_before_0003_keep_their_post_and_have_no_channel(tmp_path):
+    """0003 adds the post's channel to the ledger; rows written before it read back with None (the
+    history then links them into the current channel), everything else intact."""
+    day, now = date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    db = await Database.open(default_sqlite_url(tmp_path))
+    repo = DigestRepo(db)
+    await repo.claim(LedgerEntry(1, day, "p1", 1, 1, 50, None, ("why",), "claimed", claimed_at=now))
+    await repo.mark_posted(1, day, 555, now, channel_id=77)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_downgrade_to("0002"))  # as a database from before this revision
+    await db.close()
+
+    reopened = await Database.open(default_sqlite_url(tmp_path))  # migrates to the head again
+    try:
+        entry = await DigestRepo(reopened).entry(1, day)
+        revisions = await reopened.revisions()
+    finally:
+        await reopened.close()
+    assert revisions == ("0003",)
+    assert (entry.paper_id, entry.status, entry.message_id, entry.posted_at) == ("p1", "posted", 555, now)
+    assert entry.channel_id is None

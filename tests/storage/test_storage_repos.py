@@ -55,10 +55,11 @@ async def test_a_released_day_can_be_claimed_again_but_a_posted_one_cannot(db):
     await repo.release(1, day)
     assert await repo.entry(1, day) is None
     assert await repo.claim(claim_for(day, "p2")) is True
-    await repo.mark_posted(1, day, 555, NOW)
+    await repo.mark_posted(1, day, 555, NOW, channel_id=77)
     await repo.release(1, day)  # a late release must not undo a post
     entry = await repo.entry(1, day)
     assert (entry.paper_id, entry.status, entry.message_id, entry.posted_at) == ("p2", "posted", 555, NOW)
+    assert entry.channel_id == 77  # where the message is, for links after a channel change
 
 
 async def test_a_failed_day_is_taken_over_only_on_request_and_only_once(db):

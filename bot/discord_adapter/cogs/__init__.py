@@ -17,5 +17,13 @@ def all_cogs(bot: PaperBot) -> list[commands.Cog]:
     from bot.discord_adapter.cogs.papers import PapersCog
     from bot.discord_adapter.cogs.questions import QuestionsCog
     from bot.discord_adapter.cogs.readinggroup import ReadingGroupCog
+    from bot.discord_adapter.cogs.subscriptions import SubscriptionsCog
 
-    return [PapersCog(bot), QuestionsCog(bot), AdminCog(bot), DigestCog(bot), ReadingGroupCog(bot)]
+    return [
+        PapersCog(bot),
+        QuestionsCog(bot),
+        AdminCog(bot),
+        DigestCog(bot),
+        SubscriptionsCog(bot),
+        ReadingGroupCog(bot),
+    ]

@@ -1,24 +1,25 @@
-"""The paper of the day on Discord: `/digest …` for admins, `/subscribe` and `/unsubscribe` for members,
-and the persistent *Show abstract* / *Similar papers* buttons under digest posts.
+"""The paper of the day on Discord: `/digest …`, for admins (members' `/subscribe` is in subscriptions.py).
 
 Each command checks its input (and, for channels, the bot's permissions there), calls one DigestService
-or SubscriptionService method and renders with `digest_render`. Settings need Manage Server twice over:
-`default_permissions` hides the group from other members, and `has_permissions` refuses them on the
-server side, since server admins can override who sees a command. Replies are ephemeral — only `/digest
-now` posts publicly, in the digest channel.
+method and renders with `digest_render`. Settings need Manage Server twice over: `default_permissions`
+hides the group from other members, and `has_permissions` refuses them on the server side, since server
+admins can override who sees a command. Replies are ephemeral — only `/digest now` posts publicly, in the
+digest channel. The buttons under posts are the persistent paper buttons of `views.py`.
 
 Permission preflight: `/digest channel`, `enable`, `resume` and `now` check that the bot can view, send
-and embed in the channel (from the gateway's cache) and name what is missing, changing nothing. At post
-time Discord has the last word: a refusal pauses the post and tells the admins once (the core does it).
+and embed in the channel (from the gateway's cache) and name what is missing, changing nothing. Only
+these clear a pause; a new time or topic leaves the server paused. At post time Discord has the last
+word: a refusal pauses the post and tells the admins once (the core does it).
 """
 
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import time
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, TypedDict, Unpack
 from zoneinfo import available_timezones
 
 import discord
@@ -27,26 +28,20 @@ from discord.ext import commands
 from discord.utils import MISSING
 
 from bot.digest.ports import OutcomeStatus
-from bot.digest.service import UNSET
 from bot.discord_adapter.digest_render import (
-    ABSTRACT_TEMPLATE,
     NOTICE_PERMISSIONS,
     POST_PERMISSIONS,
-    SIMILAR_TEMPLATE,
     WEEKDAYS,
-    abstract_id,
     history_embed,
     message_link,
     missing_permissions,
     preview_message,
     settings_summary,
-    similar_id,
     status_embed,
 )
 from bot.discord_adapter.embeds import display_title
-from bot.discord_adapter.errors import handle_interaction_error
 from bot.discord_adapter.limits import AUTOCOMPLETE_CHOICES_MAX
-from bot.discord_adapter.views import NO_MENTIONS, send_abstract, send_similar
+from bot.discord_adapter.views import NO_MENTIONS
 from bot.errors import UserError
 
 if TYPE_CHECKING:
@@ -54,7 +49,7 @@ if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
     from bot.storage.digest_repo import DigestSettings
 
-__all__ = ["AbstractButton", "DigestCog", "SimilarButton", "timezone_choices"]
+__all__ = ["DigestCog", "guild_of", "preflight", "say", "timezone_choices"]
 
 log = logging.getLogger("paperbot.discord.digest")
 
@@ -100,62 +95,11 @@ def timezone_choices(typed: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=z, value=z) for z in names[:AUTOCOMPLETE_CHOICES_MAX]]
 
 
-def _app(interaction: discord.Interaction) -> App:
-    return cast("PaperBot", interaction.client).app
+# --- helpers shared with the subscriptions cog ------------------------------------------------
 
 
-# --- persistent buttons under digest posts and DMs ---------------------------------------------
-
-
-class AbstractButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ABSTRACT_TEMPLATE):
-    """*Show abstract* under any digest post or DM, also after a restart: the whole abstract, privately."""
-
-    def __init__(self, paper_id: str) -> None:
-        super().__init__(discord.ui.Button(label="Show abstract", custom_id=abstract_id(paper_id)))
-        self.paper_id = paper_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> AbstractButton:
-        """Rebuild the button from the clicked custom_id."""
-        return cls(match["paper_id"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Reply with the abstract (an UnknownPaperError if the paper left the corpus)."""
-        try:
-            await send_abstract(interaction, _app(interaction).library.index.get(self.paper_id))
-        except Exception as exc:  # discord.py would only log it: answer the user instead
-            await handle_interaction_error(interaction, exc)
-
-
-class SimilarButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SIMILAR_TEMPLATE):
-    """*Similar papers* under any digest post or DM, also after a restart: the closest papers, privately."""
-
-    def __init__(self, paper_id: str) -> None:
-        super().__init__(discord.ui.Button(label="Similar papers", custom_id=similar_id(paper_id)))
-        self.paper_id = paper_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> SimilarButton:
-        """Rebuild the button from the clicked custom_id."""
-        return cls(match["paper_id"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Reply with the papers most like this one."""
-        try:
-            index = _app(interaction).library.index
-            await send_similar(interaction, index, index.get(self.paper_id))
-        except Exception as exc:  # discord.py would only log it: answer the user instead
-            await handle_interaction_error(interaction, exc)
-
-
-# --- the cog ------------------------------------------------------------------------------------
-
-
-def _guild(interaction: discord.Interaction) -> discord.Guild:
+def guild_of(interaction: discord.Interaction) -> discord.Guild:
+    """The server the command ran in (UserError in DMs, where these commands mean nothing)."""
     if interaction.guild is None:
         raise UserError("That command only works in a server, not in DMs.")
     return interaction.guild
@@ -179,15 +123,34 @@ def preflight(
         )
 
 
-async def _say(interaction: discord.Interaction, text: str) -> None:
+async def say(interaction: discord.Interaction, text: str) -> None:
+    """Answer privately, pinging nobody."""
     await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+
+class SettingsChange(TypedDict, total=False):
+    """The `DigestService.configure` arguments a command changes (the others stay as they are)."""
+
+    channel_id: int
+    post_time: str | time
+    timezone: str
+    weekdays_only: bool
+    weekly_day: int | None
+    topic: str | None
+    enabled: bool
+
+
+Headline = str | Callable[["DigestSettings"], str]
+"""The first line of a settings reply, or how to write it from the saved settings."""
 
 _admin_only = app_commands.checks.has_permissions(manage_guild=True)
 
 
+# --- the cog ------------------------------------------------------------------------------------
+
+
 class DigestCog(commands.Cog, name="Digest"):
-    """Paper-of-the-day settings, preview, posting now, history and status; member DM subscriptions."""
+    """Paper-of-the-day settings, preview, posting now, history and status."""
 
     digest = app_commands.Group(
         name="digest",
@@ -199,18 +162,18 @@ class DigestCog(commands.Cog, name="Digest"):
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        """Register the persistent buttons: they answer on any message carrying their custom_id."""
-        self.bot.add_dynamic_items(AbstractButton, SimilarButton)
-
-    async def cog_unload(self) -> None:
-        """Unregister the persistent buttons."""
-        self.bot.remove_dynamic_items(AbstractButton, SimilarButton)
-
     @property
     def app(self) -> App:
         """The core services."""
         return self.bot.app
+
+    async def _postable_channel(self, guild: discord.Guild) -> int:
+        """The digest channel's id, once the bot can post there (else a UserError saying what to fix)."""
+        current = await self.app.digest.settings(guild.id)
+        if current is None or current.channel_id is None:
+            raise UserError("Choose the channel for the paper of the day first: `/digest channel`.")
+        preflight(guild, guild.get_channel_or_thread(current.channel_id))
+        return current.channel_id
 
     async def _confirm(
         self, interaction: discord.Interaction, settings: DigestSettings, headline: str
@@ -218,7 +181,23 @@ class DigestCog(commands.Cog, name="Digest"):
         """Reply privately with the headline and the resulting settings; log the change for the operator."""
         log.info("server %s: %s (by user %s)", settings.guild_id, headline, interaction.user.id)
         next_at = await self.app.digest.next_fire(settings.guild_id)
-        await _say(interaction, f"{headline}\n{settings_summary(settings, next_at)}")
+        await say(interaction, f"{headline}\n{settings_summary(settings, next_at)}")
+
+    async def _change(
+        self,
+        interaction: discord.Interaction,
+        headline: Headline,
+        *,
+        preflight_current: bool = False,
+        **changes: Unpack[SettingsChange],
+    ) -> None:
+        """An admin's settings change: check the bot can post in the current channel if asked (turning
+        the post on), save through the core (which validates each value), reply with the result."""
+        guild = guild_of(interaction)
+        if preflight_current:
+            await self._postable_channel(guild)
+        settings = await self.app.digest.configure(guild.id, **changes)
+        await self._confirm(interaction, settings, headline(settings) if callable(headline) else headline)
 
     def _titles(self) -> dict[str, str]:
         return {p.id: display_title(p) for p in self.app.library.index.papers}
@@ -236,15 +215,13 @@ class DigestCog(commands.Cog, name="Digest"):
     @_admin_only
     async def digest_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """Check the bot's permissions there, then save; the first channel chosen also turns it on."""
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         preflight(guild, channel)
         before = await self.app.digest.settings(guild.id)
-        first_time = before is None or before.channel_id is None
-        if first_time:
-            settings = await self.app.digest.configure(guild.id, channel_id=channel.id, enabled=True)
-        else:
-            settings = await self.app.digest.configure(guild.id, channel_id=channel.id)
-        await self._confirm(interaction, settings, f"✅ The paper of the day goes to {channel.mention}.")
+        changes: SettingsChange = {"channel_id": channel.id}
+        if before is None or before.channel_id is None:
+            changes["enabled"] = True
+        await self._change(interaction, f"✅ The paper of the day goes to {channel.mention}.", **changes)
 
     @digest.command(name="time", description="When the paper of the day goes out (24-hour, local time).")
     @app_commands.describe(
@@ -263,24 +240,23 @@ class DigestCog(commands.Cog, name="Digest"):
         weekdays_only: bool | None = None,
     ) -> None:
         """Save the wall-clock time (and zone); 09:00 stays 09:00 local across daylight-saving changes."""
-        guild = _guild(interaction)
-        settings = await self.app.digest.configure(
-            guild.id,
-            post_time=post_time,
-            timezone=UNSET if timezone is None else timezone,
-            weekdays_only=UNSET if weekdays_only is None else weekdays_only,
-        )
-        await self._confirm(interaction, settings, "✅ Time saved.")
+        changes: SettingsChange = {"post_time": post_time}
+        if timezone is not None:
+            changes["timezone"] = timezone
+        if weekdays_only is not None:
+            changes["weekdays_only"] = weekdays_only
+        await self._change(interaction, "✅ Time saved.", **changes)
 
     @digest.command(name="topic", description="Only papers on this topic (leave empty for any paper).")
     @app_commands.describe(query="Words or the query language, e.g. `diffusion cat:CV`; empty clears it")
     @_admin_only
     async def digest_topic(self, interaction: discord.Interaction, query: str | None = None) -> None:
         """Narrow (or, empty, widen) the papers; a topic matching nothing is refused now, not tomorrow."""
-        guild = _guild(interaction)
-        settings = await self.app.digest.configure(guild.id, topic=query)
-        headline = "✅ Topic saved." if settings.topic else "✅ Topic cleared: any paper in the corpus."
-        await self._confirm(interaction, settings, headline)
+        await self._change(
+            interaction,
+            lambda s: "✅ Topic saved." if s.topic else "✅ Topic cleared: any paper in the corpus.",
+            topic=query,
+        )
 
     @digest.command(name="weekly", description="On which day the post carries the week in review.")
     @app_commands.describe(day="The weekday, or off")
@@ -291,42 +267,32 @@ class DigestCog(commands.Cog, name="Digest"):
     @_admin_only
     async def digest_weekly(self, interaction: discord.Interaction, day: app_commands.Choice[str]) -> None:
         """Set or turn off the weekly review (weekly DM subscribers get theirs that day, Monday if off)."""
-        guild = _guild(interaction)
         weekly_day = None if day.value == "off" else int(day.value)
-        settings = await self.app.digest.configure(guild.id, weekly_day=weekly_day)
-        await self._confirm(interaction, settings, "✅ Week in review saved.")
+        await self._change(interaction, "✅ Week in review saved.", weekly_day=weekly_day)
 
     @digest.command(name="enable", description="Turn the daily post on (after checking my permissions).")
     @_admin_only
     async def digest_enable(self, interaction: discord.Interaction) -> None:
         """Turn on (clearing a pause) once the bot can post in the chosen channel."""
-        guild = _guild(interaction)
-        current = await self.app.digest.settings(guild.id)
-        if current is None or current.channel_id is None:
-            raise UserError("Choose the channel for the paper of the day first: `/digest channel`.")
-        preflight(guild, guild.get_channel_or_thread(current.channel_id))
-        settings = await self.app.digest.configure(guild.id, enabled=True)
-        await self._confirm(interaction, settings, "✅ The paper of the day is on.")
+        await self._change(
+            interaction, "✅ The paper of the day is on.", preflight_current=True, enabled=True
+        )
 
     @digest.command(name="disable", description="Turn the daily post off (settings are kept).")
     @_admin_only
     async def digest_disable(self, interaction: discord.Interaction) -> None:
         """Turn off; subscribers' DMs continue."""
-        guild = _guild(interaction)
-        settings = await self.app.digest.configure(guild.id, enabled=False)
-        await self._confirm(interaction, settings, "✅ The paper of the day is off.")
+        await self._change(interaction, "✅ The paper of the day is off.", enabled=False)
 
     @digest.command(name="resume", description="Resume the post after fixing what paused it.")
     @_admin_only
     async def digest_resume(self, interaction: discord.Interaction) -> None:
         """Clear a pause once the bot can post again."""
-        guild = _guild(interaction)
-        current = await self.app.digest.settings(guild.id)
-        if current is None or current.channel_id is None:
-            raise UserError("Choose the channel for the paper of the day first: `/digest channel`.")
-        preflight(guild, guild.get_channel_or_thread(current.channel_id))
+        guild = guild_of(interaction)
+        await self._postable_channel(guild)
         resumed = await self.app.digest.resume(guild.id)
-        settings = await self.app.digest.settings(guild.id) or current
+        settings = await self.app.digest.settings(guild.id)
+        assert settings is not None  # _postable_channel found them
         headline = "✅ Resumed." if resumed else "It wasn't paused — nothing to resume."
         await self._confirm(interaction, settings, headline)
 
@@ -337,7 +303,7 @@ class DigestCog(commands.Cog, name="Digest"):
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         """Save the admin channel after checking the bot can write there."""
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         if channel is not None:
             preflight(guild, channel, NOTICE_PERMISSIONS)
         current = await self.app.guilds.get(guild.id)
@@ -347,7 +313,7 @@ class DigestCog(commands.Cog, name="Digest"):
             if channel
             else "✅ Problems will go to the bot's log only."
         )
-        await _say(interaction, text)
+        await say(interaction, text)
 
     # --- looking and posting --------------------------------------------------------------------
 
@@ -355,7 +321,7 @@ class DigestCog(commands.Cog, name="Digest"):
     @_admin_only
     async def digest_preview(self, interaction: discord.Interaction) -> None:
         """The next post (today's if not out yet), recording nothing."""
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         post = await self.app.digest.preview(guild.id)
         settings = await self.app.digest.settings(guild.id)
         assert settings is not None  # preview raised UserError otherwise
@@ -372,16 +338,13 @@ class DigestCog(commands.Cog, name="Digest"):
     @_admin_only
     async def digest_now(self, interaction: discord.Interaction) -> None:
         """Post now; the scheduled post then finds the day taken."""
-        guild = _guild(interaction)
-        current = await self.app.digest.settings(guild.id)
-        if current is None or current.channel_id is None:
-            raise UserError("Choose the channel for the paper of the day first: `/digest channel`.")
-        preflight(guild, guild.get_channel_or_thread(current.channel_id))
+        guild = guild_of(interaction)
+        channel_id = await self._postable_channel(guild)
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.app.digest.post_now(guild.id)
         if outcome.status is OutcomeStatus.POSTED and outcome.message_id is not None:
-            link = message_link(guild.id, current.channel_id, outcome.message_id)
-            text = f"✅ Posted in <#{current.channel_id}>: {link}\nToday's scheduled post won't repeat it."
+            link = message_link(guild.id, channel_id, outcome.message_id)
+            text = f"✅ Posted in <#{channel_id}>: {link}\nToday's scheduled post won't repeat it."
         elif outcome.status is OutcomeStatus.RELEASED:
             text = f"Discord didn't take the post just now ({outcome.detail}). Try again in a minute."
         else:
@@ -391,8 +354,8 @@ class DigestCog(commands.Cog, name="Digest"):
     @digest.command(name="history", description="The latest papers of the day, with links to the posts.")
     @_admin_only
     async def digest_history(self, interaction: discord.Interaction) -> None:
-        """The ledger's latest days, newest first."""
-        guild = _guild(interaction)
+        """The ledger's latest days, newest first, each linked in the channel it was posted in."""
+        guild = guild_of(interaction)
         settings = await self.app.digest.settings(guild.id)
         entries = await self.app.digest.repo.history(guild.id)
         embed = history_embed(
@@ -404,48 +367,8 @@ class DigestCog(commands.Cog, name="Digest"):
     @_admin_only
     async def digest_status(self, interaction: discord.Interaction) -> None:
         """Everything an admin needs to see why a post did or didn't happen."""
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         status = await self.app.digest.status(guild.id)
         admin_channel = (await self.app.guilds.get(guild.id)).admin_channel_id
         embed = status_embed(status, admin_channel_id=admin_channel, titles=self._titles())
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-    # --- members --------------------------------------------------------------------------------
-
-    @app_commands.command(name="subscribe", description="Get a paper by DM, daily or weekly.")
-    @app_commands.describe(
-        topic="Only papers on this topic (words or the query language); empty for any paper",
-        frequency="daily: a paper each day; weekly: the week in review",
-    )
-    @app_commands.guild_only()
-    async def subscribe(
-        self,
-        interaction: discord.Interaction,
-        topic: str | None = None,
-        frequency: Literal["daily", "weekly"] = "daily",
-    ) -> None:
-        """Start or change the member's DM digest, on this server's schedule."""
-        guild = _guild(interaction)
-        sub = await self.app.subscriptions.subscribe(interaction.user.id, guild.id, topic, frequency)
-        settings = await self.app.digest.settings(guild.id)
-        assert settings is not None  # subscribe creates them
-        when = f"{settings.post_time:%H:%M} {settings.timezone}"
-        if sub.cadence == "weekly":
-            day = WEEKDAYS[settings.weekly_day if settings.weekly_day is not None else 0]
-            what = f"the week in review by DM every {day} at {when}"
-        else:
-            next_at = await self.app.digest.next_fire(guild.id)
-            stamp = discord.utils.format_dt(next_at, "F") if next_at else when
-            what = f"a paper of the day by DM at {when} (first one {stamp})"
-        on = f" on **{discord.utils.escape_markdown(sub.topic)}**" if sub.topic else ""
-        await _say(
-            interaction,
-            f"✅ You'll get {what}{on}. Keep DMs from this server open — if Discord refuses a DM, "
-            "the subscription ends. `/unsubscribe` stops it.",
-        )
-
-    @app_commands.command(name="unsubscribe", description="Stop your paper-of-the-day DMs.")
-    async def unsubscribe(self, interaction: discord.Interaction) -> None:
-        """End the member's DM digest."""
-        ended = await self.app.subscriptions.unsubscribe(interaction.user.id)
-        await _say(interaction, "✅ No more DMs from me." if ended else "You weren't subscribed.")

@@ -32,6 +32,7 @@ from bot.discord_adapter.views import (
     NO_MENTIONS,
     SIMILAR_COUNT,
     AnswerView,
+    PaperButton,
     PaperCardView,
     SearchPages,
     SearchView,
@@ -85,6 +86,15 @@ class PapersCog(commands.Cog, name="Papers"):
     def __init__(self, bot: PaperBot, *, rng: random.Random | None = None) -> None:
         self.bot = bot
         self.rng = rng or random.Random()
+
+    async def cog_load(self) -> None:
+        """Register the one handler of the persistent *Show abstract* / *Similar papers* buttons, which
+        every feature puts under its messages (cards, answers, digest posts, DMs)."""
+        self.bot.add_dynamic_items(PaperButton)
+
+    async def cog_unload(self) -> None:
+        """Unregister the persistent paper buttons."""
+        self.bot.remove_dynamic_items(PaperButton)
 
     @property
     def index(self) -> PaperIndex:

@@ -1,0 +1,62 @@
+"""What the reading group's interaction handlers share: the core service behind the client, the server a
+click came from, error-guarded button callbacks, and the no-pings default for everything sent.
+
+Buttons and autocomplete callbacks receive only the interaction, so they reach the service through the
+client (`interaction.client` is the running `PaperBot`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import discord
+
+from bot.discord_adapter.errors import handle_interaction_error
+from bot.errors import UserError
+from bot.readinggroup.service import ReadingGroupService
+
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import PaperBot
+
+__all__ = ["NO_MENTIONS", "Button", "click_guild_id", "guarded", "paperbot", "reading_group"]
+
+NO_MENTIONS = discord.AllowedMentions.none()
+"""Every reading-group post and reply pings nobody (reminders alone allow their own mentions)."""
+
+Button = discord.ui.Button[discord.ui.View]
+
+ItemT = TypeVar("ItemT")
+Callback = Callable[[ItemT, discord.Interaction], Coroutine[Any, Any, None]]
+
+
+def paperbot(interaction: discord.Interaction) -> PaperBot:
+    """The bot that received the interaction."""
+    return cast("PaperBot", interaction.client)
+
+
+def reading_group(interaction: discord.Interaction) -> ReadingGroupService:
+    """The core reading-group service of the bot that received the interaction."""
+    return paperbot(interaction).app.reading_group
+
+
+def click_guild_id(interaction: discord.Interaction) -> int:
+    """The server a button was clicked in; a click in DMs is refused."""
+    if interaction.guild_id is None:
+        raise UserError("The reading group lives in a server — use this button (or `/rg`) there, not in DMs.")
+    return interaction.guild_id
+
+
+def guarded(callback: Callback[ItemT]) -> Callback[ItemT]:
+    """Wrap a button callback so any error becomes the usual private message and operator log line
+    (a DynamicItem's errors would otherwise only reach discord.py's default log)."""
+
+    @wraps(callback)
+    async def run(item: ItemT, interaction: discord.Interaction) -> None:
+        try:
+            await callback(item, interaction)
+        except Exception as exc:
+            await handle_interaction_error(interaction, exc)
+
+    return run
