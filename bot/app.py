@@ -12,7 +12,7 @@ from datetime import timedelta
 from bot.clock import Clock, SystemClock
 from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
-from bot.library import Library
+from bot.library import Library, ReloadReport
 from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
 from bot.readinggroup.service import ReadingGroupService
@@ -36,6 +36,13 @@ class App:
     digest: DigestService
     subscriptions: SubscriptionService
     reading_group: ReadingGroupService
+
+    async def reload_corpus(self) -> ReloadReport:
+        """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new."""
+        report = await self.library.reload()
+        if report.ok:
+            await self.digest.sync_corpus()
+        return report
 
     async def close(self) -> None:
         """Release what open_app acquired."""

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,22 @@ def test_run_without_a_token_explains_how_to_provide_one(tmp_path: Path) -> None
     assert proc.returncode == 2
     assert "PAPERBOT_DISCORD__TOKEN" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_digest_preview_prints_the_pick_and_refuses_past_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run("digest", "preview", "--topic", "diffusion has:code")
+    assert code == 0
+    assert out.startswith("Paper of the day — ")
+    assert "Why this paper: topic: diffusion has:code" in out
+    code, _ = run("digest", "preview", "--date", "2001-01-01")
+    assert code == 2
+    assert "pick a date from today on" in capsys.readouterr().err
+
+
+def test_digest_preview_for_a_later_date_counts_the_days_in_between() -> None:
+    today = datetime.now(UTC).date()
+    _, first = run("digest", "preview", "--date", today.isoformat())
+    _, third = run("digest", "preview", "--date", (today + timedelta(days=2)).isoformat())
+    assert "(1/50)" in first
+    assert "(3/50)" in third
+    assert first.splitlines()[1] != third.splitlines()[1]  # a different paper two days later

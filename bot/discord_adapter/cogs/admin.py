@@ -207,7 +207,7 @@ class AdminCog(commands.Cog, name="Admin"):
     async def corpus_reload(self, interaction: discord.Interaction) -> None:
         """Reload the corpus (shared by every server) and say what changed, or why nothing did."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await self.bot.app.library.reload()
+        report = await self.bot.app.reload_corpus()
         log.info(
             "corpus reload by user %s in server %s: %s (%d papers)",
             interaction.user.id,
