@@ -118,6 +118,7 @@ def test_chat_follows_up_like_a_discord_thread() -> None:
         (["search", "   "], "Type what you're looking for"),
         (["ask", "   "], "Type what you're looking for"),
         (["paper", "no-such-paper"], "I don't know a paper called"),
+        (["paper", " "], "Name a paper: its id"),
         (["papers", "--corpus", "/nonexistent/corpus.txt"], "There is no corpus at /nonexistent/corpus.txt"),
         (["search", "x", "--limit", "0"], "--limit must be between 1 and 1000"),
     ],

@@ -118,7 +118,7 @@ class PaperIndex:
             return self.papers[self._by_id[ref]]
         folded = " ".join(fold(ref).split())
         if not folded:
-            raise UnknownPaperError(reference)
+            raise QueryError("Name a paper: its id (as `search` shows it) or its title.")
         for exact in (True, False):
             found = [i for i, t in enumerate(self._folded_titles) if (t == folded if exact else folded in t)]
             if len(found) == 1:
