@@ -71,6 +71,8 @@ def cmd_paper(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: 
 def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     """`paperbot search`: one query, or a batch of BEIR-style queries as a TREC run."""
     fmt = args.format or ("json" if args.json else "text")
+    if args.queries is not None and args.query:
+        raise QueryError("Give either a QUERY or --queries FILE.jsonl, not both.")
     if args.queries is not None:
         return _batch_search(args, settings, out, fmt)
     if not args.query:
@@ -107,6 +109,9 @@ def _batch_search(args: argparse.Namespace, settings: Settings, out: TextIO, fmt
     limit = _check_limit(BATCH_DEFAULT_LIMIT if args.limit is None else args.limit)
     queries = read_queries(args.queries)
     index = load_index(args, settings)
+    if fmt == "trec":
+        _check_trec_ids([qid for qid, _ in queries], "query", args.queries)
+        _check_trec_ids([p.id for p in index.papers], "paper", args.corpus or settings.corpus.path)
     for qid, text in queries:
         # Batch queries are evaluation claims, taken literally: "in 2010" or "recent" are words, not filters.
         literal = " ".join(text.split())
@@ -126,6 +131,17 @@ def _batch_search(args: argparse.Namespace, settings: Settings, out: TextIO, fmt
             for rank, hit in enumerate(hits, 1):
                 out.write(render_hit(rank, hit) + "\n")
     return 0
+
+
+def _check_trec_ids(ids: list[str], kind: str, source: Path | None) -> None:
+    """A TREC run is whitespace-separated: an id with a space would shift every column after it."""
+    bad = [i for i in ids if not i or any(c.isspace() for c in i)]
+    if bad:
+        shown = ", ".join(repr(i) for i in bad[:5]) + (" …" if len(bad) > 5 else "")
+        raise QueryError(
+            f"--format trec needs {kind} ids without spaces, but {source or 'the corpus'} has {shown}. "
+            "Use --format json, or fix those ids."
+        )
 
 
 def read_queries(path: Path) -> list[tuple[str, str]]:

@@ -226,3 +226,33 @@ def test_digest_preview_for_a_later_date_counts_the_days_in_between() -> None:
     assert "(1/50)" in first
     assert "(3/50)" in third
     assert first.splitlines()[1] != third.splitlines()[1]  # a different paper two days later
+
+
+def test_digest_preview_refuses_to_look_more_than_a_year_ahead(capsys: pytest.CaptureFixture[str]) -> None:
+    far = datetime.now(UTC).date() + timedelta(days=400)
+    code, _ = run("digest", "preview", "--date", far.isoformat())
+    assert code == 2
+    assert "at most a year ahead" in capsys.readouterr().err
+
+
+def test_a_trec_run_refuses_ids_with_spaces_instead_of_shifting_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"_id": "has space", "title": "Galaxy surveys", "text": "Redshift."}) + "\n")
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(json.dumps({"_id": "q1", "text": "galaxy"}) + "\n")
+    code, out = run("search", "--queries", str(queries), "--corpus", str(corpus), "--format", "trec")
+    assert code == 2
+    assert out == ""
+    assert "needs paper ids without spaces" in capsys.readouterr().err
+
+
+def test_a_query_and_a_queries_file_together_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(json.dumps({"_id": "q1", "text": "galaxy"}) + "\n")
+    code, _ = run("search", "deep", "--queries", str(queries))
+    assert code == 2
+    assert "not both" in capsys.readouterr().err

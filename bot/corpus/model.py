@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Control characters (except newline and tab) never belong in a paper's text: an ESC sequence in a title
+# would clear a terminal, a NUL breaks Discord and calendar files. Removed whatever file they came from.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class Paper(BaseModel):
@@ -24,6 +29,18 @@ class Paper(BaseModel):
     links: tuple[str, ...] = Field((), description="URLs found in the abstract or given by the source.")
     trending: float | None = None
     source: str | None = Field(None, description="'file:line' of the record, for error reports.")
+
+    @field_validator("id", "title", "abstract", "source", mode="before")
+    @classmethod
+    def _drop_controls(cls, value: object) -> object:
+        return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+    @field_validator("authors", "affiliations", "categories", "links", mode="before")
+    @classmethod
+    def _drop_controls_in_lists(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return tuple(_CONTROL.sub("", v) if isinstance(v, str) else v for v in value)
+        return value
 
     @property
     def year(self) -> int | None:

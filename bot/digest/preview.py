@@ -11,6 +11,18 @@ from bot.digest.post import DigestPost, make_post
 from bot.digest.schedule import Schedule, run_dates
 from bot.errors import UserError
 
+MAX_PREVIEW_DAYS = 366
+"""How far ahead a preview may look: each day in between is planned, so the horizon bounds the work."""
+
+
+def check_horizon(first: date, on: date) -> None:
+    """Refuse a preview day before `first` or more than MAX_PREVIEW_DAYS after it (UserError)."""
+    if on < first:
+        raise UserError(f"{on.isoformat()} is before {first.isoformat()}; pick a date from today on.")
+    if (on - first).days > MAX_PREVIEW_DAYS:
+        last = first + timedelta(days=MAX_PREVIEW_DAYS)
+        raise UserError(f"I can preview at most a year ahead; pick a date up to {last.isoformat()}.")
+
 
 def preview_pick(
     papers: Sequence[Paper],
@@ -30,8 +42,7 @@ def preview_pick(
         raise ValueError("a topic needs the index to search")
     pool = topic_pool(index, topic) if topic and index is not None else tuple(papers)
     first = start or on
-    if on < first:
-        raise UserError(f"{on.isoformat()} is before {first.isoformat()}; pick a date from today on.")
+    check_horizon(first, on)
     days = (
         run_dates(schedule, first, on)
         if schedule

@@ -29,6 +29,7 @@ from bot.clock import Clock
 from bot.digest.compose import WEEK, PostComposer
 from bot.digest.ports import PERMANENT_CODES, CorpusView, DigestPublisher, Outcome, OutcomeStatus
 from bot.digest.post import DigestPost, WeeklyDigest
+from bot.digest.preview import check_horizon
 from bot.digest.schedule import next_run, parse_post_time, parse_timezone, previous_run, run_dates
 from bot.errors import DeliveryError, UserError
 from bot.storage.corpus_repo import CorpusRepo
@@ -270,6 +271,7 @@ class DigestService:
             return await self.composer.from_ledger(settings, entry)
         if on < today:
             raise UserError(f"No paper of the day was posted on {on:%a %d %b %Y} in this server.")
+        check_horizon(today, on)
         planned = await self._planned_days(settings, now, on)
         return await self.composer.compose(settings, on, scheduled_for=None, planned_days=planned)
 
@@ -278,7 +280,10 @@ class DigestService:
     async def _require(self, guild_id: int) -> DigestSettings:
         settings = await self.repo.get_settings(guild_id)
         if settings is None:
-            raise UserError("The paper of the day isn't set up in this server yet. Choose a channel first.")
+            raise UserError(
+                "The paper of the day isn't set up in this server yet: an admin chooses its channel with "
+                "`/digest channel`."
+            )
         return settings
 
     @staticmethod

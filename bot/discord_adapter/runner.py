@@ -19,6 +19,7 @@ log = logging.getLogger("paperbot")
 
 EXIT_OK = 0
 EXIT_CONFIG = 2
+EXIT_UNREACHABLE = 3
 
 
 def point_at(api_base: str, gateway_url: str) -> None:
@@ -78,6 +79,14 @@ async def serve(settings: Settings, token: str) -> int:
     except PaperbotError as exc:
         log.error("%s", exc.message)
         return EXIT_CONFIG
+    except OSError as exc:  # aiohttp's connection errors are OSErrors: DNS, refused, unreachable, TLS
+        log.error(
+            "Cannot reach Discord at %s (%s). Check the network connection, or discord.api_base / "
+            "PAPERBOT_DISCORD__API_BASE if you point paperbot at another server.",
+            discord.http.Route.BASE,
+            exc,
+        )
+        return EXIT_UNREACHABLE
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -279,11 +279,17 @@ _AFTER_FIELD = frozenset({None, "about", "on", "with", "from", "since", "by"})
 _LONGEST_CATEGORY_NAME = max(len(name.split()) for name in _PLAIN_CATEGORY_NAMES)
 
 
+def _filter_phrase_at(words: list[str], i: int) -> bool:
+    """Whether a year or code phrase starts at words[i] ("computer vision in 2024", "… with code")."""
+    probe = _Builder(words=[], authors=[], categories=[])
+    return bool(_year_phrase(probe, words, i) or _code_phrase(probe, words, i))
+
+
 def _category_phrase(b: _Builder, words: list[str], i: int) -> int:
     """`computer vision papers`, `papers in machine learning` → a category filter; return words used.
 
-    Only when the name is plainly the field: followed by a listing noun, or after "in" (at the end or
-    before another phrase: "in computer vision about diffusion").
+    Only when the name is plainly the field: followed by a listing noun or a year/code phrase, or after
+    "in" (at the end or before another phrase: "in computer vision about diffusion").
     """
     for n in range(_LONGEST_CATEGORY_NAME, 0, -1):
         name = " ".join(fold(x).strip(_PUNCT) for x in words[i : i + n])
@@ -292,7 +298,7 @@ def _category_phrase(b: _Builder, words: list[str], i: int) -> int:
             continue
         following = fold(words[i + n]).strip(_PUNCT) if i + n < len(words) else None
         after_in = bool(b.words) and fold(b.words[-1]) == "in" and following in _AFTER_FIELD
-        if following in _FILLERS or after_in:
+        if following in _FILLERS or after_in or _filter_phrase_at(words, i + n):
             if after_in:
                 b.words.pop()
             b.categories.extend(codes)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 from bot.corpus.jsonl import parse_json_array, parse_jsonl
+from bot.corpus.loader import load_corpus
 from bot.errors import Problem
 
 
@@ -103,3 +105,15 @@ def test_json_array_reports_problems_at_the_element_line() -> None:
     result = parse_json_array(text, "p.json")
     assert [p.title for p in result.papers] == ["First", "Third"]
     assert result.problems == (Problem("p.json", 3, "the record has no title"),)
+
+
+def test_control_characters_in_a_record_are_removed_and_an_empty_title_is_a_problem(tmp_path: Path) -> None:
+    corpus = tmp_path / "evil.jsonl"
+    corpus.write_text(
+        '{"_id": "k1", "title": "Evil \\u001b[2J\\u001b[31mtitle\\u0007", "text": "NUL\\u0000 here\\nnext"}\n'
+        '{"_id": "k2", "title": "\\u0007\\u0007", "text": "x"}\n',
+        encoding="utf-8",
+    )
+    loaded = load_corpus(corpus)
+    assert [(p.title, p.abstract) for p in loaded.papers] == [("Evil [2J[31mtitle", "NUL here\nnext")]
+    assert [(p.line, "title" in p.reason) for p in loaded.problems] == [(2, True)]

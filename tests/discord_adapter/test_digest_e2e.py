@@ -360,6 +360,60 @@ async def test_the_job_fires_at_the_local_time_posts_once_and_a_second_fire_does
     assert paperbot.digest_scheduler.next_run_times()[guild] == AT_1030_ZURICH + timedelta(days=1)
 
 
+async def test_disable_stops_the_scheduled_post_only_admins_enable_it_and_it_posts_the_next_day(
+    fake_discord: FakeDiscord, paperbot: Any, app: Any, clock: ManualClock
+) -> None:
+    await set_up(fake_discord)
+    guild, papers = fake_discord.guild.id, fake_discord.channel("papers").id
+    callbacks = r"/interactions/{}/[^/]+/callback"
+
+    disable = await fake_discord.invoke_slash("digest disable", {}, user="bob")
+    off = await disable.reply()
+    off_request = await fake_discord.wait_for_request("POST", callbacks.format(disable.id))
+    assert off.ephemeral
+    assert off.content == (
+        "✅ The paper of the day is off.\n"
+        f"Paper of the day: **off (channel <#{papers}>)**\n"
+        "Time: 10:30 Europe/Zurich, every day\n"
+        "Topic: any paper in the corpus"
+    )
+    assert off_request.json["data"]["allowed_mentions"] == {"parse": []}
+    assert_no_pings(off_request)
+
+    forced = await fake_discord.invoke_slash("digest enable", {}, user="alice", force=True)
+    refused = await forced.reply()
+    assert refused.ephemeral
+    assert refused.content == "You need the **Manage Server** permission to do that."
+    assert not (await app.digest.settings(guild)).enabled
+
+    clock.set(AT_1030_ZURICH)  # Thursday's post time, with the post off
+    assert (await paperbot.digest_scheduler.fire(guild)).status is OutcomeStatus.DISABLED
+    await fake_discord.settle()
+    assert channel_posts(fake_discord, "papers") == []
+
+    enable = await fake_discord.invoke_slash("digest enable", {}, user="bob")
+    on = await enable.reply()
+    on_request = await fake_discord.wait_for_request("POST", callbacks.format(enable.id))
+    friday_1030_zurich = 1795771800  # Fri 27 Nov 2026 09:30 UTC: today's slot has passed
+    assert on.ephemeral
+    assert on.content.splitlines() == [
+        "✅ The paper of the day is on.",
+        f"Paper of the day: **on, in <#{papers}>**",
+        "Time: 10:30 Europe/Zurich, every day",
+        f"Next post: <t:{friday_1030_zurich}:F> (<t:{friday_1030_zurich}:R>)",
+        "Topic: any paper in the corpus",
+    ]
+    assert on_request.json["data"]["allowed_mentions"] == {"parse": []}
+
+    clock.set(AT_1030_ZURICH + timedelta(days=1))
+    assert (await paperbot.digest_scheduler.fire(guild)).status is OutcomeStatus.POSTED
+    posted = await fake_discord.wait_for_bot_message("papers")
+    await fake_discord.settle()
+    assert posted.content == "📄 **Paper of the day** — <t:1795780800:D>"  # Fri 27 Nov 2026, noon UTC
+    assert len(channel_posts(fake_discord, "papers")) == 1
+    assert_no_pings(channel_posts(fake_discord, "papers")[0])
+
+
 async def test_a_restart_on_the_same_database_does_not_post_again_and_old_buttons_still_work(
     fake_discord: FakeDiscord,
     bot_runner: BotRunner,

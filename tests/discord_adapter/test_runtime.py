@@ -16,13 +16,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
 from bot import cli
 from bot.app import App, open_app
 from bot.clock import ManualClock
 from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
-from bot.discord_adapter.runner import EXIT_CONFIG, serve
+from bot.discord_adapter.runner import EXIT_CONFIG, EXIT_UNREACHABLE, serve
 from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import DiscordSettings, Settings, StorageSettings
@@ -112,6 +113,18 @@ async def test_a_bad_token_is_a_clear_error_and_a_failing_exit_code(
         "into PAPERBOT_DISCORD__TOKEN or discord.token_file."
     ]
     assert not any("not-the-token" in r.getMessage() for r in caplog.records)
+
+
+async def test_an_unreachable_discord_is_a_clear_error_with_its_own_exit_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")  # nothing listens there
+    code = await asyncio.wait_for(serve(settings_for(tmp_path), "some-token"), 10)
+    assert code == EXIT_UNREACHABLE
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and r.name == "paperbot"]
+    assert len(errors) == 1
+    assert errors[0].startswith("Cannot reach Discord at http://127.0.0.1:9/api/v10 (")
+    assert "PAPERBOT_DISCORD__API_BASE" in errors[0]
 
 
 def test_run_without_a_token_prints_the_config_error(

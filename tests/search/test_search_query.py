@@ -126,6 +126,8 @@ def test_a_huge_query_without_spaces_is_cut_too() -> None:
         ("papers in machine learning", ("LG", "ML"), ""),
         ("papers in computer vision about diffusion", ("CV",), "about diffusion"),
         ("nlp papers", ("CL",), ""),
+        ("computer vision in 2024", ("CV",), ""),
+        ("machine learning with code", ("LG", "ML"), ""),
         ("language models with code", (), "language models"),  # a topic, not the CL category
         ("computer vision", (), "computer vision"),  # no listing noun, no "in": plain words
     ],
