@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.digest.schedule import Schedule
 from bot.storage.database import Database, rowcount
+from bot.storage.records import record_from_row
 from bot.storage.tables import (
     STATUS_CLAIMED,
     STATUS_FAILED,
@@ -86,38 +87,11 @@ class LedgerEntry:
 
 def _settings_from_row(row: DigestSettingsRow) -> DigestSettings:
     hours, minutes = (int(part) for part in row.post_time.split(":"))
-    return DigestSettings(
-        guild_id=row.guild_id,
-        channel_id=row.channel_id,
-        post_time=time(hours, minutes),
-        timezone=row.timezone,
-        weekdays_only=row.weekdays_only,
-        weekly_day=row.weekly_day,
-        topic=row.topic,
-        enabled=row.enabled,
-        paused_reason=row.paused_reason,
-        seed=row.seed,
-    )
+    return record_from_row(DigestSettings, row, post_time=time(hours, minutes))
 
 
 def _entry_from_row(row: DigestLedgerRow) -> LedgerEntry:
-    return LedgerEntry(
-        guild_id=row.guild_id,
-        local_date=row.local_date,
-        paper_id=row.paper_id,
-        cycle=row.cycle,
-        position=row.position,
-        pool_size=row.pool_size,
-        topic=row.topic,
-        reasons=tuple(str(r) for r in row.reasons or ()),
-        status=row.status,
-        message_id=row.message_id,
-        channel_id=row.channel_id,
-        error=row.error,
-        claimed_by=row.claimed_by,
-        claimed_at=row.claimed_at,
-        posted_at=row.posted_at,
-    )
+    return record_from_row(LedgerEntry, row, reasons=tuple(str(r) for r in row.reasons or ()))
 
 
 class DigestRepo:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.storage.database import Database
+from bot.storage.records import record_from_row
 from bot.storage.tables import GuildSettingsRow
 
 
@@ -25,11 +26,8 @@ class GuildSettings:
 
 
 def _to_settings(row: GuildSettingsRow) -> GuildSettings:
-    return GuildSettings(
-        guild_id=row.guild_id,
-        timezone=row.timezone,
-        admin_channel_id=row.admin_channel_id,
-        ask_channel_ids=tuple(int(c) for c in row.ask_channel_ids or ()),
+    return record_from_row(
+        GuildSettings, row, ask_channel_ids=tuple(int(c) for c in row.ask_channel_ids or ())
     )
 
 

@@ -1,7 +1,7 @@
 """All reading-group SQL, one module per part of the cycle; import this package, not its modules.
 
 Functions take an AsyncSession (the caller owns the transaction) and return frozen domain values from
-`bot.readinggroup.models`, never ORM rows (`records.record_from_row` does the mapping). The reminder
+`bot.readinggroup.models`, never ORM rows (`bot.storage.records.record_from_row` maps them). The reminder
 ledger is the exception: it takes a transaction factory and commits on its own (see `reminder_ledger`).
 
     settings         /rg setup

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ReadingGroupError
 from bot.readinggroup.models import Ballot, BallotStatus, Vote
-from bot.storage.readinggroup_repo.records import record_from_row
 from bot.storage.readinggroup_tables import RgBallotOptionRow, RgBallotRow, RgVoteRow
+from bot.storage.records import record_from_row
 
 
 def _ballot(row: RgBallotRow, options: Sequence[int]) -> Ballot:

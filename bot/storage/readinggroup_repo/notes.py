@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.readinggroup.models import Note
-from bot.storage.readinggroup_repo.records import record_from_row
 from bot.storage.readinggroup_tables import RgNoteRow
+from bot.storage.records import record_from_row
 
 
 async def add_note(

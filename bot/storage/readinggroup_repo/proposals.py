@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import ReadingGroupError
 from bot.readinggroup.errors import DuplicateProposalError
 from bot.readinggroup.models import PaperRef, Proposal, ProposalStatus
-from bot.storage.readinggroup_repo.records import record_from_row
 from bot.storage.readinggroup_tables import RgProposalRow
+from bot.storage.records import record_from_row
 
 LIVE_STATUSES = (ProposalStatus.OPEN, ProposalStatus.SELECTED)
 """A proposal in one of these still counts: the same paper can't be proposed again meanwhile."""

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ReadingGroupError
 from bot.readinggroup.models import RosterEntry
-from bot.storage.readinggroup_repo.records import record_from_row
 from bot.storage.readinggroup_tables import RgRosterRow
+from bot.storage.records import record_from_row
 
 
 async def add_to_roster(s: AsyncSession, guild_id: int, user_id: int, now: datetime) -> RosterEntry:

@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.readinggroup.models import Rsvp, RsvpChoice, RsvpCounts
-from bot.storage.readinggroup_repo.records import record_from_row
 from bot.storage.readinggroup_tables import RgRsvpRow
+from bot.storage.records import record_from_row
 
 
 async def set_rsvp(s: AsyncSession, session_id: int, user_id: int, choice: RsvpChoice, now: datetime) -> Rsvp:

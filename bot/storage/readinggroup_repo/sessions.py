@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import ReadingGroupError
 from bot.readinggroup.models import PaperRef, ProposalStatus, Session, SessionStatus
 from bot.storage.readinggroup_repo.proposals import set_proposal_status
-from bot.storage.readinggroup_repo.records import record_from_row
 from bot.storage.readinggroup_tables import RgSessionRow
+from bot.storage.records import record_from_row
 
 
 def _session(row: RgSessionRow) -> Session:

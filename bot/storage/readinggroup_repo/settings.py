@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.readinggroup.models import GroupSettings
-from bot.storage.readinggroup_repo.records import record_from_row
 from bot.storage.readinggroup_tables import RgSettingsRow
+from bot.storage.records import record_from_row
 
 
 def _settings(row: RgSettingsRow) -> GroupSettings:

@@ -1,4 +1,4 @@
-"""Rows in, frozen records out: the one mapping from the reading group's ORM rows to its domain records."""
+"""Rows in, frozen records out: the one mapping from ORM rows to the plain records the domain sees."""
 
 from __future__ import annotations
 
