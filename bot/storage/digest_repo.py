@@ -9,6 +9,7 @@ The ledger protocol, used by bot.digest.service:
    failure so a retry can claim again; `mark_failed()` keeps the day taken after a permanent failure.
 A process killed between 1 and 3 leaves a 'claimed' row: the day is then not posted again, because the
 post may have gone out — at most once beats twice (users complain about duplicates, not gaps).
+The mechanism is `bot.storage.ledger.ClaimLedger`, shared with the DM and reading-group reminder ledgers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.digest.schedule import Schedule
 from bot.storage.database import Database, rowcount
+from bot.storage.ledger import ClaimLedger
 from bot.storage.records import record_from_row
 from bot.storage.tables import (
     STATUS_CLAIMED,
@@ -99,6 +101,12 @@ class DigestRepo:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._ledger = ClaimLedger(
+            db.transaction,
+            DigestLedgerRow,
+            (DigestLedgerRow.guild_id, DigestLedgerRow.local_date),
+            still_claimed=DigestLedgerRow.status == STATUS_CLAIMED,
+        )
 
     # ---------------------------------------------------------------------------------------- settings
 
@@ -195,9 +203,7 @@ class DigestRepo:
         """The ledger entry of one day, if any."""
         async with self._db.transaction() as session:
             row = await session.scalar(
-                select(DigestLedgerRow).where(
-                    DigestLedgerRow.guild_id == guild_id, DigestLedgerRow.local_date == local_date
-                )
+                select(DigestLedgerRow).where(*self._ledger.where((guild_id, local_date)))
             )
             return _entry_from_row(row) if row else None
 
@@ -207,35 +213,19 @@ class DigestRepo:
         With `take_over_failed`, a day whose post failed (e.g. permissions, since fixed) can be claimed
         again — by one caller only, as the UPDATE is conditional on the failed status.
         """
-        values = _claim_values(entry)
-        try:
-            async with self._db.transaction() as session:
-                session.add(DigestLedgerRow(**values))
-                await session.flush()
-            return True
-        except IntegrityError:
-            if not take_over_failed:
-                return False
-        async with self._db.transaction() as session:
-            result = await session.execute(
-                update(DigestLedgerRow)
-                .where(
-                    DigestLedgerRow.guild_id == entry.guild_id,
-                    DigestLedgerRow.local_date == entry.local_date,
-                    DigestLedgerRow.status == STATUS_FAILED,
-                )
-                .values(**values)
-            )
-            return rowcount(result) == 1
+        return await self._ledger.claim(
+            (entry.guild_id, entry.local_date),
+            _claim_values(entry),
+            take_over_where=DigestLedgerRow.status == STATUS_FAILED if take_over_failed else None,
+        )
 
     async def mark_posted(
         self, guild_id: int, local_date: date, message_id: int, now: datetime, *, channel_id: int
     ) -> None:
         """Record that the claimed day's post went out, as `message_id` in `channel_id` (links to it keep
         working after the server picks another channel)."""
-        await self._set_status(
-            guild_id,
-            local_date,
+        await self._ledger.mark(
+            (guild_id, local_date),
             status=STATUS_POSTED,
             message_id=message_id,
             channel_id=channel_id,
@@ -244,26 +234,11 @@ class DigestRepo:
 
     async def mark_failed(self, guild_id: int, local_date: date, error: str) -> None:
         """Record a permanent failure; the day stays taken."""
-        await self._set_status(guild_id, local_date, status=STATUS_FAILED, error=error)
+        await self._ledger.mark((guild_id, local_date), status=STATUS_FAILED, error=error)
 
     async def release(self, guild_id: int, local_date: date) -> None:
         """Give a claimed day back after a transient failure, so a retry may claim it."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(DigestLedgerRow).where(
-                    DigestLedgerRow.guild_id == guild_id,
-                    DigestLedgerRow.local_date == local_date,
-                    DigestLedgerRow.status == STATUS_CLAIMED,
-                )
-            )
-
-    async def _set_status(self, guild_id: int, local_date: date, **values: Any) -> None:
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(DigestLedgerRow)
-                .where(DigestLedgerRow.guild_id == guild_id, DigestLedgerRow.local_date == local_date)
-                .values(**values)
-            )
+        await self._ledger.release((guild_id, local_date))
 
     async def delete_guild(self, guild_id: int) -> None:
         """Forget a server's digest settings and ledger (data-deletion hook)."""
@@ -273,9 +248,8 @@ class DigestRepo:
 
 
 def _claim_values(entry: LedgerEntry) -> dict[str, Any]:
+    """The columns of a fresh claim besides the key (the day's pick; outcome columns cleared)."""
     return {
-        "guild_id": entry.guild_id,
-        "local_date": entry.local_date,
         "paper_id": entry.paper_id,
         "cycle": entry.cycle,
         "position": entry.position,

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.database import Database, rowcount
+from bot.storage.ledger import ClaimLedger
 from bot.storage.tables import STATUS_CLAIMED, STATUS_FAILED, STATUS_POSTED, DmLedgerRow, SubscriptionRow
 
 Cadence = Literal["daily", "weekly"]
@@ -45,10 +46,16 @@ def _subscription(row: SubscriptionRow) -> Subscription:
 
 
 class SubscriptionRepo:
-    """Reads and writes `subscriptions` and `dm_ledger`."""
+    """Reads and writes `subscriptions` and `dm_ledger` (claimed through `bot.storage.ledger.ClaimLedger`)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._ledger = ClaimLedger(
+            db.transaction,
+            DmLedgerRow,
+            (DmLedgerRow.user_id, DmLedgerRow.period),
+            still_claimed=DmLedgerRow.status == STATUS_CLAIMED,
+        )
 
     async def upsert(self, sub: Subscription, now: datetime) -> Subscription:
         """Create or replace the user's subscription (re-activating an ended one)."""
@@ -121,51 +128,29 @@ class SubscriptionRepo:
         now: datetime,
     ) -> bool:
         """Take (user, period); False if that DM was already claimed or sent."""
-        try:
-            async with self._db.transaction() as session:
-                session.add(
-                    DmLedgerRow(
-                        user_id=user_id,
-                        guild_id=guild_id,
-                        period=period,
-                        local_date=local_date,
-                        paper_id=paper_id,
-                        cycle=cycle,
-                        status=STATUS_CLAIMED,
-                        claimed_at=now,
-                    )
-                )
-                await session.flush()
-        except IntegrityError:
-            return False
-        return True
+        return await self._ledger.claim(
+            (user_id, period),
+            {
+                "guild_id": guild_id,
+                "local_date": local_date,
+                "paper_id": paper_id,
+                "cycle": cycle,
+                "status": STATUS_CLAIMED,
+                "claimed_at": now,
+            },
+        )
 
     async def mark_dm_sent(self, user_id: int, period: str, message_id: int, now: datetime) -> None:
         """Record that the DM went out."""
-        await self._update_dm(user_id, period, status=STATUS_POSTED, message_id=message_id, sent_at=now)
+        await self._ledger.mark((user_id, period), status=STATUS_POSTED, message_id=message_id, sent_at=now)
 
     async def mark_dm_failed(self, user_id: int, period: str, error: str) -> None:
         """Record a refused DM (the period stays taken)."""
-        await self._update_dm(user_id, period, status=STATUS_FAILED, error=error)
+        await self._ledger.mark((user_id, period), status=STATUS_FAILED, error=error)
 
     async def release_dm(self, user_id: int, period: str) -> None:
         """Give the period back after a transient failure."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(DmLedgerRow).where(
-                    DmLedgerRow.user_id == user_id,
-                    DmLedgerRow.period == period,
-                    DmLedgerRow.status == STATUS_CLAIMED,
-                )
-            )
-
-    async def _update_dm(self, user_id: int, period: str, **values: Any) -> None:
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(DmLedgerRow)
-                .where(DmLedgerRow.user_id == user_id, DmLedgerRow.period == period)
-                .values(**values)
-            )
+        await self._ledger.release((user_id, period))
 
     async def delete_guild(self, guild_id: int) -> None:
         """Forget subscriptions made from a server (data-deletion hook)."""

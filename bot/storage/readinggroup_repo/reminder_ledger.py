@@ -2,35 +2,42 @@
 
 Unlike the rest of the repository, these functions take a transaction factory and commit on their own:
 a claim must be durable *before* the reminder is sent — that is what makes reminders exactly-once across
-restarts and across two running instances.
+restarts and across two running instances. The mechanism is `bot.storage.ledger.ClaimLedger`, shared
+with the paper-of-the-day and DM ledgers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.ledger import ClaimLedger, Transaction
 from bot.storage.readinggroup_tables import RgReminderRow
 
-Transaction = Callable[[], AbstractAsyncContextManager[AsyncSession]]
-"""Opens one unit of work that commits on success: `Database.transaction` or `async_sessionmaker.begin`."""
+__all__ = [
+    "ReminderKey",
+    "Transaction",
+    "claim_reminder",
+    "claimed_reminders",
+    "mark_reminder_sent",
+    "release_reminder",
+]
 
 ReminderKey = tuple[int, int, datetime]
 """The reminder ledger's unique key: (session id, offset in minutes, the session start it was for)."""
 
 
-def _entry(key: ReminderKey) -> tuple[ColumnElement[bool], ...]:
-    """The WHERE conditions that pick the ledger entry with `key`."""
-    session_id, offset, starts_at = key
-    return (
-        RgReminderRow.session_id == session_id,
-        RgReminderRow.offset_minutes == offset,
-        RgReminderRow.starts_at == starts_at,
+def _ledger(transaction: Transaction) -> ClaimLedger[RgReminderRow]:
+    """The ledger over `transaction`. The key includes the start, so a moved session is reminded again;
+    a claim without `sent_at` is still only a claim (the table has no status column)."""
+    return ClaimLedger(
+        transaction,
+        RgReminderRow,
+        (RgReminderRow.session_id, RgReminderRow.offset_minutes, RgReminderRow.starts_at),
+        still_claimed=RgReminderRow.sent_at.is_(None),
     )
 
 
@@ -48,28 +55,16 @@ async def claimed_reminders(s: AsyncSession, session_ids: Collection[int]) -> se
 
 async def claim_reminder(transaction: Transaction, key: ReminderKey, now: datetime) -> bool:
     """Claim the reminder `key` in its own committed transaction; False if someone already holds it."""
-    session_id, offset, starts_at = key
-    try:
-        async with transaction() as s:
-            s.add(
-                RgReminderRow(
-                    session_id=session_id, offset_minutes=offset, starts_at=starts_at, claimed_at=now
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return await _ledger(transaction).claim(key, {"claimed_at": now})
 
 
 async def release_reminder(transaction: Transaction, key: ReminderKey) -> None:
     """Give a claim back after a failed send, so the reminder is tried again."""
-    async with transaction() as s:
-        await s.execute(delete(RgReminderRow).where(*_entry(key), RgReminderRow.sent_at.is_(None)))
+    await _ledger(transaction).release(key)
 
 
 async def mark_reminder_sent(
     transaction: Transaction, key: ReminderKey, message_id: int, now: datetime
 ) -> None:
     """Record that the claimed reminder went out (the ledger's audit trail)."""
-    async with transaction() as s:
-        await s.execute(update(RgReminderRow).where(*_entry(key)).values(sent_at=now, message_id=message_id))
+    await _ledger(transaction).mark(key, sent_at=now, message_id=message_id)
