@@ -118,7 +118,7 @@ def paperbot_ranker(data: Path) -> tuple[Ranker, float, float, int]:
     assert isinstance(index, PaperIndex)
 
     def rank(text: str, k: int) -> list[str]:
-        return [hit.paper.id for hit in index.search(Query(text=text), limit=k).hits]
+        return [hit.paper.id for hit in index.search(Query(text=text), limit=k, rank_all=True).hits]
 
     return rank, seconds, peak, len(papers)
 

@@ -72,7 +72,6 @@ def grid(name: str) -> list[Trial]:
     return [
         ("default analysis", DEFAULT_SETTINGS, 1, ""),
         ("no stopwords", DEFAULT_SETTINGS, 1, "no-stopwords"),
-        ("query terms not deduplicated", _settings(dedupe_query=False), 1, ""),
     ]
 
 

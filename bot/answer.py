@@ -1,4 +1,14 @@
-"""Answers to questions, built only from the corpus: the best-matching sentences, each with a citation.
+"""Answers to questions, built only from the corpus, in the shape of the question.
+
+One pass: the question is read once (`PaperIndex.understand` → intent, filters, topic words), its papers
+are found once, and the answer is composed once, by intent:
+
+    topic          the best-matching sentences, each with a citation (below)
+    list           every matching paper, numbered (the first screenful cited, "and N more" after it)
+    count          the number, and the list behind it
+    who_wrote      the paper meant and its listed authors ("et al." when the listing cut them)
+    who_works_on   the people with the most papers on the topic, with those papers cited
+    latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
 
 No language model: the answer is extractive, so every claim in it is a sentence some cited paper wrote.
 When the corpus does not cover the question, the answer says so and cites nothing — an unrelated paper
@@ -11,27 +21,41 @@ weigh as much as the rarest word, so "best pizza in Naples" is not answered by a
 A cited paper must also score at least `MIN_RELATIVE_SCORE` of the best cited one, so the 2nd and 3rd
 sources are close competitors, not stragglers.
 
-Questions written in the query language ("latest papers by Hofmann", "author:noci year:2024") have no
-question words left; they are answered with the matching papers, newest first.
+A paper is a match only if it covers the question's distinctive words (`relevance.MIN_COVERAGE`), so
+lists, counts and "N more" count only real matches. Corrected typos are said in the answer.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.corpus.model import Paper
-from bot.search.analysis import analyze, analyze_words
-from bot.search.index import PaperIndex
-from bot.search.query import Query
-from bot.search.results import Hit
+from bot.search.index import MAX_RESULTS, PaperIndex
+from bot.search.periods import describe_dates
+from bot.search.relevance import MIN_COVERAGE
+from bot.search.results import Hit, SearchResults
 from bot.search.snippets import best_sentences, trim_around
+from bot.search.understanding import Question
 
-__all__ = ["MIN_COVERAGE", "MIN_RELATIVE_SCORE", "REFUSAL", "Answer", "Citation", "answer_question"]
+__all__ = [
+    "MIN_COVERAGE",
+    "MIN_RELATIVE_SCORE",
+    "REFUSAL",
+    "SCREENFUL",
+    "Answer",
+    "Citation",
+    "answer_question",
+    "compose",
+]
 
-MIN_COVERAGE = 0.6
 MIN_RELATIVE_SCORE = 0.5
+SCREENFUL = 10
+"""A list answer cites this many papers at once; the rest are "N more" (a button, `--all`, `more`)."""
+MAX_PEOPLE = 3
 REFUSAL = "I couldn't find anything in the corpus that answers that well."
 HINT = "Try other or fewer words, or browse with `search` (e.g. `search author:hofmann`)."
 CANDIDATES = 10
@@ -55,6 +79,18 @@ class Answer:
     citations: tuple[Citation, ...]
     hits: tuple[Hit, ...]
     confident: bool
+    question: Question | None = None
+    total: int = 0
+    """How many papers match in all (list answers may cite only the first screenful)."""
+    matches: tuple[Paper, ...] = ()
+    """Every matching paper, in the order shown (citations are the first of them)."""
+    people: tuple[tuple[str, int], ...] = ()
+    """who_works_on: (name, number of papers on the topic), most first."""
+
+    @property
+    def more(self) -> int:
+        """How many matching papers the answer does not show."""
+        return max(0, self.total - len(self.citations))
 
     def render_text(self) -> str:
         """The answer followed by its numbered source list, for a terminal."""
@@ -64,6 +100,8 @@ class Answer:
         for c in self.citations:
             year = f" ({c.paper.year})" if c.paper.year else ""
             lines.append(f"[{c.number}] {c.paper.title} — {c.paper.short_authors()}{year} · {c.paper.id}")
+        if self.more:
+            lines.append(f"… and {self.more} more (`paperbot ask --all`, or say “more” in chat).")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, object]:
@@ -74,9 +112,9 @@ class Answer:
         }
 
 
-def _refusal(notes: Sequence[str] = (), hint: str = HINT) -> Answer:
-    text = " ".join([REFUSAL, hint, *notes])
-    return Answer(text=text, citations=(), hits=(), confident=False)
+def _refusal(question: Question | None, notes: Sequence[str] = (), hint: str = HINT) -> Answer:
+    text = " ".join([*_corrections(question), REFUSAL, hint, *notes])
+    return Answer(text=text, citations=(), hits=(), confident=False, question=question)
 
 
 def _cite(sentence: str, number: int) -> str:
@@ -88,36 +126,88 @@ def _cite(sentence: str, number: int) -> str:
     return f"{sentence} [{number}]."
 
 
-def _listing_answer(index: PaperIndex, query: Query, max_sources: int) -> Answer:
-    """A question made only of filters: the matching papers, newest first, each cited."""
-    results = index.search(query, limit=max_sources)
+def _corrections(question: Question | None) -> list[str]:
+    if question is None or not question.corrections:
+        return []
+    fixed = ", ".join(f"“{typed}” → “{to}”" for typed, to in question.corrections)
+    return [f"Showing results for {fixed}."]
+
+
+def _markers(numbers: Sequence[int]) -> str:
+    marks = [f"[{n}]" for n in numbers]
+    return marks[0] if len(marks) == 1 else ", ".join(marks[:-1]) + f" and {marks[-1]}"
+
+
+def _when(start: date | None, end: date | None) -> str:
+    """'in 2025', 'in March 2025', 'in 2022–2023', 'since 2024', 'until 2022'."""
+    span = describe_dates(start, end)
+    return f"in {span}" if span and start is not None and end is not None else span
+
+
+def describe(index: PaperIndex, question: Question) -> str:
+    """The question's filters and topic in words: 'by Lorenzo Noci in 2025 on “diffusion”'."""
+    q = question.query
+    parts = [f"by {index.display_author(a)}" for a in q.authors]
+    parts += [f"from {index.display_affiliation(a)}" for a in q.affiliations]
+    if q.categories:
+        parts.append("in " + "/".join(q.categories))
+    parts.append(_when(q.date_from, q.date_to))
+    if q.has_code is not None:
+        parts.append("with code" if q.has_code else "without code")
+    if q.text:
+        parts.append(f"on “{q.text}”")
+    return " ".join(p for p in parts if p)
+
+
+def _search_all(index: PaperIndex, question: Question) -> SearchResults:
+    return index.search(question, limit=MAX_RESULTS)
+
+
+def _numbered(hits: Sequence[Hit], everything: bool) -> tuple[Citation, ...]:
+    shown = hits if everything else hits[:SCREENFUL]
+    return tuple(Citation(n, h.paper) for n, h in enumerate(shown, start=1))
+
+
+def _list_answer(index: PaperIndex, question: Question, everything: bool, *, count: bool = False) -> Answer:
+    """Every matching paper (newest first for filters alone, best first with a topic)."""
+    results = _search_all(index, question)
+    what = describe(index, question)
     if not results.hits:
-        return _refusal(results.notes, hint="No papers match those filters.")
-    citations = tuple(Citation(n, hit.paper) for n, hit in enumerate(results.hits, start=1))
-    markers = [f"[{c.number}]" for c in citations]
-    listed = markers[0] if len(markers) == 1 else ", ".join(markers[:-1]) + f" and {markers[-1]}"
-    papers = "paper matches" if results.total == 1 else "papers match"
-    if results.total == len(markers):
-        lead = (
-            f"{results.total} {papers}: {listed}."
-            if len(markers) == 1
-            else (f"{results.total} {papers}, newest first: {listed}.")
+        return _refusal(question, results.notes, hint=f"No papers {what}." if what else "No papers match.")
+    citations = _numbered(results.hits, everything)
+    total = results.total
+    noun = "paper" if total == 1 else "papers"
+    order = (
+        ""
+        if total == 1
+        else (
+            ", best match first"
+            if question.query.text and question.query.sort == "relevance"
+            else ", oldest first"
+            if question.query.sort == "oldest"
+            else ", newest first"
         )
+    )
+    head = f"{total} {noun}" + (f" {what}" if what else " in the corpus")
+    listed = _markers([c.number for c in citations])
+    if count:
+        lead = f"{head}{order}: {listed}."
+    elif len(citations) < total:
+        lead = f"{head}; the first {len(citations)}{order}: {listed}."
     else:
-        lead = f"{results.total} {papers}; the newest {len(markers)} are {listed}."
-    text = " ".join([lead, *results.notes])
-    return Answer(text=text, citations=citations, hits=results.hits, confident=True)
+        lead = f"{head}{order}: {listed}."
+    text = " ".join([*_corrections(question), lead, *results.notes])
+    return Answer(text, citations, results.hits[: len(citations)], True, question, total,
+                  tuple(h.paper for h in results.hits))  # fmt: skip
 
 
-def _sources(index: PaperIndex, query: Query, max_sources: int) -> tuple[list[Hit], tuple[str, ...]]:
-    """The hits good enough to cite, best first: enough coverage and close to the best score."""
-    results = index.search(query, limit=max(CANDIDATES, max_sources))
-    words = analyze_words(query.text)
-    covered = [h for h in results.hits if index.coverage(words, h.paper.id) >= MIN_COVERAGE]
-    if not covered:
+def _sources(index: PaperIndex, question: Question, max_sources: int) -> tuple[list[Hit], tuple[str, ...]]:
+    """The hits good enough to cite, best first: they cover the question and score close to the best."""
+    results = index.search(question, limit=max(CANDIDATES, max_sources))
+    if not results.hits:
         return [], results.notes
-    floor = covered[0].score * MIN_RELATIVE_SCORE
-    return [h for h in covered if h.score >= floor][:max_sources], results.notes
+    floor = results.hits[0].score * MIN_RELATIVE_SCORE
+    return [h for h in results.hits if h.score >= floor][:max_sources], results.notes
 
 
 def _statements(index: PaperIndex, hit: Hit, terms: set[str], count: int) -> list[str]:
@@ -135,18 +225,11 @@ def _statements(index: PaperIndex, hit: Hit, terms: set[str], count: int) -> lis
     return [trim_around(s.text, terms, MAX_SENTENCE_CHARS) for s in chosen]
 
 
-def answer_question(index: PaperIndex, question: str, *, max_sources: int = 3) -> Answer:
-    """Answer from the corpus with numbered citations, or say plainly that the corpus has no good answer.
-
-    Raises QueryError for an empty question (the same rules as search).
-    """
-    query = index.parse(question)
-    if not query.text.strip():
-        return _listing_answer(index, query, max(1, max_sources))
-    sources, notes = _sources(index, query, max(1, max_sources))
+def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> Answer:
+    sources, notes = _sources(index, question, max_sources)
     if not sources:
-        return _refusal(notes)
-    terms = set(analyze(query.text))
+        return _refusal(question, notes)
+    terms = set(question.terms)
     parts: list[str] = []
     citations: list[Citation] = []
     for number, hit in enumerate(sources, start=1):
@@ -154,5 +237,101 @@ def answer_question(index: PaperIndex, question: str, *, max_sources: int = 3) -
         statements = _statements(index, hit, terms, 2 if number == 1 else 1)
         parts.extend(_cite(s, number) for s in statements)
         citations.append(Citation(number, hit.paper))
-    text = " ".join([*parts, *notes])
-    return Answer(text=text, citations=tuple(citations), hits=tuple(sources), confident=True)
+    text = " ".join([*_corrections(question), *parts, *notes])
+    total = index.search(question, limit=1).total
+    return Answer(text, tuple(citations), tuple(sources), True, question, total)
+
+
+def _who_wrote(index: PaperIndex, question: Question) -> Answer:
+    sources, notes = _sources(index, question, 1)
+    if not sources:
+        return _refusal(question, notes, hint="Name the paper by a few words of its title or topic.")
+    paper = sources[0].paper
+    year = f" ({paper.year})" if paper.year else ""
+    names = ", ".join(paper.authors) or "unknown authors"
+    cut = " et al. (the listing names only the first authors)" if paper.authors_truncated else ""
+    text = " ".join([*_corrections(question), f"“{paper.title}”{year} is by {names}{cut} [1].", *notes])
+    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+
+
+def _who_works_on(index: PaperIndex, question: Question) -> Answer:
+    """The people with the most matching papers; "X and Y" counts papers on either."""
+    hits = list(_search_all(index, question).hits)
+    parts = re.split(r"\s+(?:and|&)\s+", question.topic)
+    for part in parts if len(parts) > 1 else []:
+        seen = {h.paper.id for h in hits}
+        hits += [h for h in _search_all(index, question.with_topic(part)).hits if h.paper.id not in seen]
+    if not hits:
+        return _refusal(question, hint="Nobody in the corpus has written on that.")
+    counts: Counter[str] = Counter(a for h in hits for a in index.author_keys(h.paper))
+    # Ties go to whoever came earliest in an author list (first authors did the work), then by name.
+    position: dict[str, int] = {}
+    for h in hits:
+        for place, key in enumerate(index.author_keys(h.paper)):
+            position[key] = min(place, position.get(key, place))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], position[kv[0]], kv[0]))[:MAX_PEOPLE]
+    people = tuple((index.display_author(key), n) for key, n in ranked)
+    citations = _numbered(hits, everything=False)
+    first, *rest = people
+    lead = f"{first[0]} has written the most on “{question.topic}” ({_papers(first[1])})"
+    if rest:
+        lead += ", then " + " and ".join(f"{name} ({_papers(n)})" for name, n in rest)
+    lead += f". The papers: {_markers([c.number for c in citations])}."
+    text = " ".join([*_corrections(question), lead])
+    return Answer(text, citations, tuple(hits[: len(citations)]), True, question, len(hits),
+                  tuple(h.paper for h in hits), people)  # fmt: skip
+
+
+def _papers(n: int) -> str:
+    return "1 paper" if n == 1 else f"{n} papers"
+
+
+def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> Answer:
+    """The newest (or oldest) relevant paper, with what it says; plural questions get the list."""
+    if not question.singular:
+        return _list_answer(index, question, everything)
+    results = _search_all(index, question)
+    what = describe(index, question)
+    if not results.hits:
+        return _refusal(question, results.notes, hint=f"No papers {what}." if what else "No papers match.")
+    hit = results.hits[0]
+    paper = hit.paper
+    which = "newest" if question.query.sort == "date" else "oldest"
+    when = paper.published.strftime("%B %Y") if paper.published else "undated"
+    about = f" {what}" if what else ""
+    lead = f"The {which} paper{about} is “{paper.title}” ({paper.short_authors()}, {when}) [1]."
+    statements = _statements(index, hit, set(question.terms), 1) if question.terms else []
+    said = [_cite(s, 1) for s in statements if not s.startswith("“")]
+    text = " ".join([*_corrections(question), lead, *said, *results.notes])
+    return Answer(text, (Citation(1, paper),), (hit,), True, question, results.total,
+                  tuple(h.paper for h in results.hits))  # fmt: skip
+
+
+def compose(
+    index: PaperIndex, question: Question, *, max_sources: int = 3, everything: bool = False
+) -> Answer:
+    """The answer to an understood question, in the shape it asked for (see the module docstring)."""
+    if question.intent == "count":
+        return _list_answer(index, question, everything, count=True)
+    if question.intent == "list" or (question.intent == "topic" and not question.topic):
+        return _list_answer(index, question, everything)
+    if question.intent in {"latest", "oldest"}:
+        return _dated_answer(index, question, everything)
+    if not question.topic:
+        return _list_answer(index, question, everything)
+    if question.intent == "who_wrote":
+        return _who_wrote(index, question)
+    if question.intent == "who_works_on":
+        return _who_works_on(index, question)
+    return _topic_answer(index, question, max(1, max_sources))
+
+
+def answer_question(
+    index: PaperIndex, question: str, *, max_sources: int = 3, everything: bool = False
+) -> Answer:
+    """Answer from the corpus with numbered citations, or say plainly that the corpus has no good answer.
+
+    `everything` cites every matching paper of a list answer instead of the first screenful. Raises
+    QueryError for an empty question (the same rules as search).
+    """
+    return compose(index, index.understand(question), max_sources=max_sources, everything=everything)

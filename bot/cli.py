@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question from the papers, with citations")
     p.add_argument("question", help="your question, in plain words")
     p.add_argument("--json", action="store_true", help="print {answer, citations} as JSON")
+    p.add_argument(
+        "--all", action="store_true", help="list every matching paper (a list answer shows the first 10)"
+    )
     _add_corpus_options(p)
 
     p = sub.add_parser(

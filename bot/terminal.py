@@ -118,7 +118,7 @@ def _batch_search(args: argparse.Namespace, settings: Settings, out: TextIO, fmt
         if not literal:
             print(f"warning: query {qid} skipped: it is empty", file=sys.stderr)
             continue
-        hits = index.search(Query(text=literal), limit=limit).hits
+        hits = index.search(Query(text=literal), limit=limit, rank_all=True).hits
         if fmt == "trec":
             for rank, hit in enumerate(hits, 1):
                 out.write(f"{qid} Q0 {hit.paper.id} {rank} {hit.score:.6f} {args.tag}\n")
@@ -211,7 +211,7 @@ def render_paper(paper: Paper) -> str:
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     """`paperbot ask`: a short cited answer, or a plain "nothing matches well"."""
     index = load_index(args, settings)
-    answer = answer_question(index, args.question)
+    answer = answer_question(index, args.question, everything=args.all)
     if args.json:
         _print_json(answer.to_json(), out)
     else:
@@ -219,8 +219,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: Te
     return 0
 
 
-CHAT_HELP = """Ask anything about the papers in plain words, or use the query language:
-  author:hofmann  year:2024  year:2022..2024  cat:CV  has:code  sort:date
+CHAT_HELP = """Ask anything about the papers in plain words ("what did Lorenzo publish this year?",
+"who wrote the random teachers paper?"), or use the query language:
+  author:hofmann  year:2024  year:2022..2024  cat:CV  aff:harvard  has:code  sort:date
 Then follow up as in a Discord thread: "more", "tell me about the second one", "similar to [2]",
 "only ones with code". Also: /paper ID · /quit"""
 

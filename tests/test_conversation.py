@@ -26,6 +26,12 @@ from bot.conversation import (
 from bot.corpus.model import Paper
 from bot.errors import QueryError
 from bot.search.index import PaperIndex
+from bot.search.query import year_span
+
+
+def _years(start: int | None, end: int | None) -> dict[str, object]:
+    low, high = year_span(start, end)
+    return {"date_from": low, "date_to": high}
 
 
 def _paper(pid: str, title: str, year: int, cat: str, code: bool, abstract: str, *authors: str) -> Paper:
@@ -138,11 +144,11 @@ def test_asking_for_similar_papers(text: str, number: int | None) -> None:
         ("without code", Refinement(has_code=False)),
         ("newer ones", Refinement(newest_first=True)),
         ("more recent ones", Refinement(newest_first=True)),
-        ("from 2024", Refinement(year_from=2024, year_to=2024)),
-        ("only 2024", Refinement(year_from=2024, year_to=2024)),
-        ("what about 2024?", Refinement(year_from=2024, year_to=2024)),
-        ("since 2023", Refinement(year_from=2023)),
-        ("2022-2024", Refinement(year_from=2022, year_to=2024)),
+        ("from 2024", Refinement(**_years(2024, 2024))),
+        ("only 2024", Refinement(**_years(2024, 2024))),
+        ("what about 2024?", Refinement(**_years(2024, 2024))),
+        ("since 2023", Refinement(**_years(2023, None))),
+        ("2022-2024", Refinement(**_years(2022, 2024))),
         ("only computer vision", Refinement(categories=("CV",))),
         ("cat:CL", Refinement(categories=("CL",))),
         ("only vision ones with code", Refinement(has_code=True, categories=("CV",))),
@@ -226,7 +232,11 @@ def test_without_a_conversation_follow_ups_say_so(index: PaperIndex) -> None:
 def test_without_a_conversation_a_filter_is_asked_as_a_question(index: PaperIndex) -> None:
     reply, state = respond(index, None, "with code")
     assert isinstance(reply, AnswerReply)
-    assert reply.answer.text.startswith("5 papers match; the newest 3 are [1], [2] and [3].")
+    with_code = [p.id for p in index.papers if p.has_code]
+    assert [c.paper.id for c in reply.answer.citations] == sorted(
+        with_code, key=lambda i: index.get(i).published or date.min, reverse=True
+    )
+    assert reply.answer.text.startswith(f"{len(with_code)} papers")
     assert state is not None
 
 

@@ -10,8 +10,9 @@ import re
 from bot.conversation.state import Conversation, FollowUp, Refinement
 from bot.errors import QueryError
 from bot.search.analysis import fold
-from bot.search.index import PaperIndex
-from bot.search.query import CATEGORY_ALIASES, Query, parse_query
+from bot.search.index import PaperIndex, utc_today
+from bot.search.periods import read_period
+from bot.search.query import CATEGORY_ALIASES, Query, parse_query, year_span
 
 __all__ = ["interpret"]
 
@@ -132,10 +133,14 @@ def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
         refinement = Refinement(has_code=code, newest_first=newest)
         return refinement or None
     span = _YEAR_SPAN.match(s)
+    period = read_period(s.split(), 0, index.today() if index is not None else utc_today())
     try:
-        if span:
+        if period is not None and period.used == len(s.split()):
+            query = Query(date_from=period.start, date_to=period.end)
+        elif span:
             low, high = int(span[1]), int(span[2] or span[1])
-            query = Query(year_from=min(low, high), year_to=max(low, high))
+            start, end = year_span(min(low, high), max(low, high))
+            query = Query(date_from=start, date_to=end)
         else:
             query = index.parse(s) if index is not None else parse_query(s)
     except QueryError:
@@ -152,8 +157,8 @@ def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
             return None
     refinement = Refinement(
         has_code=code if code is not None else query.has_code,
-        year_from=query.year_from,
-        year_to=query.year_to,
+        date_from=query.date_from,
+        date_to=query.date_to,
         categories=categories,
         authors=query.authors,
         newest_first=newest or query.sort == "date",

@@ -69,7 +69,9 @@ def respond(index: PaperIndex, state: Conversation | None, text: str) -> tuple[R
 def _ask(index: PaperIndex, question: str) -> tuple[Reply, Conversation]:
     answer = answer_question(index, question)
     cited = tuple(c.paper.id for c in answer.citations)
-    state = Conversation(question=question, query=index.parse(question), shown=cited, exclude=cited)
+    # The question was read once, by the answer; the conversation keeps that reading for "more".
+    query = answer.question.query if answer.question is not None else index.parse(question)
+    state = Conversation(question=question, query=query, shown=cited, exclude=cited)
     return AnswerReply(question, answer), state
 
 
@@ -123,8 +125,8 @@ def _filter_hits(index: PaperIndex, hits: tuple[Hit, ...], f: Refinement) -> tup
         h
         for h in hits
         if (f.has_code is None or h.paper.has_code == f.has_code)
-        and (f.year_from is None or (h.paper.year or 0) >= f.year_from)
-        and (f.year_to is None or (h.paper.year or 9999) <= f.year_to)
+        and (f.date_from is None or (h.paper.published or date.min) >= f.date_from)
+        and (f.date_to is None or (h.paper.published or date.max) <= f.date_to)
         and (not f.categories or set(f.categories) & set(h.paper.categories))
         and (by_author is None or h.paper.id in by_author)
     ]
@@ -139,7 +141,7 @@ def _page(index: PaperIndex, state: Conversation, page: int, label: str) -> tupl
     chunk, total, results = _page_hits(index, state, start)
     notes = results.notes if results is not None else ()
     query = results.query if results is not None else state.query
-    if not chunk and page > 1:
+    if not chunk and (page > 1 or state.exclude):
         return NoticeReply(f"That's all — no more papers in “{label}”."), state
     shown = state.shown[:start] + tuple(h.paper.id for h in chunk)
     reply = ListReply(

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Generic, Literal, TypeVar
 
 from bot.answer import Answer
 from bot.corpus.model import Paper
+from bot.search.periods import describe_dates
 from bot.search.query import Query
 from bot.search.results import SearchResults
 
@@ -46,8 +48,8 @@ class Refinement:
     """Filters a follow-up adds to the current list; None / empty means "unchanged"."""
 
     has_code: bool | None = None
-    year_from: int | None = None
-    year_to: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
     categories: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     newest_first: bool = False
@@ -59,8 +61,8 @@ class Refinement:
         """These filters with `newer`'s on top (each field it sets replaces ours; authors add up)."""
         return Refinement(
             has_code=newer.has_code if newer.has_code is not None else self.has_code,
-            year_from=newer.year_from if newer.year_from is not None else self.year_from,
-            year_to=newer.year_to if newer.year_to is not None else self.year_to,
+            date_from=newer.date_from if newer.date_from is not None else self.date_from,
+            date_to=newer.date_to if newer.date_to is not None else self.date_to,
             categories=newer.categories or self.categories,
             authors=tuple(dict.fromkeys((*self.authors, *newer.authors))),
             newest_first=self.newest_first or newer.newest_first,
@@ -71,16 +73,9 @@ class Refinement:
         parts: list[str] = []
         if self.has_code is not None:
             parts.append("with code" if self.has_code else "without code")
-        if self.year_from is not None or self.year_to is not None:
-            low, high = self.year_from, self.year_to
-            if low == high:
-                parts.append(str(low))
-            elif high is None:
-                parts.append(f"since {low}")
-            elif low is None:
-                parts.append(f"until {high}")
-            else:
-                parts.append(f"{low}–{high}")
+        when = describe_dates(self.date_from, self.date_to)
+        if when:
+            parts.append(when)
         if self.categories:
             parts.append("cat " + "/".join(self.categories))
         parts.extend(f"by {a}" for a in self.authors)
@@ -93,8 +88,8 @@ class Refinement:
         return replace(
             query,
             has_code=self.has_code if self.has_code is not None else query.has_code,
-            year_from=self.year_from if self.year_from is not None else query.year_from,
-            year_to=self.year_to if self.year_to is not None else query.year_to,
+            date_from=self.date_from if self.date_from is not None else query.date_from,
+            date_to=self.date_to if self.date_to is not None else query.date_to,
             categories=self.categories or query.categories,
             authors=tuple(dict.fromkeys((*query.authors, *self.authors))),
             sort="date" if self.newest_first else query.sort,

@@ -186,10 +186,49 @@ IDIOMS = frozenset(
 )  # fmt: skip
 
 
+# "ten-fold", "2-fold": a multiplier, not the word "fold" ("protein folding" must not match "ten-fold").
+_NUMBER_WORDS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "hundred",
+        "thousand",
+        "many",
+        "multi",
+        "several",
+    ]
+)
+
+
+def _is_idiom(parts: list[str]) -> bool:
+    joined = "".join(parts)
+    multiplier = parts[-1] == "fold" and (parts[0].isdigit() or parts[0] in _NUMBER_WORDS)
+    return joined in IDIOMS or multiplier
+
+
 def _split(word: str) -> list[str]:
     """A word's parts: a compound yields its pieces (an idiom stays whole), a simple word itself."""
     parts = _HYPHENS.split(word)
-    return ["".join(parts)] if len(parts) > 1 and "".join(parts) in IDIOMS else parts
+    return ["".join(parts)] if len(parts) > 1 and _is_idiom(parts) else parts
+
+
+# Snowball reduces "-ize" verbs to their root ("tokenization" → "token", "normalization" → "normal"),
+# which makes a question about tokenization match every paper about tokens. The "-ize" family is one
+# lexeme of its own: every form keeps the root plus "iz" ("tokenize", "tokenizers" → "tokeniz").
+_IZE_FAMILY = re.compile(r"^([a-z]{4,})iz(?:e|es|ed|ing|er|ers|ation|ations|ational|able|ability)$")
+
+
+def _stem(word: str) -> str:
+    """Snowball English, except that an "-ize" word keeps its "-iz" (see _IZE_FAMILY)."""
+    ize = _IZE_FAMILY.match(word)
+    return f"{ize.group(1)}iz" if ize else str(_stemmer().stemWord(word))
 
 
 def _expand(word: str) -> list[str]:
@@ -204,7 +243,7 @@ def _expand(word: str) -> list[str]:
 def _word_terms(word: str) -> tuple[str, ...]:
     """The index terms of one folded surface word (cached: a corpus has few distinct words)."""
     terms = [americanize(t) for t in _expand(word)]
-    return tuple(_stemmer().stemWords([t for t in terms if t not in STOPWORDS]))
+    return tuple(_stem(t) for t in terms if t not in STOPWORDS)
 
 
 def analyze(text: str) -> list[str]:
@@ -231,7 +270,7 @@ def analyze_words(text: str) -> list[Word]:
 
     Words with no index term (stopwords) are left out, and a repeated word appears once.
     """
-    stem = _stemmer().stemWord
+    stem = _stem
     out: dict[tuple[str, ...], Word] = {}
     for surface in words(text):
         raw = _split(surface)

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from bot.corpus.model import Paper
 from bot.search.analysis import fold
-from bot.search.query import AuthorLookup
 
 __all__ = ["AuthorDirectory", "name_key", "name_words"]
 
@@ -31,6 +30,16 @@ def _contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
     """True if `needle` occurs as a contiguous run of words in `haystack`."""
     n = len(needle)
     return n > 0 and any(tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1))
+
+
+def _spoken_forms(parts: Sequence[str]) -> list[str]:
+    """How people refer to someone: every tail of the name, and the first name (with initials dropped)."""
+    forms = [" ".join(parts[i:]) for i in range(len(parts))]
+    given = [p for p in parts[:-1] if len(p) > 1]
+    if given:
+        forms.append(given[0])
+        forms.append(f"{given[0]} {parts[-1]}")
+    return forms
 
 
 class AuthorDirectory:
@@ -52,7 +61,22 @@ class AuthorDirectory:
             for key, counts in spellings.items()
         }
         self.paper_count: Counter[str] = Counter(k for keys in self.paper_keys for k in keys)
-        self.lookup = AuthorLookup(self.display.values())
+        self._name_keys = frozenset(k for key in self.display for k in _spoken_forms(key.split()))
+        self.words = frozenset(w for key in self.display for w in key.split())
+        """Every folded word of every name (the vocabulary for correcting a misspelt name)."""
+
+    MAX_NAME_WORDS = 4
+
+    def name_length(self, words: Sequence[str]) -> int:
+        """How many leading folded `words` form a known name (longest match), 0 if none.
+
+        A name is a full name, a surname with or without its particles ("klis", "van der klis") or a
+        first name ("lorenzo"; one shared by several people names all of them).
+        """
+        for n in range(min(len(words), self.MAX_NAME_WORDS), 0, -1):
+            if " ".join(words[:n]) in self._name_keys:
+                return n
+        return 0
 
     def matches(self, author_filter: str, key: str) -> bool:
         """Does the folded filter ('hofmann', 'van der klis', 'aurelien lucchi') name this author?"""

@@ -75,7 +75,6 @@ class BM25Settings:
     b: float = 0.75
     variant: Variant = "okapi-lucene-idf"
     field_weights: Mapping[str, float] = field(default_factory=lambda: {"title": 1.0, "abstract": 1.0})
-    dedupe_query: bool = True
 
 
 def _build_model(corpus: list[list[str]], settings: BM25Settings) -> BM25:
@@ -123,7 +122,8 @@ class BM25Engine:
         """The k best documents with score > 0 (restricted to `allowed`), ties by document number."""
         if self._size == 0:
             return Ranking((), 0)
-        terms = list(dict.fromkeys(query_terms)) if self.settings.dedupe_query else list(query_terms)
+        # A repeated query word counts once per occurrence, as BM25's query-term frequency does.
+        terms = list(query_terms)
         ids = None if allowed is None else sorted(i for i in allowed if 0 <= i < self._size)
         if not terms or ids == []:
             return Ranking((), 0)

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import cached_property
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
 from bot.errors import CorpusError, Problem, QueryError, UnknownPaperError
-from bot.search.analysis import Word, analyze, analyze_words, fold
+from bot.search.analysis import Word, analyze, analyze_words, fold, words
 from bot.search.authors import AuthorDirectory, name_key
 from bot.search.engine import BM25Engine, BM25Settings, FieldedDoc, ScoringEngine
-from bot.search.query import Query, parse_query, with_note
-from bot.search.relevance import TermStats, coverage
+from bot.search.query import Query, with_note
+from bot.search.relevance import MIN_COVERAGE, TermStats, coverage
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet
+from bot.search.spelling import Speller
+from bot.search.understanding import Question, Reader
 
-__all__ = ["DEFAULT_SETTINGS", "MAX_LIMIT", "MAX_RESULTS", "Hit", "PaperIndex", "SearchResults"]
+__all__ = ["DEFAULT_SETTINGS", "MAX_LIMIT", "MAX_RESULTS", "Hit", "PaperIndex", "Question", "SearchResults"]
 
 DEFAULT_SETTINGS = BM25Settings(
     k1=1.2,
@@ -39,17 +42,30 @@ MAX_LIMIT = 100
 """The most results an interactive caller (Discord, chat) should ask for at once."""
 MAX_RESULTS = 1000
 """The most results `search` returns in one call: enough for a TREC-style run (BEIR scores the top 1000)."""
-DATE_SORT_MIN_COVERAGE = 0.5
-"""With free words and `sort:date`, only papers covering at least half the (idf-weighted) query are
-listed: sorting every paper that shares one common word by date would bury the relevant ones."""
 MAX_MATCHED_TERMS = 8
 
 EngineFactory = Callable[[Sequence[FieldedDoc], BM25Settings], ScoringEngine]
+Today = Callable[[], date]
+
+
+def utc_today() -> date:
+    """Today's date in UTC: what "this year" means unless the owner of the index injects a clock."""
+    return datetime.now(UTC).date()
 
 
 def _newest_first(paper: Paper) -> tuple[bool, int]:
     """Sort key: dated papers newest first, undated last."""
     return (paper.published is None, -(paper.published.toordinal() if paper.published else 0))
+
+
+def _affiliation_key(name: str) -> str:
+    """'eth-zurich' and 'ETH Zurich' are one institution."""
+    return " ".join(fold(name).replace("-", " ").split())
+
+
+def _oldest_first(paper: Paper) -> tuple[bool, int]:
+    """Sort key: dated papers oldest first, undated last."""
+    return (paper.published is None, paper.published.toordinal() if paper.published else 0)
 
 
 def _check_ids(papers: Sequence[Paper]) -> None:
@@ -67,9 +83,14 @@ class PaperIndex:
     """Search, browse and autocomplete over a fixed tuple of papers. Build with `PaperIndex.build`."""
 
     def __init__(
-        self, papers: Sequence[Paper], settings: BM25Settings, engine_factory: EngineFactory
+        self,
+        papers: Sequence[Paper],
+        settings: BM25Settings,
+        engine_factory: EngineFactory,
+        today: Today = utc_today,
     ) -> None:
         _check_ids(papers)
+        self._today = today
         self.papers: tuple[Paper, ...] = tuple(papers)
         self._by_id = {p.id: i for i, p in enumerate(self.papers)}
         self._abstracts = [readable_abstract(p.abstract) for p in self.papers]
@@ -94,9 +115,13 @@ class PaperIndex:
         *,
         settings: BM25Settings = DEFAULT_SETTINGS,
         engine_factory: EngineFactory = BM25Engine,
+        today: Today = utc_today,
     ) -> PaperIndex:
-        """Index `papers` (any number, 0 included). Raises CorpusError if two papers share an id."""
-        return cls(papers, settings, engine_factory)
+        """Index `papers` (any number, 0 included). Raises CorpusError if two papers share an id.
+
+        `today` resolves relative dates in questions ("this year", "last month").
+        """
+        return cls(papers, settings, engine_factory, today)
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -129,36 +154,79 @@ class PaperIndex:
 
     # --- search -------------------------------------------------------------------------------
 
+    @cached_property
+    def _reader(self) -> Reader:
+        """The question reader for this corpus (built on first use: its word list costs a pass)."""
+        counts: Counter[str] = Counter()
+        for paper, abstract in zip(self.papers, self._abstracts, strict=True):
+            counts.update(words(f"{paper.title} {abstract}"))
+        affiliations = sorted({a for p in self.papers for a in p.affiliations})
+        known = self._stats.df.__contains__
+        return Reader(self._authors, affiliations, Speller(counts.items()), known, self._today)
+
+    def today(self) -> date:
+        """The date relative dates in questions are read against."""
+        return self._today()
+
+    def understand(self, text: str) -> Question:
+        """What a plain question asks (intent, filters, topic words); QueryError for an empty/bad one."""
+        return self._reader.read(text)
+
     def parse(self, text: str) -> Query:
-        """Parse a query, recognising this corpus's authors in "by <name>"."""
-        return parse_query(text, authors=self._authors.lookup)
+        """The query a plain question or query-language text stands for."""
+        return self.understand(text).query
 
-    def search(self, query: str | Query, *, limit: int = 10, offset: int = 0) -> SearchResults:
-        """Papers matching `query`, best first (or newest first for `sort:date` and filter-only queries).
+    def search(
+        self, query: str | Query | Question, *, limit: int = 10, offset: int = 0, rank_all: bool = False
+    ) -> SearchResults:
+        """Papers matching `query`, best first (newest/oldest first for date sorts and filter-only queries).
 
-        Raises QueryError for an empty or malformed query, or a limit outside 1..MAX_RESULTS.
+        A paper matches only if it covers the query's distinctive words (`relevance.MIN_COVERAGE`), so
+        counts and "N more" count real matches. `rank_all=True` ranks every paper sharing a word with
+        the query instead (evaluation runs, TREC output). Raises QueryError for an empty or malformed
+        query, or a limit outside 1..MAX_RESULTS.
         """
         if not 1 <= limit <= MAX_RESULTS or offset < 0:
             raise QueryError(f"Ask for between 1 and {MAX_RESULTS} results at a time (from result 1 on).")
-        q = self.parse(query) if isinstance(query, str) else query
-        allowed, q = self._filter(q)
+        question = self._question(query)
+        allowed, q = self._filter(question.query)
         if not q.text.strip():
             return self._listing(q, allowed, limit, offset)
-        words = analyze_words(q.text)
-        terms = analyze(q.text)
+        terms = list(question.terms)
         if not terms:
             note = f"Every word in “{q.text}” is too common to search on; add a more specific word."
             return SearchResults((), 0, q, (*q.notes, note))
-        if q.sort == "date":
-            ranked = self._date_sorted(terms, words, allowed)
-            total = len(ranked)
-            page = ranked[offset : offset + limit]
-        else:
+        if rank_all and q.sort == "relevance":
             ranking = self._engine.top_k(terms, offset + limit, allowed)
-            total = ranking.total
-            page = list(ranking.hits[offset:])
-        hits = tuple(self._hit(doc, score, words, terms) for doc, score in page)
+            page, total = list(ranking.hits[offset:]), ranking.total
+        else:
+            ranked = self.matches(question, allowed)
+            page, total = ranked[offset : offset + limit], len(ranked)
+        hits = tuple(self._hit(doc, score, question.words, terms) for doc, score in page)
         return SearchResults(hits, total, q, q.notes)
+
+    def _question(self, query: str | Query | Question) -> Question:
+        if isinstance(query, Question):
+            return query
+        if isinstance(query, str):
+            return self.understand(query)
+        text = query.text
+        return Question(text, "topic", query, tuple(analyze_words(text)), tuple(analyze(text)))
+
+    def matches(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
+        """Every paper covering the question's topic words (best first, or by date for a date sort)."""
+        q = question.query
+        ranking = self._engine.top_k(list(question.terms), self._engine.size, allowed)
+        kept = [
+            (d, s)
+            for d, s in ranking.hits
+            if coverage(question.words, self._doc_terms[d], self._stats) >= MIN_COVERAGE
+        ]
+        if q.sort == "date":
+            kept.sort(key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
+        elif q.sort == "oldest":
+            kept.sort(key=lambda item: (*_oldest_first(self.papers[item[0]]), item[0]))
+        return kept
 
     def similar(self, paper_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Papers most like this one: its own title and abstract as the query, itself excluded."""
@@ -167,7 +235,7 @@ class PaperIndex:
             raise UnknownPaperError(paper_id)
         paper = self.papers[number]
         text = f"{paper.title}. {self._abstracts[number]}"
-        terms = list(dict.fromkeys(analyze(text)))
+        terms = analyze(text)
         words = sorted(analyze_words(text), key=lambda w: -max(map(self._stats.idf, w.terms)))
         ranking = self._engine.top_k(terms, max(limit, 0) + 1)
         return tuple(self._hit(d, s, words, terms) for d, s in ranking.hits if d != number)[: max(limit, 0)]
@@ -196,21 +264,11 @@ class PaperIndex:
         snippet = make_snippet(self._sentences_of(doc), set(terms), self._stats.idf)
         return Hit(self.papers[doc], score, snippet, tuple(matched[:MAX_MATCHED_TERMS]))
 
-    def _date_sorted(
-        self, terms: Sequence[str], words: Sequence[Word], allowed: set[int] | None
-    ) -> list[tuple[int, float]]:
-        ranking = self._engine.top_k(terms, self._engine.size, allowed)
-        kept = [
-            (d, s)
-            for d, s in ranking.hits
-            if coverage(words, self._doc_terms[d], self._stats) >= DATE_SORT_MIN_COVERAGE
-        ]
-        return sorted(kept, key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
-
     def _listing(self, q: Query, allowed: set[int] | None, limit: int, offset: int) -> SearchResults:
         """No free words: the papers the filters allow, newest first."""
         numbers = range(len(self.papers)) if allowed is None else allowed
-        ordered = sorted(numbers, key=lambda d: (*_newest_first(self.papers[d]), d))
+        order = _oldest_first if q.sort == "oldest" else _newest_first
+        ordered = sorted(numbers, key=lambda d: (*order(self.papers[d]), d))
         page = ordered[offset : offset + limit]
         hits = tuple(Hit(self.papers[d], 0.0, make_snippet(self._sentences_of(d), ()), ()) for d in page)
         return SearchResults(hits, len(ordered), q, q.notes)
@@ -227,9 +285,14 @@ class PaperIndex:
             if not keys:
                 q = with_note(q, f"I don't know an author called “{author}”.")
             allowed = {d for d in allowed if keys.intersection(self._authors.paper_keys[d])}
-        if q.year_from is not None or q.year_to is not None:
-            low, high = q.year_from or 1, q.year_to or 9999
-            allowed = {d for d in allowed if (y := self.papers[d].year) is not None and low <= y <= high}
+        if q.date_from is not None or q.date_to is not None:
+            low, high = q.date_from or date.min, q.date_to or date.max
+            allowed = {d for d in allowed if (p := self.papers[d].published) is not None and low <= p <= high}
+        if q.affiliations:
+            wanted_aff = set(q.affiliations)
+            allowed = {
+                d for d in allowed if wanted_aff & {_affiliation_key(a) for a in self.papers[d].affiliations}
+            }
         if q.categories:
             known = {c for c, _ in self.categories()}
             unknown = [c for c in q.categories if c not in known]
@@ -269,6 +332,21 @@ class PaperIndex:
     def suggest_authors(self, prefix: str, limit: int = 25) -> list[str]:
         """Author names for autocomplete (≤ limit), accent/case-insensitive, most prolific first per group."""
         return self._authors.suggest(prefix, limit)
+
+    def display_author(self, name: str) -> str:
+        """How to show a name a question used: the author's spelling when it names one person."""
+        keys = self._authors.keys_named(name_key(name))
+        if len(keys) == 1:
+            return self._authors.display[keys[0]]
+        return " ".join(w.capitalize() for w in name.split())
+
+    def display_affiliation(self, key: str) -> str:
+        """'eth zurich' → 'ETH Zurich'-like display: the spelling the listing used, words capitalised."""
+        return " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in key.split())
+
+    def author_keys(self, paper: Paper) -> tuple[str, ...]:
+        """The identity keys of a paper's listed authors."""
+        return self._authors.paper_keys[self._by_id[paper.id]]
 
     def papers_by_author(self, name: str) -> list[Paper]:
         """Papers by the named author (full name or surname, accents optional), newest first."""

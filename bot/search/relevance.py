@@ -14,7 +14,12 @@ from collections.abc import Iterable, Sequence, Set
 
 from bot.search.analysis import Word
 
-__all__ = ["TermStats", "coverage"]
+__all__ = ["MIN_COVERAGE", "TermStats", "coverage"]
+
+MIN_COVERAGE = 0.6
+"""A paper matches a question only if it covers at least this idf-weighted share of the question's
+words: "state space models" needs "state" and "space" (rare), not just "models" (in every paper). The
+same rule decides search hits, counts, "N more", cited sources and digest topics."""
 
 
 class TermStats:

@@ -20,8 +20,9 @@ from bot.storage.guild_repo import GuildSettings
 from .fake_discord import MISSING_PERMISSIONS, FakeDiscord, FakeOverwrite, Perm, RecordedRequest
 from .test_freetext_support import assert_all_quiet
 
-QUESTION = "state space models"
-"""Cites three papers in the bundled corpus, so "the second one" and "more" have something to show."""
+QUESTION = "diffusion models"
+"""Cites three of the ten papers on it in the bundled corpus: "the second one" and "more" have something to
+show."""
 MESSAGES = r"/channels/\d+/messages"
 
 

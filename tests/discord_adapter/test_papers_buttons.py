@@ -55,7 +55,7 @@ async def test_show_abstract_of_a_cited_paper_is_private(
 async def test_more_results_pages_the_uncited_hits_privately(
     paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
 ) -> None:
-    question = "state space models"
+    question = "diffusion models"
     answer = await run(fake_discord, "ask", {"question": question})
     cited = [c.paper.id for c in answer_question(bundled_index, question).citations]
     uncited = [h.paper.id for h in bundled_index.search(question, limit=100).hits if h.paper.id not in cited]
@@ -63,7 +63,7 @@ async def test_more_results_pages_the_uncited_hits_privately(
     _, page = await click(fake_discord, answer, "pb:ask:more", user="bob")
     assert page.ephemeral
     assert page.embed is not None
-    assert page.embed["title"] == "Search: more for “state space models”"
+    assert page.embed["title"] == "Search: more for “diffusion models”"
     assert ids_on_page(page) == uncited[:5]
     assert page.embed["footer"]["text"] == f"{len(uncited)} papers · page 1/{-(-len(uncited) // 5)}"
 

@@ -1,13 +1,38 @@
-"""parse_query: the explicit syntax, plain-question phrases, and bad input."""
+"""parse_query (the explicit syntax and bad input) and plain-question phrases read by the index."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.corpus.model import Paper
 from bot.errors import QueryError
-from bot.search.query import MAX_QUERY_CHARS, AuthorLookup, Query, parse_query
+from bot.search.index import PaperIndex
+from bot.search.query import MAX_QUERY_CHARS, Query, parse_query, year_span
 
-AUTHORS = AuthorLookup(["Thomas Hofmann", "Robert van der Klis", "Aurélien Lucchi"])
+TODAY = date(2026, 6, 15)
+
+
+def _years(start: int | None, end: int | None) -> dict[str, date | None]:
+    low, high = year_span(start, end)
+    return {"date_from": low, "date_to": high}
+
+
+@pytest.fixture(scope="module")
+def small_index() -> PaperIndex:
+    """Three people and some topics, so plain questions have names and words to recognise."""
+    papers = [
+        Paper(id="a", title="Diffusion models", abstract="Pruning and fusion of transformers.",
+              authors=("Thomas Hofmann", "Robert van der Klis"), published=date(2024, 3, 1)),
+        Paper(id="b", title="Continual learning", abstract="Language models with code.",
+              authors=("Aurélien Lucchi",), published=date(2023, 5, 1), categories=("CV",)),
+    ]  # fmt: skip
+    return PaperIndex.build(papers, today=lambda: TODAY)
+
+
+def understood(index: PaperIndex, text: str) -> Query:
+    return index.understand(text).query
 
 
 @pytest.mark.parametrize(
@@ -16,11 +41,11 @@ AUTHORS = AuthorLookup(["Thomas Hofmann", "Robert van der Klis", "Aurélien Lucc
         ("author:hofmann", Query(authors=("hofmann",))),
         ('author:"van der Klis"', Query(authors=("van der klis",))),
         ("au:Lucchi transformers", Query(text="transformers", authors=("lucchi",))),
-        ("year:2024", Query(year_from=2024, year_to=2024)),
-        ("year:2022..2024", Query(year_from=2022, year_to=2024)),
-        ("year:2024..2022", Query(year_from=2022, year_to=2024)),
-        ("year:2023..", Query(year_from=2023)),
-        ("year:..2022", Query(year_to=2022)),
+        ("year:2024", Query(**_years(2024, 2024))),
+        ("year:2022..2024", Query(**_years(2022, 2024))),
+        ("year:2024..2022", Query(**_years(2022, 2024))),
+        ("year:2023..", Query(**_years(2023, None))),
+        ("year:..2022", Query(**_years(None, 2022))),
         ("cat:CV", Query(categories=("CV",))),
         ("cat:cv", Query(categories=("CV",))),
         ('cat:"computer vision"', Query(categories=("CV",))),
@@ -31,10 +56,21 @@ AUTHORS = AuthorLookup(["Thomas Hofmann", "Robert van der Klis", "Aurélien Lucc
         ("cat:AI", Query(categories=("AI",))),
         ("has:code", Query(has_code=True)),
         ("sort:date", Query(sort="date")),
+        ("sort:oldest", Query(sort="oldest")),
+        ("aff:harvard", Query(affiliations=("harvard",))),
+        ('aff:"ETH Zurich"', Query(affiliations=("eth zurich",))),
         ("sort:relevance", Query(sort="relevance")),
         (
             "state-space models author:hofmann year:2025 cat:LG has:code sort:date",
-            Query("state-space models", ("hofmann",), 2025, 2025, ("LG",), True, "date"),
+            Query(
+                "state-space models",
+                ("hofmann",),
+                date(2025, 1, 1),
+                date(2025, 12, 31),
+                ("LG",),
+                has_code=True,
+                sort="date",
+            ),
         ),
     ],
 )
@@ -49,24 +85,36 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("newest papers by aurelien lucchi", Query(authors=("aurelien lucchi",), sort="date")),
         ("most recent work by van der Klis", Query(authors=("van der klis",), sort="date")),
         ("recent diffusion papers", Query(text="diffusion", sort="date")),
-        ("show me papers on continual learning", Query(text="on continual learning")),
-        ("transformers in 2025", Query(text="transformers", year_from=2025, year_to=2025)),
-        ("pruning since 2023", Query(text="pruning", year_from=2023)),
-        ("pruning after 2023", Query(text="pruning", year_from=2024)),
-        ("pruning before 2024", Query(text="pruning", year_to=2023)),
-        ("fusion between 2022 and 2024", Query(text="fusion", year_from=2022, year_to=2024)),
-        ("fusion from 2022 to 2024", Query(text="fusion", year_from=2022, year_to=2024)),
+        ("show me papers on continual learning", Query(text="continual learning")),
+        ("transformers in 2025", Query(text="transformers", **_years(2025, 2025))),
+        ("pruning since 2023", Query(text="pruning", **_years(2023, None))),
+        ("pruning after 2023", Query(text="pruning", **_years(2024, None))),
+        ("pruning before 2024", Query(text="pruning", **_years(None, 2023))),
+        ("fusion between 2022 and 2024", Query(text="fusion", **_years(2022, 2024))),
+        ("fusion from 2022 to 2024", Query(text="fusion", **_years(2022, 2024))),
+        ("fusion this year", Query(text="fusion", **_years(2026, 2026))),
+        ("fusion last year", Query(text="fusion", **_years(2025, 2025))),
+        ("fusion in March", Query(text="fusion", date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))),
+        ("fusion last month", Query(text="fusion", date_from=date(2026, 5, 1), date_to=date(2026, 5, 31))),
+        ("what did Lucchi publish", Query(authors=("lucchi",))),
+        ("Hofmann's papers", Query(authors=("hofmann",))),
+        ("anything by Thomas", Query(authors=("thomas",))),
+        ("papers by Hofmann and Lucchi", Query(authors=("hofmann", "lucchi"))),
+        ("oldest papers by Hofmann", Query(authors=("hofmann",), sort="oldest")),
         ("diffusion with code", Query(text="diffusion", has_code=True)),
         ("diffusion without code", Query(text="diffusion", has_code=False)),
     ],
 )
-def test_plain_question_phrases(text: str, expected: Query) -> None:
-    assert parse_query(text, authors=AUTHORS) == expected
+def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
+    assert understood(small_index, text) == expected
 
 
-def test_by_someone_unknown_stays_free_text() -> None:
-    assert parse_query("attention by design", authors=AUTHORS) == Query(text="attention by design")
-    assert parse_query("latest papers by Hofmann") == Query(text="by Hofmann", sort="date")
+def test_by_something_that_is_no_name_stays_free_text(small_index: PaperIndex) -> None:
+    assert understood(small_index, "attention by design") == Query(text="attention by design")
+
+
+def test_the_explicit_syntax_reads_plain_words_literally() -> None:
+    assert parse_query("latest papers by Hofmann") == Query(text="latest papers by Hofmann")
 
 
 def test_words_that_only_look_like_syntax_are_kept_as_text() -> None:
@@ -90,7 +138,10 @@ def test_empty_query_asks_what_to_look_for(text: str) -> None:
     [
         ("year:abc", "`year:` expects a year like 2024 or a range like 2022..2024, not “abc”."),
         ("year:24", "`year:` expects a year like 2024 or a range like 2022..2024, not “24”."),
-        ("sort:stars", "`sort:` is `sort:date` (newest first) or `sort:relevance`, not “sort:stars”."),
+        (
+            "sort:stars",
+            "`sort:` is `sort:date` (newest first), `sort:oldest` or `sort:relevance`, not “sort:stars”.",
+        ),
         ("has:pdf", "`has:` understands only `has:code`, not “has:pdf”."),
         ("author:", '`author:` needs a name, e.g. `author:hofmann` or `author:"van der Klis"`.'),
         ("cat:", '`cat:` needs a category, e.g. `cat:CV`, `cat:nlp` or `cat:"machine learning"`.'),
@@ -124,7 +175,7 @@ def test_a_huge_query_without_spaces_is_cut_too() -> None:
     [
         ("recent computer vision papers with code", ("CV",), ""),
         ("papers in machine learning", ("LG", "ML"), ""),
-        ("papers in computer vision about diffusion", ("CV",), "about diffusion"),
+        ("papers in computer vision about diffusion", ("CV",), "diffusion"),
         ("nlp papers", ("CL",), ""),
         ("computer vision in 2024", ("CV",), ""),
         ("machine learning with code", ("LG", "ML"), ""),
@@ -133,8 +184,8 @@ def test_a_huge_query_without_spaces_is_cut_too() -> None:
     ],
 )
 def test_field_names_in_plain_questions_become_category_filters(
-    text: str, categories: tuple[str, ...], free: str
+    small_index: PaperIndex, text: str, categories: tuple[str, ...], free: str
 ) -> None:
-    query = parse_query(text)
+    query = understood(small_index, text)
     assert query.categories == categories
     assert query.text == free

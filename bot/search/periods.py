@@ -1,0 +1,177 @@
+"""Time phrases in plain questions: "this year", "since 2024", "in March", "last month" → a date range.
+
+The split of work: this module finds *where* a time phrase is and what its preposition means (in,
+since, after, before, until, between … and …); `dateparser` (a kept library) reads the date expression
+itself — month names and abbreviations, "last month", "this year", "2 weeks ago", "March 2025" —
+relative to the injected `today`, and says how precise it is (`period`: day, week, month or year).
+The range is then that whole period: "in March 2025" is 2025-03-01..2025-03-31.
+
+A bare month name is a date only after a preposition or before a year, so "papers that may help" and
+"a march towards" stay words. A bare year ("Hofmann 2025") is a date on its own.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+__all__ = ["Period", "describe_dates", "read_period"]
+
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_UNITS = frozenset({"year", "month", "week"})
+_RELATIVE = frozenset({"this", "last", "past", "previous"})
+_INCLUSIVE = frozenset({"in", "from", "during", "of", "for"})
+_OPEN = frozenset({"since", "after", "before", "until", "till", "by"})
+_SOLO = frozenset({"today", "yesterday"})
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time phrase found at some word: the inclusive date range it means and how many words it used."""
+
+    start: date | None
+    end: date | None
+    used: int
+
+
+def _parse(expression: str, settings: dict[str, Any]) -> datetime | None:
+    """dateparser, imported on first use: most questions have no time phrase, and start-up stays quick."""
+    import dateparser
+
+    found: datetime | None = dateparser.parse(expression, languages=["en"], settings=settings)
+    return found
+
+
+def _span(expression: str, today: date) -> tuple[date, date] | None:
+    """The whole period an expression names ("March 2025" → all of March 2025), or None."""
+    base = datetime(today.year, today.month, today.day)  # noqa: DTZ001 - dateparser wants a naive base
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first"}
+    data = _parse(expression, settings)
+    if data is None:
+        return None
+    period = _precision(expression)
+    day = data.date()
+    if period == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if period == "month":
+        last = calendar.monthrange(day.year, day.month)[1]
+        return date(day.year, day.month, 1), date(day.year, day.month, last)
+    if period == "week":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    return day, day
+
+
+def _precision(expression: str) -> str:
+    """How precise an expression is: year, month, week or day."""
+    words = expression.split()
+    if words[-1] in {"year", "years"} or (len(words) == 1 and _YEAR.match(words[0])):
+        return "year"
+    if words[-1] in {"month", "months"} or words[0] in _MONTHS:
+        return "month"
+    if words[-1] in {"week", "weeks"}:
+        return "week"
+    return "day"
+
+
+def _expression_at(words: list[str], i: int, after_preposition: bool) -> int:
+    """How many words from i form a date expression (0 if none)."""
+    w = words[i : i + 2]
+    if not w:
+        return 0
+    if w[0] in _RELATIVE and len(w) == 2 and w[1] in _UNITS:
+        return 2
+    if w[0] in _MONTHS and len(w) == 2 and _YEAR.match(w[1]):
+        return 2
+    if _YEAR.match(w[0]) or w[0] in _SOLO:
+        return 1
+    if w[0] in _MONTHS and after_preposition:
+        return 1
+    return 0
+
+
+def _bounded(prep: str, span: tuple[date, date]) -> tuple[date | None, date | None]:
+    start, end = span
+    if prep == "since":
+        return start, None
+    if prep == "after":
+        return end + timedelta(days=1), None
+    if prep == "before":
+        return None, start - timedelta(days=1)
+    if prep in {"until", "till", "by"}:
+        return None, end
+    return start, end
+
+
+def read_period(words: list[str], i: int, today: date) -> Period | None:
+    """A time phrase starting at words[i] (folded words, punctuation stripped), or None.
+
+    Understands: [in|from|during|of|since|after|before|until] <expression>, a bare expression,
+    "between <year> and <year>", "from <year> to <year>", "in <year> and <year>" (both years).
+    """
+    w = words[i : i + 5]
+    two_years = len(w) >= 4 and _YEAR.match(w[1]) and _YEAR.match(w[3])
+    if two_years and (w[0], w[2]) in {("between", "and"), ("from", "to"), ("from", "until"), ("in", "and")}:
+        low, high = sorted((int(w[1]), int(w[3])))
+        return Period(date(low, 1, 1), date(high, 12, 31), 4)
+    if w and (w[0] in _INCLUSIVE or w[0] in _OPEN):
+        n = _expression_at(words, i + 1, after_preposition=True)
+        if n and w[0] != "by" and (span := _span(" ".join(words[i + 1 : i + 1 + n]), today)):
+            start, end = _bounded(w[0], span)
+            return Period(start, end, n + 1)
+        return None
+    n = _expression_at(words, i, after_preposition=False)
+    if n and (span := _span(" ".join(words[i : i + n]), today)):
+        return Period(span[0], span[1], n)
+    return None
+
+
+def describe_dates(start: date | None, end: date | None) -> str:
+    """'2024', '2022–2024', 'since 2023', 'until 2024', 'March 2025', or exact dates when not whole years."""
+
+    def label(d: date, first: bool) -> str:
+        if (d.month, d.day) == ((1, 1) if first else (12, 31)):
+            return str(d.year)
+        if (d.day == 1) if first else (d + timedelta(days=1)).day == 1:
+            return d.strftime("%B %Y")
+        return d.isoformat()
+
+    if start is not None and end is not None:
+        low, high = label(start, True), label(end, False)
+        return low if low == high else f"{low}–{high}"
+    if start is not None:
+        return f"since {label(start, True)}"
+    if end is not None:
+        return f"until {label(end, False)}"
+    return ""

@@ -1,0 +1,556 @@
+"""Plain questions → what is asked: `Reader.read(text)` → `Question(intent, query, topic words, corrections)`.
+
+This is the one step between what people type in chat and the index. `ask`, `search`, free-text messages,
+thread follow-ups and `chat` all read a message here, once; the analysed topic words travel with the
+`Question`, so nothing downstream analyses the text again.
+
+What it understands (README, "Plain questions", has the table):
+
+    intent     "how many …" → count · "who wrote …", "authors of …" → who_wrote ·
+               "who works on …", "who should I talk to about …" → who_works_on ·
+               "latest/newest/most recent …", "what's new" → latest · "oldest/earliest …", "X's first
+               paper" → oldest · a filter or "papers" → list · anything else → topic (a cited answer)
+    people     "by Noci", "Noci's papers", "what did Lorenzo publish", "anything by X", "X and Y";
+               full names, surnames, particles ("van der Klis"), first names; accents and case ignored;
+               a misspelt name is corrected against the author list ("Nocci" → Noci)
+    time       "this year", "last year", "since 2024", "before 2023", "in March", "last month",
+               "between 2022 and 2023", a bare year (`bot.search.periods`, dates read by dateparser)
+    filters    "from Princeton", "Harvard papers", "ETH Zurich" (affiliations in the corpus);
+               "NLP", "computer vision papers", "cs.AI" (categories); "with code"
+    filler     "is there anything on", "tell me about", "summarize", "show me", "find", "pls" — the
+               words that frame a question are dropped, so they never make a matchable question fail
+    typos      a topic word the corpus doesn't know, and that is not an English word, is corrected
+               against the corpus's own words (`bot.search.spelling`), and the answer says so
+
+Explicit syntax (`author:`, `year:`, `cat:`, `aff:`, `has:code`, `sort:`) is applied first
+(`bot.search.query`), and always wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+from bot.errors import QueryError
+from bot.search.analysis import STOPWORDS, Word, analyze, analyze_words, fold
+from bot.search.authors import AuthorDirectory
+from bot.search.periods import read_period
+from bot.search.query import (
+    CATEGORY_ALIASES,
+    EXAMPLE,
+    Query,
+    QueryBuilder,
+    clean_text,
+    extract_fields,
+)
+from bot.search.spelling import Speller, english_words
+
+__all__ = ["Intent", "Question", "Reader"]
+
+Intent = Literal["topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A message, understood: what is asked (`intent`), the query to run, and its analysed topic words."""
+
+    text: str
+    intent: Intent
+    query: Query
+    words: tuple[Word, ...] = ()
+    terms: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
+    singular: bool = False
+    people: tuple[str, ...] = field(default=())
+    """The names as the question gave them (for saying "by Lorenzo Noci" back)."""
+
+    def with_topic(self, text: str) -> Question:
+        """The same question about other topic words (same filters)."""
+        return replace(
+            self, query=replace(self.query, text=text), words=tuple(analyze_words(text)),
+            terms=tuple(analyze(text)),
+        )  # fmt: skip
+
+    @property
+    def topic(self) -> str:
+        """The topic words (corrected), '' when the question is only filters."""
+        return self.query.text
+
+
+# --- intent ------------------------------------------------------------------------------------------
+
+_INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    ("count", re.compile(r"\bhow many\b|\bnumber of (?:papers|publications|articles)\b")),
+    (
+        "who_works_on",
+        re.compile(
+            r"\bwho(?:se)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?|speciali[sz]\w*"
+            r"|focus\w*|talk|ask|contact)\b|\bexperts? (?:on|in)\b"
+        ),
+    ),
+    (
+        "who_wrote",
+        re.compile(
+            r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|did|made|published|publish)\b"
+            r"|\bauthors? of\b|\bwho are the authors\b|\bwhose (?:paper|work)\b"
+        ),
+    ),
+    ("oldest", re.compile(r"\b(?:oldest|earliest)\b|\bfirst (?:paper|publication|article|work)\b")),
+    (
+        "latest",
+        re.compile(
+            r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|whats? new|anything new)\b"
+            r"|\blast (?:paper|publication|article)\b"
+        ),
+    ),
+)
+_SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
+_PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
+_LISTING_VERBS = re.compile(r"\b(?:publish\w*|wrote|written|put out|came out|released?)\b")
+
+# --- filler ------------------------------------------------------------------------------------------
+
+_FILLER = frozenset(
+    [
+        "paper",
+        "papers",
+        "article",
+        "articles",
+        "publication",
+        "publications",
+        "preprint",
+        "preprints",
+        "work",
+        "works",
+        "research",
+        "stuff",
+        "thing",
+        "things",
+        "anything",
+        "something",
+        "everything",
+        "publish",
+        "published",
+        "publishes",
+        "publishing",
+        "write",
+        "wrote",
+        "written",
+        "writing",
+        "put",
+        "out",
+        "came",
+        "come",
+        "released",
+        "release",
+        "group",
+        "lab",
+        "team",
+        "our",
+        "we",
+        "us",
+        "you",
+        "your",
+        "have",
+        "has",
+        "got",
+        "get",
+        "there",
+        "any",
+        "tell",
+        "show",
+        "find",
+        "give",
+        "list",
+        "explain",
+        "summarize",
+        "summarise",
+        "summary",
+        "describe",
+        "overview",
+        "know",
+        "want",
+        "looking",
+        "look",
+        "interested",
+        "please",
+        "pls",
+        "plz",
+        "hey",
+        "hi",
+        "hello",
+        "quick",
+        "q",
+        "thanks",
+        "thank",
+        "new",
+        "latest",
+        "newest",
+        "recent",
+        "recently",
+        "oldest",
+        "earliest",
+        "most",
+        "who",
+        "authors",
+        "author",
+        "authored",
+        "behind",
+        "many",
+        "talk",
+        "ask",
+        "expert",
+        "experts",
+        "working",
+        "worked",
+        "knows",
+        "together",
+        "can",
+        "could",
+        "would",
+        "i",
+        "me",
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "whats",
+        "what",
+        "which",
+        "one",
+        "ones",
+        "kind",
+        "help",
+        "need",
+        "should",
+        "search",
+        "see",
+        "read",
+        "available",
+        "exist",
+        "exists",
+        "done",
+        "doing",
+        "yet",
+        "else",
+        "whose",
+        "contact",
+    ]
+)
+_PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
+_AND = frozenset({"and", "&", "or"})
+_AFTER_FIELD = frozenset({"", "about", "on", "with", "from", "since", "by", "in", "papers", "paper"})
+_PLAIN_CATEGORY_NAMES = {
+    name: codes for name, codes in CATEGORY_ALIASES.items() if " " in name or name == "nlp"
+}
+# The field's common abbreviations, spelled out when the corpus itself never uses the short form
+# ("LMs" in a question, "language models" in the abstracts).
+_ABBREVIATIONS = {
+    "lm": "language model", "llm": "large language model", "nn": "neural network",
+    "rl": "reinforcement learning", "gan": "generative adversarial network", "ssm": "state space model",
+    "vit": "vision transformer", "bnn": "bayesian neural network", "cnn": "convolutional neural network",
+    "rnn": "recurrent neural network", "gnn": "graph neural network", "nlp": "natural language processing",
+    "ot": "optimal transport", "sde": "stochastic differential equation", "icl": "in-context learning",
+}  # fmt: skip
+_ARXIV_CODE = re.compile(r"^(?:cs|stat|math|eess|q-bio|astro-ph|physics)\.([a-z-]+)$")
+_PUNCT = ".,;:!?()[]\"'“”‘’"
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One word of the message: as typed, and folded (punctuation and possessive removed)."""
+
+    typed: str
+    folded: str
+
+    @property
+    def capitalized(self) -> bool:
+        return self.typed[:1].isupper()
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for raw in text.split():
+        typed = raw.strip(_PUNCT)
+        folded = fold(typed).replace("’", "'")
+        folded = re.sub(r"'s$|'$", "", folded).replace("'", "")
+        if folded:
+            out.append(_Token(typed, folded))
+    return out
+
+
+def _detect_intent(folded: str) -> Intent | None:
+    for intent, pattern in _INTENTS:
+        if pattern.search(folded):
+            return intent
+    return None
+
+
+@dataclass
+class _Reading:
+    """The state of one read: the query being built, topic words, corrections, names."""
+
+    builder: QueryBuilder
+    topic: list[str] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+
+
+class Reader:
+    """Reads questions against one corpus: its authors, affiliations, categories and vocabulary."""
+
+    def __init__(
+        self,
+        authors: AuthorDirectory,
+        affiliations: Sequence[str],
+        vocabulary: Speller,
+        known_term: Callable[[str], bool],
+        today: Callable[[], date],
+    ) -> None:
+        self._authors = authors
+        keys = [" ".join(fold(a).replace("-", " ").split()) for a in affiliations]
+        self._affiliations = {key: key for key in keys}
+        """How an institution may be named → its key ("eth" → "eth zurich" when only one starts so)."""
+        for key in keys:
+            first = key.split()[0]
+            if len(key.split()) > 1 and sum(k.split()[0] == first for k in keys) == 1:
+                self._affiliations.setdefault(first, key)
+        self._vocabulary = vocabulary
+        self._names = Speller((w, 1) for w in authors.words)
+        self._known_term = known_term
+        self._today = today
+
+    # --- the one entry point --------------------------------------------------------------------
+
+    def read(self, text: str) -> Question:
+        """Understand a message. QueryError for an empty or malformed one (bad `key:value`)."""
+        cleaned, notes = clean_text(text)
+        if not cleaned:
+            raise QueryError(f"Type what you're looking for, {EXAMPLE}.")
+        reading = _Reading(QueryBuilder(notes=list(notes)))
+        rest = extract_fields(cleaned, reading.builder)
+        explicit = reading.builder.freeze("").has_filters
+        tokens = self._corrected_names(_tokens(rest), reading)
+        folded = " ".join(t.folded for t in tokens)
+        intent = _detect_intent(folded)
+        self._read_words(tokens, reading, intent)
+        topic = self._corrected_topic(reading)
+        b = reading.builder
+        if intent is None:
+            has_filter = bool(
+                b.authors
+                or b.categories
+                or b.affiliations
+                or b.has_code is not None
+                or b.date_from
+                or b.date_to
+            )
+            listing = bool(_PLURAL_LISTING.intersection(folded.split()) or _LISTING_VERBS.search(folded))
+            intent = "list" if has_filter or listing or explicit else "topic"
+            if not topic and intent == "topic":
+                topic = rest  # only common words ("what is the"): the search says so
+        if b.sort == "relevance" and intent in {"latest", "oldest"}:
+            b.sort = "date" if intent == "latest" else "oldest"
+        query = b.freeze(topic)
+        return Question(
+            text=cleaned,
+            intent=intent,
+            query=query,
+            words=tuple(analyze_words(topic)),
+            terms=tuple(analyze(topic)),
+            corrections=tuple(reading.corrections),
+            singular=bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split()),
+            people=tuple(reading.people),
+        )
+
+    def literal(self, text: str) -> Question:
+        """A query taken word for word (evaluation runs): explicit fields only, no plain-language reading."""
+        cleaned, notes = clean_text(text)
+        b = QueryBuilder(notes=list(notes))
+        rest = extract_fields(cleaned, b) if cleaned else ""
+        return Question(
+            text=cleaned, intent="topic", query=b.freeze(rest), words=tuple(analyze_words(rest)),
+            terms=tuple(analyze(rest)),
+        )  # fmt: skip
+
+    # --- words ----------------------------------------------------------------------------------
+
+    def _read_words(self, tokens: list[_Token], r: _Reading, intent: Intent | None) -> None:
+        words = [t.folded for t in tokens]
+        i = 0
+        while i < len(tokens):
+            used = (
+                self._period(words, i, r)
+                or _code_phrase(words, i, r.builder)
+                or self._category(tokens, words, i, r)
+                or self._affiliation(words, i, r)
+                or self._people(tokens, words, i, r)
+            )
+            if used:
+                i += used
+                continue
+            word = words[i]
+            dropped = (
+                word in _FILLER
+                or (word == "first" and intent == "oldest")
+                or (word == "last" and intent == "latest")
+            )
+            if not dropped:
+                r.topic.append(tokens[i].typed)
+            i += 1
+
+    def _period(self, words: list[str], i: int, r: _Reading) -> int:
+        period = read_period(words, i, self._today())
+        if period is None:
+            return 0
+        b = r.builder
+        if period.start is not None and period.end is not None:
+            b.set_dates(period.start, period.end)
+        else:  # an open bound ("since 2024") keeps the other side of an earlier one ("before 2026")
+            b.set_dates(period.start or b.date_from, period.end or b.date_to)
+        return period.used
+
+    def _category(self, tokens: list[_Token], words: list[str], i: int, r: _Reading) -> int:
+        code = _ARXIV_CODE.match(words[i])
+        if code:
+            r.builder.categories.append(code.group(1).upper())
+            return 1
+        for n in (3, 2, 1):
+            name = " ".join(words[i : i + n])
+            codes = _PLAIN_CATEGORY_NAMES.get(name)
+            if codes is None or len(words[i : i + n]) < n:
+                continue
+            following = words[i + n] if i + n < len(words) else ""
+            after_in = i > 0 and words[i - 1] in {"in", "on"} and following in _AFTER_FIELD
+            if (
+                name == "nlp"
+                or following in _PLURAL_LISTING | {"paper"}
+                or after_in
+                or following in {"in", "since", "from", "with", "before", "after", "this", "last"}
+            ):
+                if after_in and r.topic and fold(r.topic[-1]) in {"in", "on"}:
+                    r.topic.pop()
+                r.builder.categories.extend(codes)
+                return n
+        return 0
+
+    def _affiliation(self, words: list[str], i: int, r: _Reading) -> int:
+        start = i + 1 if words[i] in {"from", "at", "with"} else i
+        if words[i] == "affiliated" and i + 1 < len(words) and words[i + 1] == "with":
+            start = i + 2
+        for n in (3, 2, 1):
+            name = " ".join(words[start : start + n])
+            if len(words[start : start + n]) == n and name in self._affiliations:
+                r.builder.affiliations.append(self._affiliations[name])
+                return start - i + n
+        return 0
+
+    def _people(self, tokens: list[_Token], words: list[str], i: int, r: _Reading) -> int:
+        """A name (after "by", "from", … or on its own), and any "and <name>" after it."""
+        cue = words[i] in _PREPOSITION_CUES
+        start = i + 1 if cue else i
+        n = self._name_at(tokens, words, start, cued=cue)
+        if not n:
+            if words[i] == "by" and start < len(tokens) and tokens[start].capitalized:
+                return self._unknown_person(tokens, start, r) + 1
+            return 0
+        end = self._add_person(tokens, start, n, r)
+        while end + 1 < len(words) and words[end] in _AND:
+            more = self._name_at(tokens, words, end + 1, cued=True)
+            if not more:
+                break
+            end = self._add_person(tokens, end + 1, more, r)
+        return end - i
+
+    def _add_person(self, tokens: list[_Token], start: int, n: int, r: _Reading) -> int:
+        name = " ".join(t.folded for t in tokens[start : start + n])
+        r.builder.authors.append(name)
+        r.people.append(" ".join(t.typed for t in tokens[start : start + n]))
+        return start + n
+
+    def _name_at(self, tokens: list[_Token], words: list[str], i: int, *, cued: bool) -> int:
+        """How many words at i name a known author; a bare name that is also a topic word needs a cue
+        (or a capital letter mid-sentence), so "song" or "bill" in a question stay words."""
+        n = self._authors.name_length(words[i : i + AuthorDirectory.MAX_NAME_WORDS])
+        if not n:
+            return 0
+        if cued or n > 1:
+            return n
+        word = words[i]
+        if word in STOPWORDS or (word in _FILLER):
+            return 0
+        ordinary = self._vocabulary.knows(word) or word in english_words()
+        return n if not ordinary or (tokens[i].capitalized and i > 0) else 0
+
+    def _unknown_person(self, tokens: list[_Token], start: int, r: _Reading) -> int:
+        """ "by Yann LeCun": a capitalised name the corpus doesn't know — a filter that matches nothing."""
+        n = 0
+        while start + n < len(tokens) and n < 3 and tokens[start + n].capitalized:
+            n += 1
+        name = " ".join(t.typed for t in tokens[start : start + n])
+        r.builder.authors.append(" ".join(t.folded for t in tokens[start : start + n]))
+        r.people.append(name)
+        return n
+
+    # --- typos ----------------------------------------------------------------------------------
+
+    def _corrected_names(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
+        """Misspelt names ("Nocci", "Bachman") → the author's spelling, before anything else reads them."""
+        out = []
+        for token in tokens:
+            word = token.folded
+            fixed = None
+            if word not in self._authors.words and not self._vocabulary.knows(word):
+                fixed = self._names.correct(word)
+                topic_fix = self._vocabulary.correct(word)
+                if fixed and topic_fix and not token.capitalized:
+                    fixed = None
+            if fixed:
+                r.corrections.append((token.typed, fixed))
+                out.append(_Token(fixed.capitalize(), fixed))
+            else:
+                out.append(token)
+        return out
+
+    def _corrected_topic(self, r: _Reading) -> str:
+        words = []
+        for typed in r.topic:
+            word = fold(typed)
+            terms = analyze(typed)
+            known = all(self._known_term(t) for t in terms) if terms else True
+            if not known and terms and terms[0] in _ABBREVIATIONS:
+                words.append(_ABBREVIATIONS[terms[0]])
+                continue
+            fixed = None if known else self._vocabulary.correct(word)
+            if fixed:
+                r.corrections.append((typed, fixed))
+                words.append(fixed)
+            else:
+                words.append(typed)
+        while words and fold(words[0]) in STOPWORDS:
+            words.pop(0)
+        while words and fold(words[-1]) in STOPWORDS:
+            words.pop()
+        topic = " ".join(words).strip(" ,;:-")
+        return topic if analyze(topic) else ""
+
+
+def _code_phrase(words: list[str], i: int, b: QueryBuilder) -> int:
+    """`with code`, `that have code`, `without code` → has_code; return words used."""
+    w = words[i : i + 3]
+    if w[:2] in (["with", "code"], ["have", "code"], ["has", "code"]) or w == ["with", "source", "code"]:
+        b.has_code = True
+        return 3 if len(w) == 3 and w[1] == "source" else 2
+    if w[:2] in (["without", "code"], ["no", "code"]):
+        b.has_code = False
+        return 2
+    if w[:1] == ["code"] and i > 0 and words[i - 1] in {"with", "have", "has"}:
+        b.has_code = True
+        return 1
+    return 0
