@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -267,7 +267,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
     from bot.digest.preview import preview_pick
 
     today = SystemClock().now().date()
-    on = args.date or today
+    on: date = today + args.date if isinstance(args.date, timedelta) else args.date or today
     if args.server is not None:
         post = asyncio.run(_server_preview(args, settings, on))
     else:
