@@ -153,6 +153,10 @@ def main(
         stream=sys.stderr,
     )
     try:
+        if args.command == "check-config":  # it reports invalid settings itself, with everything else
+            from bot.terminal_check import cmd_check_config
+
+            return cmd_check_config(args.config, out)
         settings = load_settings(args.config)
         return _dispatch(args, settings, out, stdin or sys.stdin)
     except PaperbotError as exc:
@@ -181,7 +185,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: 
         "papers": term.cmd_papers,
         "paper": term.cmd_paper,
         "chat": term.cmd_chat,
-        "check-config": term.cmd_check_config,
         "run": term.cmd_run,
         "digest": term.cmd_digest,
         "rg": term.cmd_rg,

@@ -196,13 +196,14 @@ class Settings(BaseSettings):
 class SettingsReport:
     """Every settings problem at once, and the settings to go on checking with (`paperbot check-config`).
 
-    `settings` has each invalid section at its defaults, so the corpus and the token can still be checked;
-    it is None only when the environment itself cannot be parsed.
+    `settings` has each invalid section (named in `defaulted`) at its defaults, so the other sections can
+    still be checked; it is None only when the environment itself cannot be parsed.
     """
 
     origin: str
     problems: list[str]
     settings: Settings | None
+    defaulted: frozenset[str] = frozenset()
 
     def message(self) -> str:
         """The problems as one message, one line per key."""
@@ -295,7 +296,8 @@ def check_settings(config_file: Path | None = None) -> SettingsReport:
         hint = "a PAPERBOT_… variable must hold JSON where a list is expected, e.g. '[123]'"
         return SettingsReport(origin, [*problems, f"{exc}: {hint}"], None)
     broken = {str(err["loc"][0]) for err in errors if err["loc"]}
-    return SettingsReport(origin, [*map(_problem, errors), *problems], _with_defaults_for(broken, data))
+    fallback = _with_defaults_for(broken, data)
+    return SettingsReport(origin, [*map(_problem, errors), *problems], fallback, frozenset(broken))
 
 
 def load_settings(config_file: Path | None = None) -> Settings:

@@ -252,16 +252,6 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: T
     return 0
 
 
-def cmd_check_config(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
-    """`paperbot check-config`: settings and corpus are valid (every problem reported at once)."""
-    loaded = load_corpus(settings.corpus.path, strict=settings.corpus.strict)
-    _warn_problems(loaded)
-    out.write(f"settings: ok\ncorpus: {len(loaded.papers)} papers from {len(loaded.files)} file(s)")
-    out.write(f", {len(loaded.problems)} problem(s)\n" if loaded.problems else "\n")
-    out.write(f"database: {settings.storage.database_url()}\n")
-    return 0
-
-
 def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     """`paperbot digest preview`: the next paper of the day, from a server's state or from scratch."""
     from bot.digest.preview import preview_pick

@@ -71,6 +71,18 @@ def _parse_url(url: str) -> URL:
     return parsed.set(drivername=driver) if driver else parsed
 
 
+def describe_url(url: str) -> str:
+    """The URL as safe to print (password hidden) and, for a SQLite file, whether it exists yet.
+
+    StorageError if it is not a database URL.
+    """
+    parsed = _parse_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if _is_sqlite_file(parsed) and not Path(parsed.database or "").is_file():
+        return f"{shown} (not created yet: `paperbot run` creates it)"
+    return shown
+
+
 def _is_sqlite_file(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
