@@ -270,7 +270,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
 async def _server_preview(args: argparse.Namespace, settings: Settings, on: date) -> Any:
     from bot.app import open_app
 
-    app = await open_app(settings)
+    app = await open_app(settings, existing_database=True)
     try:
         if args.topic:
             raise QueryError("--topic can't be combined with --server: the server's own topic applies.")

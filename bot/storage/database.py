@@ -110,6 +110,16 @@ def _check_sqlite_path(url: URL) -> None:
         )
 
 
+def _require_sqlite_file(url: URL) -> None:
+    """For an SQLite URL, StorageError unless the file exists (other databases are checked by opening)."""
+    if _is_sqlite_file(url) and not Path(url.database or "").is_file():
+        raise StorageError(
+            f"No paperbot database at {url.database}: the bot has not run with this storage directory. Run "
+            "the command where the bot keeps its data, or set storage.data_dir (PAPERBOT_STORAGE__DATA_DIR) "
+            "or storage.url to the bot's database."
+        )
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -175,6 +185,27 @@ class Database:
                 await database.revisions()  # at least prove that we can connect
         except BaseException:
             await engine.dispose()
+            raise
+        return database
+
+    @classmethod
+    async def open_existing(cls, url: str) -> Database:
+        """Open a database the bot has already created, for commands that only read its state.
+
+        They must not create one: an empty database left where the bot's is not (a wrong folder or
+        storage.data_dir) would hide the real one. An existing database is migrated as the bot would.
+        """
+        _require_sqlite_file(_parse_url(url))
+        database = await cls.open(url, migrate=False)
+        try:
+            if not await database.revisions():
+                raise StorageError(
+                    f"The database at {database.url} holds no paperbot data: start the bot once with "
+                    "`paperbot run`, or set storage.data_dir or storage.url to the bot's database."
+                )
+            await database.migrate()
+        except BaseException:
+            await database.close()
             raise
         return database
 
