@@ -3,7 +3,7 @@
 SQLite is the embedded default (a file under the data directory). Three settings make it safe for a bot
 that may run as two processes on one file:
 
-* WAL journal, so readers never block the writer;
+* WAL journal, so readers never block the writer (switched on once per file at open, see `_enable_wal`);
 * `busy_timeout`, so a second writer waits for the lock instead of failing at once;
 * `BEGIN IMMEDIATE` for every transaction (Python's sqlite3 would otherwise begin lazily, and a
   transaction that reads and then writes can fail with "database is locked" under contention without
@@ -15,10 +15,14 @@ Any other SQLAlchemy async URL works (`storage.url`); the claim logic relies onl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import random
+import sqlite3
+import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +131,6 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
@@ -136,6 +139,27 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _enable_wal(path: Path, busy_timeout_ms: int) -> None:
+    """Switch the file to WAL before the engine connects; the mode is stored in the file, so once will do.
+
+    Two bots starting on a fresh file both try this switch, and SQLite answers one of them "database is
+    locked" at once instead of waiting: each holds the read lock that the other's switch must upgrade, so
+    the busy wait could deadlock and SQLite skips it. By the time we retry, both have let go; the retries
+    are bounded by the same busy timeout, with a random pause so the two do not collide again in step.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            with closing(sqlite3.connect(path, timeout=busy_timeout_ms / 1000)) as connection:
+                connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(0.001, 0.02))
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -179,6 +203,8 @@ class Database:
             _install_sqlite_pragmas(engine, busy_timeout_ms)
         database = cls(engine, parsed)
         try:
+            if _is_sqlite_file(parsed):
+                await database._enable_wal(busy_timeout_ms, "open and migrate" if migrate else "open")
             if migrate:
                 await database.migrate()
             else:
@@ -208,6 +234,12 @@ class Database:
             await database.close()
             raise
         return database
+
+    async def _enable_wal(self, busy_timeout_ms: int, action: str) -> None:
+        try:
+            await asyncio.to_thread(_enable_wal, Path(self._url.database or ""), busy_timeout_ms)
+        except sqlite3.Error as exc:
+            raise StorageError(self._explain(exc, action)) from exc
 
     @staticmethod
     def _create_engine(url: URL) -> AsyncEngine:
@@ -279,7 +311,7 @@ class Database:
         except SQLAlchemyError as exc:
             raise StorageError(self._explain(exc, "use")) from exc
 
-    def _explain(self, exc: SQLAlchemyError, action: str) -> str:
+    def _explain(self, exc: SQLAlchemyError | sqlite3.Error, action: str) -> str:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         hint = "Check storage.url and that the database server is reachable."
         if self._url.get_backend_name() == "sqlite":
