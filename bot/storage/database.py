@@ -274,7 +274,9 @@ class Database:
         migrates, the other waits for the lock and then finds nothing to do)."""
         try:
             async with self._engine.begin() as connection:
+                before = await connection.run_sync(_current_revisions)
                 await connection.run_sync(_upgrade)
+                after = await connection.run_sync(_current_revisions)
         except CommandError as exc:
             raise StorageError(
                 f"Cannot migrate the database at {self.url}: {exc}. If it was written by a newer paperbot, "
@@ -282,7 +284,11 @@ class Database:
             ) from exc
         except SQLAlchemyError as exc:
             raise StorageError(self._explain(exc, "open and migrate")) from exc
-        log.info("database ready at %s (schema %s)", self.url, ", ".join(await self.revisions()) or "empty")
+        # The one start-up line about the database (Alembic's per-step lines are quieted with its logger).
+        change = (
+            "" if before == after else f" (upgraded from {', '.join(before)})" if before else " (created)"
+        )
+        log.info("database ready at %s, revision %s%s", self.url, ", ".join(after) or "none", change)
 
     async def revisions(self) -> tuple[str, ...]:
         """The schema revision(s) the database is at, e.g. ('0001',)."""

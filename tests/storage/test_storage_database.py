@@ -187,3 +187,25 @@ async def test_ledger_rows_from_before_0003_keep_their_post_and_have_no_channel(
     assert revisions == ("0003",)
     assert (entry.paper_id, entry.status, entry.message_id, entry.posted_at) == ("p1", "posted", 555, now)
     assert entry.channel_id is None
+
+
+async def test_start_up_says_in_one_line_which_revision_the_database_is_at(tmp_path, caplog):
+    """Alembic's own step-by-step lines are for developers; the operator gets this one line."""
+    caplog.set_level("INFO", logger="paperbot.storage")
+    url = default_sqlite_url(tmp_path)
+
+    def said() -> list[str]:
+        lines = [r.getMessage().replace(url, "URL") for r in caplog.records if r.name == "paperbot.storage"]
+        caplog.clear()
+        return lines
+
+    db = await Database.open(url)
+    (head,) = await db.revisions()
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_downgrade_to("0002"))  # as a database from an older paperbot
+    await db.close()
+    assert said() == [f"database ready at URL, revision {head} (created)"]
+    await (await Database.open(url)).close()
+    assert said() == [f"database ready at URL, revision {head} (upgraded from 0002)"]
+    await (await Database.open(url)).close()
+    assert said() == [f"database ready at URL, revision {head}"]
