@@ -177,7 +177,7 @@ class Settings(BaseSettings):
     reading_group: ReadingGroupSettings = Field(default_factory=ReadingGroupSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
-    _file_data: ClassVar[dict[str, Any]] = {}  # the parsed config file; set per load by load_settings
+    _file_data: ClassVar[dict[str, Any]] = {}  # the parsed config file, set on a subclass by `_build`
 
     @classmethod
     def settings_customise_sources(
