@@ -56,17 +56,21 @@ async def open_app(
     clock: Clock | None = None,
     library: Library | None = None,
     database: Database | None = None,
+    existing_database: bool = False,
 ) -> App:
     """Wire the core from settings: load the corpus (unless given) and open + migrate the database.
 
-    A CorpusError, ConfigError or StorageError raised here stops start-up with a message saying what to fix.
+    `existing_database` is for commands that only read the bot's state: they get a StorageError saying
+    where they looked instead of a new, empty database. A CorpusError, ConfigError or StorageError raised
+    here stops start-up with a message saying what to fix.
     """
     clock = clock or SystemClock()
     if library is None:
         library = Library(path=settings.corpus.path, strict=settings.corpus.strict, clock=clock)
         library.load()
     if database is None:
-        database = await Database.open(settings.storage.database_url())
+        url = settings.storage.database_url()
+        database = await (Database.open_existing(url) if existing_database else Database.open(url))
     live = library  # services always read the index that is serving now, across reloads
     outbox = Outbox()
     digest = DigestService(

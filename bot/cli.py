@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,6 +26,32 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose every command also takes the global options, so they work after the command too:
+    people write `paperbot run --config config.toml` as often as `paperbot --config config.toml run`.
+
+    Subparsers are built with the parent's class, so nested commands (`digest preview`) get them as well.
+    Their default is SUPPRESS so that an option given before the command is not reset by the command's
+    parser; `build_parser` sets the real defaults once, on the top level.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "--config",
+            type=Path,
+            default=argparse.SUPPRESS,
+            help="config file (default: $PAPERBOT_CONFIG or ./config.toml)",
+        )
+        self.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="log debug details to stderr",
+        )
+
+
 def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, help="corpus file or folder (default: the bundled seeds/)")
     parser.add_argument("--strict", action="store_true", help="fail on any malformed corpus record")
@@ -32,15 +59,12 @@ def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; a function so tests can check every command has help."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="paperbot",
         description="paperbot: search, cited answers, paper of the day and reading groups for a lab.",
     )
+    parser.set_defaults(config=None, verbose=False)
     parser.add_argument("--version", action="version", version=f"paperbot {__version__}")
-    parser.add_argument(
-        "--config", type=Path, help="config file (default: $PAPERBOT_CONFIG or ./config.toml)"
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("ask", help="answer a question from the papers, with citations")
@@ -81,7 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("digest", help="paper of the day, without Discord")
     digest_sub = p.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
     d = digest_sub.add_parser("preview", help="print the next paper of the day without recording it")
-    d.add_argument("--date", type=_iso_date, help="the day to preview, YYYY-MM-DD (default: today)")
+    d.add_argument(
+        "--date",
+        type=day_argument,
+        help="the day to preview: today, tomorrow, +3d or YYYY-MM-DD (default: today)",
+    )
     d.add_argument("--topic", help="narrow the pool with a query, e.g. 'diffusion has:code'")
     d.add_argument("--server", type=int, help="use this server's stored settings and history")
     _add_corpus_options(d)
@@ -96,11 +124,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _iso_date(text: str) -> date:
+_RELATIVE_DAYS = {"today": 0, "tomorrow": 1}
+
+
+def day_argument(text: str) -> date | timedelta:
+    """A `--date`: an ISO date, or days from today (`today`, `tomorrow`, `+3d`), resolved by the command
+    against its clock. Relative days let README examples and scripts stay valid once a date has passed."""
+    word = text.strip().lower()
+    if word in _RELATIVE_DAYS:
+        return timedelta(days=_RELATIVE_DAYS[word])
+    if match := re.fullmatch(r"\+(\d{1,4})d", word):
+        return timedelta(days=int(match[1]))
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(word)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a day; use today, tomorrow, +3d (3 days from now) or YYYY-MM-DD"
+        ) from None
 
 
 def main(
@@ -116,6 +156,10 @@ def main(
         stream=sys.stderr,
     )
     try:
+        if args.command == "check-config":  # it reports invalid settings itself, with everything else
+            from bot.terminal_check import cmd_check_config
+
+            return cmd_check_config(args.config, out)
         settings = load_settings(args.config)
         return _dispatch(args, settings, out, stdin or sys.stdin)
     except PaperbotError as exc:
@@ -144,7 +188,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: 
         "papers": term.cmd_papers,
         "paper": term.cmd_paper,
         "chat": term.cmd_chat,
-        "check-config": term.cmd_check_config,
         "run": term.cmd_run,
         "digest": term.cmd_digest,
         "rg": term.cmd_rg,

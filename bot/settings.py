@@ -2,29 +2,37 @@
 
 One class per section (python-discord's habit), all checked at start-up so an operator sees every problem
 at once, with the key that is wrong and how to fix it. The token is a secret: it is only read from the
-environment or a file, and never printed.
+environment or `discord.token_file`, and never printed. A `token` key in the config file is refused, not
+ignored: config files get copied and committed, and a token there has leaked already.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from bot.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 CONFIG_ENV_VAR = "PAPERBOT_CONFIG"
+TOKEN_IN_FILE = (
+    "discord.token: a token in the config file is refused (config files get copied and committed). Delete "
+    "the line, reset the token in the Developer Portal if the file was ever shared, and set the environment "
+    "variable PAPERBOT_DISCORD__TOKEN or discord.token_file (a file holding only the token) instead."
+)
 
 
 class Section(BaseModel):
@@ -169,6 +177,8 @@ class Settings(BaseSettings):
     reading_group: ReadingGroupSettings = Field(default_factory=ReadingGroupSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
+    _file_data: ClassVar[dict[str, Any]] = {}  # the parsed config file, set on a subclass by `_build`
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -178,30 +188,52 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Environment beats the TOML file (named by `toml_file` in the class's model_config)."""
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+        """Environment beats the config file, which load_settings has read (and taken the token out of)."""
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=cls._file_data))
 
 
-def _format_validation_error(exc: ValidationError, origin: str) -> str:
-    lines = [f"Invalid settings ({origin}):"]
-    for err in exc.errors():
-        key = ".".join(str(part) for part in err["loc"])
-        message = err["msg"].removeprefix("Value error, ")
-        given = err.get("input")
-        secret = "token" in key or err["type"] == "extra_forbidden"
-        shown = "" if secret or isinstance(given, dict | list) or given is None else f" (got {given!r})"
-        if err["type"] == "extra_forbidden":
-            message = "unknown setting; check the spelling against config.example.toml"
-        env = "PAPERBOT_" + "__".join(str(part).upper() for part in err["loc"])
-        lines.append(f"  - {key}: {message}{shown} [env: {env}]")
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class SettingsReport:
+    """Every settings problem at once, and the settings to go on checking with (`paperbot check-config`).
 
-
-def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
-    """Read settings from `config_file` (or $PAPERBOT_CONFIG, or ./config.toml if present) and the env.
-
-    Raises ConfigError listing every invalid key at once.
+    `settings` has each invalid section (named in `defaulted`) at its defaults, so the other sections can
+    still be checked; it is None only when the environment itself cannot be parsed.
     """
+
+    origin: str
+    problems: list[str]
+    settings: Settings | None
+    defaulted: frozenset[str] = frozenset()
+
+    def message(self) -> str:
+        """The problems as one message, one line per key."""
+        return f"Invalid settings ({self.origin}):" + "".join(f"\n  - {p}" for p in self.problems)
+
+
+def _problem(err: Any) -> str:
+    """One validation error as `key: what is wrong (got value) [env: NAME]`.
+
+    A value is shown only for a known, non-secret key inside a section: a whole section or an unknown key
+    may be a token pasted in the wrong place (`discord = "MTIz…"`), and must never be echoed.
+    """
+    loc = [str(part) for part in err["loc"]]
+    key = ".".join(loc)
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = "unknown setting; check the spelling against config.example.toml"
+    given = err.get("input")
+    shown = (
+        len(loc) >= 2
+        and "token" not in key
+        and err["type"] != "extra_forbidden"
+        and isinstance(given, str | int | float | bool)
+    )
+    env = "PAPERBOT_" + "__".join(part.upper() for part in loc)
+    return f"{key}: {message}{f' (got {given!r})' if shown else ''} [env: {env}]"
+
+
+def _config_path(config_file: Path | None) -> Path | None:
+    """`config_file`, else $PAPERBOT_CONFIG, else ./config.toml if present; ConfigError if it is missing."""
     path = config_file
     if path is None and os.environ.get(CONFIG_ENV_VAR):
         path = Path(os.environ[CONFIG_ENV_VAR])
@@ -211,13 +243,66 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         raise ConfigError(
             f"Config file {path} does not exist. Copy config.example.toml to {path} and edit it."
         )
-    origin = str(path) if path else "environment"
-    bound: type[Settings] = type(
-        "Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": path}}
-    )
+    return path
+
+
+def _read_config_file(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
     try:
-        return bound(**overrides)
-    except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, origin)) from None
-    except (ValueError, OSError) as exc:  # TOML syntax errors surface as ValueError subclasses
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:  # says where, never what: no value is echoed
         raise ConfigError(f"Cannot read config file {path}: {exc}. Fix the TOML syntax.") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read config file {path}: {exc.strerror}.") from None
+
+
+def _build(file_data: dict[str, Any], **init: Any) -> Settings:
+    bound: type[Settings] = type("Settings", (Settings,), {"_file_data": file_data})
+    return bound(**init)
+
+
+def _with_defaults_for(broken: set[str], file_data: dict[str, Any]) -> Settings | None:
+    """The settings with each broken section (or unknown top-level key) replaced by its defaults."""
+    fields = Settings.model_fields
+    trusted = {key: value for key, value in file_data.items() if key not in broken}
+    defaults = {name: fields[name].get_default(call_default_factory=True) for name in broken & fields.keys()}
+    try:
+        return _build(trusted, **defaults)
+    except ValueError:  # ValidationError included: nothing trustworthy is left
+        return None
+
+
+def check_settings(config_file: Path | None = None) -> SettingsReport:
+    """Read settings from `config_file` (or $PAPERBOT_CONFIG, or ./config.toml if present) and the env,
+    collecting every problem instead of stopping at the first.
+
+    Raises ConfigError only when the config file is missing or unreadable: then nothing can be checked.
+    """
+    path = _config_path(config_file)
+    data = _read_config_file(path)
+    origin = str(path) if path else "environment"
+    problems: list[str] = []
+    discord = data.get("discord")
+    if isinstance(discord, dict) and "token" in discord:
+        del discord["token"]  # never validated, so never used and never echoed
+        problems.append(TOKEN_IN_FILE)
+    try:
+        return SettingsReport(origin, problems, _build(data))
+    except ValidationError as exc:
+        errors = exc.errors()
+    except ValueError as exc:  # an environment value that is not valid JSON for a list or a section
+        hint = "a PAPERBOT_… variable must hold JSON where a list is expected, e.g. '[123]'"
+        return SettingsReport(origin, [*problems, f"{exc}: {hint}"], None)
+    broken = {str(err["loc"][0]) for err in errors if err["loc"]}
+    fallback = _with_defaults_for(broken, data)
+    return SettingsReport(origin, [*map(_problem, errors), *problems], fallback, frozenset(broken))
+
+
+def load_settings(config_file: Path | None = None) -> Settings:
+    """The settings, or a ConfigError listing every problem at once (see `check_settings`)."""
+    report = check_settings(config_file)
+    if report.problems or report.settings is None:
+        raise ConfigError(report.message())
+    return report.settings

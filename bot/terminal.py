@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -253,22 +253,12 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: T
     return 0
 
 
-def cmd_check_config(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
-    """`paperbot check-config`: settings and corpus are valid (every problem reported at once)."""
-    loaded = load_corpus(settings.corpus.path, strict=settings.corpus.strict)
-    _warn_problems(loaded)
-    out.write(f"settings: ok\ncorpus: {len(loaded.papers)} papers from {len(loaded.files)} file(s)")
-    out.write(f", {len(loaded.problems)} problem(s)\n" if loaded.problems else "\n")
-    out.write(f"database: {settings.storage.database_url()}\n")
-    return 0
-
-
 def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     """`paperbot digest preview`: the next paper of the day, from a server's state or from scratch."""
     from bot.digest.preview import preview_pick
 
     today = SystemClock().now().date()
-    on = args.date or today
+    on: date = today + args.date if isinstance(args.date, timedelta) else args.date or today
     if args.server is not None:
         post = asyncio.run(_server_preview(args, settings, on))
     else:
@@ -281,7 +271,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
 async def _server_preview(args: argparse.Namespace, settings: Settings, on: date) -> Any:
     from bot.app import open_app
 
-    app = await open_app(settings)
+    app = await open_app(settings, existing_database=True)
     try:
         if args.topic:
             raise QueryError("--topic can't be combined with --server: the server's own topic applies.")

@@ -35,7 +35,7 @@ def cmd_rg_ics(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
 async def _calendar(settings: Settings, guild_id: int) -> bytes:
     from bot.app import open_app
 
-    app = await open_app(settings)
+    app = await open_app(settings, existing_database=True)
     try:
         return await app.reading_group.memory.calendar_ics(guild_id)
     finally:

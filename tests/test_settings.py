@@ -81,3 +81,53 @@ def test_sqlite_in_the_data_dir_is_the_default_database(
 ) -> None:
     monkeypatch.setenv("PAPERBOT_STORAGE__DATA_DIR", str(tmp_path))
     assert load_settings().storage.database_url() == f"sqlite+aiosqlite:///{tmp_path}/paperbot.db"
+
+
+@pytest.mark.parametrize(
+    ("toml_value", "secret"), [('"MTIz.secret-token"', "MTIz.secret-token"), ("123456789012", "123456789012")]
+)
+def test_a_token_in_the_config_file_is_refused_with_the_fix_and_never_echoed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml_value: str, secret: str
+) -> None:
+    monkeypatch.setenv("PAPERBOT_DISCORD__TOKEN", "env-token")  # refused even when the environment has one
+    config = tmp_path / "config.toml"
+    config.write_text(f"[discord]\ntoken = {toml_value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    message = caught.value.message
+    assert "discord.token: a token in the config file is refused" in message
+    assert "PAPERBOT_DISCORD__TOKEN" in message
+    assert "discord.token_file" in message
+    assert secret not in message
+    assert "env-token" not in message
+
+
+def test_a_token_in_the_file_is_reported_together_with_the_other_problems(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[digest]\ngrace_hours = 99\n[discord]\ntoken = "abc.def"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    message = caught.value.message
+    assert "digest.grace_hours" in message
+    assert "discord.token: a token in the config file is refused" in message
+    assert "abc.def" not in message
+
+
+@pytest.mark.parametrize(
+    "toml", ["[discord]\ntoken = 123456789012\n", "discord = 123456789012\n", 'discord = "123456789012"\n']
+)
+def test_a_token_pasted_in_the_wrong_shape_is_never_echoed(tmp_path: Path, toml: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(toml)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert "123456789012" not in caught.value.message
+    assert "discord" in caught.value.message
+
+
+def test_the_example_config_and_readme_say_what_the_code_does_with_a_file_token() -> None:
+    example = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "in production" not in example  # the old wording implied a file token works elsewhere
+    assert "A `token` key here is refused" in example
+    assert "a `token` key in `config.toml` is refused" in readme

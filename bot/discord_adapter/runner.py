@@ -32,11 +32,22 @@ def point_at(api_base: str, gateway_url: str) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+# Libraries whose INFO lines give an operator nothing to act on: discord.py's connection chatter, Alembic's
+# per-step migration lines (paperbot logs one "database ready at …, revision N" line) and APScheduler's job
+# bookkeeping. Their warnings still show.
+CHATTY_LIBRARIES = ("discord", "alembic", "apscheduler")
+
+
 def configure_logging(level: str) -> None:
-    """One readable line per event on stderr; discord.py's own chatter kept at WARNING unless debugging."""
+    """One readable line per event on stderr; libraries' own chatter kept at WARNING unless debugging."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     if level != "DEBUG":
-        logging.getLogger("discord").setLevel(logging.WARNING)
+        for name in CHATTY_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.WARNING)
+    # paperbot never joins a voice channel, so "PyNaCl/davey is not installed, voice will NOT be supported"
+    # would ask the operator to install libraries it does not use.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def run_bot(settings: Settings) -> int:

@@ -3,7 +3,7 @@
 SQLite is the embedded default (a file under the data directory). Three settings make it safe for a bot
 that may run as two processes on one file:
 
-* WAL journal, so readers never block the writer;
+* WAL journal, so readers never block the writer (switched on once per file at open, see `_enable_wal`);
 * `busy_timeout`, so a second writer waits for the lock instead of failing at once;
 * `BEGIN IMMEDIATE` for every transaction (Python's sqlite3 would otherwise begin lazily, and a
   transaction that reads and then writes can fail with "database is locked" under contention without
@@ -15,10 +15,14 @@ Any other SQLAlchemy async URL works (`storage.url`); the claim logic relies onl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import random
+import sqlite3
+import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +75,18 @@ def _parse_url(url: str) -> URL:
     return parsed.set(drivername=driver) if driver else parsed
 
 
+def describe_url(url: str) -> str:
+    """The URL as safe to print (password hidden) and, for a SQLite file, whether it exists yet.
+
+    StorageError if it is not a database URL.
+    """
+    parsed = _parse_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if _is_sqlite_file(parsed) and not Path(parsed.database or "").is_file():
+        return f"{shown} (not created yet: `paperbot run` creates it)"
+    return shown
+
+
 def _is_sqlite_file(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
@@ -98,6 +114,16 @@ def _check_sqlite_path(url: URL) -> None:
         )
 
 
+def _require_sqlite_file(url: URL) -> None:
+    """For an SQLite URL, StorageError unless the file exists (other databases are checked by opening)."""
+    if _is_sqlite_file(url) and not Path(url.database or "").is_file():
+        raise StorageError(
+            f"No paperbot database at {url.database}: the bot has not run with this storage directory. Run "
+            "the command where the bot keeps its data, or set storage.data_dir (PAPERBOT_STORAGE__DATA_DIR) "
+            "or storage.url to the bot's database."
+        )
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -105,7 +131,6 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
@@ -114,6 +139,27 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _enable_wal(path: Path, busy_timeout_ms: int) -> None:
+    """Switch the file to WAL before the engine connects; the mode is stored in the file, so once will do.
+
+    Two bots starting on a fresh file both try this switch, and SQLite answers one of them "database is
+    locked" at once instead of waiting: each holds the read lock that the other's switch must upgrade, so
+    the busy wait could deadlock and SQLite skips it. By the time we retry, both have let go; the retries
+    are bounded by the same busy timeout, with a random pause so the two do not collide again in step.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            with closing(sqlite3.connect(path, timeout=busy_timeout_ms / 1000)) as connection:
+                connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(0.001, 0.02))
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -157,6 +203,8 @@ class Database:
             _install_sqlite_pragmas(engine, busy_timeout_ms)
         database = cls(engine, parsed)
         try:
+            if _is_sqlite_file(parsed):
+                await database._enable_wal(busy_timeout_ms, "open and migrate" if migrate else "open")
             if migrate:
                 await database.migrate()
             else:
@@ -165,6 +213,33 @@ class Database:
             await engine.dispose()
             raise
         return database
+
+    @classmethod
+    async def open_existing(cls, url: str) -> Database:
+        """Open a database the bot has already created, for commands that only read its state.
+
+        They must not create one: an empty database left where the bot's is not (a wrong folder or
+        storage.data_dir) would hide the real one. An existing database is migrated as the bot would.
+        """
+        _require_sqlite_file(_parse_url(url))
+        database = await cls.open(url, migrate=False)
+        try:
+            if not await database.revisions():
+                raise StorageError(
+                    f"The database at {database.url} holds no paperbot data: start the bot once with "
+                    "`paperbot run`, or set storage.data_dir or storage.url to the bot's database."
+                )
+            await database.migrate()
+        except BaseException:
+            await database.close()
+            raise
+        return database
+
+    async def _enable_wal(self, busy_timeout_ms: int, action: str) -> None:
+        try:
+            await asyncio.to_thread(_enable_wal, Path(self._url.database or ""), busy_timeout_ms)
+        except sqlite3.Error as exc:
+            raise StorageError(self._explain(exc, action)) from exc
 
     @staticmethod
     def _create_engine(url: URL) -> AsyncEngine:
@@ -199,7 +274,9 @@ class Database:
         migrates, the other waits for the lock and then finds nothing to do)."""
         try:
             async with self._engine.begin() as connection:
+                before = await connection.run_sync(_current_revisions)
                 await connection.run_sync(_upgrade)
+                after = await connection.run_sync(_current_revisions)
         except CommandError as exc:
             raise StorageError(
                 f"Cannot migrate the database at {self.url}: {exc}. If it was written by a newer paperbot, "
@@ -207,7 +284,11 @@ class Database:
             ) from exc
         except SQLAlchemyError as exc:
             raise StorageError(self._explain(exc, "open and migrate")) from exc
-        log.info("database ready at %s (schema %s)", self.url, ", ".join(await self.revisions()) or "empty")
+        # The one start-up line about the database (Alembic's per-step lines are quieted with its logger).
+        change = (
+            "" if before == after else f" (upgraded from {', '.join(before)})" if before else " (created)"
+        )
+        log.info("database ready at %s, revision %s%s", self.url, ", ".join(after) or "none", change)
 
     async def revisions(self) -> tuple[str, ...]:
         """The schema revision(s) the database is at, e.g. ('0001',)."""
@@ -236,7 +317,7 @@ class Database:
         except SQLAlchemyError as exc:
             raise StorageError(self._explain(exc, "use")) from exc
 
-    def _explain(self, exc: SQLAlchemyError, action: str) -> str:
+    def _explain(self, exc: SQLAlchemyError | sqlite3.Error, action: str) -> str:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         hint = "Check storage.url and that the database server is reachable."
         if self._url.get_backend_name() == "sqlite":

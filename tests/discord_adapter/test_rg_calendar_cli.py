@@ -71,6 +71,7 @@ async def test_the_cli_writes_the_calendar_that_rg_calendar_attaches(
     assert _events(printed.encode()) == _events(written)  # (DTSTAMP is the moment of writing)
 
 
-async def test_the_cli_says_when_the_server_has_no_reading_group(bot_settings: Settings) -> None:
+async def test_the_cli_says_when_the_server_has_no_reading_group(app: Any, bot_settings: Settings) -> None:
+    """`app` has created the bot's database: the CLI reads state, it never creates a database."""
     with pytest.raises(ReadingGroupError, match="isn't set up here yet"):
         await _cli(bot_settings, 12345, None)

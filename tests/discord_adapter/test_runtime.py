@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import secrets
 import signal
 import sys
@@ -223,3 +224,12 @@ async def test_paperbot_run_as_a_subprocess_answers_then_exits_cleanly_on_sigter
     assert code == 0, logs
     assert fake_discord.token not in logs
     assert " ERROR " not in logs
+    # start-up says in one line where the database is and at which revision, and nothing an operator
+    # cannot act on (Alembic's steps, missing voice libraries, the scheduler's job bookkeeping)
+    about_database = [line for line in logs.splitlines() if "database" in line.lower()]
+    assert len(about_database) == 1, logs
+    assert re.search(
+        r" INFO paperbot\.storage: database ready at \S+, revision \d{4} \(created\)$", about_database[0]
+    )
+    for noise in ("alembic", "voice will NOT be supported", "apscheduler"):
+        assert noise not in logs, logs
