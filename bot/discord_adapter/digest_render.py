@@ -182,7 +182,7 @@ def post_embed(post: DigestPost) -> discord.Embed:
         header += f" · topic: {post.topic}"
     embed.set_author(name=clip(header, 256))
     embed.add_field(name="Authors", value=_authors(paper), inline=False)
-    embed.add_field(name="Published", value=date_stamp(paper.published) if paper.published else "unknown")
+    embed.add_field(name="Published", value=paper.published_text(date_stamp) or "unknown")
     embed.add_field(name="Category", value=", ".join(paper.categories) or "—")
     links = _links(post)
     if links:
