@@ -222,6 +222,17 @@ def test_settings_input_is_checked_with_helpful_messages():
         parse_timezone("CEST+2")
 
 
+@pytest.mark.parametrize("text", ["24:00", "23:60", "24:30", "99:99", "9:5", "noon", ""])
+def test_a_time_outside_the_day_gets_the_friendly_message_not_a_raw_error(text):
+    with pytest.raises(UserError, match="Use 24-hour HH:MM, for example 09:00") as caught:
+        parse_post_time(text)
+    assert f"“{text}”" in caught.value.message  # says what it could not read
+
+
+def test_the_first_and_last_minute_of_the_day_are_times():
+    assert (parse_post_time("00:00"), parse_post_time("23:59")) == (time(0, 0), time(23, 59))
+
+
 # -------------------------------------------------------------------------------------------------- post
 
 

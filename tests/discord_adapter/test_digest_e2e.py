@@ -201,11 +201,12 @@ async def test_the_weekly_day_post_carries_the_week_in_review_within_discord_lim
     assert len(review["Coming up"].splitlines()) == 3
 
 
+@pytest.mark.parametrize("bad", ["25:00", "24:00", "23:60"])
 async def test_time_and_zone_input_errors_are_private_and_change_nothing(
-    fake_discord: FakeDiscord, paperbot: Any, app: Any
+    fake_discord: FakeDiscord, paperbot: Any, app: Any, bad: str
 ) -> None:
     await set_up(fake_discord)
-    bad_time = await slash(fake_discord, "digest time", {"time": "25:00"})
+    bad_time = await slash(fake_discord, "digest time", {"time": bad})
     bad_zone = await slash(fake_discord, "digest time", {"time": "09:00", "timezone": "Mars/Olympus"})
     assert bad_time.ephemeral
     assert "is not a time of day" in bad_time.content
