@@ -195,7 +195,7 @@ def render_paper(paper: Paper) -> str:
     lines = [
         paper.title,
         f"Authors: {authors or 'unknown'}",
-        f"Published: {paper.published or 'unknown'} · Categories: {', '.join(paper.categories) or '—'}"
+        f"Published: {paper.published_text() or 'unknown'} · Categories: {', '.join(paper.categories) or '—'}"
         + (" · has code" if paper.has_code else ""),
     ]
     if paper.affiliations:

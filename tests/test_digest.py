@@ -20,6 +20,7 @@ from bot.digest import (
     plan,
     preview_pick,
     previous_run,
+    rank,
     run_dates,
     topic_pool,
 )
@@ -48,6 +49,28 @@ def test_fifty_days_show_each_bundled_paper_once_then_a_new_round_starts():
     assert (picks[50].cycle, picks[50].position) == (2, 1)
     assert picks[50].paper.id != picks[49].paper.id
     assert "a new round: every paper has been featured once" in picks[50].reasons
+
+
+def test_never_the_same_paper_two_days_running_when_a_round_ends():
+    # A new round is a fresh shuffle, so the paper that closed the last round is sometimes the new
+    # round's first by rank; those are the servers (seeds) the rule is there for.
+    papers = [synthetic_paper(n) for n in range(3)]
+    start = date(2026, 1, 1)
+    boundaries = []
+    for seed in (f"server-{n}" for n in range(40)):
+        picks = plan(papers, [], days(start, 4), seed=seed)
+        last_of_round, first_of_next = picks[2], picks[3]
+        assert (last_of_round.cycle, first_of_next.cycle) == (1, 2)
+        assert first_of_next.paper.id != last_of_round.paper.id, seed
+        assert first_of_next.position == 1
+        ranked_first = min(papers, key=lambda p: (rank(seed, 2, p.id), p.id))
+        if ranked_first.id == last_of_round.paper.id:
+            boundaries.append(seed)
+            # the round still shows every paper once: the one held back comes later in the round
+            later = plan(papers, [p.as_shown() for p in picks], days(start + timedelta(days=4), 2), seed=seed)
+            round_two = [first_of_next.paper.id, *(p.paper.id for p in later)]
+            assert sorted(round_two) == sorted(p.id for p in papers)
+    assert boundaries, "no seed put the last paper of a round first in the next: the rule went untested"
 
 
 def test_order_is_a_reproducible_shuffle_that_differs_between_servers():
@@ -197,6 +220,17 @@ def test_settings_input_is_checked_with_helpful_messages():
         parse_post_time("25:00")
     with pytest.raises(UserError, match="Use an IANA name such as Europe/Zurich"):
         parse_timezone("CEST+2")
+
+
+@pytest.mark.parametrize("text", ["24:00", "23:60", "24:30", "99:99", "9:5", "noon", ""])
+def test_a_time_outside_the_day_gets_the_friendly_message_not_a_raw_error(text):
+    with pytest.raises(UserError, match="Use 24-hour HH:MM, for example 09:00") as caught:
+        parse_post_time(text)
+    assert f"“{text}”" in caught.value.message  # says what it could not read
+
+
+def test_the_first_and_last_minute_of_the_day_are_times():
+    assert (parse_post_time("00:00"), parse_post_time("23:59")) == (time(0, 0), time(23, 59))
 
 
 # -------------------------------------------------------------------------------------------------- post

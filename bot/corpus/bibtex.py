@@ -5,9 +5,10 @@ Mapping: citation key → id; `title` with braces and LaTeX accents removed; `au
 doi.org link) and `eprint` (as an arXiv link) → links; `primaryClass` (`cs.LG` → `LG`,
 `physics.comp-ph` → `COMP-PH`, so filters match the listing's codes) and `keywords` → categories.
 
-Dates: `date` (biblatex, `2023-02-23`) wins; else `year` with `month`. A year without a month is stored
-as January 1 of that year: `Paper.published` is a full date, and the year is what searches and filters
-use. Such a date is a convention, not a fact; callers that show "published on" should show the year.
+Dates: `date` (biblatex: `2023-02-23`, `2023-02` or `2023`) wins; else `year` with `month`. What the
+entry does not say is not invented: a year alone is stored as January 1 with `date_precision="year"`, a
+year and month as the 1st with `"month"`, so searches and filters have a date while everything that
+shows one shows only the year (or month) (`Paper.published_text`).
 
 bibtexparser silently drops entries it cannot parse, so we count entry starts in the raw text and report
 each one that did not come back, with its line number.
@@ -20,7 +21,7 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.corpus.model import Paper
+from bot.corpus.model import DatePrecision, Paper
 from bot.corpus.records import ParsedRecord, ParseResult
 from bot.corpus.text import find_links, readable_text
 from bot.errors import Problem
@@ -28,6 +29,7 @@ from bot.errors import Problem
 __all__ = ["parse_bibtex"]
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)\s*,?")
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?![\d-]))?")  # biblatex `2023-02` (also `2023-02/…`)
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
 _MONTHS = {
     name: number
@@ -73,19 +75,25 @@ def _month(value: str) -> int | None:
     return _MONTHS.get(text)
 
 
-def _published(entry: dict[str, Any]) -> date | None:
-    """The entry's date: `date` if it is ISO, else year + month (day 1), else year-01-01."""
+def _published(entry: dict[str, Any]) -> tuple[date | None, DatePrecision]:
+    """The entry's date and how precise it is: `date` if it is ISO (`2023-02-23`, `2023-02`, `2023`),
+    else year + month (day 1, month precision), else the year (January 1, year precision)."""
     raw_date = str(entry.get("date", "")).strip()
     if raw_date:
         try:
-            return date.fromisoformat(raw_date[:10])
+            return date.fromisoformat(raw_date[:10]), "day"
         except ValueError:
             pass
+        partial = _PARTIAL_DATE.match(raw_date)
+        if partial is not None and partial.group(2) is not None:
+            return date(int(partial.group(1)), int(partial.group(2)), 1), "month"
     match = re.search(r"\d{4}", str(entry.get("year", "")) or raw_date)
     if match is None:
-        return None
-    month = _month(str(entry.get("month", ""))) or 1
-    return date(int(match.group(0)), month, 1)
+        return None, "day"
+    month = _month(str(entry.get("month", "")))
+    if month is None:
+        return date(int(match.group(0)), 1, 1), "year"
+    return date(int(match.group(0)), month, 1), "month"
 
 
 def _category(primary_class: str) -> str:
@@ -134,12 +142,14 @@ def _to_record(entry: dict[str, Any], source: str, line: int | None) -> ParsedRe
         return None
     authors, truncated = _authors(str(entry.get("author", "")))
     abstract = " ".join(str(entry.get("abstract", "")).split())
+    published, precision = _published(entry)
     paper = Paper(
         id=entry["ID"],
         title=title,
         authors=authors,
         authors_truncated=truncated,
-        published=_published(entry),
+        published=published,
+        date_precision=precision,
         categories=_categories(entry),
         abstract=abstract,
         links=_links(entry, abstract),

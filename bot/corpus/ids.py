@@ -103,18 +103,36 @@ def _union(first: tuple[str, ...], later: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(first + later))
 
 
+_FINER = {"year": 0, "month": 1, "day": 2}
+
+
+def _date_source(first: Paper, later: Paper) -> Paper:
+    """Whose date the merged paper keeps: the first's, unless it has none, or the later one says the
+    same more precisely (a BibTeX `year = 2023` and the listing's 23 Feb 2023)."""
+    if first.published is None:
+        return later
+    if later.published is None or _FINER[later.date_precision] <= _FINER[first.date_precision]:
+        return first
+    same_year = later.published.year == first.published.year
+    same_month = first.date_precision == "year" or later.published.month == first.published.month
+    return later if same_year and same_month else first
+
+
 def merge_papers(first: Paper, later: Paper) -> Paper:
-    """One paper from two records of it: the first wins, the later fills gaps; lists are unioned."""
+    """One paper from two records of it: the first wins, the later fills gaps (a missing date, or one
+    the first gives only as a year or month); lists are unioned."""
     authors, truncated = first.authors, first.authors_truncated
     later_is_fuller = not later.authors_truncated or len(later.authors) > len(first.authors)
     if not authors or (truncated and later.authors and later_is_fuller):
         authors, truncated = later.authors, later.authors_truncated
+    dated = _date_source(first, later)
     return first.model_copy(
         update={
             "authors": authors,
             "authors_truncated": truncated,
             "affiliations": _union(first.affiliations, later.affiliations),
-            "published": first.published or later.published,
+            "published": dated.published,
+            "date_precision": dated.date_precision,
             "categories": _union(first.categories, later.categories),
             "has_code": first.has_code or later.has_code,
             "abstract": first.abstract or later.abstract,

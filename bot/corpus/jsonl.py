@@ -3,8 +3,9 @@
 Two record shapes are understood, and may be mixed:
 
 - our own: the fields of `Paper` (`id`, `title`, `authors` list, `published` ISO date, `categories`,
-  `abstract`, `links`, ...). `published` may also be `YYYY` or `YYYY-MM`, read as the first day
-  (the same choice as for BibTeX years).
+  `abstract`, `links`, ...). `published` may also be `YYYY` or `YYYY-MM`: stored as the first day with
+  `date_precision` "year" or "month" (as for BibTeX), so it is shown as written. A `date_precision`
+  given in the record (as `paperbot papers --json` writes it) wins.
 - BEIR: `{"_id", "title", "text", "metadata"}`: `_id` → id, `text` → abstract; metadata keys named like
   our fields (`authors`, `url`, `doi`, `year`, ...) fill what the record lacks.
 
@@ -18,12 +19,12 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from bot.corpus.ids import slugify
-from bot.corpus.model import Paper
+from bot.corpus.model import DatePrecision, Paper
 from bot.corpus.records import ParsedRecord, ParseResult
 from bot.corpus.text import find_links
 from bot.errors import Problem
@@ -31,6 +32,7 @@ from bot.errors import Problem
 __all__ = ["parse_json_array", "parse_jsonl", "record_to_paper"]
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
+_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 
 
 class RecordError(ValueError):
@@ -59,21 +61,31 @@ def _strings(value: object, field: str) -> tuple[str, ...]:
     raise RecordError(f"“{field}” should be a list of strings")
 
 
-def _published(value: object) -> date | None:
-    """An ISO date, or a year / year-month read as its first day; None when absent."""
+def _published(value: object) -> tuple[date | None, DatePrecision]:
+    """An ISO date (day precision), or a year / year-month read as its first day (year / month
+    precision); None when absent."""
     if value is None or value == "":
-        return None
+        return None, "day"
     text = str(value).strip()
     try:
-        return date.fromisoformat(text[:10])
+        return date.fromisoformat(text[:10]), "day"
     except ValueError:
         pass
     match = _PARTIAL_DATE.fullmatch(text)
     if match is not None:
         month = int(match.group(2) or 1)
         if 1 <= month <= 12:
-            return date(int(match.group(1)), month, 1)
+            return date(int(match.group(1)), month, 1), "month" if match.group(2) else "year"
     raise RecordError(f"“published” should be a date like 2023-02-23, found “{text}”")
+
+
+def _precision(value: object, inferred: DatePrecision) -> DatePrecision:
+    """The record's own `date_precision`, else what the form of `published` says."""
+    if value is None:
+        return inferred
+    if value in _PRECISIONS:
+        return value
+    raise RecordError("“date_precision” should be “day”, “month” or “year”")
 
 
 def _merged_fields(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -133,6 +145,7 @@ def record_to_paper(record: object, source: str) -> ParsedRecord:
         raise RecordError("the record has no title")
     own_id = _text(fields.get("id"), "id")
     abstract = _text(fields.get("abstract"), "abstract")
+    published, inferred = _published(fields.get("published"))
     try:
         paper = Paper(
             id=own_id or slugify(title),
@@ -140,7 +153,8 @@ def record_to_paper(record: object, source: str) -> ParsedRecord:
             authors=_strings(fields.get("authors"), "authors"),
             authors_truncated=_flag(fields.get("authors_truncated"), "authors_truncated"),
             affiliations=_strings(fields.get("affiliations"), "affiliations"),
-            published=_published(fields.get("published")),
+            published=published,
+            date_precision=_precision(fields.get("date_precision"), inferred),
             categories=_strings(fields.get("categories"), "categories"),
             has_code=_flag(fields.get("has_code"), "has_code"),
             abstract=abstract,

@@ -114,8 +114,8 @@ class DigestPost:
         """Plain text, at most `limit` characters (Discord's message limit by default)."""
         paper = self.paper
         facts = [paper.short_authors()]
-        if paper.published:
-            facts.append(short_date(paper.published))
+        if published := paper.published_text(short_date):
+            facts.append(published)
         if paper.categories:
             facts.append(", ".join(paper.categories))
         if paper.has_code:

@@ -35,11 +35,20 @@ def parse_timezone(name: str) -> str:
 
 
 def parse_post_time(text: str) -> time:
-    """Parse 'HH:MM' (24-hour, '9:00' accepted); a UserError shows the expected form."""
+    """Parse 'HH:MM' (24-hour, '9:00' accepted); a UserError shows the expected form.
+
+    The range is `datetime.time`'s own (00:00–23:59): "24:00" or "23:60" is refused with the same
+    message as any other unreadable time, never as a bare ValueError.
+    """
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise UserError(f"“{text}” is not a time of day. Use 24-hour HH:MM, for example 09:00 or 17:30.")
-    return time(int(match[1]), int(match[2]))
+    try:
+        if match is None:
+            raise ValueError(text)
+        return time(int(match[1]), int(match[2]))
+    except ValueError:
+        raise UserError(
+            f"“{text}” is not a time of day. Use 24-hour HH:MM, for example 09:00 or 17:30."
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 AUTHORS_SHOWN = 8
 AUTHORS_CHARS = 600
 LINKS_SHOWN = 4
+WEEKLY_RESERVE = 1500
+"""Characters of a message's 6000 the paper's embed leaves to the week in review beside it, however long
+the paper's own parts are: room for the review's header and at least its first list."""
 HISTORY_SHOWN = 10
 
 POST_PERMISSIONS: tuple[tuple[str, str], ...] = (
@@ -182,7 +185,7 @@ def post_embed(post: DigestPost) -> discord.Embed:
         header += f" · topic: {post.topic}"
     embed.set_author(name=clip(header, 256))
     embed.add_field(name="Authors", value=_authors(paper), inline=False)
-    embed.add_field(name="Published", value=date_stamp(paper.published) if paper.published else "unknown")
+    embed.add_field(name="Published", value=paper.published_text(date_stamp) or "unknown")
     embed.add_field(name="Category", value=", ".join(paper.categories) or "—")
     links = _links(post)
     if links:
@@ -229,14 +232,15 @@ def weekly_embed(weekly: WeeklyDigest, budget: int = EMBED_TOTAL_MAX) -> discord
     while len(embed) > budget and limit > 80:
         limit = limit * 3 // 4  # fewer whole lines per list, each list ending in "… and N more"
         embed = _weekly_at(weekly, limit)
-    while len(embed) > budget and embed.fields:
-        embed.remove_field(len(embed.fields) - 1)
-    return embed
+    return fit_embed(embed, budget)  # still over: the last lists go, then the description is cut
 
 
 def _with_weekly(first: discord.Embed, weekly: WeeklyDigest | None) -> tuple[discord.Embed, ...]:
+    """The paper's embed and, on the weekly day, the week in review: together within the message's 6000
+    characters, the paper's embed leaving the review at least WEEKLY_RESERVE of them."""
     if weekly is None:
         return (first,)
+    first = fit_embed(first, EMBED_TOTAL_MAX - WEEKLY_RESERVE)
     return (first, weekly_embed(weekly, EMBED_TOTAL_MAX - len(first)))
 
 

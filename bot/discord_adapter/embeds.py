@@ -190,7 +190,7 @@ def similar_embed(paper: Paper, hits: Sequence[Hit]) -> discord.Embed:
 
 
 def _paper_entry(paper: Paper) -> str:
-    when = date_stamp(paper.published) if paper.published else "undated"
+    when = paper.published_text(date_stamp) or "undated"
     return f"• {_linked_title(paper, 150)} — {when} · {_code(paper.id)}"
 
 
@@ -247,7 +247,7 @@ def paper_embed(paper: Paper, *, extra_lines: Iterable[str] = ()) -> discord.Emb
         colour=PAPER_COLOUR,
     )
     embed.add_field(name="Authors", value=_authors_value(paper), inline=False)
-    embed.add_field(name="Published", value=date_stamp(paper.published) if paper.published else "unknown")
+    embed.add_field(name="Published", value=paper.published_text(date_stamp) or "unknown")
     embed.add_field(name="Category", value=", ".join(paper.categories) or "—")
     if paper.affiliations:
         embed.add_field(

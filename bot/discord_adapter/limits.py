@@ -59,8 +59,15 @@ def _embed_size(embed: discord.Embed) -> int:
     return len(embed)
 
 
-def fit_embed(embed: discord.Embed) -> discord.Embed:
-    """Trim an embed in place to every Discord limit (per part and 6000 in all) and return it."""
+def fit_embed(embed: discord.Embed, budget: int = EMBED_TOTAL_MAX) -> discord.Embed:
+    """Trim an embed in place to every Discord limit and to `budget` characters in all (at most 6000,
+    less when other embeds share the message), and return it.
+
+    Past the per-part limits, fields go first, from the last, each one only while the embed is still
+    over (so no field is dropped that would have fit); then the description is cut; then, for budgets
+    smaller than any embed Discord itself allows, the footer, the author line and the title.
+    """
+    budget = min(budget, EMBED_TOTAL_MAX)
     if embed.title:
         embed.title = clip(embed.title, EMBED_TITLE_MAX)
     if embed.description:
@@ -81,9 +88,28 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
             value=clip(field.value or "\u200b", EMBED_FIELD_VALUE_MAX),
             inline=bool(field.inline),
         )
-    while _embed_size(embed) > EMBED_TOTAL_MAX and embed.fields:
+    while embed.fields and _embed_size(embed) > budget:
         embed.remove_field(len(embed.fields) - 1)
-    excess = _embed_size(embed) - EMBED_TOTAL_MAX
+    excess = _embed_size(embed) - budget
     if excess > 0 and embed.description:
-        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
+        embed.description = _shortened(embed.description, excess)
+    excess = _embed_size(embed) - budget
+    if excess > 0 and embed.footer.text:
+        embed.set_footer(text=_shortened(embed.footer.text, excess), icon_url=embed.footer.icon_url)
+    excess = _embed_size(embed) - budget
+    if excess > 0 and embed.author.name:
+        name = _shortened(embed.author.name, excess)
+        if name is None:
+            embed.remove_author()
+        else:
+            embed.set_author(name=name, url=embed.author.url, icon_url=embed.author.icon_url)
+    excess = _embed_size(embed) - budget
+    if excess > 0 and embed.title:
+        embed.title = _shortened(embed.title, excess)
     return embed
+
+
+def _shortened(text: str, excess: int) -> str | None:
+    """`text` made `excess` characters shorter (ending in an ellipsis), or None if nothing is left."""
+    keep = len(text) - excess
+    return clip(text, keep) if keep > 1 else None

@@ -131,9 +131,10 @@ def _time_from(match: re.Match[str]) -> time | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if ampm == "pm" else 0)
-    if hour > 23 or minute > 59:
+    try:
+        return time(hour, minute)  # its range is the rule: "24:00" or "23:60" reads as no time at all
+    except ValueError:
         return None
-    return time(hour, minute)
 
 
 def _time_or_default(match: re.Match[str], default_time: time) -> time | None:

@@ -189,11 +189,34 @@ async def app(bot_settings: Settings, clock: ManualClock, bundled_index: PaperIn
 
 
 @pytest.fixture
-async def paperbot(fake_discord: FakeDiscord, bot_runner: BotRunner, app: App) -> Any:
-    """The real PaperBot, connected to the fake and ready; its own ERROR logs fail the test too."""
+def client_allowed_mentions() -> discord.AllowedMentions:
+    """The client-wide mention default `paperbot` runs with in place of PaperBot's own (`none()`).
+
+    Mention safety has two layers: the client's default and the `allowed_mentions` each send passes. With
+    the default made permissive here, every test through `paperbot` shows the second layer on its own:
+    the audit at teardown fails the test if any message could ping anyone it does not name. The first
+    layer is tested on its own in test_mentions.py.
+    """
+    return discord.AllowedMentions.all()
+
+
+@pytest.fixture
+async def paperbot(
+    fake_discord: FakeDiscord,
+    bot_runner: BotRunner,
+    app: App,
+    client_allowed_mentions: discord.AllowedMentions,
+) -> AsyncIterator[Any]:
+    """The real PaperBot, connected to the fake and ready; its own ERROR logs fail the test too, and so
+    does any message it sent that could ping someone it did not name (see `client_allowed_mentions`)."""
     from bot.discord_adapter.client import PaperBot
+
+    from .mentions import assert_pings_only_whom_it_names, bot_message_payloads
 
     fake_discord.error_logger_prefixes = (*fake_discord.error_logger_prefixes, "paperbot")
     client = PaperBot(app, scheduler_paused=True)
+    client.allowed_mentions = client_allowed_mentions
     await bot_runner.start(client)
-    return client
+    yield client
+    for request, payload in bot_message_payloads(fake_discord):
+        assert_pings_only_whom_it_names(payload, f"{request}")

@@ -7,8 +7,10 @@ move the clock and call `fire` the way the armed job would.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 import pytest
@@ -138,6 +140,46 @@ async def test_digest_now_twice_is_refused_privately_with_the_next_time(
     assert len(channel_posts(fake_discord, "papers")) == 1
 
 
+def stamped_day(text: str) -> date:
+    """The day a `<t:…:D>` date stamp shows (the bot stamps noon UTC, the same day in every zone)."""
+    match = re.search(r"<t:(\d+):D>", text)
+    assert match is not None, text
+    return datetime.fromtimestamp(int(match.group(1)), UTC).date()
+
+
+@pytest.mark.parametrize(
+    "wall",
+    [
+        pytest.param(datetime(2026, 11, 26, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles")), id="LA-23:30"),
+        pytest.param(datetime(2026, 11, 27, 0, 30, tzinfo=ZoneInfo("Asia/Tokyo")), id="tokyo-00:30"),
+    ],
+)
+async def test_digest_now_near_midnight_posts_the_servers_own_day(
+    fake_discord: FakeDiscord, paperbot: Any, app: Any, clock: ManualClock, wall: datetime
+) -> None:
+    """23:30 in Los Angeles is already the next day in UTC, 00:30 in Tokyo still the day before: the
+    preview, the post's date line and the day recorded are the server's own day all the same."""
+    local_day = wall.date()
+    assert wall.astimezone(UTC).date() != local_day
+    await slash(fake_discord, "digest channel", {"channel": "papers"})
+    await slash(fake_discord, "digest time", {"time": "09:00", "timezone": str(wall.tzinfo)})
+    clock.set(wall)
+
+    preview = await slash(fake_discord, "digest preview")
+    answer = await slash(fake_discord, "digest now")
+    posted = await fake_discord.wait_for_bot_message("papers")
+    assert "Posted in" in answer.content
+    assert stamped_day(preview.content) == local_day
+    assert stamped_day(posted.content) == local_day
+    assert posted.embeds == preview.embeds
+    history = await app.digest.repo.history(fake_discord.guild.id)
+    assert [(e.local_date, e.status) for e in history] == [(local_day, "posted")]
+    again = await slash(fake_discord, "digest now")
+    assert "already out" in again.content
+    await fake_discord.settle()
+    assert len(channel_posts(fake_discord, "papers")) == 1
+
+
 async def test_the_weekly_day_post_carries_the_week_in_review_within_discord_limits(
     fake_discord: FakeDiscord, paperbot: Any, clock: ManualClock
 ) -> None:
@@ -159,11 +201,12 @@ async def test_the_weekly_day_post_carries_the_week_in_review_within_discord_lim
     assert len(review["Coming up"].splitlines()) == 3
 
 
+@pytest.mark.parametrize("bad", ["25:00", "24:00", "23:60"])
 async def test_time_and_zone_input_errors_are_private_and_change_nothing(
-    fake_discord: FakeDiscord, paperbot: Any, app: Any
+    fake_discord: FakeDiscord, paperbot: Any, app: Any, bad: str
 ) -> None:
     await set_up(fake_discord)
-    bad_time = await slash(fake_discord, "digest time", {"time": "25:00"})
+    bad_time = await slash(fake_discord, "digest time", {"time": bad})
     bad_zone = await slash(fake_discord, "digest time", {"time": "09:00", "timezone": "Mars/Olympus"})
     assert bad_time.ephemeral
     assert "is not a time of day" in bad_time.content

@@ -5,21 +5,25 @@ Async only because discord.py builds Views inside a running event loop.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, time
 
 import discord
+import pytest
 
 from bot.corpus.model import Paper
 from bot.digest.post import DigestPost, WeeklyDigest, excerpt
 from bot.discord_adapter.cogs.digest import timezone_choices
 from bot.discord_adapter.digest_render import (
+    RenderedMessage,
     digest_message,
     dm_message,
     history_embed,
     missing_permissions,
     post_embed,
+    preview_message,
 )
-from bot.storage.digest_repo import LedgerEntry
+from bot.storage.digest_repo import DigestSettings, LedgerEntry
 
 DAY = date(2026, 11, 26)
 
@@ -50,6 +54,12 @@ def post(
         pool_size=50,
         **kw,  # type: ignore[arg-type]
     )
+
+
+def preview_of(subject: DigestPost) -> RenderedMessage:
+    """`/digest preview` of a post, for a server posting at 09:00 UTC in channel 100."""
+    settings = DigestSettings(1, 100, time(9, 0), "UTC", seed="1")
+    return preview_message(subject, settings)
 
 
 def sizes_ok(embeds: tuple[discord.Embed, ...]) -> bool:
@@ -94,6 +104,37 @@ async def test_a_full_week_in_review_shares_the_6000_character_budget_with_the_p
     assert len(rendered.embeds) == 2
     assert sizes_ok(rendered.embeds)
     assert review["New in the corpus"].splitlines()[-1].startswith("… and ")
+
+
+@pytest.mark.parametrize("render", [digest_message, preview_of, dm_message], ids=["post", "preview", "dm"])
+async def test_a_paper_that_fills_its_own_embed_still_leaves_the_week_in_review_room_within_6000(
+    render: Callable[[DigestPost], RenderedMessage],
+) -> None:
+    # Every part of the paper's embed at its limit: on its own it nearly fills a message's 6000 characters.
+    bloated = paper(title="T" * 500, authors=40, paper_id="x" * 3000).model_copy(
+        update={
+            "categories": tuple(f"CATEGORY-{i}" for i in range(200)),
+            "abstract": "*x_y* " * 500,  # every markdown character escaped: the excerpt nearly doubles
+        }
+    )
+    reasons = tuple("a long reason " * 20 for _ in range(10))
+    assert len(post_embed(post(bloated, reasons=reasons, topic="t" * 300))) > 5800
+    many = [paper(n, title=f"A rather long title number {n} " + "x" * 200) for n in range(10)]
+    weekly = WeeklyDigest(
+        start=date(2026, 11, 19),
+        end=date(2026, 11, 25),
+        featured=tuple((date(2026, 11, 19 + i), p) for i, p in enumerate(many[:7])),
+        new_papers=tuple(many),
+        topic="t" * 300,
+    )
+    rendered = render(post(bloated, reasons=reasons, topic="t" * 300, weekly=weekly))
+    assert len(rendered.embeds) == 2
+    assert sum(len(e) for e in rendered.embeds) <= 6000  # Discord refuses the whole message otherwise
+    assert sizes_ok(rendered.embeds)
+    review = rendered.embeds[1]
+    assert review.title == "🗓️ The week in papers"
+    assert [f.name for f in review.fields][:1] == ["Papers of the day"]  # the review still says something
+    assert rendered.embeds[0].title == "T" * 255 + "…"
 
 
 async def test_buttons_carry_the_paper_id_and_an_id_too_long_for_discord_drops_them_not_the_post() -> None:

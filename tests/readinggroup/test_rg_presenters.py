@@ -29,6 +29,18 @@ async def test_roster_lists_members_in_the_order_they_will_present(
         await group.presenters.add(GUILD, BOB)
 
 
+async def test_a_member_who_joins_later_presents_before_those_who_already_have(
+    group: ReadingGroupService, clock: ManualClock
+):
+    await roster_of_three(group, clock)
+    first = await group.sessions.schedule(GUILD)  # Alice, who joined first
+    clock.set(first.starts_at + timedelta(days=1))  # Alice has presented; Bob and Carol never have
+    await group.presenters.add(GUILD, DAVE)  # Dave joins weeks after all of them
+    upcoming = [(await group.sessions.schedule(GUILD)).presenter_id for _ in range(4)]
+    assert first.presenter_id == ALICE
+    assert upcoming == [BOB, CAROL, DAVE, ALICE]
+
+
 async def test_skip_hands_the_session_to_the_next_and_the_skipped_member_goes_first_next_time(
     group: ReadingGroupService, clock: ManualClock
 ):

@@ -27,6 +27,15 @@ def test_never_presented_come_first_in_joining_order_then_least_recent():
     assert [slot.last_presented for slot in rotation_order(ROSTER, last)] == [None, None, day(10), day(30)]
 
 
+def test_a_later_joiner_who_never_presented_goes_before_an_early_member_who_has():
+    # Member 1 joined first and presented on day 5; member 2 joined on day 10 and never presented.
+    # Ranking newcomers by their joining date (as if joining were a presentation) would put 1 first.
+    roster = [member(1, 0), member(2, 10)]
+    last = {1: day(5)}
+    assert [slot.entry.user_id for slot in rotation_order(roster, last)] == [2, 1]
+    assert next_presenter(roster, last) == 2
+
+
 def test_rotation_is_fair_over_many_sessions_everyone_presents_once_per_round():
     history: list[tuple[int, datetime]] = []
     for week in range(12):

@@ -92,7 +92,18 @@ def test_next_thursday_across_the_dst_change_is_still_16h_local():
 
 
 @pytest.mark.parametrize(
-    "text", ["someday", "2026-02-30 16:00", "thursday 25:00", "at 4", "next blursday", ""]
+    "text",
+    [
+        "someday",
+        "2026-02-30 16:00",
+        "thursday 25:00",
+        "thursday 24:00",
+        "tomorrow 23:60",
+        "2026-12-03 24:00",
+        "at 4",
+        "next blursday",
+        "",
+    ],
 )
 def test_unreadable_when_gets_an_error_with_examples_and_the_zone(text: str):
     with pytest.raises(ReadingGroupError) as caught:
@@ -111,6 +122,13 @@ def test_time_formats():
     ]
     with pytest.raises(ReadingGroupError, match="`16:00`"):
         parse_time("16")  # 16 what? refuse rather than guess
+    assert (parse_time("00:00"), parse_time("23:59")) == (time(0, 0), time(23, 59))
+
+
+@pytest.mark.parametrize("text", ["24:00", "23:60", "24:30", "13pm", "0am", "12:60 pm"])
+def test_a_time_outside_the_day_is_refused_with_examples(text: str):
+    with pytest.raises(ReadingGroupError, match="Write it like `16:00` or `4pm`"):
+        parse_time(text)
 
 
 def test_weekday_names_and_abbreviations():

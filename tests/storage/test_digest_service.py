@@ -84,6 +84,53 @@ async def test_digest_now_twice_says_when_the_next_one_comes(service):
         await service.post_now(GUILD)
 
 
+# Near midnight the server's local day and the UTC day differ: 23:30 in Los Angeles is already tomorrow in
+# UTC, 00:30 in Tokyo is still yesterday. The post, the preview and the ledger follow the server's day.
+NEAR_MIDNIGHT = [
+    pytest.param(datetime(2026, 3, 2, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles")), id="LA-23:30"),
+    pytest.param(datetime(2026, 3, 3, 0, 30, tzinfo=ZoneInfo("Asia/Tokyo")), id="tokyo-00:30"),
+]
+
+
+@pytest.fixture(params=NEAR_MIDNIGHT)
+def near_midnight(request) -> datetime:
+    """A local wall time near midnight whose UTC date is another day (else the test could not tell)."""
+    wall: datetime = request.param
+    assert wall.astimezone(UTC).date() != wall.date()
+    return wall
+
+
+async def test_digest_now_near_midnight_posts_for_the_servers_own_day(
+    service, publisher, clock, near_midnight
+):
+    local_day = near_midnight.date()
+    await service.configure(GUILD, timezone=str(near_midnight.tzinfo), post_time="09:00")
+    clock.set(near_midnight)
+    preview = await service.preview(GUILD)
+    outcome = await service.post_now(GUILD)
+    assert (preview.local_date, outcome.local_date) == (local_day, local_day)
+    assert [post.local_date for post in publisher.posts()] == [local_day]
+    assert [(e.local_date, e.status) for e in await service.repo.history(GUILD)] == [(local_day, "posted")]
+    # the day taken is the local one: the next preview is the following local day's, and a second
+    # `/digest now` is refused
+    assert (await service.preview(GUILD)).local_date == local_day + timedelta(days=1)
+    with pytest.raises(UserError, match="already out"):
+        await service.post_now(GUILD)
+
+
+async def test_a_scheduled_post_near_midnight_is_for_the_servers_own_day(service, clock, near_midnight):
+    local_day = near_midnight.date()
+    post_time = f"{near_midnight - timedelta(minutes=15):%H:%M}"
+    await service.configure(GUILD, timezone=str(near_midnight.tzinfo), post_time=post_time)
+    clock.set(near_midnight)
+    outcome = await service.run_due(GUILD)
+    assert (outcome.status, outcome.local_date) == (OutcomeStatus.POSTED, local_day)
+    assert (await service.status(GUILD)).last.local_date == local_day
+    clock.set(near_midnight + timedelta(days=1))
+    following = await service.run_due(GUILD)
+    assert (following.status, following.local_date) == (OutcomeStatus.POSTED, local_day + timedelta(days=1))
+
+
 async def test_preview_after_todays_post_shows_tomorrows_and_it_is_what_tomorrow_posts(
     service, publisher, clock
 ):
