@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.clock import Clock
-from bot.corpus.loader import CorpusLoad, load_corpus
+from bot.corpus.loader import CorpusLoad, load_corpus, problem_lines
 from bot.errors import CorpusError, Problem
 from bot.search.index import PaperIndex
 
@@ -112,10 +112,10 @@ class Library:
 
     def _build(self) -> Snapshot:
         loaded = self.loader(self.path, strict=self.strict)
-        for problem in loaded.problems:
-            log.warning("corpus: skipped a record: %s", problem)
+        for line in problem_lines(loaded.problems):
+            log.warning("corpus: %s", line)
         return Snapshot(
-            index=PaperIndex.build(loaded.papers),
+            index=PaperIndex.build(loaded.papers, today=lambda: self.clock.now().date()),
             loaded_at=self.clock.now(),
             files=loaded.files,
             problems=loaded.problems,

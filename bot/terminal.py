@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from bot.answer import answer_question
 from bot.clock import SystemClock
 from bot.conversation import Conversation, reply_text, respond
-from bot.corpus.loader import CorpusLoad, load_corpus
+from bot.corpus.loader import CorpusLoad, load_corpus, problem_lines
 from bot.corpus.model import Paper
 from bot.errors import QueryError, UserError
 from bot.search.index import Hit, PaperIndex
@@ -36,8 +36,8 @@ def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
 
 
 def _warn_problems(loaded: CorpusLoad) -> None:
-    for problem in loaded.problems:
-        print(f"warning: skipped a record: {problem}", file=sys.stderr)
+    for line in problem_lines(loaded.problems):
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def paper_json(paper: Paper) -> dict[str, Any]:
@@ -247,7 +247,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: T
                 out.write(render_paper(index.resolve(text.removeprefix("/paper ").strip())) + "\n")
             elif text:
                 reply, state = respond(index, state, text)
-                out.write(reply_text(reply) + "\n")
+                out.write(reply_text(reply).replace("**", "") + "\n")  # Discord bold means nothing here
         except UserError as exc:
             out.write(f"{exc.message}\n")
     return 0

@@ -135,16 +135,27 @@ def _flag(value: object, field: str) -> bool:
     raise RecordError(f"“{field}” should be true or false")
 
 
+TITLE_WORDS = 12
+
+
+def title_from_text(text: str) -> str:
+    """A title for an untitled record (common in BEIR argument corpora): its first sentence, at most
+    TITLE_WORDS words, "…" when cut; '' for an empty text."""
+    first = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
+    words = first.split()
+    return " ".join(words[:TITLE_WORDS]) + (" …" if len(words) > TITLE_WORDS else "")
+
+
 def record_to_paper(record: object, source: str) -> ParsedRecord:
     """One JSON value → a paper; raises RecordError saying what is wrong with it."""
     if not isinstance(record, Mapping):
         raise RecordError(f"expected a JSON object per line, found {type(record).__name__}")
     fields = _merged_fields(record)
-    title = " ".join(_text(fields.get("title"), "title").split())
-    if not title:
-        raise RecordError("the record has no title")
     own_id = _text(fields.get("id"), "id")
     abstract = _text(fields.get("abstract"), "abstract")
+    title = " ".join(_text(fields.get("title"), "title").split()) or title_from_text(abstract)
+    if not title:
+        raise RecordError("the record has neither a title nor a text")
     published, inferred = _published(fields.get("published"))
     try:
         paper = Paper(

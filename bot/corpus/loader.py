@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -252,3 +252,15 @@ def load_corpus(path: Path | None = None, *, strict: bool = False, today: date |
             f"The corpus is empty: {root} has {what}. paperbot reads {SUPPORTED_FORMATS}.", problems
         )
     return CorpusLoad(papers, tuple(problems), tuple(files))
+
+
+SHOWN_PROBLEMS = 5
+
+
+def problem_lines(problems: Sequence[Problem], shown: int = SHOWN_PROBLEMS) -> list[str]:
+    """What to tell an operator about skipped records: the first few, then one line for the rest (a
+    corpus with thousands of bad lines must not bury the log)."""
+    lines = [f"skipped a record: {problem}" for problem in problems[:shown]]
+    if len(problems) > shown:
+        lines.append(f"… and {len(problems) - shown} more skipped records ({len(problems)} in all)")
+    return lines

@@ -282,6 +282,9 @@ class AnswerView(PaperView):
             )
             for c in answer.citations[:25]
         ]
+        if answer.more:  # a list answer shows a screenful; the button names how many more match
+            more_button: discord.ui.Button[AnswerView] = self.more
+            more_button.label = f"{answer.more} more"
         for button in paper_buttons(answer.citations[0].paper.id, abstract=False, propose=False):
             self.add_item(button)  # *Similar papers* (to the first source), persistent
 

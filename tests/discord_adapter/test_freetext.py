@@ -60,11 +60,13 @@ async def test_a_mention_is_answered_like_ask_as_a_quiet_reply(
 ) -> None:
     sent = await mention(fake_discord, "general", f"  {QUESTION}  ")
     request = await reply_to(fake_discord, sent)
-    expected = answer_embed(answer_question(bundled_index, QUESTION), question=QUESTION)
+    answer = answer_question(bundled_index, QUESTION)
+    expected = answer_embed(answer, question=QUESTION)
     assert request.json["embeds"] == [expected.to_dict()]  # the mention is stripped from the question
     assert request.json["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert answer.more == bundled_index.search(QUESTION, limit=100).total - 3 > 0
     assert [b["label"] for b in request.json["components"][0]["components"]] == [
-        "More results",
+        f"{answer.more} more",  # the papers on it that the answer did not cite
         "Similar papers",
     ]
     assert len(sources(request)) == 3

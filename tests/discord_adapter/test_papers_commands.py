@@ -14,6 +14,7 @@ import pytest
 from bot.answer import REFUSAL, answer_question
 from bot.corpus.text import readable_text
 from bot.search.index import PaperIndex
+from tests.test_plain_questions import ROWS, Check
 
 from .fake_discord import FakeDiscord, InteractionHandle, Reply
 
@@ -60,6 +61,23 @@ def source_lines(reply: Reply) -> list[str]:
 
 
 # --- /ask -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "check"), ROWS, ids=[q for q, _ in ROWS])
+async def test_the_questions_people_ask_are_answered_in_discord_as_in_the_terminal(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex, question: str, check: Check
+) -> None:
+    """The issue's table of plain questions, through /ask: the same papers, right by the row's rule."""
+    cli = answer_question(bundled_index, question)
+    reply = await run(fake_discord, "ask", {"question": question})
+    lines = source_lines(reply)
+    assert len(lines) == len(cli.citations)
+    for line, citation in zip(lines, cli.citations, strict=True):
+        assert readable_text(citation.paper.title) in line
+    everything = answer_question(bundled_index, question, everything=True)
+    check([c.paper.id for c in everything.citations], everything.text, list(bundled_index.papers))
+    if cli.more:
+        assert reply.component("pb:ask:more")["label"] == f"{cli.more} more"
 
 
 @pytest.mark.parametrize("question", [RANDOM_TEACHER, "state space models", "continual learning forgetting"])

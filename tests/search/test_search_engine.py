@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.search.engine import BM25Engine, BM25Settings, Ranking
 
 ONE_FIELD = {"body": 1.0}
@@ -76,3 +78,14 @@ def test_field_weights_make_a_title_match_count_more() -> None:
     ]
     engine = BM25Engine(corpus, BM25Settings(field_weights={"body": 1.0, "title": 0.25}))
     assert [doc for doc, _ in engine.top_k(["graph"], 10).hits] == [1, 0]
+
+
+def test_a_word_repeated_in_the_query_counts_once_per_occurrence() -> None:
+    """BM25's query-term frequency: `/similar` sends a whole abstract, whose key words repeat."""
+
+    engine = BM25Engine([{"title": ["alpha", "x"]}, {"title": ["beta", "y"]}, {"title": ["z", "w"]}])
+    once = dict(engine.top_k(["alpha", "beta"], 3).hits)
+    assert once[0] == pytest.approx(once[1])
+    twice = dict(engine.top_k(["alpha", "alpha", "beta"], 3).hits)
+    assert twice[0] == pytest.approx(2 * twice[1])
+    assert engine.top_k(["alpha", "alpha", "beta"], 1).hits[0][0] == 0
