@@ -3,6 +3,7 @@
 PaperbotError                 base; never shown raw to a Discord user
 ├── UserError                 the user asked for something impossible; `.message` is shown to them
 │   ├── UnknownPaperError     no paper with that id or title
+│   ├── AmbiguousPaperError   several papers fit the reference; it lists them
 │   ├── QueryError            an empty, oversized or malformed query
 │   ├── CooldownError         the user must wait before asking again
 │   ├── PermissionDeniedError the user lacks a permission the command needs
@@ -37,9 +38,27 @@ class UnknownPaperError(UserError):
         shown = reference if len(reference) <= 80 else reference[:79] + "…"
         super().__init__(
             f"I don't know a paper called “{shown}”. "
-            "Try `search` to find it, or pick one from the suggestions."
+            "Try `search` to find it (in Discord, pick one from the suggestions while you type)."
         )
         self.reference = reference
+
+
+class AmbiguousPaperError(UserError):
+    """Several papers fit the id or title the user gave: not unknown, just not one. Lists the candidates."""
+
+    SHOWN = 10
+
+    def __init__(self, reference: str, candidates: list[tuple[str, str]]) -> None:
+        shown = reference if len(reference) <= 80 else reference[:79] + "…"
+        lines = [f"  {paper_id} — {title}" for paper_id, title in candidates[: self.SHOWN]]
+        if len(candidates) > self.SHOWN:
+            lines.append(f"  … and {len(candidates) - self.SHOWN} more")
+        super().__init__(
+            f"“{shown}” fits {len(candidates)} papers; name one by its id or more of its title:\n"
+            + "\n".join(lines)
+        )
+        self.reference = reference
+        self.candidates = candidates
 
 
 class QueryError(UserError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -109,6 +110,26 @@ def test_chat_follows_up_like_a_discord_thread() -> None:
     assert "papers like “Random Teachers are Good Teachers”" in out
     assert "I don't know a paper called “nope-not-a-paper”" in out
     assert "never read" not in out
+
+
+def test_chat_speaks_plain_text_not_discord_markup() -> None:
+    code, out = run("chat", stdin="help\nmore\n/quit\n")
+    assert code == 0
+    assert "**" not in out
+    assert "more" in out
+
+
+def test_more_in_chat_pages_only_papers_about_the_question() -> None:
+    from bot.corpus.loader import load_corpus
+    from bot.search.index import PaperIndex
+
+    index = PaperIndex.build(load_corpus(None).papers)
+    on_topic = {h.paper.id for h in index.search("diffusion models", limit=100).hits}
+    _, out = run("chat", stdin="diffusion models\nmore\nmore\nmore\n/quit\n")
+    listed = set(re.findall(r"· ([a-z0-9-]+)$", out, flags=re.MULTILINE))
+    assert listed
+    assert listed <= on_topic  # "more" never pages into papers that merely share a common word
+    assert "That's all" in out
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ a new index, swapped in whole by its owner.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -16,7 +17,7 @@ from functools import cached_property
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
-from bot.errors import CorpusError, Problem, QueryError, UnknownPaperError
+from bot.errors import AmbiguousPaperError, CorpusError, Problem, QueryError, UnknownPaperError
 from bot.search.analysis import Word, analyze, analyze_words, fold, words
 from bot.search.authors import AuthorDirectory, name_key
 from bot.search.engine import BM25Engine, BM25Settings, FieldedDoc, ScoringEngine
@@ -56,6 +57,14 @@ def utc_today() -> date:
 def _newest_first(paper: Paper) -> tuple[bool, int]:
     """Sort key: dated papers newest first, undated last."""
     return (paper.published is None, -(paper.published.toordinal() if paper.published else 0))
+
+
+_TITLE_PUNCTUATION = re.compile(r"[-‐‑‒–—:;,.!?()\[\]\"'“”‘’/]+")
+
+
+def _title_key(text: str) -> str:
+    """A title as typed: folded, punctuation and hyphens as spaces ("state-space" is "state space")."""
+    return " ".join(_TITLE_PUNCTUATION.sub(" ", fold(text)).split())
 
 
 def _affiliation_key(name: str) -> str:
@@ -107,6 +116,7 @@ class PaperIndex:
         self._engine = engine_factory(docs, settings)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
         self._folded_titles = [" ".join(fold(p.title).split()) for p in self.papers]
+        self._title_keys = [_title_key(p.title) for p in self.papers]
 
     @classmethod
     def build(
@@ -137,19 +147,22 @@ class PaperIndex:
 
     def resolve(self, reference: str) -> Paper:
         """A paper by id, exact title, or a title that matches case/accent-insensitively — exactly, or
-        as the only title containing the reference. UnknownPaperError otherwise (also when ambiguous)."""
+        as the only title containing the reference. UnknownPaperError when none fits,
+        AmbiguousPaperError (with the candidates) when several do."""
         ref = reference.strip()
         if ref in self._by_id:
             return self.papers[self._by_id[ref]]
-        folded = " ".join(fold(ref).split())
+        folded = _title_key(ref)
         if not folded:
             raise QueryError("Name a paper: its id (as `search` shows it) or its title.")
         for exact in (True, False):
-            found = [i for i, t in enumerate(self._folded_titles) if (t == folded if exact else folded in t)]
+            found = [i for i, t in enumerate(self._title_keys) if (t == folded if exact else folded in t)]
             if len(found) == 1:
                 return self.papers[found[0]]
             if found:
-                break
+                ordered = sorted(found, key=lambda d: (*_newest_first(self.papers[d]), d))
+                candidates = [(self.papers[d].id, self.papers[d].title) for d in ordered]
+                raise AmbiguousPaperError(reference, candidates)
         raise UnknownPaperError(reference)
 
     # --- search -------------------------------------------------------------------------------

@@ -64,8 +64,6 @@ class Question:
     terms: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
     singular: bool = False
-    people: tuple[str, ...] = field(default=())
-    """The names as the question gave them (for saying "by Lorenzo Noci" back)."""
 
     def with_topic(self, text: str) -> Question:
         """The same question about other topic words (same filters)."""
@@ -299,7 +297,6 @@ class _Reading:
     builder: QueryBuilder
     topic: list[str] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
-    people: list[str] = field(default_factory=list)
 
 
 class Reader:
@@ -366,18 +363,7 @@ class Reader:
             terms=tuple(analyze(topic)),
             corrections=tuple(reading.corrections),
             singular=bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split()),
-            people=tuple(reading.people),
         )
-
-    def literal(self, text: str) -> Question:
-        """A query taken word for word (evaluation runs): explicit fields only, no plain-language reading."""
-        cleaned, notes = clean_text(text)
-        b = QueryBuilder(notes=list(notes))
-        rest = extract_fields(cleaned, b) if cleaned else ""
-        return Question(
-            text=cleaned, intent="topic", query=b.freeze(rest), words=tuple(analyze_words(rest)),
-            terms=tuple(analyze(rest)),
-        )  # fmt: skip
 
     # --- words ----------------------------------------------------------------------------------
 
@@ -471,7 +457,6 @@ class Reader:
     def _add_person(self, tokens: list[_Token], start: int, n: int, r: _Reading) -> int:
         name = " ".join(t.folded for t in tokens[start : start + n])
         r.builder.authors.append(name)
-        r.people.append(" ".join(t.typed for t in tokens[start : start + n]))
         return start + n
 
     def _name_at(self, tokens: list[_Token], words: list[str], i: int, *, cued: bool) -> int:
@@ -493,9 +478,7 @@ class Reader:
         n = 0
         while start + n < len(tokens) and n < 3 and tokens[start + n].capitalized:
             n += 1
-        name = " ".join(t.typed for t in tokens[start : start + n])
         r.builder.authors.append(" ".join(t.folded for t in tokens[start : start + n]))
-        r.people.append(name)
         return n
 
     # --- typos ----------------------------------------------------------------------------------

@@ -269,10 +269,18 @@ async def test_paper_accepts_a_typed_title(paperbot: Any, fake_discord: FakeDisc
 async def test_unknown_paper_is_a_private_message(paperbot: Any, fake_discord: FakeDiscord) -> None:
     reply = await run(fake_discord, "paper", {"paper": "no-such-paper"})
     assert reply.ephemeral
-    assert reply.content == (
-        "I don't know a paper called “no-such-paper”. "
-        "Try `search` to find it, or pick one from the suggestions."
-    )
+    assert reply.content is not None
+    assert reply.content.startswith("I don't know a paper called “no-such-paper”.")
+
+
+async def test_an_ambiguous_paper_lists_the_candidates_privately(
+    paperbot: Any, fake_discord: FakeDiscord
+) -> None:
+    reply = await run(fake_discord, "paper", {"paper": "state space"})
+    assert reply.ephemeral
+    assert reply.content is not None
+    assert reply.content.startswith("“state space” fits 3 papers")
+    assert "flash-pd-ssm-memory-optimized-structured-sparse-state-space" in reply.content
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.corpus.model import Paper
-from bot.errors import CorpusError, QueryError, UnknownPaperError
+from bot.errors import AmbiguousPaperError, CorpusError, QueryError, UnknownPaperError
 from bot.search.index import PaperIndex
 from bot.search.query import Query
 
@@ -222,8 +222,14 @@ def test_get_and_resolve(lab_index: PaperIndex) -> None:
     assert lab_index.resolve("random teachers") is random_teachers  # the only title containing it
     with pytest.raises(UnknownPaperError):
         lab_index.get("no-such-paper")
-    with pytest.raises(UnknownPaperError):
-        lab_index.resolve("transformer")  # three titles contain it: ambiguous
+    with pytest.raises(AmbiguousPaperError) as several:
+        lab_index.resolve("transformer")  # several titles contain it: ambiguous, not unknown
+    titles = [title for _, title in several.value.candidates]
+    assert len(titles) >= 3
+    assert all("transformer" in t.lower() for t in titles)
+    for paper_id, title in several.value.candidates:
+        assert f"{paper_id} — {title}" in several.value.message  # a terminal has no suggestions: list them
+    assert lab_index.resolve("state-space models on regular languages").id.startswith("on-the-expressiveness")
 
 
 def test_similar_papers_exclude_the_paper_itself(lab_index: PaperIndex) -> None:
