@@ -1,4 +1,5 @@
-"""The Discord client: built from an App; adds the cogs, syncs commands, sends with no pings by default."""
+"""The Discord client: built from an App; adds the cogs, syncs commands, sends with no pings by default,
+retries transient Discord errors on every request."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from discord.ext import commands
 
 from bot.app import App
 from bot.discord_adapter.errors import PaperTree
+from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy, retry_transient_errors
 from bot.scheduling import DigestScheduler
 
 log = logging.getLogger("paperbot.discord")
@@ -33,8 +35,16 @@ def build_intents(message_content: bool) -> discord.Intents:
 class PaperBot(commands.Bot):
     """paperbot on Discord. Everything it sends disables mentions unless a call names exactly whom to ping."""
 
-    def __init__(self, app: App, *, scheduler_paused: bool = False, **options: Any) -> None:
-        """`scheduler_paused` arms the jobs without letting real time fire them (tests fire them)."""
+    def __init__(
+        self,
+        app: App,
+        *,
+        scheduler_paused: bool = False,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        **options: Any,
+    ) -> None:
+        """`scheduler_paused` arms the jobs without letting real time fire them (tests fire them); `retry`
+        says how every REST request is retried after a transient Discord error (`retry.py`)."""
         options.setdefault("intents", build_intents(app.settings.discord.message_content))
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -43,6 +53,7 @@ class PaperBot(commands.Bot):
             tree_cls=PaperTree,
             **options,
         )
+        retry_transient_errors(self.http, retry)
         self.app = app
         self.scheduler_paused = scheduler_paused
         self.digest_scheduler = DigestScheduler(app.digest)

@@ -67,7 +67,7 @@ MEMORY_CAPACITY = 500
 THREAD_ARCHIVE_MINUTES: Final = 1440
 NO_MENTIONS = discord.AllowedMentions.none()
 SEND_ERRORS = (discord.HTTPException, aiohttp.ClientError, OSError)
-"""What a send can raise: Discord refusing it, or the connection failing (after discord.py's retries)."""
+"""What a send can raise: Discord refusing it, or the connection failing (after the retries, `retry.py`)."""
 
 FOLLOW_UP_HINT = (
     "Follow up here{how}: **more** · **tell me about the second one** · **similar to [2]** · "
