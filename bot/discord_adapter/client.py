@@ -1,8 +1,10 @@
 """The Discord client: built from an App; adds the cogs, syncs commands, sends with no pings by default,
-retries transient Discord errors on every request."""
+retries transient Discord errors on every request, and shuts down without cutting replies off."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -12,6 +14,7 @@ from discord.ext import commands
 from bot.app import App
 from bot.discord_adapter.errors import PaperTree
 from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy, retry_transient_errors
+from bot.discord_adapter.shutdown import SHUTDOWN_GRACE, InFlight, replies
 from bot.scheduling import DigestScheduler
 
 log = logging.getLogger("paperbot.discord")
@@ -57,6 +60,8 @@ class PaperBot(commands.Bot):
         self.app = app
         self.scheduler_paused = scheduler_paused
         self.digest_scheduler = DigestScheduler(app.digest)
+        self.in_flight = InFlight()
+        self._shutdown: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         """Add the cogs, sync the slash commands, then attach the publisher and start the schedules.
@@ -79,8 +84,43 @@ class PaperBot(commands.Bot):
             if arm is not None:
                 await arm(self.digest_scheduler.scheduler)
 
+    def request_shutdown(self) -> None:
+        """Begin `shutdown` without waiting for it: the SIGTERM/SIGINT handler of `paperbot run`."""
+        if self._shutdown is not None and not self._shutdown.done():
+            log.info("already shutting down: %s still in flight", replies(len(self.in_flight.running())))
+        self._shutting_down(SHUTDOWN_GRACE)
+
+    async def shutdown(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Stop taking new work, let the replies in flight finish (at most `grace` s), then close.
+        Calling it again (or after `request_shutdown`) waits for the same shutdown."""
+        await asyncio.shield(self._shutting_down(grace))
+
+    def _shutting_down(self, grace: float) -> asyncio.Task[None]:
+        if self._shutdown is None:
+            self._shutdown = asyncio.create_task(self._drain_and_close(grace), name="paperbot-shutdown")
+        return self._shutdown
+
+    async def _drain_and_close(self, grace: float) -> None:
+        running = self.in_flight.stop_admitting()
+        scheduler = self.digest_scheduler
+        with contextlib.suppress(RuntimeError):  # not started: nothing to pause
+            if scheduler.scheduler.running:
+                scheduler.scheduler.pause()  # no job starts now; the connection still serves the others
+        log.info("shutting down: finishing %s in flight (at most %g s)", replies(running), grace)
+        left = await self.in_flight.wait(grace)
+        if left:
+            log.warning(
+                "shutting down: cancelled %s still unfinished after %g s (those users got no answer)",
+                replies(len(left)),
+                grace,
+            )
+            await self.in_flight.cancel(left)
+        await self.close()
+        log.info("disconnected from Discord")
+
     async def close(self) -> None:
-        """Stop the schedules before the connection, so no job fires into a closed client."""
+        """Stop the schedules before the connection, so no job fires into a closed client. (This is the
+        hard stop; `shutdown` lets the replies in flight finish first.)"""
         self.digest_scheduler.shutdown()
         self.app.outbox.attach(None)
         await super().close()

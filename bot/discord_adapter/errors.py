@@ -13,6 +13,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.discord_adapter.shutdown import RESTARTING, InFlight
 from bot.errors import PaperbotError, UserError
 
 log = logging.getLogger("paperbot.discord")
@@ -84,6 +85,17 @@ async def reply_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not deliver an error message for %s: %s", describe(interaction), exc)
 
 
+async def admit(interaction: discord.Interaction) -> bool:
+    """Count this interaction's handler as in flight (`shutdown.py`); while the bot shuts down, answer
+    `RESTARTING` privately (autocomplete gets no answer) and return False: the caller does nothing else."""
+    in_flight = getattr(interaction.client, "in_flight", None)
+    if not isinstance(in_flight, InFlight) or in_flight.admit():
+        return True
+    if interaction.type is not discord.InteractionType.autocomplete:
+        await reply_ephemeral(interaction, RESTARTING)
+    return False
+
+
 async def handle_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Reply to the user and log for the operator, as the module docstring orders."""
     cause = unwrap(error)
@@ -106,7 +118,11 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
 
 
 class PaperTree(app_commands.CommandTree[discord.Client]):
-    """The command tree, with the one error handler."""
+    """The command tree, with the one error handler; every command and autocomplete is admitted first."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Track the command as in flight; refused with `RESTARTING` while the bot shuts down."""
+        return await admit(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Route every slash-command error through handle_interaction_error."""

@@ -40,7 +40,7 @@ def configure_logging(level: str) -> None:
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot until SIGINT/SIGTERM; returns the process exit code."""
+    """Run the bot until SIGINT/SIGTERM (which let the replies in flight finish); returns the exit code."""
     token = settings.discord.resolve_token()
     configure_logging(settings.logging.level)
     point_at(settings.discord.api_base, settings.discord.gateway_url)
@@ -59,10 +59,11 @@ async def serve(settings: Settings, token: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or Windows
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(sig, bot.request_shutdown)
     try:
         async with bot:
             await bot.start(token)
+            await bot.shutdown()  # returns once a signal's shutdown has finished (or closes at once)
     except discord.LoginFailure:
         log.error(
             "Discord rejected the bot token. Copy it again from the Developer Portal (Bot → Reset Token) "

@@ -1071,6 +1071,10 @@ class BotRunner:
             else "client.connect() returned while the test was running"
         )
 
+    def expect_close(self, client: ClientLike) -> None:
+        """The test closes the client itself (a graceful shutdown, say): the connection ending is fine."""
+        self._stopping.add(id(client))
+
     async def join(self, client: ClientLike, *, within: float = DEFAULT_WAIT) -> None:
         """Await the connect task (re-raising its exception): for tests that expect the connection to end."""
         key = id(client)

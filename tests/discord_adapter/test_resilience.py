@@ -9,6 +9,7 @@ Retries here wait milliseconds (`FAST_RETRY`); the schedule itself is the bot's 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 
@@ -19,8 +20,9 @@ from bot.app import App
 from bot.discord_adapter.client import PaperBot
 from bot.discord_adapter.publisher import DiscordPublisher
 from bot.discord_adapter.retry import RetryPolicy
+from bot.discord_adapter.shutdown import RESTARTING
 
-from .fake_discord import SERVICE_UNAVAILABLE, BotRunner, FakeDiscord
+from .fake_discord import SERVICE_UNAVAILABLE, BotRunner, FakeDiscord, Reply
 from .test_freetext import MESSAGES, QUESTION, mention, reply_to
 from .test_freetext_support import assert_all_quiet
 
@@ -110,3 +112,58 @@ async def test_a_503_on_a_slash_command_follow_up_is_retried_too(
     assert reply.embed is not None
     assert reply.embed["title"] == QUESTION
     assert [r.status for r in fake_discord.find_requests("POST", WEBHOOK_POSTS)] == [503, 200]
+
+
+# --- shutdown ----------------------------------------------------------------------------------------------
+
+
+def button(reply: Reply, label: str) -> str:
+    return str(next(b["custom_id"] for b in reply.buttons() if b.get("label") == label))
+
+
+async def test_a_shutdown_finishes_the_replies_in_flight_and_meanwhile_refuses_new_work_politely(
+    bot: PaperBot, bot_runner: BotRunner, fake_discord: FakeDiscord
+) -> None:
+    card = await (await fake_discord.invoke_slash("random", user="bob")).reply()
+    results = await (await fake_discord.invoke_slash("search", {"query": "learning"}, user="bob")).reply()
+    in_flight = fake_discord.hold_next("POST", MESSAGES)
+    question = await mention(fake_discord, "general", QUESTION)
+    await fake_discord.wait_until(lambda: in_flight.held or None, what="the answer on its way")
+
+    bot_runner.expect_close(bot)
+    stopping = asyncio.create_task(bot.shutdown())
+    await fake_discord.wait_until(lambda: (not bot.in_flight.admitting) or None, what="the shutdown")
+
+    notice = await reply_to(fake_discord, await mention(fake_discord, "papers", QUESTION, author="bob"))
+    assert notice.json["content"] == RESTARTING
+    refusals = [
+        await (await fake_discord.invoke_slash("random", user="alice")).reply(),
+        await (await fake_discord.click(card, button(card, "Similar papers"), user="alice")).reply(),
+        await (await fake_discord.click(results, button(results, "Next"), user="bob")).reply(),
+    ]
+    assert [(r.content, r.ephemeral) for r in refusals] == [(RESTARTING, True)] * 3
+    assert not stopping.done()  # still waiting for the answer in flight
+
+    in_flight.release()
+    await asyncio.wait_for(stopping, 10)
+    answer = await reply_to(fake_discord, question)
+    assert (answer.status, answer.json["embeds"][0]["title"]) == (200, QUESTION)
+    assert bot.is_closed()
+    assert_all_quiet(fake_discord)
+
+
+async def test_a_reply_still_unfinished_after_the_grace_is_cancelled_with_one_warning_and_no_error(
+    bot: PaperBot, bot_runner: BotRunner, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    stuck = fake_discord.hold_next("POST", WEBHOOK_POSTS)  # Discord never answers this follow-up
+    await fake_discord.invoke_slash("ask", {"question": QUESTION}, user="bob")
+    await fake_discord.wait_until(lambda: stuck.held or None, what="the follow-up on its way")
+
+    bot_runner.expect_close(bot)
+    await asyncio.wait_for(bot.shutdown(grace=0.2), 10)
+    assert bot.is_closed()
+    assert warnings_about(caplog, "shutting down") == [
+        "shutting down: cancelled 1 reply still unfinished after 0.2 s (those users got no answer)"
+    ]
+    # no ERROR line (the fixture checks) and no traceback for the cancelled reply
+    assert not [r for r in caplog.records if r.exc_info and r.name.startswith(("paperbot", "discord"))]

@@ -18,6 +18,9 @@ Which messages are answered:
     forgot (restart) needs a mention again. Without the Message Content intent Discord sends these
     messages with empty text; they are ignored, mentions still work.
 
+While the bot shuts down, an addressed message gets a short "I'm restarting" reply; answers already
+being worked on are finished first (`shutdown.py`).
+
 Everything is sent as a reply with no pings at all (`allowed_mentions` parse nothing, no reply ping), so
 a question containing @everyone or a role mention echoes harmlessly. A user error becomes a short reply;
 any other error a short apology plus an operator log line naming channel, server and cause. A reply
@@ -50,6 +53,7 @@ from bot.conversation import (
 from bot.discord_adapter.embeds import answer_embed, paper_embed, search_page_embed
 from bot.discord_adapter.errors import APOLOGY
 from bot.discord_adapter.limits import CONTENT_MAX, THREAD_NAME_MAX, clip
+from bot.discord_adapter.shutdown import RESTARTING
 from bot.discord_adapter.views import AnswerView, PaperCardView, PaperView
 from bot.errors import UserError
 from bot.search.index import PaperIndex
@@ -213,8 +217,12 @@ class QuestionsCog(commands.Cog, name="Questions"):
         """Answer the message if it is addressed to the bot; never raise (discord.py would only log it)."""
         try:
             incoming = await self.incoming(message)
-            if incoming is not None:
-                await self.answer(message, incoming)
+            if incoming is None:
+                return
+            if not self.bot.in_flight.admit():  # shutting down: a short notice instead of an answer
+                await self.deliver(message, Outgoing(content=RESTARTING))
+                return
+            await self.answer(message, incoming)
         except Exception as exc:  # the last line of defence: log with context, never crash the listener
             if self.bot.is_closed():  # shutting down: the connection went away mid-answer, not a bug
                 log.info("free-text message in %s interrupted by shutdown: %s", where(message), exc)
