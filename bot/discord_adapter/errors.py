@@ -8,13 +8,14 @@ reaches Discord.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord import app_commands
 
 from bot.discord_adapter.shutdown import RESTARTING, InFlight
 from bot.errors import PaperbotError, UserError
+from bot.safetext import strip_controls
 
 log = logging.getLogger("paperbot.discord")
 
@@ -117,11 +118,26 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
     await reply_ephemeral(interaction, APOLOGY)
 
 
+def clean_options(options: list[dict[str, Any]]) -> None:
+    """Strip control characters from every text option, in subcommands too (in place): what users type
+    is stored, searched, logged and echoed without ESC sequences, NULs or forged line breaks."""
+    for option in options:
+        value = option.get("value")
+        if isinstance(value, str):
+            option["value"] = strip_controls(value)
+        clean_options(option.get("options") or [])
+
+
 class PaperTree(app_commands.CommandTree[discord.Client]):
-    """The command tree, with the one error handler; every command and autocomplete is admitted first."""
+    """The command tree, with the one error handler. Before any command or autocomplete runs, its text
+    options are cleaned (`clean_options`) and it is admitted (`admit`)."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Track the command as in flight; refused with `RESTARTING` while the bot shuts down."""
+        """Clean the options (the namespace is built from them after this check); track the command as
+        in flight, or refuse it with `RESTARTING` while the bot shuts down."""
+        data = cast("dict[str, Any] | None", interaction.data)
+        if data is not None:
+            clean_options(data.get("options") or [])
         return await admit(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

@@ -13,6 +13,7 @@ import yarl
 from bot.app import open_app
 from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
 from bot.errors import PaperbotError
+from bot.safetext import SafeFormatter
 from bot.settings import Settings
 
 log = logging.getLogger("paperbot")
@@ -32,9 +33,15 @@ def point_at(api_base: str, gateway_url: str) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def configure_logging(level: str) -> None:
-    """One readable line per event on stderr; discord.py's own chatter kept at WARNING unless debugging."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    """One readable line per event on stderr — control characters escaped, so nothing a user typed can
+    forge a line or reach the terminal raw; discord.py's own chatter kept at WARNING unless debugging."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(SafeFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     if level != "DEBUG":
         logging.getLogger("discord").setLevel(logging.WARNING)
 

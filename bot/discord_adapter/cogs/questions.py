@@ -21,10 +21,12 @@ Which messages are answered:
 While the bot shuts down, an addressed message gets a short "I'm restarting" reply; answers already
 being worked on are finished first (`shutdown.py`).
 
-Everything is sent as a reply with no pings at all (`allowed_mentions` parse nothing, no reply ping), so
-a question containing @everyone or a role mention echoes harmlessly. A user error becomes a short reply;
-any other error a short apology plus an operator log line naming channel, server and cause. A reply
-Discord refuses (missing access/permission) is logged once per channel with what to fix.
+Control characters (ESC sequences, NUL, bidi overrides) are stripped from the text before anything else
+(`bot.safetext`). Everything is sent as a reply with no pings at all (`allowed_mentions` parse nothing,
+no reply ping), so a question containing @everyone or a role mention echoes harmlessly. A user error
+becomes a short reply; any other error a short apology plus an operator log line naming channel, server
+and cause. A reply Discord refuses (missing access/permission) is logged once per channel with what to
+fix.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from bot.discord_adapter.limits import CONTENT_MAX, THREAD_NAME_MAX, clip
 from bot.discord_adapter.shutdown import RESTARTING
 from bot.discord_adapter.views import AnswerView, PaperCardView, PaperView
 from bot.errors import UserError
+from bot.safetext import strip_controls
 from bot.search.index import PaperIndex
 from bot.storage.guild_repo import GuildRepo
 
@@ -190,7 +193,7 @@ class QuestionsCog(commands.Cog, name="Questions"):
         me = self.bot.user
         if me is None or message.author.bot or message.webhook_id is not None:
             return None
-        text = strip_mentions(message.content, me.id, self._role_id(message))
+        text = strip_mentions(strip_controls(message.content), me.id, self._role_id(message))
         channel = message.channel
         if message.guild is None:
             return Incoming(text, channel.id)
