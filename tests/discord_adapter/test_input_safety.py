@@ -2,7 +2,7 @@
 
 Control characters (NUL, ESC sequences, newlines, bidi overrides) are taken out of slash-command options
 and free-text questions where they enter the bot; every log line is escaped again at the formatter
-(`bot.safetext`, installed by `paperbot run`).
+(`bot.safetext`, installed by `paperbot run`). Refusals say what was wrong with the input.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 import pytest
+
+from bot.discord_adapter.cogs.papers import AUTHOR_NAME_EMPTY
 
 from .fake_discord import FakeDiscord
 from .test_freetext import mention, reply_to
@@ -89,3 +91,33 @@ async def test_control_characters_in_a_free_text_question_are_neither_echoed_nor
     assert refusal.status == 200
     assert_nothing_raw_went_out(fake_discord, caplog)
     assert_all_quiet(fake_discord)
+
+
+# --- refusals say what was wrong (item 23) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [" ", "\x1b\x00", "   \u200b  "])
+async def test_author_with_a_blank_name_asks_for_a_name(
+    paperbot: Any, fake_discord: FakeDiscord, name: str
+) -> None:
+    reply = await (await fake_discord.invoke_slash("author", {"name": name}, user="bob")).reply()
+    assert reply.ephemeral
+    assert reply.content == AUTHOR_NAME_EMPTY
+    assert AUTHOR_NAME_EMPTY.startswith("`name` is empty: type an author's name")
+
+
+@pytest.mark.parametrize(
+    ("author", "why"),
+    [("@everyone", " (a mention is not a name)"), ("<@&123>", " (a mention is not a name)"), ("?!", "")],
+)
+async def test_search_by_an_author_that_is_no_name_says_what_was_wrong(
+    paperbot: Any, fake_discord: FakeDiscord, author: str, why: str
+) -> None:
+    options = {"query": "diffusion", "author": author}
+    reply = await (await fake_discord.invoke_slash("search", options, user="bob")).reply()
+    assert reply.ephemeral
+    assert reply.content == (
+        f"`author` needs a person's name, not “{author}”{why}: "
+        "type one, e.g. Hofmann, and pick it from the list."
+    )
+    assert_all_quiet(fake_discord)  # the echoed @everyone pings nobody
