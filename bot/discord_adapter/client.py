@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 import discord
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED, JobEvent
 from discord.ext import commands
 
 from bot.app import App
@@ -79,10 +80,17 @@ class PaperBot(commands.Bot):
         await self.sync_commands()
         self.app.outbox.attach(DiscordPublisher(self))
         await self.digest_scheduler.start(paused=self.scheduler_paused)
+        self.digest_scheduler.scheduler.add_listener(
+            self._count_job, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+        )
         for cog in self.cogs.values():
             arm = getattr(cog, "arm_jobs", None)
             if arm is not None:
                 await arm(self.digest_scheduler.scheduler)
+
+    def _count_job(self, event: JobEvent) -> None:
+        """Scheduled jobs in progress count as in flight: a shutdown lets them finish too."""
+        self.in_flight.count_job(1 if event.code == EVENT_JOB_SUBMITTED else -1)
 
     def request_shutdown(self) -> None:
         """Begin `shutdown` without waiting for it: the SIGTERM/SIGINT handler of `paperbot run`."""
@@ -108,13 +116,14 @@ class PaperBot(commands.Bot):
                 scheduler.scheduler.pause()  # no job starts now; the connection still serves the others
         log.info("shutting down: finishing %s in flight (at most %g s)", replies(running), grace)
         left = await self.in_flight.wait(grace)
-        if left:
+        jobs = self.in_flight.jobs
+        if left or jobs:
+            unfinished = [replies(len(left))] if left else []
+            unfinished += [f"{jobs} scheduled job{'s' if jobs > 1 else ''}"] if jobs else []
             log.warning(
-                "shutting down: cancelled %s still unfinished after %g s (those users got no answer)",
-                replies(len(left)),
-                grace,
+                "shutting down: cancelled %s still unfinished after %g s", " and ".join(unfinished), grace
             )
-            await self.in_flight.cancel(left)
+            await self.in_flight.cancel(left)  # the jobs end with the scheduler, in close()
         await self.close()
         log.info("disconnected from Discord")
 

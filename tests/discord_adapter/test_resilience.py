@@ -163,7 +163,33 @@ async def test_a_reply_still_unfinished_after_the_grace_is_cancelled_with_one_wa
     await asyncio.wait_for(bot.shutdown(grace=0.2), 10)
     assert bot.is_closed()
     assert warnings_about(caplog, "shutting down") == [
-        "shutting down: cancelled 1 reply still unfinished after 0.2 s (those users got no answer)"
+        "shutting down: cancelled 1 reply still unfinished after 0.2 s"
     ]
     # no ERROR line (the fixture checks) and no traceback for the cancelled reply
     assert not [r for r in caplog.records if r.exc_info and r.name.startswith(("paperbot", "discord"))]
+
+
+async def test_a_shutdown_lets_a_scheduled_post_on_its_way_finish(
+    fake_discord: FakeDiscord, bot_runner: BotRunner, app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.error_logger_prefixes = (*fake_discord.error_logger_prefixes, "paperbot", "apscheduler")
+    bot = PaperBot(app, retry=FAST_RETRY)  # the scheduler runs: the job below fires at once
+    await bot_runner.start(bot)
+    general = fake_discord.channel("general")
+    on_its_way = fake_discord.hold_next("POST", rf"/channels/{general.id}/messages")
+
+    async def post() -> None:
+        await DiscordPublisher(bot).notify_admins(general.id, "A scheduled notice.")
+
+    bot.digest_scheduler.scheduler.add_job(post, id="test-post")
+    await fake_discord.wait_until(lambda: on_its_way.held or None, what="the scheduled post on its way")
+
+    bot_runner.expect_close(bot)
+    stopping = asyncio.create_task(bot.shutdown())
+    await fake_discord.wait_until(lambda: (not bot.in_flight.admitting) or None, what="the shutdown")
+    assert bot.in_flight.jobs == 1
+    on_its_way.release()
+    await asyncio.wait_for(stopping, 10)
+    [posted] = on_its_way.held
+    assert (posted.status, posted.json["content"]) == (200, "A scheduled notice.")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
