@@ -173,7 +173,10 @@ def _apply_field(b: _Builder, key: str, value: str) -> bool:
     value = value.strip()
     if key in {"author", "au", "by"}:
         if not value:
-            raise QueryError('`author:` needs a name, e.g. `author:hofmann` or `author:"van der Klis"`.')
+            raise QueryError(
+                "`author:` needs a name (mentions are not names), "
+                'e.g. `author:hofmann` or `author:"van der Klis"`.'
+            )
         b.authors.append(" ".join(fold(value).replace(".", " ").split()))
     elif key == "year":
         match = _YEAR_RANGE.match(value)

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from bot.discord_adapter.cogs.papers import AUTHOR_NAME_EMPTY
+from bot.errors import QueryError
+from bot.search.query import parse_query
 
 from .fake_discord import FakeDiscord
 from .test_freetext import mention, reply_to
@@ -104,6 +106,15 @@ async def test_author_with_a_blank_name_asks_for_a_name(
     assert reply.ephemeral
     assert reply.content == AUTHOR_NAME_EMPTY
     assert AUTHOR_NAME_EMPTY.startswith("`name` is empty: type an author's name")
+
+
+@pytest.mark.parametrize("query", ['author:"@everyone"', "author:@here", 'author:"<@123>"', 'author:"  "'])
+def test_an_author_filter_without_a_name_says_what_was_wrong(query: str) -> None:
+    with pytest.raises(QueryError, match="needs a name") as raised:
+        parse_query(f"diffusion {query}")
+    message = str(raised.value)
+    assert "mentions" in message  # why @everyone "isn't there": mentions are not names
+    assert "author:hofmann" in message
 
 
 @pytest.mark.parametrize(
