@@ -1,15 +1,21 @@
-"""The Discord client: built from an App; adds the cogs, syncs commands, sends with no pings by default."""
+"""The Discord client: built from an App; adds the cogs, syncs commands, sends with no pings by default,
+retries transient Discord errors on every request, and shuts down without cutting replies off."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
 import discord
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED, JobEvent
 from discord.ext import commands
 
 from bot.app import App
 from bot.discord_adapter.errors import PaperTree
+from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy, retry_transient_errors
+from bot.discord_adapter.shutdown import SHUTDOWN_GRACE, InFlight, replies
 from bot.scheduling import DigestScheduler
 
 log = logging.getLogger("paperbot.discord")
@@ -33,8 +39,16 @@ def build_intents(message_content: bool) -> discord.Intents:
 class PaperBot(commands.Bot):
     """paperbot on Discord. Everything it sends disables mentions unless a call names exactly whom to ping."""
 
-    def __init__(self, app: App, *, scheduler_paused: bool = False, **options: Any) -> None:
-        """`scheduler_paused` arms the jobs without letting real time fire them (tests fire them)."""
+    def __init__(
+        self,
+        app: App,
+        *,
+        scheduler_paused: bool = False,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        **options: Any,
+    ) -> None:
+        """`scheduler_paused` arms the jobs without letting real time fire them (tests fire them); `retry`
+        says how every REST request is retried after a transient Discord error (`retry.py`)."""
         options.setdefault("intents", build_intents(app.settings.discord.message_content))
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -43,9 +57,12 @@ class PaperBot(commands.Bot):
             tree_cls=PaperTree,
             **options,
         )
+        retry_transient_errors(self.http, retry)
         self.app = app
         self.scheduler_paused = scheduler_paused
         self.digest_scheduler = DigestScheduler(app.digest)
+        self.in_flight = InFlight()
+        self._shutdown: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         """Add the cogs, sync the slash commands, then attach the publisher and start the schedules.
@@ -63,13 +80,56 @@ class PaperBot(commands.Bot):
         await self.sync_commands()
         self.app.outbox.attach(DiscordPublisher(self))
         await self.digest_scheduler.start(paused=self.scheduler_paused)
+        self.digest_scheduler.scheduler.add_listener(
+            self._count_job, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+        )
         for cog in self.cogs.values():
             arm = getattr(cog, "arm_jobs", None)
             if arm is not None:
                 await arm(self.digest_scheduler.scheduler)
 
+    def _count_job(self, event: JobEvent) -> None:
+        """Scheduled jobs in progress count as in flight: a shutdown lets them finish too."""
+        self.in_flight.count_job(1 if event.code == EVENT_JOB_SUBMITTED else -1)
+
+    def request_shutdown(self) -> None:
+        """Begin `shutdown` without waiting for it: the SIGTERM/SIGINT handler of `paperbot run`."""
+        if self._shutdown is not None and not self._shutdown.done():
+            log.info("already shutting down: %s still in flight", replies(len(self.in_flight.running())))
+        self._shutting_down(SHUTDOWN_GRACE)
+
+    async def shutdown(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Stop taking new work, let the replies in flight finish (at most `grace` s), then close.
+        Calling it again (or after `request_shutdown`) waits for the same shutdown."""
+        await asyncio.shield(self._shutting_down(grace))
+
+    def _shutting_down(self, grace: float) -> asyncio.Task[None]:
+        if self._shutdown is None:
+            self._shutdown = asyncio.create_task(self._drain_and_close(grace), name="paperbot-shutdown")
+        return self._shutdown
+
+    async def _drain_and_close(self, grace: float) -> None:
+        running = self.in_flight.stop_admitting()
+        scheduler = self.digest_scheduler
+        with contextlib.suppress(RuntimeError):  # not started: nothing to pause
+            if scheduler.scheduler.running:
+                scheduler.scheduler.pause()  # no job starts now; the connection still serves the others
+        log.info("shutting down: finishing %s in flight (at most %g s)", replies(running), grace)
+        left = await self.in_flight.wait(grace)
+        jobs = self.in_flight.jobs
+        if left or jobs:
+            unfinished = [replies(len(left))] if left else []
+            unfinished += [f"{jobs} scheduled job{'s' if jobs > 1 else ''}"] if jobs else []
+            log.warning(
+                "shutting down: cancelled %s still unfinished after %g s", " and ".join(unfinished), grace
+            )
+            await self.in_flight.cancel(left)  # the jobs end with the scheduler, in close()
+        await self.close()
+        log.info("disconnected from Discord")
+
     async def close(self) -> None:
-        """Stop the schedules before the connection, so no job fires into a closed client."""
+        """Stop the schedules before the connection, so no job fires into a closed client. (This is the
+        hard stop; `shutdown` lets the replies in flight finish first.)"""
         self.digest_scheduler.shutdown()
         self.app.outbox.attach(None)
         await super().close()

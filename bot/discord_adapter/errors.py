@@ -8,12 +8,14 @@ reaches Discord.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord import app_commands
 
+from bot.discord_adapter.shutdown import RESTARTING, InFlight
 from bot.errors import PaperbotError, UserError
+from bot.safetext import strip_controls
 
 log = logging.getLogger("paperbot.discord")
 
@@ -84,6 +86,17 @@ async def reply_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not deliver an error message for %s: %s", describe(interaction), exc)
 
 
+async def admit(interaction: discord.Interaction) -> bool:
+    """Count this interaction's handler as in flight (`shutdown.py`); while the bot shuts down, answer
+    `RESTARTING` privately (autocomplete gets no answer) and return False: the caller does nothing else."""
+    in_flight = getattr(interaction.client, "in_flight", None)
+    if not isinstance(in_flight, InFlight) or in_flight.admit():
+        return True
+    if interaction.type is not discord.InteractionType.autocomplete:
+        await reply_ephemeral(interaction, RESTARTING)
+    return False
+
+
 async def handle_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Reply to the user and log for the operator, as the module docstring orders."""
     cause = unwrap(error)
@@ -105,8 +118,27 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
     await reply_ephemeral(interaction, APOLOGY)
 
 
+def clean_options(options: list[dict[str, Any]]) -> None:
+    """Strip control characters from every text option, in subcommands too (in place): what users type
+    is stored, searched, logged and echoed without ESC sequences, NULs or forged line breaks."""
+    for option in options:
+        value = option.get("value")
+        if isinstance(value, str):
+            option["value"] = strip_controls(value)
+        clean_options(option.get("options") or [])
+
+
 class PaperTree(app_commands.CommandTree[discord.Client]):
-    """The command tree, with the one error handler."""
+    """The command tree, with the one error handler. Before any command or autocomplete runs, its text
+    options are cleaned (`clean_options`) and it is admitted (`admit`)."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Clean the options (the namespace is built from them after this check); track the command as
+        in flight, or refuse it with `RESTARTING` while the bot shuts down."""
+        data = cast("dict[str, Any] | None", interaction.data)
+        if data is not None:
+            clean_options(data.get("options") or [])
+        return await admit(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Route every slash-command error through handle_interaction_error."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
 
-from bot.discord_adapter.errors import handle_interaction_error
+from bot.discord_adapter.errors import admit, handle_interaction_error
 from bot.errors import UserError
 from bot.readinggroup.service import ReadingGroupService
 
@@ -50,10 +50,13 @@ def click_guild_id(interaction: discord.Interaction) -> int:
 
 def guarded(callback: Callback[ItemT]) -> Callback[ItemT]:
     """Wrap a button callback so any error becomes the usual private message and operator log line
-    (a DynamicItem's errors would otherwise only reach discord.py's default log)."""
+    (a DynamicItem's errors would otherwise only reach discord.py's default log), and so a shutdown
+    waits for it (`errors.admit`)."""
 
     @wraps(callback)
     async def run(item: ItemT, interaction: discord.Interaction) -> None:
+        if not await admit(interaction):  # the bot is shutting down
+            return
         try:
             await callback(item, interaction)
         except Exception as exc:

@@ -13,6 +13,7 @@ import yarl
 from bot.app import open_app
 from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
 from bot.errors import PaperbotError
+from bot.safetext import SafeFormatter
 from bot.settings import Settings
 
 log = logging.getLogger("paperbot")
@@ -36,11 +37,15 @@ def point_at(api_base: str, gateway_url: str) -> None:
 # per-step migration lines (paperbot logs one "database ready at …, revision N" line) and APScheduler's job
 # bookkeeping. Their warnings still show.
 CHATTY_LIBRARIES = ("discord", "alembic", "apscheduler")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def configure_logging(level: str) -> None:
-    """One readable line per event on stderr; libraries' own chatter kept at WARNING unless debugging."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    """One readable line per event on stderr — control characters escaped, so nothing a user typed can
+    forge a line or reach the terminal raw; libraries' own chatter kept at WARNING unless debugging."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(SafeFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     if level != "DEBUG":
         for name in CHATTY_LIBRARIES:
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -51,7 +56,7 @@ def configure_logging(level: str) -> None:
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot until SIGINT/SIGTERM; returns the process exit code."""
+    """Run the bot until SIGINT/SIGTERM (which let the replies in flight finish); returns the exit code."""
     token = settings.discord.resolve_token()
     configure_logging(settings.logging.level)
     point_at(settings.discord.api_base, settings.discord.gateway_url)
@@ -70,10 +75,11 @@ async def serve(settings: Settings, token: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or Windows
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(sig, bot.request_shutdown)
     try:
         async with bot:
             await bot.start(token)
+            await bot.shutdown()  # returns once a signal's shutdown has finished (or closes at once)
     except discord.LoginFailure:
         log.error(
             "Discord rejected the bot token. Copy it again from the Developer Portal (Bot → Reset Token) "

@@ -43,7 +43,7 @@ from bot.discord_adapter.embeds import (
     search_page_embed,
     similar_embed,
 )
-from bot.discord_adapter.errors import handle_interaction_error
+from bot.discord_adapter.errors import admit, handle_interaction_error
 from bot.discord_adapter.limits import CHOICE_NAME_MAX, clip
 from bot.search.index import MAX_LIMIT, PaperIndex
 from bot.search.results import SearchResults
@@ -115,6 +115,10 @@ class PaperView(discord.ui.View):
             await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.info("could not disable the buttons of message %s: %s", self.message.id, exc)
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Track the click as in flight; refused with a short notice while the bot shuts down."""
+        return await admit(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
@@ -229,6 +233,8 @@ class SearchView(PaperView):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Refuse other users, privately, and tell them how to get their own results."""
+        if not await super().interaction_check(interaction):
+            return False
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -355,6 +361,8 @@ class PaperButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAPER
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Reply privately (an UnknownPaperError message if the paper has left the corpus since)."""
+        if not await admit(interaction):
+            return
         try:
             index = _live_index(interaction)
             paper = index.get(self.paper_id)

@@ -170,7 +170,10 @@ class QueryBuilder:
 def _author_value(value: str) -> str:
     name = " ".join(fold(value).replace(".", " ").split())
     if not name:
-        raise QueryError('`author:` needs a name, e.g. `author:hofmann` or `author:"van der Klis"`.')
+        raise QueryError(
+            "`author:` needs a name (mentions are not names), "
+            'e.g. `author:hofmann` or `author:"van der Klis"`.'
+        )
     if not any(ch.isalpha() for ch in name):
         raise QueryError(f"`author:` needs a person's name in letters, not “{value}”.")
     return name

@@ -235,6 +235,8 @@ WRONG_CHANNEL_TYPE: Final = ApiError(400, 50024, "Cannot execute action on this 
 THREAD_ALREADY_CREATED: Final = ApiError(400, 160004, "A thread has already been created for this message")
 UNAUTHORIZED: Final = ApiError(401, 0, "401: Unauthorized")
 SERVER_ERROR: Final = ApiError(500, 0, "500: Internal Server Error")
+SERVICE_UNAVAILABLE: Final = ApiError(503, 0, "503: Service Unavailable")
+"""What Discord answers during an outage or overload; discord.py's HTTP client does not retry it."""
 
 
 class DiscordAPIError(Exception):
@@ -665,6 +667,26 @@ class Injection:
         return self.remaining > 0 and request.matches(self.method, self.path)
 
 
+@dataclass
+class Hold:
+    """Requests kept waiting for an answer, created by :meth:`FakeDiscord.hold_next`: a reply "in flight"
+    for as long as the test wants. ``held`` lists them as they arrive (``status`` 0 until answered);
+    ``release()`` lets them (and later matches) through to the normal handling."""
+
+    method: str | None
+    path: str
+    remaining: int
+    held: list[RecordedRequest] = field(default_factory=list)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def applies_to(self, request: RecordedRequest) -> bool:
+        return self.remaining > 0 and request.matches(self.method, self.path)
+
+    def release(self) -> None:
+        self.remaining = 0
+        self.released.set()
+
+
 # --------------------------------------------------------------------------------------------------------
 # Interaction results
 # --------------------------------------------------------------------------------------------------------
@@ -1049,6 +1071,10 @@ class BotRunner:
             else "client.connect() returned while the test was running"
         )
 
+    def expect_close(self, client: ClientLike) -> None:
+        """The test closes the client itself (a graceful shutdown, say): the connection ending is fine."""
+        self._stopping.add(id(client))
+
     async def join(self, client: ClientLike, *, within: float = DEFAULT_WAIT) -> None:
         """Await the connect task (re-raising its exception): for tests that expect the connection to end."""
         key = id(client)
@@ -1163,6 +1189,7 @@ class FakeDiscord:
         self.guild_commands: dict[int, list[JSON]] = {}
         self.interactions: dict[str, InteractionHandle] = {}
         self.injections: list[Injection] = []
+        self.holds: list[Hold] = []
         self.reactions: dict[int, list[tuple[str, int]]] = {}
         self.cdn: dict[str, FakeAttachment] = {}
         self._command_ids: dict[tuple[int | None, int, str], int] = {}
@@ -1201,6 +1228,8 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
+        for hold in self.holds:
+            hold.release()
         for conn in list(self._connections):
             with contextlib.suppress(Exception):
                 await conn.close(1001, "fake shutting down")
@@ -1700,6 +1729,13 @@ class FakeDiscord:
         self.injections.append(injection)
         return injection
 
+    def hold_next(self, method: str | None, path: str, *, times: int = 1) -> Hold:
+        """Keep the next ``times`` requests matching (method, full-match path regex) unanswered until
+        ``hold.release()`` (or the fake stops); they are then handled as usual (injections included)."""
+        hold = Hold(method.upper() if method else None, path, times)
+        self.holds.append(hold)
+        return hold
+
     def add_route(self, method: str, pattern: str, handler: Handler, *, auth: bool = True) -> None:
         """Add (or override) a REST route; ``pattern`` is relative to /api/v10 (``{x}`` = digits,
         ``{x:str}`` = any segment). The handler gets a :class:`FakeRequest` and returns JSON data,
@@ -1769,6 +1805,13 @@ class FakeDiscord:
             self._notify()
 
     async def _dispatch_rest(self, record: RecordedRequest, is_api: bool) -> web.StreamResponse:
+        for hold in self.holds:
+            if hold.applies_to(record):
+                hold.remaining -= 1
+                hold.held.append(record)
+                self._notify()
+                await hold.released.wait()
+                break
         for injection in self.injections:
             if injection.applies_to(record):
                 injection.remaining -= 1

@@ -25,16 +25,18 @@ from bot.app import App, open_app
 from bot.clock import ManualClock
 from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
 from bot.discord_adapter.runner import EXIT_CONFIG, EXIT_UNREACHABLE, serve
+from bot.discord_adapter.shutdown import RESTARTING
 from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import DiscordSettings, Settings, StorageSettings
 from bot.storage.guild_repo import GuildSettings
 
 from .fake_discord import BotRunner, FakeDiscord
-from .test_freetext import QUESTION, mention, reply_to
+from .test_freetext import MESSAGES, QUESTION, mention, reply_to
 from .test_freetext_support import assert_all_quiet
 
 REPO = Path(__file__).resolve().parents[2]
+WEBHOOK_POSTS = r"/webhooks/\d+/[^/]+"
 
 
 def settings_for(tmp_path: Path, **discord: Any) -> Settings:
@@ -178,29 +180,58 @@ async def test_dev_guild_ids_sync_to_those_servers_only(
 # --- the real entry point ----------------------------------------------------------------------------------
 
 
+class Process:
+    """`python -m bot run` in a subprocess, steered only by environment variables, as an operator runs it."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, out: Path, err: Path) -> None:
+        self.proc, self.out, self.err = proc, out, err
+
+    @classmethod
+    async def start(cls, fake: FakeDiscord, tmp_path: Path, **env_vars: str) -> Process:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
+        env.update(
+            PYTHONPATH=str(REPO),  # a checkout, not an installed package
+            PAPERBOT_DISCORD__API_BASE=fake.api_base,
+            PAPERBOT_DISCORD__GATEWAY_URL=fake.gateway_url,
+            PAPERBOT_DISCORD__TOKEN=fake.token,
+            PAPERBOT_STORAGE__DATA_DIR=str(tmp_path / "data"),
+            **env_vars,
+        )
+        out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stdout=stdout, stderr=stderr
+            )
+        return cls(proc, out, err)
+
+    async def connected(self, fake: FakeDiscord) -> None:
+        """Wait (bounded) until the bot has synced its commands and its gateway session is ready."""
+        await fake.wait_for_request("PUT", r"/applications/\d+/commands", within=30)
+        await fake.wait_until(lambda: fake.sessions or None, within=15, what="a gateway session")
+        await fake.wait_for_gateway(event="GUILD_CREATE", direction="out", within=15)
+
+    def logs(self) -> str:
+        return self.out.read_text(errors="replace") + self.err.read_text(errors="replace")
+
+    async def stop(self, *, within: float = 20) -> int:
+        """SIGTERM (unless it already exited) and the exit code; killed if it outlives `within`."""
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return await asyncio.wait_for(self.proc.wait(), within)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+            raise
+
+
 async def test_paperbot_run_as_a_subprocess_answers_then_exits_cleanly_on_sigterm(
     fake_discord: FakeDiscord, tmp_path: Path
 ) -> None:
     fake_discord.token = "bot-" + secrets.token_hex(24)  # a token we can look for in the output
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
-    env.update(
-        PYTHONPATH=str(REPO),  # a checkout, not an installed package
-        PAPERBOT_DISCORD__API_BASE=fake_discord.api_base,
-        PAPERBOT_DISCORD__GATEWAY_URL=fake_discord.gateway_url,
-        PAPERBOT_DISCORD__TOKEN=fake_discord.token,
-        PAPERBOT_STORAGE__DATA_DIR=str(tmp_path / "data"),
-    )
-    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stdout=stdout, stderr=stderr
-        )
+    process = await Process.start(fake_discord, tmp_path)
     try:
-        await fake_discord.wait_for_request("PUT", r"/applications/\d+/commands", within=30)
-        await fake_discord.wait_until(
-            lambda: fake_discord.sessions or None, within=15, what="a gateway session"
-        )
-        await fake_discord.wait_for_gateway(event="GUILD_CREATE", direction="out", within=15)
+        await process.connected(fake_discord)
         answer = await reply_to(fake_discord, await mention(fake_discord, "general", QUESTION), within=15)
         assert answer.json["embeds"][0]["title"] == QUESTION
         await fake_discord.wait_for_request(
@@ -212,15 +243,8 @@ async def test_paperbot_run_as_a_subprocess_answers_then_exits_cleanly_on_sigter
         assert slash.embed["description"] == answer.json["embeds"][0]["description"]
         assert_all_quiet(fake_discord)
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-        try:
-            code = await asyncio.wait_for(proc.wait(), 20)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise
-    logs = out.read_text(errors="replace") + err.read_text(errors="replace")
+        code = await process.stop()
+    logs = process.logs()
     assert code == 0, logs
     assert fake_discord.token not in logs
     assert " ERROR " not in logs
@@ -233,3 +257,55 @@ async def test_paperbot_run_as_a_subprocess_answers_then_exits_cleanly_on_sigter
     )
     for noise in ("alembic", "voice will NOT be supported", "apscheduler"):
         assert noise not in logs, logs
+
+
+async def test_sigterm_lets_the_replies_in_flight_finish_refuses_new_work_then_exits_cleanly(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    process = await Process.start(fake_discord, tmp_path, PAPERBOT_DISCORD__ASK_COOLDOWN_USES="1000")
+    replies = fake_discord.hold_next("POST", MESSAGES, times=2)  # two answers stay "in flight"...
+    follow_up = fake_discord.hold_next("POST", WEBHOOK_POSTS)  # ...and a deferred /ask ("thinking…")
+    try:
+        await process.connected(fake_discord)
+        # (two channels: discord.py sends one message at a time per channel until it knows the rate limit)
+        questions = [await mention(fake_discord, channel, QUESTION) for channel in ("general", "papers")]
+        ask = await fake_discord.invoke_slash("ask", {"question": QUESTION}, user="bob")
+        await fake_discord.wait_until(
+            lambda: (len(replies.held), len(follow_up.held)) == (2, 1) or None, within=15, what="3 replies"
+        )
+        process.proc.send_signal(signal.SIGTERM)
+        await fake_discord.wait_until(
+            lambda: ("shutting down" in process.logs() or process.proc.returncode is not None) or None,
+            within=15,
+            what="the bot to start shutting down",
+        )
+        assert process.proc.returncode is None, process.logs()  # still finishing the replies
+
+        # new work is refused politely while the replies finish
+        late = await reply_to(fake_discord, await mention(fake_discord, "no-embeds", QUESTION, author="bob"))
+        assert late.status == 200
+        assert late.json["content"] == RESTARTING
+        late_slash = await (await fake_discord.invoke_slash("search", {"query": "diffusion"})).reply()
+        assert (late_slash.content, late_slash.ephemeral) == (RESTARTING, True)
+
+        replies.release()
+        follow_up.release()
+        code = await asyncio.wait_for(process.proc.wait(), 20)
+    finally:
+        replies.release()
+        follow_up.release()
+        if process.proc.returncode is None:
+            process.proc.kill()
+            await process.proc.wait()
+    logs = process.logs()
+    assert code == 0, logs
+    for message in questions:
+        answer = await reply_to(fake_discord, message)
+        assert (answer.status, answer.json["embeds"][0]["title"]) == (200, QUESTION)
+    answered = await ask.reply()  # not left on "thinking…"
+    assert answered.embed is not None
+    assert answered.embed["title"] == QUESTION
+    assert [r.status for r in follow_up.held] == [200]
+    for bad in (" ERROR ", "Traceback", "Task exception was never retrieved", "Unclosed"):
+        assert bad not in logs, logs
+    assert_all_quiet(fake_discord)

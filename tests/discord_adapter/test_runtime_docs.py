@@ -9,6 +9,7 @@ import discord
 
 from bot.discord_adapter.cogs.admin import MAX_ASK_CHANNELS
 from bot.discord_adapter.cogs.questions import MEMORY_CAPACITY
+from bot.discord_adapter.shutdown import SHUTDOWN_GRACE
 
 DOC = Path(__file__).resolve().parents[2] / "README.md"
 ATTRIBUTE = {"View Channels": "view_channel"}  # Discord's UI name → discord.py's, where they differ
@@ -33,3 +34,10 @@ def test_documented_limits_match_the_code() -> None:
     assert f"the {MEMORY_CAPACITY} most recent threads/DMs" in text
     assert f"max {MAX_ASK_CHANNELS} per server" in text
     assert "PAPERBOT_UPDATE_SNAPSHOTS=1 pytest tests/discord_adapter/test_command_schema.py" in text
+
+
+def test_the_documented_shutdown_grace_is_the_one_in_the_code() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert SHUTDOWN_GRACE < 10  # docker stop kills after 10 s by default
+    assert f"at most {SHUTDOWN_GRACE:g} s, then it cancels the rest" in text
+    assert f"replies in flight finish (≤ {SHUTDOWN_GRACE:g} s)" in text

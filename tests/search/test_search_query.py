@@ -143,7 +143,11 @@ def test_empty_query_asks_what_to_look_for(text: str) -> None:
             "`sort:` is `sort:date` (newest first), `sort:oldest` or `sort:relevance`, not “sort:stars”.",
         ),
         ("has:pdf", "`has:` understands only `has:code`, not “has:pdf”."),
-        ("author:", '`author:` needs a name, e.g. `author:hofmann` or `author:"van der Klis"`.'),
+        (
+            "author:",
+            "`author:` needs a name (mentions are not names), "
+            'e.g. `author:hofmann` or `author:"van der Klis"`.',
+        ),
         ("cat:", '`cat:` needs a category, e.g. `cat:CV`, `cat:nlp` or `cat:"machine learning"`.'),
     ],
 )

@@ -48,6 +48,10 @@ __all__ = ["PapersCog", "search_query"]
 
 
 _RANGE_DOTS = re.compile(r"\s*\.\.\s*")
+_MENTIONS = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+"""Discord mentions, which the query language drops (`bot.search.query` reads them as no words)."""
+
+AUTHOR_NAME_EMPTY = "`name` is empty: type an author's name (e.g. Hofmann) and pick one from the list."
 
 
 def _quoted(value: str) -> str:
@@ -64,9 +68,16 @@ def search_query(
     category: str | None = None,
     has_code: bool | None = None,
 ) -> str:
-    """The /search options written in the query language (`author:"…" year:2022..2024 cat:CV has:code`)."""
+    """The /search options written in the query language (`author:"…" year:2022..2024 cat:CV has:code`);
+    an author option that holds no name (a mention, punctuation) is refused with what was wrong."""
     parts = [query.strip()]
     if author and author.strip():
+        if not re.search(r"\w", _MENTIONS.sub(" ", author)):
+            why = " (a mention is not a name)" if _MENTIONS.search(author) else ""
+            raise UserError(
+                f"`author` needs a person's name, not “{author.strip()[:80]}”{why}: "
+                "type one, e.g. Hofmann, and pick it from the list."
+            )
         parts.append(f"author:{_quoted(author)}")
     if year and year.strip():
         # "2022 .. 2024" means the range; any other text is quoted whole so the error names all of it
@@ -189,10 +200,12 @@ class PapersCog(commands.Cog, name="Papers"):
     @app_commands.autocomplete(name=author_autocomplete)
     async def author(self, interaction: discord.Interaction, name: str) -> None:
         """The author's papers and frequent co-authors."""
+        if not any(ch.isprintable() and not ch.isspace() for ch in name):
+            raise UserError(AUTHOR_NAME_EMPTY)
         index = self.index
         papers = index.papers_by_author(name)
-        if not papers or not name.strip():
-            shown = name.strip()[:80] or "that"
+        if not papers:
+            shown = name.strip()[:80]
             raise UserError(
                 f"I don't know an author called “{shown}”. Start typing and pick a name from the list."
             )

@@ -18,10 +18,15 @@ Which messages are answered:
     forgot (restart) needs a mention again. Without the Message Content intent Discord sends these
     messages with empty text; they are ignored, mentions still work.
 
-Everything is sent as a reply with no pings at all (`allowed_mentions` parse nothing, no reply ping), so
-a question containing @everyone or a role mention echoes harmlessly. A user error becomes a short reply;
-any other error a short apology plus an operator log line naming channel, server and cause. A reply
-Discord refuses (missing access/permission) is logged once per channel with what to fix.
+While the bot shuts down, an addressed message gets a short "I'm restarting" reply; answers already
+being worked on are finished first (`shutdown.py`).
+
+Control characters (ESC sequences, NUL, bidi overrides) are stripped from the text before anything else
+(`bot.safetext`). Everything is sent as a reply with no pings at all (`allowed_mentions` parse nothing,
+no reply ping), so a question containing @everyone or a role mention echoes harmlessly. A user error
+becomes a short reply; any other error a short apology plus an operator log line naming channel, server
+and cause. A reply Discord refuses (missing access/permission) is logged once per channel with what to
+fix.
 """
 
 from __future__ import annotations
@@ -50,8 +55,10 @@ from bot.conversation import (
 from bot.discord_adapter.embeds import answer_embed, paper_embed, search_page_embed
 from bot.discord_adapter.errors import APOLOGY
 from bot.discord_adapter.limits import CONTENT_MAX, THREAD_NAME_MAX, clip
+from bot.discord_adapter.shutdown import RESTARTING
 from bot.discord_adapter.views import AnswerView, PaperCardView, PaperView
 from bot.errors import UserError
+from bot.safetext import strip_controls
 from bot.search.index import PaperIndex
 from bot.storage.guild_repo import GuildRepo
 
@@ -67,7 +74,7 @@ MEMORY_CAPACITY = 500
 THREAD_ARCHIVE_MINUTES: Final = 1440
 NO_MENTIONS = discord.AllowedMentions.none()
 SEND_ERRORS = (discord.HTTPException, aiohttp.ClientError, OSError)
-"""What a send can raise: Discord refusing it, or the connection failing (after discord.py's retries)."""
+"""What a send can raise: Discord refusing it, or the connection failing (after the retries, `retry.py`)."""
 
 FOLLOW_UP_HINT = (
     "Follow up here{how}: **more** · **tell me about the second one** · **similar to [2]** · "
@@ -186,7 +193,7 @@ class QuestionsCog(commands.Cog, name="Questions"):
         me = self.bot.user
         if me is None or message.author.bot or message.webhook_id is not None:
             return None
-        text = strip_mentions(message.content, me.id, self._role_id(message))
+        text = strip_mentions(strip_controls(message.content), me.id, self._role_id(message))
         channel = message.channel
         if message.guild is None:
             return Incoming(text, channel.id)
@@ -213,8 +220,12 @@ class QuestionsCog(commands.Cog, name="Questions"):
         """Answer the message if it is addressed to the bot; never raise (discord.py would only log it)."""
         try:
             incoming = await self.incoming(message)
-            if incoming is not None:
-                await self.answer(message, incoming)
+            if incoming is None:
+                return
+            if not self.bot.in_flight.admit():  # shutting down: a short notice instead of an answer
+                await self.deliver(message, Outgoing(content=RESTARTING))
+                return
+            await self.answer(message, incoming)
         except Exception as exc:  # the last line of defence: log with context, never crash the listener
             if self.bot.is_closed():  # shutting down: the connection went away mid-answer, not a bug
                 log.info("free-text message in %s interrupted by shutdown: %s", where(message), exc)
