@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from bot import __version__
 from bot.errors import PaperbotError
+from bot.safetext import SafeFormatter
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger("paperbot")
@@ -150,11 +151,9 @@ def main(
     out = stdout or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[handler])
     try:
         if args.command == "check-config":  # it reports invalid settings itself, with everything else
             from bot.terminal_check import cmd_check_config

@@ -77,6 +77,9 @@ def _span(expression: str, today: date) -> tuple[date, date] | None:
     """The whole period an expression names ("March 2025" → all of March 2025), or None."""
     base = datetime(today.year, today.month, today.day)  # noqa: DTZ001 - dateparser wants a naive base
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first"}
+    if _YEAR.match(expression):  # a bare year needs no date parser (and most questions have only that)
+        year = int(expression)
+        return date(year, 1, 1), date(year, 12, 31)
     data = _parse(expression, settings)
     if data is None:
         return None

@@ -15,6 +15,7 @@ The lookup tables are built on first use: most questions have no typo.
 from __future__ import annotations
 
 import importlib.resources
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
@@ -24,6 +25,7 @@ from symspellpy import SymSpell, Verbosity
 __all__ = ["Speller", "english_words"]
 
 MIN_LENGTH = 4
+_FIRST_WORD = re.compile(r"^(\S+)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +34,7 @@ def english_words() -> frozenset[str]:
     text = (importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt").read_text(
         encoding="utf-8"
     )
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+    return frozenset(_FIRST_WORD.findall(text))
 
 
 def _max_distance(word: str) -> int:

@@ -489,7 +489,8 @@ class Reader:
         for token in tokens:
             word = token.folded
             fixed = None
-            if word not in self._authors.words and not self._vocabulary.knows(word):
+            common = word in STOPWORDS or word in _FILLER
+            if not common and word not in self._authors.words and not self._vocabulary.knows(word):
                 fixed = self._names.correct(word)
                 topic_fix = self._vocabulary.correct(word)
                 if fixed and topic_fix and not token.capitalized:
