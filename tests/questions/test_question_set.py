@@ -1,7 +1,9 @@
-"""The question set itself is sound: ids exist, counts add up, lists are complete, splits are balanced.
+"""The question sets are sound: ids exist, counts add up, lists are complete, splits are balanced.
 
-This checks `questions.toml` against the bundled corpus, not the bot: a failure here means an expectation
-in the set is wrong (or the corpus changed under it), never that paperbot answers badly.
+This checks `questions.toml` and `questions_more.toml` (the second, independently written set) against the
+bundled corpus, not the bot: a failure here means an expectation in a set is wrong (or the corpus changed
+under it), never that paperbot answers badly. Every check runs on both files; texts must be unique across
+them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pytest
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 
-QUESTIONS_FILE = Path(__file__).with_name("questions.toml")
+QUESTION_FILES = ("questions.toml", "questions_more.toml")
 INTENTS = ("topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "none")
 SPLITS = ("dev", "test")
 TAGS = frozenset(
@@ -76,6 +78,14 @@ FROM_THE_ISSUE = (
 
 Question = dict[str, Any]
 
+# The least each file must hold: its total, and per intent (latest and oldest together).
+MINIMUMS: dict[str, dict[str, int]] = {
+    "questions.toml": {"total": 150, "none": 20, "count": 10, "who_wrote": 12, "who_works_on": 6,
+                       "topic": 40, "latest+oldest": 10},
+    "questions_more.toml": {"total": 200, "none": 35, "count": 20, "who_wrote": 20, "who_works_on": 10,
+                            "topic": 45, "latest+oldest": 30},
+}  # fmt: skip
+
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a name: 'Terzić' and 'terzic' compare equal."""
@@ -83,13 +93,16 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _load() -> tuple[date, list[Question]]:
-    with QUESTIONS_FILE.open("rb") as handle:
+def _load(name: str) -> tuple[date, list[Question]]:
+    with Path(__file__).with_name(name).open("rb") as handle:
         data = tomllib.load(handle)
     return date.fromisoformat(data["today"]), data["question"]
 
 
-TODAY, QUESTIONS = _load()
+LOADED = {name: _load(name) for name in QUESTION_FILES}
+SETS: dict[str, list[Question]] = {name: questions for name, (_, questions) in LOADED.items()}
+TODAY = LOADED[QUESTION_FILES[0]][0]
+QUESTIONS: list[tuple[str, Question]] = [(name, q) for name, questions in SETS.items() for q in questions]
 
 
 @pytest.fixture(scope="module")
@@ -127,18 +140,22 @@ def _selected(spec: dict[str, Any], papers: dict[str, Paper]) -> set[str]:
 
 
 def _failures(check: Callable[[Question], Iterable[str]]) -> list[str]:
-    return [f"{q['text']!r}: {problem}" for q in QUESTIONS for problem in check(q)]
+    return [f"{name}: {q['text']!r}: {problem}" for name, q in QUESTIONS for problem in check(q)]
 
 
-def test_enough_questions_and_nones() -> None:
-    intents = Counter(q["intent"] for q in QUESTIONS)
-    assert len(QUESTIONS) >= 150
-    assert intents["none"] >= 20
-    assert intents["count"] >= 10
-    assert intents["who_wrote"] >= 12
-    assert intents["who_works_on"] >= 6
-    assert intents["topic"] >= 40
-    assert intents["latest"] + intents["oldest"] >= 10
+def test_every_file_is_asked_on_the_same_day() -> None:
+    """One `today` for all files: the corpus is loaded once, and relative dates mean the same everywhere."""
+    assert {day for day, _ in LOADED.values()} == {TODAY}
+
+
+@pytest.mark.parametrize("name", QUESTION_FILES)
+def test_enough_questions_and_nones(name: str) -> None:
+    questions, least = SETS[name], MINIMUMS[name]
+    intents = Counter(q["intent"] for q in questions)
+    intents["total"] = len(questions)
+    intents["latest+oldest"] = intents["latest"] + intents["oldest"]
+    short = {key: (intents[key], n) for key, n in least.items() if intents[key] < n}
+    assert short == {}, "(have, need)"
 
 
 def test_fields_intents_splits_and_tags_are_known() -> None:
@@ -164,12 +181,14 @@ def test_fields_intents_splits_and_tags_are_known() -> None:
 
 
 def test_no_duplicate_texts() -> None:
-    texts = Counter(" ".join(q["text"].casefold().split()) for q in QUESTIONS)
+    """Within a file and across the two files: the second set must not repeat the first."""
+    texts = Counter(" ".join(q["text"].casefold().split()) for _, q in QUESTIONS)
     assert [text for text, n in texts.items() if n > 1] == []
 
 
-def test_every_intent_in_both_splits_and_balanced() -> None:
-    per_intent = Counter((q["intent"], q["split"]) for q in QUESTIONS)
+@pytest.mark.parametrize("name", QUESTION_FILES)
+def test_every_intent_in_both_splits_and_balanced(name: str) -> None:
+    per_intent = Counter((q["intent"], q["split"]) for q in SETS[name])
     for intent in INTENTS:
         dev, test = per_intent[intent, "dev"], per_intent[intent, "test"]
         assert dev > 0, intent
@@ -178,7 +197,7 @@ def test_every_intent_in_both_splits_and_balanced() -> None:
 
 
 def test_questions_from_the_issue_are_present() -> None:
-    texts = {q["text"] for q in QUESTIONS}
+    texts = {q["text"] for q in SETS["questions.toml"]}
     assert [text for text in FROM_THE_ISSUE if text not in texts] == []
 
 
