@@ -2,7 +2,8 @@
 
     python benchmarks/questions.py [--split dev|test] [--failures]
 
-Reads `tests/questions/questions.toml` (in the repository, so no ../shared data is needed), asks each
+Reads `tests/questions/questions.toml` and `questions_more.toml` (columns dev/test and dev2/test2: the
+second set was written later, by someone else; in the repository, so no ../shared data is needed), asks each
 question with `answer_question` at the set's own `today`, grades it with `tests/questions/grading.py`
 and prints accuracy per intent and split. Tuning looks at the dev split only; test is held out.
 """
@@ -31,10 +32,11 @@ def main() -> int:
     seconds = time.perf_counter() - started
     table: dict[tuple[str, str], list[bool]] = defaultdict(list)
     for g in graded:
-        for split in (g.question["split"], "all"):
+        labelled = f"{g.question['split']}{'' if g.question['set'] == 'questions' else '2'}"
+        for split in (labelled, "all"):
             table[(g.question["intent"], split)].append(g.right)
             table[("ALL", split)].append(g.right)
-    splits = [args.split] if args.split else ["dev", "test", "all"]
+    splits = [f"{args.split}", f"{args.split}2"] if args.split else ["dev", "dev2", "test", "test2", "all"]
     print(f"{'intent':14}" + "".join(f"{s:>16}" for s in splits))
     intents = [*sorted({i for i, _ in table} - {"ALL"}), "ALL"]
     for intent in intents:
@@ -48,7 +50,7 @@ def main() -> int:
         for g in graded:
             if not g.right:
                 q = g.question
-                print(f"\n[{q['split']} {q['intent']}] {q['text']}\n  why: {g.why}")
+                print(f"\n[{q['set']} {q['split']} {q['intent']}] {q['text']}\n  why: {g.why}")
                 print(f"  answer: {g.answer.text[:300]}")
     return 0
 

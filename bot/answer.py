@@ -273,7 +273,7 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     people = tuple((index.display_author(key), n) for key, n in ranked)
     citations = _numbered(hits, everything=False)
     first, *rest = people
-    lead = f"{first[0]} has written the most on “{question.topic}” ({_papers(first[1])})"
+    lead = f"{first[0]} has written the most {describe(index, question)} ({_papers(first[1])})"
     if rest:
         lead += ", then " + " and ".join(f"{name} ({_papers(n)})" for name, n in rest)
     lead += f". The papers: {_markers([c.number for c in citations])}."
@@ -317,6 +317,8 @@ def compose(
         return _list_answer(index, question, everything)
     if question.intent in {"latest", "oldest"}:
         return _dated_answer(index, question, everything)
+    if question.intent == "who_works_on" and (question.topic or question.query.has_filters):
+        return _who_works_on(index, question)
     if not question.topic:
         return _list_answer(index, question, everything)
     if question.intent == "who_wrote":

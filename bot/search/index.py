@@ -175,7 +175,8 @@ class PaperIndex:
             counts.update(words(f"{paper.title} {abstract}"))
         affiliations = sorted({a for p in self.papers for a in p.affiliations})
         known = self._stats.df.__contains__
-        return Reader(self._authors, affiliations, Speller(counts.items()), known, self._today)
+        categories = [c for c, _ in self.categories()]
+        return Reader(self._authors, affiliations, categories, Speller(counts.items()), known, self._today)
 
     def today(self) -> date:
         """The date relative dates in questions are read against."""

@@ -65,6 +65,11 @@ class Period:
     used: int
 
 
+def _naive(day: date) -> datetime:
+    """Midnight of `day` as dateparser's relative base (it wants a naive datetime)."""
+    return datetime(day.year, day.month, day.day)  # noqa: DTZ001
+
+
 def _parse(expression: str, settings: dict[str, Any]) -> datetime | None:
     """dateparser, imported on first use: most questions have no time phrase, and start-up stays quick."""
     import dateparser
@@ -75,8 +80,7 @@ def _parse(expression: str, settings: dict[str, Any]) -> datetime | None:
 
 def _span(expression: str, today: date) -> tuple[date, date] | None:
     """The whole period an expression names ("March 2025" → all of March 2025), or None."""
-    base = datetime(today.year, today.month, today.day)  # noqa: DTZ001 - dateparser wants a naive base
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first"}
+    settings = {"RELATIVE_BASE": _naive(today), "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first"}
     if _YEAR.match(expression):  # a bare year needs no date parser (and most questions have only that)
         year = int(expression)
         return date(year, 1, 1), date(year, 12, 31)
@@ -137,17 +141,69 @@ def _bounded(prep: str, span: tuple[date, date]) -> tuple[date | None, date | No
     return start, end
 
 
+_COUNTS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2, "few": 3,
+}  # fmt: skip
+_SPAN_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years"})
+_PART_OF = {"start": "start", "beginning": "start", "end": "end", "first": "first", "second": "second"}
+
+
+def _recent_span(words: list[str], i: int, today: date) -> Period | None:
+    """ "(in) the last 12 months", "past two years", "over the last few weeks" → since that long ago."""
+    j = i + (words[i : i + 1] in (["in"], ["over"], ["during"], ["within"]))
+    j += words[j : j + 1] == ["the"]
+    w = words[j : j + 3]
+    if len(w) < 3 or w[0] not in {"last", "past", "previous"} or w[2] not in _SPAN_UNITS:
+        return None
+    count = int(w[1]) if w[1].isdigit() else _COUNTS.get(w[1])
+    if not count:
+        return None
+    found = _parse(f"{count} {w[2]} ago", {"RELATIVE_BASE": _naive(today), "PREFER_DATES_FROM": "past"})
+    return Period(found.date(), today, j - i + 3) if found else None
+
+
+def _part_of(words: list[str], i: int, today: date) -> Period | None:
+    """ "(since) the start of 2025", "the end of 2023", "the first/second half of 2024"."""
+    j = i + (words[i : i + 1] in (["since"], ["in"], ["from"], ["before"], ["until"], ["after"], ["by"]))
+    j += words[j : j + 1] == ["the"]
+    w = words[j : j + 4]
+    if not w or w[0] not in _PART_OF:
+        return None
+    half = w[0] in {"first", "second"}
+    if w[1:3] != ["half", "of"] if half else w[1:2] != ["of"]:
+        return None
+    k = j + (3 if half else 2)
+    n = _expression_at(words, k, after_preposition=True)
+    span = _span(" ".join(words[k : k + n]), today) if n else None
+    if span is None:
+        return None
+    start, end = span
+    whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    middle = date(start.year, 6, 30) if whole_year else start + (end - start) // 2
+    part = {"start": (start, start), "end": (end, end), "first": (start, middle),
+            "second": (middle + timedelta(days=1), end)}[_PART_OF[w[0]]]  # fmt: skip
+    prep = words[i] if j > i and words[i] != "the" else "in"
+    bounded = _bounded(prep, part) if prep in _OPEN else part
+    return Period(bounded[0], bounded[1], k + n - i)
+
+
 def read_period(words: list[str], i: int, today: date) -> Period | None:
     """A time phrase starting at words[i] (folded words, punctuation stripped), or None.
 
     Understands: [in|from|during|of|since|after|before|until] <expression>, a bare expression,
-    "between <year> and <year>", "from <year> to <year>", "in <year> and <year>" (both years).
+    "between <year> and <year>", "from <year> to <year>", "in/from <year> and <year>" (both years),
+    "the last 12 months" / "past two years" (until today), "since the start of 2025", "the first half
+    of 2024".
     """
     w = words[i : i + 5]
     two_years = len(w) >= 4 and _YEAR.match(w[1]) and _YEAR.match(w[3])
-    if two_years and (w[0], w[2]) in {("between", "and"), ("from", "to"), ("from", "until"), ("in", "and")}:
+    pairs = {("between", "and"), ("from", "to"), ("from", "until"), ("in", "and"), ("from", "and")}
+    if two_years and (w[0], w[2]) in pairs:
         low, high = sorted((int(w[1]), int(w[3])))
         return Period(date(low, 1, 1), date(high, 12, 31), 4)
+    if recent := _recent_span(words, i, today) or _part_of(words, i, today):
+        return recent
     if w and (w[0] in _INCLUSIVE or w[0] in _OPEN):
         n = _expression_at(words, i + 1, after_preposition=True)
         if n and w[0] != "by" and (span := _span(" ".join(words[i + 1 : i + 1 + n]), today)):

@@ -81,27 +81,35 @@ class Question:
 # --- intent ------------------------------------------------------------------------------------------
 
 _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
-    ("count", re.compile(r"\bhow many\b|\bnumber of (?:papers|publications|articles)\b")),
     (
-        "who_works_on",
-        re.compile(
-            r"\bwho(?:se)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?|speciali[sz]\w*"
-            r"|focus\w*|talk|ask|contact)\b|\bexperts? (?:on|in)\b"
-        ),
+        "count",
+        re.compile(r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"),
     ),
     (
         "who_wrote",
         re.compile(
-            r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|did|made|published|publish)\b"
-            r"|\bauthors? of\b|\bwho are the authors\b|\bwhose (?:paper|work)\b"
+            r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
+            r"|introduced|developed|was on|were on)\b|\bauthors? (?:of|on)\b|\bwho are the authors\b"
+            r"|\bwhose\b|\bwho did (?:the|that)\b"
         ),
     ),
-    ("oldest", re.compile(r"\b(?:oldest|earliest)\b|\bfirst (?:paper|publication|article|work)\b")),
+    (
+        "who_works_on",
+        re.compile(
+            r"\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
+            r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto)\b|\bexperts? (?:on|in)\b"
+        ),
+    ),
+    (
+        "who_wrote",
+        re.compile(r"\bwho\b.*\b(?:did|published|publish)\b"),
+    ),
+    ("oldest", re.compile(r"\b(?:oldest|earliest)\b|\bfirst (?:paper|publication|article|work|thing)\b")),
     (
         "latest",
         re.compile(
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|whats? new|anything new)\b"
-            r"|\blast (?:paper|publication|article)\b"
+            r"|\blast (?:paper|publication|article|thing)\b"
         ),
     ),
 )
@@ -235,6 +243,27 @@ _FILLER = frozenset(
         "exists",
         "done",
         "doing",
+        "ever",
+        "all",
+        "total",
+        "overall",
+        "far",
+        "here",
+        "anyone",
+        "someone",
+        "somebody",
+        "remember",
+        "folks",
+        "guys",
+        "number",
+        "count",
+        "tally",
+        "hw",
+        "people",
+        "person",
+        "go",
+        "goto",
+        "whos",
         "yet",
         "else",
         "whose",
@@ -256,6 +285,7 @@ _ABBREVIATIONS = {
     "rnn": "recurrent neural network", "gnn": "graph neural network", "nlp": "natural language processing",
     "ot": "optimal transport", "sde": "stochastic differential equation", "icl": "in-context learning",
 }  # fmt: skip
+_CATEGORY_NOUNS = frozenset({"paper", "stuff", "work", "research", "preprint"})
 _ARXIV_CODE = re.compile(r"^(?:cs|stat|math|eess|q-bio|astro-ph|physics)\.([a-z-]+)$")
 _PUNCT = ".,;:!?()[]\"'“”‘’"
 
@@ -269,7 +299,8 @@ class _Token:
 
     @property
     def capitalized(self) -> bool:
-        return self.typed[:1].isupper()
+        """Written like a name ("Marco"), not like an acronym ("MARCO", "MS")."""
+        return self.typed[:1].isupper() and not self.typed.isupper()
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -306,6 +337,7 @@ class Reader:
         self,
         authors: AuthorDirectory,
         affiliations: Sequence[str],
+        categories: Sequence[str],
         vocabulary: Speller,
         known_term: Callable[[str], bool],
         today: Callable[[], date],
@@ -318,6 +350,8 @@ class Reader:
             first = key.split()[0]
             if len(key.split()) > 1 and sum(k.split()[0] == first for k in keys) == 1:
                 self._affiliations.setdefault(first, key)
+        self._category_codes = {fold(c): c for c in categories}
+        """The listing's category codes as people type them ("cv" → "CV")."""
         self._vocabulary = vocabulary
         self._names = Speller((w, 1) for w in authors.words)
         self._known_term = known_term
@@ -407,6 +441,13 @@ class Reader:
         if code:
             r.builder.categories.append(code.group(1).upper())
             return 1
+        if words[i] in self._category_codes:
+            following = words[i + 1] if i + 1 < len(words) else ""
+            # "cv papers", "latest LG paper", "cat cv": a code followed by a listing noun is the category;
+            # alone it may be a topic's abbreviation ("AI art", "CL" for continual learning)
+            if following in _PLURAL_LISTING | _CATEGORY_NOUNS or (i > 0 and words[i - 1] == "cat"):
+                r.builder.categories.append(self._category_codes[words[i]])
+                return 1
         for n in (3, 2, 1):
             name = " ".join(words[i : i + n])
             codes = _PLAIN_CATEGORY_NAMES.get(name)
@@ -416,7 +457,7 @@ class Reader:
             after_in = i > 0 and words[i - 1] in {"in", "on"} and following in _AFTER_FIELD
             if (
                 name == "nlp"
-                or following in _PLURAL_LISTING | {"paper"}
+                or following in _PLURAL_LISTING | _CATEGORY_NOUNS
                 or after_in
                 or following in {"in", "since", "from", "with", "before", "after", "this", "last"}
             ):
@@ -502,9 +543,25 @@ class Reader:
                 out.append(token)
         return out
 
+    def _joined(self, typed: list[str]) -> list[str]:
+        """Two typed words the corpus writes as one ("MS MARCO" → "MSMarco", "data set" → "dataset")."""
+        out: list[str] = []
+        for word in typed:
+            if out and self._unknown(out[-1]) | self._unknown(word):
+                joined = analyze(out[-1] + word)
+                if len(joined) == 1 and self._known_term(joined[0]):
+                    out[-1] = out[-1] + word
+                    continue
+            out.append(word)
+        return out
+
+    def _unknown(self, typed: str) -> bool:
+        terms = analyze(typed)
+        return bool(terms) and not all(self._known_term(t) for t in terms)
+
     def _corrected_topic(self, r: _Reading) -> str:
         words = []
-        for typed in r.topic:
+        for typed in self._joined(r.topic):
             word = fold(typed)
             terms = analyze(typed)
             known = all(self._known_term(t) for t in terms) if terms else True
