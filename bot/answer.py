@@ -201,13 +201,14 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool, *, cou
                   tuple(h.paper for h in results.hits))  # fmt: skip
 
 
-def _sources(index: PaperIndex, question: Question, max_sources: int) -> tuple[list[Hit], tuple[str, ...]]:
-    """The hits good enough to cite, best first: they cover the question and score close to the best."""
+def _sources(index: PaperIndex, question: Question, max_sources: int) -> tuple[list[Hit], SearchResults]:
+    """The hits good enough to cite, best first: they cover the question and score close to the best;
+    and the search they came from (its total and notes)."""
     results = index.search(question, limit=max(CANDIDATES, max_sources))
     if not results.hits:
-        return [], results.notes
+        return [], results
     floor = results.hits[0].score * MIN_RELATIVE_SCORE
-    return [h for h in results.hits if h.score >= floor][:max_sources], results.notes
+    return [h for h in results.hits if h.score >= floor][:max_sources], results
 
 
 def _statements(index: PaperIndex, hit: Hit, terms: set[str], count: int) -> list[str]:
@@ -226,9 +227,9 @@ def _statements(index: PaperIndex, hit: Hit, terms: set[str], count: int) -> lis
 
 
 def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> Answer:
-    sources, notes = _sources(index, question, max_sources)
+    sources, results = _sources(index, question, max_sources)
     if not sources:
-        return _refusal(question, notes)
+        return _refusal(question, results.notes)
     terms = set(question.terms)
     parts: list[str] = []
     citations: list[Citation] = []
@@ -237,20 +238,21 @@ def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> An
         statements = _statements(index, hit, terms, 2 if number == 1 else 1)
         parts.extend(_cite(s, number) for s in statements)
         citations.append(Citation(number, hit.paper))
-    text = " ".join([*_corrections(question), *parts, *notes])
-    total = index.search(question, limit=1).total
-    return Answer(text, tuple(citations), tuple(sources), True, question, total)
+    text = " ".join([*_corrections(question), *parts, *results.notes])
+    return Answer(text, tuple(citations), tuple(sources), True, question, results.total)
 
 
 def _who_wrote(index: PaperIndex, question: Question) -> Answer:
-    sources, notes = _sources(index, question, 1)
+    sources, results = _sources(index, question, 1)
     if not sources:
-        return _refusal(question, notes, hint="Name the paper by a few words of its title or topic.")
+        return _refusal(question, results.notes, hint="Name the paper by a few words of its title or topic.")
     paper = sources[0].paper
     year = f" ({paper.year})" if paper.year else ""
     names = ", ".join(paper.authors) or "unknown authors"
     cut = " et al. (the listing names only the first authors)" if paper.authors_truncated else ""
-    text = " ".join([*_corrections(question), f"“{paper.title}”{year} is by {names}{cut} [1].", *notes])
+    text = " ".join(
+        [*_corrections(question), f"“{paper.title}”{year} is by {names}{cut} [1].", *results.notes]
+    )
     return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
 
 

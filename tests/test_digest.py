@@ -157,6 +157,19 @@ def test_a_topic_without_matches_is_a_clear_message():
         topic_pool(corpus, "quantum gravity")
 
 
+def test_a_topic_matches_by_the_same_rule_as_search_not_by_accident():
+    """"protein folding" must not draw "ten-fold" papers; "state space models" not every paper on models."""
+    from bot.search.index import PaperIndex
+
+    index = PaperIndex.build(bundled_papers())
+    with pytest.raises(QueryError, match="No paper matches the digest topic"):
+        topic_pool(index, "protein folding")
+    pool = {p.id for p in topic_pool(index, "state space models")}
+    assert pool == {h.paper.id for h in index.search("state space models", limit=100).hits}
+    assert len(pool) == 3
+    assert all("state" in p.title.lower() or "ssm" in p.title.lower() for p in index.papers if p.id in pool)
+
+
 # -------------------------------------------------------------------------------------------------- time
 
 
