@@ -1,4 +1,6 @@
-"""The `paperbot` command: every entry point, and the one place where the parts are wired together.
+"""The `paperbot` command: argument parsing and dispatch to the terminal commands (`bot/terminal.py`).
+
+The parts are wired in `bot/app.py` (the composition root), not here.
 
 Terminal commands answer from the same core the Discord bot uses, so a newcomer without a token sees
 exactly what the bot would say.

@@ -30,15 +30,8 @@ from bot.search.understanding import Question, Reader
 
 __all__ = ["DEFAULT_SETTINGS", "MAX_LIMIT", "MAX_RESULTS", "Hit", "PaperIndex", "Question", "SearchResults"]
 
-DEFAULT_SETTINGS = BM25Settings(
-    k1=1.2,
-    b=0.75,
-    variant="okapi-lucene-idf",
-    # title 0.25 was the best of {0, 0.1, 0.15, 0.25, 0.5, 1, 2} on SciFact train within noise (see
-    # benchmarks/README.md) while still lifting a title match above an abstract-only one. authors has no
-    # benchmark (SciFact has no authors): weight 1 makes a name query rank that person's papers.
-    field_weights={"body": 1.0, "title": 0.25, "authors": 1.0},
-)
+DEFAULT_SETTINGS = BM25Settings()
+"""The engine defaults (documented on `BM25Settings`)."""
 MAX_LIMIT = 100
 """The most results an interactive caller (Discord, chat) should ask for at once."""
 MAX_RESULTS = 1000
