@@ -158,7 +158,7 @@ def test_a_topic_without_matches_is_a_clear_message():
 
 
 def test_a_topic_matches_by_the_same_rule_as_search_not_by_accident():
-    """"protein folding" must not draw "ten-fold" papers; "state space models" not every paper on models."""
+    """“protein folding” must not draw “ten-fold” papers; “state space models” not every paper on models."""
     from bot.search.index import PaperIndex
 
     index = PaperIndex.build(bundled_papers())
