@@ -32,19 +32,24 @@ def main() -> int:
     seconds = time.perf_counter() - started
     table: dict[tuple[str, str], list[bool]] = defaultdict(list)
     for g in graded:
-        labelled = f"{g.question['split']}{'' if g.question['set'] == 'questions' else '2'}"
+        suffix = {"questions": "", "questions_more": "2", "questions_third": "3"}[g.question["set"]]
+        labelled = f"{g.question['split']}{suffix}"
         for split in (labelled, "all"):
             table[(g.question["intent"], split)].append(g.right)
             table[("ALL", split)].append(g.right)
-    splits = [f"{args.split}", f"{args.split}2"] if args.split else ["dev", "dev2", "test", "test2", "all"]
-    print(f"{'intent':14}" + "".join(f"{s:>16}" for s in splits))
+    splits = (
+        [args.split, f"{args.split}2", f"{args.split}3"]
+        if args.split
+        else ["dev", "dev2", "dev3", "test", "test2", "test3", "all"]
+    )
+    print(f"{'intent':14}" + "".join(f"{s:>15}" for s in splits))
     intents = [*sorted({i for i, _ in table} - {"ALL"}), "ALL"]
     for intent in intents:
         cells = []
         for split in splits:
             marks = table.get((intent, split), [])
-            cells.append(f"{sum(marks)}/{len(marks)} {100 * sum(marks) / len(marks):5.1f}%" if marks else "-")
-        print(f"{intent:14}" + "".join(f"{c:>16}" for c in cells))
+            cells.append(f"{sum(marks)}/{len(marks)} {100 * sum(marks) / len(marks):4.0f}%" if marks else "-")
+        print(f"{intent:14}" + "".join(f"{c:>15}" for c in cells))
     print(f"{len(graded)} questions in {seconds:.2f} s ({1000 * seconds / max(1, len(graded)):.1f} ms each)")
     if args.failures:
         for g in graded:

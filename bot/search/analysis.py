@@ -225,8 +225,15 @@ def _split(word: str) -> list[str]:
 _IZE_FAMILY = re.compile(r"^([a-z]{4,})iz(?:e|es|ed|ing|er|ers|ation|ations|ational|able|ability)$")
 
 
+# Words Snowball joins with unrelated ones: "continual" (learning) is not "continuous" (both → "continu").
+_OWN_STEMS = {"continual": "continual", "continually": "continual"}
+
+
 def _stem(word: str) -> str:
-    """Snowball English, except that an "-ize" word keeps its "-iz" (see _IZE_FAMILY)."""
+    """Snowball English, except that an "-ize" word keeps its "-iz" (see _IZE_FAMILY) and _OWN_STEMS."""
+    own = _OWN_STEMS.get(word)
+    if own is not None:
+        return own
     ize = _IZE_FAMILY.match(word)
     return f"{ize.group(1)}iz" if ize else str(_stemmer().stemWord(word))
 

@@ -154,6 +154,8 @@ def _recent_span(words: list[str], i: int, today: date) -> Period | None:
     j = i + (words[i : i + 1] in (["in"], ["over"], ["during"], ["within"]))
     j += words[j : j + 1] == ["the"]
     w = words[j : j + 3]
+    if w[:1] == ["past"] and w[1:2] and w[1] in {"year", "month", "week"}:  # "last year" is the calendar one
+        w, j = [w[0], "1", w[1]], j - 1  # "the past year": the last twelve months
     if len(w) < 3 or w[0] not in {"last", "past", "previous"} or w[2] not in _SPAN_UNITS:
         return None
     count = int(w[1]) if w[1].isdigit() else _COUNTS.get(w[1])
@@ -188,6 +190,58 @@ def _part_of(words: list[str], i: int, today: date) -> Period | None:
     return Period(bounded[0], bounded[1], k + n - i)
 
 
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+_QUARTERS = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
+
+
+def _months(year: int, first: int, last: int) -> tuple[date, date]:
+    """From the first day of month `first` to the last of `last` (a winter runs into the next year)."""
+    end_year = year + 1 if last < first else year
+    return date(year, first, 1), date(end_year, last, calendar.monthrange(end_year, last)[1])
+
+
+def _named_span(words: list[str], i: int, today: date) -> Period | None:
+    """Seasons and quarters ("this spring", "last summer", "q1 2024", "in the fall of 2025") and "the year
+    before last". Northern-hemisphere seasons: the lab's own."""
+    j = i + (words[i : i + 1] in (["in"], ["during"], ["from"]))
+    j += words[j : j + 1] == ["the"]
+    w = words[j : j + 4]
+    if w[:3] == ["year", "before", "last"]:
+        year = today.year - 2
+        return Period(date(year, 1, 1), date(year, 12, 31), j - i + 3)
+    which = w[0] if w and w[0] in {"this", "last"} else None
+    name = w[1] if which else (w[0] if w else None)
+    months = _SEASONS.get(name or "") or _QUARTERS.get(name or "")
+    if months is None:
+        return None
+    used = j - i + (2 if which else 1)
+    rest = words[i + used : i + used + 2]
+    year = today.year
+    if rest[:1] and _YEAR.match(rest[0]):
+        year, used = int(rest[0]), used + 1
+    elif rest[:2] and rest[0] == "of" and _YEAR.match(rest[1]):
+        year, used = int(rest[1]), used + 2
+    start, end = _months(year, *months)
+    if which == "last" or (which is None and start > today):
+        start, end = _months(year - 1, *months)
+    return Period(start, end, used)
+
+
+def _open_year(words: list[str], i: int) -> Period | None:
+    """ "2022 and earlier", "2024 or later", "2023 onwards"."""
+    w = words[i : i + 3]
+    if not w or not _YEAR.match(w[0]):
+        return None
+    year = int(w[0])
+    if w[1:3] in (["and", "earlier"], ["or", "earlier"], ["and", "before"], ["or", "before"]):
+        return Period(None, date(year, 12, 31), 3)
+    if w[1:3] in (["and", "later"], ["or", "later"], ["and", "after"], ["or", "after"]):
+        return Period(date(year, 1, 1), None, 3)
+    if w[1:2] in (["onwards"], ["onward"]):
+        return Period(date(year, 1, 1), None, 2)
+    return None
+
+
 def read_period(words: list[str], i: int, today: date) -> Period | None:
     """A time phrase starting at words[i] (folded words, punctuation stripped), or None.
 
@@ -202,8 +256,12 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
     if two_years and (w[0], w[2]) in pairs:
         low, high = sorted((int(w[1]), int(w[3])))
         return Period(date(low, 1, 1), date(high, 12, 31), 4)
-    if recent := _recent_span(words, i, today) or _part_of(words, i, today):
-        return recent
+    if found := _recent_span(words, i, today) or _part_of(words, i, today) or _named_span(words, i, today):
+        return found
+    if w and w[0] in _INCLUSIVE | {"since"} and (open_year := _open_year(words, i + 1)):
+        return Period(open_year.start, open_year.end, open_year.used + 1)
+    if open_year := _open_year(words, i):
+        return open_year
     if w and (w[0] in _INCLUSIVE or w[0] in _OPEN):
         n = _expression_at(words, i + 1, after_preposition=True)
         if n and w[0] != "by" and (span := _span(" ".join(words[i + 1 : i + 1 + n]), today)):

@@ -89,7 +89,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "who_wrote",
         re.compile(
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
-            r"|introduced|developed|was on|were on)\b|\bauthors? (?:of|on)\b|\bwho are the authors\b"
+            r"|introduced|developed|was on|were on|credit)\b|\bauthors? (?:of|on)\b|\bwho are the authors\b"
+            r"|\bauthor list\b"
             r"|\bwhose\b|\bwho did (?:the|that)\b"
         ),
     ),
@@ -97,7 +98,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "who_works_on",
         re.compile(
             r"\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
-            r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto)\b|\bexperts? (?:on|in)\b"
+            r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto|person|people|guy)\b"
+            r"|\bexperts? (?:on|in)\b|\b(?:which|what) (?:author|person|people)\b"
         ),
     ),
     (
@@ -264,6 +266,23 @@ _FILLER = frozenset(
         "go",
         "goto",
         "whos",
+        "ok",
+        "okay",
+        "so",
+        "question",
+        "credit",
+        "literature",
+        "best",
+        "appears",
+        "appear",
+        "link",
+        "co-authored",
+        "co-author",
+        "co-authors",
+        "coauthored",
+        "co-wrote",
+        "person",
+        "guy",
         "yet",
         "else",
         "whose",
@@ -582,16 +601,29 @@ class Reader:
         return topic if analyze(topic) else ""
 
 
+_CODE_LEAD = frozenset({"with", "have", "has", "having", "released", "release", "releases", "releasing",
+                        "shared", "share", "published", "public", "open", "available", "came"})  # fmt: skip
+_CODE_FILL = frozenset({"any", "a", "the", "its", "their", "source", "public", "open", "some", "that"})
+_CODE_NEGATION = frozenset({"no", "without", "didnt", "didn't", "not", "never", "lacking", "doesnt", "dont"})
+_CODE_TAIL = frozenset({"link", "links", "available", "released", "repo", "repository", "out"})
+
+
 def _code_phrase(words: list[str], i: int, b: QueryBuilder) -> int:
-    """`with code`, `that have code`, `without code` → has_code; return words used."""
-    w = words[i : i + 3]
-    if w[:2] in (["with", "code"], ["have", "code"], ["has", "code"]) or w == ["with", "source", "code"]:
-        b.has_code = True
-        return 3 if len(w) == 3 and w[1] == "source" else 2
-    if w[:2] in (["without", "code"], ["no", "code"]):
-        b.has_code = False
-        return 2
-    if w[:1] == ["code"] and i > 0 and words[i - 1] in {"with", "have", "has"}:
-        b.has_code = True
-        return 1
-    return 0
+    """ "with code", "that have code", "released code", "have no code link", "didn't release code",
+    "without code" → the code filter; return words used (0 if no code phrase starts at i)."""
+    j = i
+    negated = False
+    while j < len(words) and j - i < 4 and words[j] != "code":
+        if words[j] in _CODE_NEGATION:
+            negated = True
+        elif words[j] not in _CODE_LEAD | _CODE_FILL:
+            return 0
+        j += 1
+    starts_right = words[i] in _CODE_LEAD | _CODE_NEGATION
+    if j >= len(words) or words[j] != "code" or not starts_right:
+        return 0
+    j += 1
+    while j < len(words) and words[j] in _CODE_TAIL:
+        j += 1
+    b.has_code = not negated
+    return j - i
