@@ -2,7 +2,7 @@
 REQUEST_GUILD_MEMBERS, and ``dispatch`` of events to the live sessions. zlib-stream compression is real;
 zstd-stream is answered with text frames (discord.py only decompresses binary ones).
 
-See tests/README.md ("The gateway").
+See tests/README.md ("What it serves").
 """
 
 from __future__ import annotations
