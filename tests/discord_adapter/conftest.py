@@ -1,6 +1,6 @@
 """Fixtures for end-to-end tests of discord.py code against the loopback fake Discord.
 
-Rules these fixtures enforce (see /work/shared/docs/testing-discord-offline.md):
+Rules these fixtures enforce (tests/README.md explains them and the fake):
 
 * a fresh fake per test, patched into discord.py for the test only (``Route.BASE``, ``DEFAULT_GATEWAY``);
 * nothing may leave the machine: a socket connect/DNS lookup to a non-loopback address fails the test;
@@ -30,7 +30,7 @@ with warnings.catch_warnings():
     import discord.gateway
     import discord.http
 
-from .fake_discord import BotRunner, FakeDiscord, loopback_address
+from tests.fake_discord import BotRunner, FakeDiscord, loopback_address
 
 
 class _FailFastOnErrorLog(logging.Handler):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fake_discord import FakeDiscord, RecordedRequest
+from tests.fake_discord import FakeDiscord, RecordedRequest
+
 from .test_freetext_support import message_payload
 
 

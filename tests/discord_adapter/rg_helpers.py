@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.clock import ManualClock
-
-from .fake_discord import FakeDiscord, FakeRole, RecordedRequest, Reply
+from tests.fake_discord import FakeDiscord, FakeRole, RecordedRequest, Reply
 
 GROUP_CHANNEL = "papers"
 FIRST_SLOT = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

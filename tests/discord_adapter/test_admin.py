@@ -12,8 +12,8 @@ from bot.app import App, open_app
 from bot.clock import ManualClock
 from bot.library import Library
 from bot.settings import Settings
+from tests.fake_discord import CommandNotAvailable, FakeDiscord, Reply
 
-from .fake_discord import CommandNotAvailable, FakeDiscord, Reply
 from .test_freetext import mention, reply_to
 from .test_freetext_support import assert_all_quiet
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .fake_discord import FakeDiscord
+from tests.fake_discord import FakeDiscord
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "commands.json"
 UPDATE_ENV = "PAPERBOT_UPDATE_SNAPSHOTS"

@@ -24,8 +24,7 @@ from bot.discord_adapter.embeds import display_title
 from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import Settings
-
-from .fake_discord import (
+from tests.fake_discord import (
     MISSING_PERMISSIONS,
     BotRunner,
     CommandNotAvailable,

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import io
 import logging
+import re
 import socket
 from typing import Any
 
@@ -19,7 +20,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from .fake_discord import (
+from tests.fake_discord import (
     CANNOT_DM_USER,
     MISSING_PERMISSIONS,
     BotRunner,
@@ -794,3 +795,20 @@ async def test_network_guard_refuses_the_internet(loopback_only: list[str]) -> N
         socket.getaddrinfo("discord.com", 443)
     assert loopback_only == ["DNS lookup of 'discord.com'"]
     loopback_only.clear()  # expected here; otherwise the guard fails the test
+
+
+def test_no_two_built_in_routes_match_the_same_path() -> None:
+    """The built-in routes are tried in the order their modules registered them, so none may shadow another
+    (tests/README.md, "Adding a route"): ``{x}`` matches digits, ``{x:str}`` one segment."""
+    segments = ["1", "x", "@me", "@original", "pins", "messages", "threads", "commands", "bot"]
+    routes = FakeDiscord()._routes
+    assert len(routes) == 47
+    for route in routes:
+        paths = [""]
+        for part in re.split(r"(\{[^}]+\})", route.pattern):
+            values = (segments if part.endswith(":str}") else ["1"]) if part.startswith("{") else [part]
+            paths = [path + value for path in paths for value in values]
+        for other in routes:
+            if other is not route and other.method == route.method:
+                shadowed = [path for path in paths if other.regex.fullmatch(path)]
+                assert not shadowed, f"{other.pattern} also matches {shadowed} of {route.pattern}"

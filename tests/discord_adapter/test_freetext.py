@@ -16,8 +16,8 @@ from bot.library import Library
 from bot.ratelimit import Cooldown
 from bot.search.index import PaperIndex
 from bot.storage.guild_repo import GuildSettings
+from tests.fake_discord import MISSING_PERMISSIONS, FakeDiscord, FakeOverwrite, Perm, RecordedRequest
 
-from .fake_discord import MISSING_PERMISSIONS, FakeDiscord, FakeOverwrite, Perm, RecordedRequest
 from .test_freetext_support import assert_all_quiet
 
 QUESTION = "diffusion models"

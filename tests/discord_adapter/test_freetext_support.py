@@ -13,7 +13,7 @@ from typing import Any
 import discord
 import pytest
 
-from .fake_discord import FakeDiscord, RecordedRequest
+from tests.fake_discord import FakeDiscord, RecordedRequest
 
 MESSAGE_ROUTES = (
     ("POST", r"/channels/\d+/messages"),

@@ -16,8 +16,8 @@ import pytest
 from bot.discord_adapter.cogs.papers import AUTHOR_NAME_EMPTY
 from bot.errors import QueryError
 from bot.search.query import parse_query
+from tests.fake_discord import FakeDiscord
 
-from .fake_discord import FakeDiscord
 from .test_freetext import mention, reply_to
 from .test_freetext_support import assert_all_quiet, bot_messages
 

@@ -23,8 +23,8 @@ import pytest
 from bot.app import App
 from bot.clock import ManualClock
 from bot.discord_adapter.client import PaperBot
+from tests.fake_discord import BotRunner, FakeDiscord
 
-from .fake_discord import BotRunner, FakeDiscord
 from .mentions import assert_pings_only_whom_it_names
 from .rg_helpers import SECOND_SLOT, add_group_role, discord_follows, setup_group, slash
 

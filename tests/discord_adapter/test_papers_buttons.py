@@ -12,8 +12,8 @@ from bot.app import App
 from bot.corpus.text import readable_abstract
 from bot.discord_adapter.views import PaperView
 from bot.search.index import PaperIndex
+from tests.fake_discord import BotRunner, FakeDiscord, InteractionHandle, Reply
 
-from .fake_discord import BotRunner, FakeDiscord, InteractionHandle, Reply
 from .test_papers_commands import EPHEMERAL, RANDOM_TEACHER, assert_no_pings, run
 
 LONG_ABSTRACT = "cosmological-n-body-simulations-a-challenge-for-scalable"

@@ -14,9 +14,8 @@ import pytest
 from bot.answer import REFUSAL, answer_question
 from bot.corpus.text import readable_text
 from bot.search.index import PaperIndex
+from tests.fake_discord import FakeDiscord, InteractionHandle, Reply
 from tests.test_plain_questions import ROWS, Check
-
-from .fake_discord import FakeDiscord, InteractionHandle, Reply
 
 EPHEMERAL = 64
 RANDOM_TEACHER = "what happens when you distil from a random teacher?"

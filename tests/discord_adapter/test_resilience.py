@@ -21,8 +21,8 @@ from bot.discord_adapter.client import PaperBot
 from bot.discord_adapter.publisher import DiscordPublisher
 from bot.discord_adapter.retry import RetryPolicy
 from bot.discord_adapter.shutdown import RESTARTING
+from tests.fake_discord import SERVICE_UNAVAILABLE, BotRunner, FakeDiscord, Reply
 
-from .fake_discord import SERVICE_UNAVAILABLE, BotRunner, FakeDiscord, Reply
 from .test_freetext import MESSAGES, QUESTION, mention, reply_to
 from .test_freetext_support import assert_all_quiet
 

@@ -17,8 +17,8 @@ import pytest
 from bot.errors import ReadingGroupError
 from bot.settings import Settings
 from bot.terminal_rg import cmd_rg_ics
+from tests.fake_discord import FakeDiscord
 
-from .fake_discord import FakeDiscord
 from .rg_helpers import setup_group, slash
 
 FIELDS = ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "STATUS", "LOCATION")

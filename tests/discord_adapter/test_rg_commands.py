@@ -14,9 +14,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.discord_adapter.client import PaperBot
+from tests.fake_discord import BotRunner, FakeDiscord, Perm, Reply
 
 from .conftest import TEST_NOW  # the clock's start: when the proposals were made
-from .fake_discord import BotRunner, FakeDiscord, Perm, Reply
 from .rg_helpers import (
     FIRST_SLOT,
     SECOND_SLOT,

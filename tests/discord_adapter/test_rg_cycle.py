@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
+from tests.fake_discord import FakeDiscord, Reply
 
-from .fake_discord import FakeDiscord, Reply
 from .rg_helpers import (
     CHANNEL_MESSAGES,
     SECOND_SLOT,

@@ -15,8 +15,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.discord_adapter.client import PaperBot
-
-from .fake_discord import (
+from tests.fake_discord import (
     MISSING_PERMISSIONS,
     SERVER_ERROR,
     BotRunner,
@@ -25,6 +24,7 @@ from .fake_discord import (
     FakeRequest,
     FakeRole,
 )
+
 from .rg_helpers import (
     SECOND_SLOT,
     add_group_role,

@@ -30,8 +30,8 @@ from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import DiscordSettings, Settings, StorageSettings
 from bot.storage.guild_repo import GuildSettings
+from tests.fake_discord import BotRunner, FakeDiscord
 
-from .fake_discord import BotRunner, FakeDiscord
 from .test_freetext import MESSAGES, QUESTION, mention, reply_to
 from .test_freetext_support import assert_all_quiet
 
