@@ -11,6 +11,7 @@ from bot.errors import DeliveryError
 from bot.readinggroup.models import Session
 from bot.readinggroup.service import ReadingGroupService
 from bot.storage.database import Database
+from bot.storage.readinggroup_repo import SqlReadingGroupStore
 
 GUILD = 1001
 CHANNEL = 2002
@@ -88,4 +89,6 @@ async def open_copy(url: str) -> Database:
 
 def make_service(db: Database, clock: ManualClock) -> ReadingGroupService:
     """The service as cli.py wires it, with the tiny corpus (no history index unless a test adds one)."""
-    return ReadingGroupService(db.transaction, clock, lookup=PAPERS.get, default_timezone="UTC")
+    return ReadingGroupService(
+        SqlReadingGroupStore(db.transaction), clock, lookup=PAPERS.get, default_timezone="UTC"
+    )

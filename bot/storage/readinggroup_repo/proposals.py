@@ -11,12 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ReadingGroupError
 from bot.readinggroup.errors import DuplicateProposalError
-from bot.readinggroup.models import PaperRef, Proposal, ProposalStatus
+from bot.readinggroup.models import LIVE_STATUSES, PaperRef, Proposal, ProposalStatus
 from bot.storage.readinggroup_tables import RgProposalRow
 from bot.storage.records import record_from_row
 
-LIVE_STATUSES = (ProposalStatus.OPEN, ProposalStatus.SELECTED)
-"""A proposal in one of these still counts: the same paper can't be proposed again meanwhile."""
+__all__ = [
+    "LIVE_STATUSES",
+    "add_proposal",
+    "find_live_proposal",
+    "get_proposal",
+    "list_proposals",
+    "proposals_by_id",
+    "set_proposal_status",
+]
 
 
 def _proposal(row: RgProposalRow) -> Proposal:
