@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.errors import ReadingGroupError
 from bot.readinggroup import slots
-from bot.readinggroup.context import ServiceContext, ts
+from bot.readinggroup.context import ServiceContext
 from bot.readinggroup.models import (
     Ballot,
     BallotStatus,
@@ -22,7 +22,7 @@ from bot.readinggroup.models import (
     Session,
     SessionStatus,
 )
-from bot.readinggroup.ports import ReadingGroupTx
+from bot.readinggroup.ports import ReadingGroupTx, Wording
 from bot.readinggroup.results import BallotResult, BallotView
 from bot.readinggroup.votes import ballot_candidates, tally
 
@@ -47,7 +47,7 @@ class BallotService:
             if await tx.get_open_ballot(guild_id) is not None:
                 raise ReadingGroupError("A ballot is already open. Close it first, or wait for its deadline.")
             target = await self._target(tx, settings, now)
-            closes = _deadline(settings, deadline, target, now)
+            closes = _deadline(settings, deadline, target, now, self._ctx.wording)
             discussed = await tx.discussed_keys(guild_id)
             options, omitted = ballot_candidates(await tx.list_proposals(guild_id), discussed)
             if not options:
@@ -132,7 +132,7 @@ class BallotService:
         if ballot.status is not BallotStatus.OPEN or now >= ballot.deadline:
             closed_at = ballot.closed_at or ballot.deadline
             raise ReadingGroupError(
-                f"Voting on this ballot closed {slots.discord_timestamp(closed_at, 'R')}."
+                f"Voting on this ballot closed {self._ctx.wording.moment(closed_at, 'relative')}."
             )
         return ballot
 
@@ -192,13 +192,16 @@ async def _view(tx: ReadingGroupTx, ballot: Ballot) -> BallotView:
     return BallotView(ballot, tally(options, votes, await tx.discussed_keys(ballot.guild_id)))
 
 
-def _deadline(settings: GroupSettings, text: str | None, target: datetime, now: datetime) -> datetime:
+def _deadline(
+    settings: GroupSettings, text: str | None, target: datetime, now: datetime, wording: Wording
+) -> datetime:
     if text is None:
         default = target - timedelta(hours=24)
         return default if default > now else now + (target - now) / 2
     closes = slots.parse_when(text, settings.zone, now, settings.time)
     if not now < closes <= target:
         raise ReadingGroupError(
-            f"The voting deadline must be ahead, and no later than the session it is for ({ts(target)})."
+            "The voting deadline must be ahead, and no later than the session it is for "
+            f"({wording.moment(target)})."
         )
     return closes

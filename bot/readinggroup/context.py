@@ -2,7 +2,8 @@
 
 Kept apart from the sub-services so each of those stays one small module about one part of the cycle.
 Helpers take the caller's open unit of work (`ReadingGroupTx`, a port in `bot.readinggroup.ports`), so a
-command is one transaction however many helpers it uses.
+command is one transaction however many helpers it uses. Refusals name members and instants through
+`wording` (a port too), so they carry no front end's markup.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from bot.readinggroup import rotation, slots
 from bot.readinggroup.history import IndexBuilder, PaperLookup, find_paper
 from bot.readinggroup.models import Ballot, GroupSettings, PaperRef, Session, SessionStatus
 from bot.readinggroup.papers import corpus_ref, link_ref, looks_like_link
-from bot.readinggroup.ports import ReadingGroupStore, ReadingGroupTx
+from bot.readinggroup.ports import ReadingGroupStore, ReadingGroupTx, Wording
+from bot.readinggroup.wording import PLAIN_WORDING
 
 SLOT_LOOKAHEAD = 104
 """Weeks searched for a free usual slot before asking the admin for an explicit date."""
@@ -28,11 +30,6 @@ SLOT_LOOKAHEAD = 104
 def no_corpus(_paper_id: str) -> Paper | None:
     """A lookup for a bot without a corpus: only links can be proposed."""
     return None
-
-
-def ts(instant: datetime) -> str:
-    """An instant as a Discord timestamp (every reader sees their own zone)."""
-    return slots.discord_timestamp(instant, "F")
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,7 @@ class ServiceContext:
     lookup: PaperLookup = no_corpus
     index_builder: IndexBuilder | None = None
     default_timezone: str = "UTC"
+    wording: Wording = PLAIN_WORDING
 
     async def settle(self, tx: ReadingGroupTx) -> datetime:
         """Mark ended sessions done (their proposals discussed) and return the current instant."""
@@ -104,10 +102,14 @@ class ServiceContext:
         """`when` read in the group's zone; must be ahead and free (`moving`: the session being moved)."""
         starts_at = slots.parse_when(when, settings.zone, now, settings.time)
         if starts_at <= now:
-            raise ReadingGroupError(f"{ts(starts_at)} is in the past. Give a time that is still ahead.")
+            raise ReadingGroupError(
+                f"{self.wording.moment(starts_at)} is in the past. Give a time that is still ahead."
+            )
         clash = await tx.live_session_at(settings.guild_id, starts_at)
         if clash is not None and clash.id != moving:
-            raise ReadingGroupError(f"Session #{clash.id} is already scheduled at {ts(starts_at)}.")
+            raise ReadingGroupError(
+                f"Session #{clash.id} is already scheduled at {self.wording.moment(starts_at)}."
+            )
         return starts_at
 
     async def rotation_pick(

@@ -9,6 +9,11 @@ The core decides; it does not know how state is kept or where messages go. So it
   is a unit of work of its own. `bot.storage.readinggroup_repo.SqlReadingGroupStore` implements it over
   SQLAlchemy; no database type appears here.
 - `ReminderPublisher`: where due reminders are posted (the Discord layer; a fake in tests).
+- `Wording`: how a member and an instant read inside a sentence the core writes (its refusals, e.g.
+  "<member> is presenting that session"). The core holds user ids and instants, never markup; the front
+  end says how they read: the Discord adapter as `<@id>` mentions and `<t:…>` timestamps
+  (`bot.discord_adapter.rg_text.DiscordWording`), anything else in plain words
+  (`bot.readinggroup.wording.PlainWording`, the default).
 
 Every record crossing these ports is a frozen value from `bot.readinggroup.models`.
 """
@@ -18,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.readinggroup.models import (
     Ballot,
@@ -39,9 +44,11 @@ from bot.readinggroup.models import (
 )
 
 __all__ = [
+    "MomentStyle",
     "ReadingGroupStore",
     "ReadingGroupTx",
     "ReminderPublisher",
+    "Wording",
 ]
 
 
@@ -73,7 +80,8 @@ class ReadingGroupTx(Protocol):
     async def add_proposal(
         self, guild_id: int, paper: PaperRef, proposer_id: int, note: str | None, now: datetime
     ) -> Proposal:
-        """Record an open proposal; a ReadingGroupError if a live one for the paper appeared meanwhile."""
+        """Record an open proposal. The caller checks `find_live_proposal` first; a live proposal for
+        the paper that appears meanwhile (another member's click) is a ReadingGroupError."""
         ...
 
     async def get_proposal(self, guild_id: int, proposal_id: int) -> Proposal | None:
@@ -223,8 +231,8 @@ class ReadingGroupTx(Protocol):
         """Going / Maybe / Can't counts per session (sessions without RSVPs get zeros)."""
         ...
 
-    async def add_to_roster(self, guild_id: int, user_id: int, now: datetime) -> RosterEntry:
-        """Add a member to the presenter rotation; a ReadingGroupError if they are already on it."""
+    async def add_to_roster(self, guild_id: int, user_id: int, now: datetime) -> RosterEntry | None:
+        """Add a member to the presenter rotation; None if they are already on it."""
         ...
 
     async def remove_from_roster(self, guild_id: int, user_id: int) -> bool:
@@ -300,4 +308,20 @@ class ReminderPublisher(Protocol):
         Allowed mentions must be exactly those targets (no @everyone, no other users or roles); raise
         DeliveryError when Discord refuses the post.
         """
+        ...
+
+
+MomentStyle = Literal["full", "date", "relative"]
+"""How an instant reads: its date and time, its date alone, or how far away it is ("in 2 days")."""
+
+
+class Wording(Protocol):
+    """How a member and an instant read inside a sentence the core writes."""
+
+    def member(self, user_id: int) -> str:
+        """A member of the server, by user id."""
+        ...
+
+    def moment(self, instant: datetime, style: MomentStyle = "full") -> str:
+        """An aware instant, in `style`."""
         ...

@@ -20,6 +20,10 @@ class PresenterService:
         """`/rg roster add`: the member joins the rotation (never presented → early in line)."""
         async with self._ctx.store.transaction() as tx:
             entry = await tx.add_to_roster(guild_id, user_id, self._ctx.clock.now())
+            if entry is None:
+                raise ReadingGroupError(
+                    f"{self._ctx.wording.member(user_id)} is already on the presenter roster."
+                )
             last = rotation.last_presentations(await tx.presenter_assignments(guild_id))
             return rotation.RotationSlot(entry, last.get(user_id))
 
@@ -28,7 +32,9 @@ class PresenterService:
         async with self._ctx.store.transaction() as tx:
             await self._ctx.settle(tx)
             if not await tx.remove_from_roster(guild_id, user_id):
-                raise ReadingGroupError(f"<@{user_id}> is not on the presenter roster.")
+                raise ReadingGroupError(
+                    f"{self._ctx.wording.member(user_id)} is not on the presenter roster."
+                )
             upcoming = await tx.list_sessions(guild_id, statuses=[SessionStatus.SCHEDULED])
             return RosterRemoval(user_id, tuple(x for x in upcoming if x.presenter_id == user_id))
 
@@ -78,7 +84,7 @@ class PresenterService:
                 return target
             if target.presenter_id is not None:
                 raise ReadingGroupError(
-                    f"<@{target.presenter_id}> is presenting that session. Ask them to `/rg skip`, "
-                    "or trade sessions with `/rg swap`."
+                    f"{self._ctx.wording.member(target.presenter_id)} is presenting that session. "
+                    "Ask them to `/rg skip`, or trade sessions with `/rg swap`."
                 )
             return await tx.set_session_presenter(target.id, user_id)

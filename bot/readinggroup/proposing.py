@@ -6,9 +6,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.errors import ReadingGroupError
-from bot.readinggroup.context import ServiceContext, ts
+from bot.readinggroup.context import ServiceContext
+from bot.readinggroup.errors import DuplicateProposalError
 from bot.readinggroup.models import LIVE_STATUSES, PaperRef, Proposal, ProposalStatus, SessionStatus
-from bot.readinggroup.ports import ReadingGroupTx
+from bot.readinggroup.ports import ReadingGroupTx, Wording
 from bot.readinggroup.results import ProposalReceipt
 
 MAX_PROPOSAL_NOTE = 500
@@ -35,7 +36,10 @@ class ProposalService:
             raise ReadingGroupError(f"Keep the note under {MAX_PROPOSAL_NOTE} characters.")
         async with self._ctx.store.transaction() as tx:
             now = await self._ctx.settle(tx)
-            await _refuse_if_scheduled(tx, guild_id, ref)
+            await _refuse_if_scheduled(tx, guild_id, ref, self._ctx.wording)
+            existing = await tx.find_live_proposal(guild_id, ref.key)
+            if existing is not None:
+                raise DuplicateProposalError(existing, self._ctx.wording)
             proposal = await tx.add_proposal(guild_id, ref, user_id, cleaned_note or None, now)
             return ProposalReceipt(proposal, await _discussed_dates(tx, guild_id, ref))
 
@@ -65,12 +69,13 @@ class ProposalService:
             return replace(proposal, status=ProposalStatus.WITHDRAWN)
 
 
-async def _refuse_if_scheduled(tx: ReadingGroupTx, guild_id: int, ref: PaperRef) -> None:
+async def _refuse_if_scheduled(tx: ReadingGroupTx, guild_id: int, ref: PaperRef, wording: Wording) -> None:
     upcoming = await tx.list_sessions(guild_id, statuses=[SessionStatus.SCHEDULED])
     for session in upcoming:
         if session.paper is not None and session.paper.key == ref.key:
             raise ReadingGroupError(
-                f"“{ref.title}” is already on the programme: session #{session.id}, {ts(session.starts_at)}."
+                f"“{ref.title}” is already on the programme: session #{session.id}, "
+                f"{wording.moment(session.starts_at)}."
             )
 
 

@@ -28,12 +28,13 @@ from bot.readinggroup.context import ServiceContext, no_corpus
 from bot.readinggroup.history import IndexBuilder, PaperLookup
 from bot.readinggroup.memory import MemoryService
 from bot.readinggroup.models import DEFAULT_DURATION_MINUTES, DEFAULT_REMINDER_OFFSETS, GroupSettings
-from bot.readinggroup.ports import ReadingGroupStore
+from bot.readinggroup.ports import ReadingGroupStore, Wording
 from bot.readinggroup.presenters import PresenterService
 from bot.readinggroup.proposing import ProposalService
 from bot.readinggroup.reminders import parse_offsets
 from bot.readinggroup.reminding import ReminderPublisher, ReminderService
 from bot.readinggroup.sessions import SessionService
+from bot.readinggroup.wording import PLAIN_WORDING
 
 __all__ = ["ReadingGroupService", "ReminderPublisher"]
 
@@ -53,20 +54,38 @@ class ReadingGroupService:
         lookup: PaperLookup = no_corpus,
         index_builder: IndexBuilder | None = None,
         default_timezone: str = "UTC",
+        wording: Wording = PLAIN_WORDING,
     ) -> None:
         """Wire the service.
 
         `store` keeps the group's state (`SqlReadingGroupStore(database.transaction)`); `lookup` finds a
         corpus paper by id (for proposals and history); `index_builder` is `PaperIndex.build` (history
-        search); `default_timezone` is used when `/rg setup` names no zone the first time.
+        search); `default_timezone` is used when `/rg setup` names no zone the first time; `wording`
+        names members and instants in refusals (plain words unless a front end passes its own, see
+        `worded`).
         """
-        self._ctx = ServiceContext(store, clock, lookup, index_builder, default_timezone)
+        self._ctx = ServiceContext(store, clock, lookup, index_builder, default_timezone, wording)
         self.proposals = ProposalService(self._ctx)
         self.ballots = BallotService(self._ctx)
         self.sessions = SessionService(self._ctx)
         self.presenters = PresenterService(self._ctx)
         self.memory = MemoryService(self._ctx)
         self.reminders = ReminderService(self._ctx)
+
+    def worded(self, wording: Wording) -> ReadingGroupService:
+        """This service (same store, clock and corpus) with refusals worded by `wording`: how a front end
+        gets its own markup, e.g. the Discord adapter's mentions and timestamps. Cheap: no state is copied."""
+        ctx = self._ctx
+        if wording is ctx.wording:
+            return self
+        return ReadingGroupService(
+            ctx.store,
+            ctx.clock,
+            lookup=ctx.lookup,
+            index_builder=ctx.index_builder,
+            default_timezone=ctx.default_timezone,
+            wording=wording,
+        )
 
     async def setup(
         self,

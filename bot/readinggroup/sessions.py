@@ -8,7 +8,7 @@ them using those ids. `Session.sequence` goes up on every change calendar apps m
 from __future__ import annotations
 
 from bot.errors import ReadingGroupError
-from bot.readinggroup.context import ServiceContext, ts
+from bot.readinggroup.context import ServiceContext
 from bot.readinggroup.models import (
     PaperRef,
     Proposal,
@@ -18,7 +18,7 @@ from bot.readinggroup.models import (
     Session,
     SessionStatus,
 )
-from bot.readinggroup.ports import ReadingGroupTx
+from bot.readinggroup.ports import ReadingGroupTx, Wording
 from bot.readinggroup.results import SessionView
 
 
@@ -51,7 +51,7 @@ class SessionService:
                 starts_at = await self._ctx.future_time(tx, settings, when, now)
             else:
                 starts_at = await self._ctx.free_slot(tx, settings, now)
-            proposal = await _proposal_for(tx, guild_id, ref)
+            proposal = await _proposal_for(tx, guild_id, ref, self._ctx.wording)
             if presenter_id is None:
                 presenter_id = await self._ctx.rotation_pick(tx, guild_id, now)
             session = await tx.create_session(
@@ -136,14 +136,17 @@ class SessionService:
             return (await tx.rsvp_counts([session_id]))[session_id]
 
 
-async def _proposal_for(tx: ReadingGroupTx, guild_id: int, ref: PaperRef | None) -> Proposal | None:
+async def _proposal_for(
+    tx: ReadingGroupTx, guild_id: int, ref: PaperRef | None, wording: Wording
+) -> Proposal | None:
     """The live proposal for `ref`; with no `ref`, the oldest selected proposal not yet scheduled."""
     scheduled = await tx.list_sessions(guild_id, statuses=[SessionStatus.SCHEDULED])
     if ref is not None:
         for session in scheduled:
             if session.paper is not None and session.paper.key == ref.key:
                 raise ReadingGroupError(
-                    f"“{ref.title}” is already scheduled (session #{session.id}, {ts(session.starts_at)})."
+                    f"“{ref.title}” is already scheduled (session #{session.id}, "
+                    f"{wording.moment(session.starts_at)})."
                 )
         return await tx.find_live_proposal(guild_id, ref.key)
     taken = {x.proposal_id for x in scheduled}

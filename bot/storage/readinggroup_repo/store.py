@@ -320,7 +320,7 @@ class SqlReadingGroupTx:
         """See `ReadingGroupTx`."""
         return await rsvp_counts(self._s, session_ids)
 
-    async def add_to_roster(self, guild_id: int, user_id: int, now: datetime) -> RosterEntry:
+    async def add_to_roster(self, guild_id: int, user_id: int, now: datetime) -> RosterEntry | None:
         """See `ReadingGroupTx`."""
         return await add_to_roster(self._s, guild_id, user_id, now)
 
