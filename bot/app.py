@@ -20,6 +20,7 @@ from bot.search.index import PaperIndex
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.guild_repo import GuildRepo
+from bot.storage.readinggroup_repo import SqlReadingGroupStore
 
 
 @dataclass
@@ -95,7 +96,7 @@ async def open_app(
         digest=digest,
         subscriptions=SubscriptionService(database, lambda: live.index, outbox, clock, digest=digest),
         reading_group=ReadingGroupService(
-            database.transaction,
+            SqlReadingGroupStore(database.transaction),
             clock,
             lookup=lambda ref: live.index.resolve(ref),
             index_builder=PaperIndex.build,

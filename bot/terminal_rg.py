@@ -2,7 +2,9 @@
 
 The same `.ics` that `/rg calendar` attaches (same UIDs and SEQUENCE numbers, so a calendar app that
 imported one updates from the other), read from the bot's database. Presenters are shown as
-"member <id>", because names live on Discord.
+"member <id>", because names live on Discord. For the same reason the service here keeps the core's
+plain wording (`bot.readinggroup.wording.PlainWording`): a refusal names "member 123" and a UTC time,
+never Discord's `<@123>` or `<t:…>` markup, which only the Discord adapter asks for.
 """
 
 from __future__ import annotations

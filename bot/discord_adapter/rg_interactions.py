@@ -2,7 +2,9 @@
 click came from, error-guarded button callbacks, and the no-pings default for everything sent.
 
 Buttons and autocomplete callbacks receive only the interaction, so they reach the service through the
-client (`interaction.client` is the running `PaperBot`).
+client (`interaction.client` is the running `PaperBot`). Every part of the adapter takes the service
+through `for_discord`, worded for Discord: the core's refusals then name members as mentions and times as
+timestamps (`rg_text.DiscordWording`), as they always read here.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import discord
 
 from bot.discord_adapter.errors import admit, handle_interaction_error
+from bot.discord_adapter.rg_text import DISCORD_WORDING
 from bot.errors import UserError
 from bot.readinggroup.service import ReadingGroupService
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
 
-__all__ = ["NO_MENTIONS", "Button", "click_guild_id", "guarded", "paperbot", "reading_group"]
+__all__ = ["NO_MENTIONS", "Button", "click_guild_id", "for_discord", "guarded", "paperbot", "reading_group"]
 
 NO_MENTIONS = discord.AllowedMentions.none()
 """Every reading-group post and reply pings nobody (reminders alone allow their own mentions)."""
@@ -36,9 +39,14 @@ def paperbot(interaction: discord.Interaction) -> PaperBot:
     return cast("PaperBot", interaction.client)
 
 
+def for_discord(service: ReadingGroupService) -> ReadingGroupService:
+    """The core service as the adapter uses it: its refusals worded for Discord."""
+    return service.worded(DISCORD_WORDING)
+
+
 def reading_group(interaction: discord.Interaction) -> ReadingGroupService:
-    """The core reading-group service of the bot that received the interaction."""
-    return paperbot(interaction).app.reading_group
+    """The core reading-group service of the bot that received the interaction (worded for Discord)."""
+    return for_discord(paperbot(interaction).app.reading_group)
 
 
 def click_guild_id(interaction: discord.Interaction) -> int:

@@ -14,7 +14,7 @@ import discord
 
 from bot.discord_adapter.limits import clip
 from bot.discord_adapter.rg_events import can_manage_events, create_event, sync_event
-from bot.discord_adapter.rg_interactions import NO_MENTIONS
+from bot.discord_adapter.rg_interactions import NO_MENTIONS, for_discord
 from bot.discord_adapter.rg_render import ballot_embed, ballot_result_text, session_embed, thread_name
 from bot.discord_adapter.rg_rsvp import rsvp_view
 from bot.errors import UserError
@@ -62,8 +62,8 @@ class RgPosts:
 
     @property
     def rg(self) -> ReadingGroupService:
-        """The core service."""
-        return self.bot.app.reading_group
+        """The core service, worded for Discord."""
+        return for_discord(self.bot.app.reading_group)
 
     async def text_channel(self, channel_id: int) -> discord.TextChannel:
         """The group's text channel (from the cache, else fetched)."""

@@ -3,6 +3,10 @@ list cut to fit an embed. Pure; `rg_render` builds the messages from them.
 
 Paper titles and free text are escaped for markdown; people are `<@id>` mentions, which show as names but
 ping nobody unless a send allows it; times are Discord timestamps, so every reader sees their own zone.
+
+The core writes its refusals with a `Wording` port and knows no Discord markup; `DiscordWording` is the
+adapter's, so a refusal on Discord names a member as a mention and a time as a timestamp
+(`reading_group()` in `rg_interactions` hands the service out worded this way).
 """
 
 from __future__ import annotations
@@ -14,8 +18,12 @@ from discord.utils import escape_markdown, format_dt
 
 from bot.discord_adapter.limits import EMBED_DESCRIPTION_MAX, clip
 from bot.readinggroup.models import GroupSettings, PaperRef, RsvpCounts, Session
+from bot.readinggroup.ports import MomentStyle
 
 __all__ = [
+    "DISCORD_WORDING",
+    "DiscordWording",
+    "discord_timestamp",
     "noun",
     "paper_link",
     "paper_text",
@@ -74,6 +82,30 @@ def time_text(instant: datetime) -> str:
 def person(user_id: int | None, missing: str = "to be decided") -> str:
     """A member as a mention, or `missing` when there is nobody."""
     return f"<@{user_id}>" if user_id is not None else missing
+
+
+def discord_timestamp(instant: datetime, style: str = "F") -> str:
+    """Discord's `<t:unix:style>` markup, which every reader sees in their own time zone."""
+    return f"<t:{int(instant.timestamp())}:{style}>"
+
+
+TIMESTAMP_STYLES: dict[MomentStyle, str] = {"full": "F", "date": "D", "relative": "R"}
+"""The core's instant styles as Discord timestamp styles."""
+
+
+class DiscordWording:
+    """The core's `Wording` on Discord: members as `<@id>` mentions, instants as `<t:…>` timestamps."""
+
+    def member(self, user_id: int) -> str:
+        """A mention, shown as the member's name (it pings nobody: replies allow no mentions)."""
+        return person(user_id)
+
+    def moment(self, instant: datetime, style: MomentStyle = "full") -> str:
+        """A timestamp each reader sees in their own zone."""
+        return discord_timestamp(instant, TIMESTAMP_STYLES[style])
+
+
+DISCORD_WORDING = DiscordWording()
 
 
 def rsvp_line(counts: RsvpCounts) -> str:

@@ -10,7 +10,6 @@ from bot.readinggroup import calendar
 from bot.readinggroup.context import ServiceContext
 from bot.readinggroup.history import HistoryResults, search_history
 from bot.readinggroup.models import HistoryEntry, Note, SessionStatus
-from bot.storage import readinggroup_repo as repo
 
 MAX_NOTE = 4000
 
@@ -31,20 +30,20 @@ class MemoryService:
             raise ReadingGroupError(
                 f"Notes are limited to {MAX_NOTE} characters; this one has {len(cleaned)}."
             )
-        async with self._ctx.transaction() as s:
-            now = await self._ctx.settle(s)
-            found = await self._ctx.session(s, guild_id, session_id)
+        async with self._ctx.store.transaction() as tx:
+            now = await self._ctx.settle(tx)
+            found = await self._ctx.session(tx, guild_id, session_id)
             if found.status is SessionStatus.CANCELLED:
                 raise ReadingGroupError(
                     f"Session #{session_id} was cancelled; add notes to one that took place."
                 )
-            return await repo.add_note(s, guild_id, session_id, author_id, cleaned, now)
+            return await tx.add_note(guild_id, session_id, author_id, cleaned, now)
 
     async def history(self, guild_id: int, limit: int = 10) -> list[HistoryEntry]:
         """`/rg history`: past sessions, newest first, with presenter, attendance (RSVPs) and notes."""
-        async with self._ctx.transaction() as s:
-            await self._ctx.settle(s)
-            return await repo.history(s, guild_id, limit)
+        async with self._ctx.store.transaction() as tx:
+            await self._ctx.settle(tx)
+            return await tx.history(guild_id, limit)
 
     async def search(self, guild_id: int, query: str, limit: int = 10) -> HistoryResults:
         """`/rg history query`: past sessions ranked by the corpus search over titles, abstracts, notes."""
@@ -52,35 +51,35 @@ class MemoryService:
             raise ReadingGroupError(
                 "History search isn't available right now; `/rg history` lists the sessions."
             )
-        async with self._ctx.transaction() as s:
-            await self._ctx.settle(s)
-            entries = await repo.history(s, guild_id)
+        async with self._ctx.store.transaction() as tx:
+            await self._ctx.settle(tx)
+            entries = await tx.history(guild_id)
         return search_history(
             entries, query, build_index=self._ctx.index_builder, lookup=self._ctx.lookup, limit=limit
         )
 
     async def discussed_on(self, guild_id: int, paper_id: str) -> list[datetime]:
         """When this server discussed a corpus paper, oldest first (for "discussed on …" on cards)."""
-        async with self._ctx.transaction() as s:
-            await self._ctx.settle(s)
-            return await repo.discussed_on(s, guild_id, paper_id)
+        async with self._ctx.store.transaction() as tx:
+            await self._ctx.settle(tx)
+            return await tx.discussed_on(guild_id, paper_id)
 
     async def discussed_papers(self, guild_id: int) -> dict[str, list[datetime]]:
         """Every corpus paper this server discussed → when (for a page of cards or a digest at once)."""
-        async with self._ctx.transaction() as s:
-            await self._ctx.settle(s)
-            return await repo.discussed_papers(s, guild_id)
+        async with self._ctx.store.transaction() as tx:
+            await self._ctx.settle(tx)
+            return await tx.discussed_papers(guild_id)
 
     async def calendar_ics(
         self, guild_id: int, *, name: str = "Reading group", presenter_names: Mapping[int, str] | None = None
     ) -> bytes:
         """`/rg calendar` and `paperbot rg ics`: sessions not yet over (cancelled ones marked) as .ics."""
-        async with self._ctx.transaction() as s:
-            now = await self._ctx.settle(s)
-            settings = await self._ctx.settings(s, guild_id)
+        async with self._ctx.store.transaction() as tx:
+            now = await self._ctx.settle(tx)
+            settings = await self._ctx.settings(tx, guild_id)
             statuses = [SessionStatus.SCHEDULED, SessionStatus.CANCELLED]
-            ahead = await repo.list_sessions(s, guild_id, statuses=statuses, starts_after=now)
-            running = await repo.list_sessions(s, guild_id, statuses=[SessionStatus.SCHEDULED])
+            ahead = await tx.list_sessions(guild_id, statuses=statuses, starts_after=now)
+            running = await tx.list_sessions(guild_id, statuses=[SessionStatus.SCHEDULED])
         sessions = list({x.id: x for x in [*running, *ahead]}.values())
         return calendar.build_calendar(
             sessions, settings, now=now, name=name, presenter_names=presenter_names

@@ -45,6 +45,12 @@ class RsvpChoice(StrEnum):
     CANT = "cant"
 
 
+LIVE_STATUSES = (ProposalStatus.OPEN, ProposalStatus.SELECTED)
+"""A proposal in one of these still counts: the same paper can't be proposed again meanwhile."""
+
+ReminderKey = tuple[int, int, datetime]
+"""The reminder ledger's unique key: (session id, offset in minutes, the session start it was for)."""
+
 DEFAULT_REMINDER_OFFSETS: tuple[int, ...] = (24 * 60, 60)
 """Minutes before a session at which reminders go out, unless the group configured others."""
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.errors import ReadingGroupError
-from bot.readinggroup.context import ServiceContext, ts
-from bot.readinggroup.models import PaperRef, Proposal, ProposalStatus, SessionStatus
+from bot.readinggroup.context import ServiceContext
+from bot.readinggroup.errors import DuplicateProposalError
+from bot.readinggroup.models import LIVE_STATUSES, PaperRef, Proposal, ProposalStatus, SessionStatus
+from bot.readinggroup.ports import ReadingGroupTx, Wording
 from bot.readinggroup.results import ProposalReceipt
-from bot.storage import readinggroup_repo as repo
 
 MAX_PROPOSAL_NOTE = 500
 
@@ -35,24 +34,27 @@ class ProposalService:
         cleaned_note = " ".join(note.split()) if note else ""
         if len(cleaned_note) > MAX_PROPOSAL_NOTE:
             raise ReadingGroupError(f"Keep the note under {MAX_PROPOSAL_NOTE} characters.")
-        async with self._ctx.transaction() as s:
-            now = await self._ctx.settle(s)
-            await _refuse_if_scheduled(s, guild_id, ref)
-            proposal = await repo.add_proposal(s, guild_id, ref, user_id, cleaned_note or None, now)
-            return ProposalReceipt(proposal, await _discussed_dates(s, guild_id, ref))
+        async with self._ctx.store.transaction() as tx:
+            now = await self._ctx.settle(tx)
+            await _refuse_if_scheduled(tx, guild_id, ref, self._ctx.wording)
+            existing = await tx.find_live_proposal(guild_id, ref.key)
+            if existing is not None:
+                raise DuplicateProposalError(existing, self._ctx.wording)
+            proposal = await tx.add_proposal(guild_id, ref, user_id, cleaned_note or None, now)
+            return ProposalReceipt(proposal, await _discussed_dates(tx, guild_id, ref))
 
     async def open_proposals(self, guild_id: int) -> list[Proposal]:
         """`/rg proposals`: open and selected proposals, oldest first (each names its proposer)."""
-        async with self._ctx.transaction() as s:
-            await self._ctx.settle(s)
-            return await repo.list_proposals(s, guild_id, repo.LIVE_STATUSES)
+        async with self._ctx.store.transaction() as tx:
+            await self._ctx.settle(tx)
+            return await tx.list_proposals(guild_id, LIVE_STATUSES)
 
     async def withdraw(
         self, guild_id: int, proposal_id: int, user_id: int, *, is_admin: bool = False
     ) -> Proposal:
         """Withdraw an open proposal; only its proposer or an admin may."""
-        async with self._ctx.transaction() as s:
-            proposal = await repo.get_proposal(s, guild_id, proposal_id)
+        async with self._ctx.store.transaction() as tx:
+            proposal = await tx.get_proposal(guild_id, proposal_id)
             if proposal is None:
                 raise ReadingGroupError(
                     f"There is no proposal #{proposal_id}. `/rg proposals` lists the open ones."
@@ -63,21 +65,22 @@ class ProposalService:
                 raise ReadingGroupError(
                     f"Proposal #{proposal_id} is {proposal.status.value}; only open ones can go."
                 )
-            await repo.set_proposal_status(s, proposal_id, ProposalStatus.WITHDRAWN)
+            await tx.set_proposal_status(proposal_id, ProposalStatus.WITHDRAWN)
             return replace(proposal, status=ProposalStatus.WITHDRAWN)
 
 
-async def _refuse_if_scheduled(s: AsyncSession, guild_id: int, ref: PaperRef) -> None:
-    upcoming = await repo.list_sessions(s, guild_id, statuses=[SessionStatus.SCHEDULED])
+async def _refuse_if_scheduled(tx: ReadingGroupTx, guild_id: int, ref: PaperRef, wording: Wording) -> None:
+    upcoming = await tx.list_sessions(guild_id, statuses=[SessionStatus.SCHEDULED])
     for session in upcoming:
         if session.paper is not None and session.paper.key == ref.key:
             raise ReadingGroupError(
-                f"“{ref.title}” is already on the programme: session #{session.id}, {ts(session.starts_at)}."
+                f"“{ref.title}” is already on the programme: session #{session.id}, "
+                f"{wording.moment(session.starts_at)}."
             )
 
 
-async def _discussed_dates(s: AsyncSession, guild_id: int, ref: PaperRef) -> tuple[datetime, ...]:
+async def _discussed_dates(tx: ReadingGroupTx, guild_id: int, ref: PaperRef) -> tuple[datetime, ...]:
     if ref.paper_id is not None:
-        return tuple(await repo.discussed_on(s, guild_id, ref.paper_id))
-    past = await repo.list_sessions(s, guild_id, statuses=[SessionStatus.DONE])
+        return tuple(await tx.discussed_on(guild_id, ref.paper_id))
+    past = await tx.list_sessions(guild_id, statuses=[SessionStatus.DONE])
     return tuple(x.starts_at for x in past if x.paper is not None and x.paper.key == ref.key)

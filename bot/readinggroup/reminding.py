@@ -4,34 +4,22 @@ For each due reminder (rule in `bot.readinggroup.reminders`): insert its ledger 
 start) and commit — the *claim* — then post it. A failed post releases the claim so the next run tries
 again; a crash between claim and post leaves the claim in place, so that one reminder is lost rather
 than sent twice (a double ping of a whole role is the worse failure). Two bot instances race on the
-unique key, and only one wins.
+unique key, and only one wins. The ledger is the store's (`ReadingGroupStore.claim_reminder` & co.);
+posting is the `ReminderPublisher`'s (both ports in `bot.readinggroup.ports`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
 
 from bot.errors import DeliveryError
 from bot.readinggroup.context import ServiceContext
-from bot.readinggroup.models import Session, SessionStatus
+from bot.readinggroup.models import SessionStatus
+from bot.readinggroup.ports import ReminderPublisher
 from bot.readinggroup.reminders import DueReminder, due_offset, next_fire_time
 from bot.readinggroup.results import ReminderOutcome
-from bot.storage import readinggroup_repo as repo
 
-
-class ReminderPublisher(Protocol):
-    """Where reminders go: the Discord layer posts them; tests pass a fake."""
-
-    async def send_reminder(
-        self, channel_id: int, session: Session, ping_user_ids: tuple[int, ...], ping_role_id: int | None
-    ) -> int:
-        """Post the reminder mentioning exactly `ping_user_ids` and `ping_role_id`; return the message id.
-
-        Allowed mentions must be exactly those targets (no @everyone, no other users or roles); raise
-        DeliveryError when Discord refuses the post.
-        """
-        ...
+__all__ = ["ReminderPublisher", "ReminderService"]
 
 
 class ReminderService:
@@ -43,11 +31,11 @@ class ReminderService:
 
     async def due(self) -> list[DueReminder]:
         """The reminders to send now, across servers: pinging the presenter and the group's role only."""
-        async with self._ctx.transaction() as s:
-            now = await self._ctx.settle(s)
-            by_guild = {x.guild_id: x for x in await repo.all_settings(s)}
-            sessions = await repo.list_sessions(s, None, statuses=[SessionStatus.SCHEDULED])
-            claimed = await repo.claimed_reminders(s, [x.id for x in sessions])
+        async with self._ctx.store.transaction() as tx:
+            now = await self._ctx.settle(tx)
+            by_guild = {x.guild_id: x for x in await tx.all_settings()}
+            sessions = await tx.list_sessions(None, statuses=[SessionStatus.SCHEDULED])
+            claimed = await tx.claimed_reminders([x.id for x in sessions])
         due = []
         for session in sessions:
             settings = by_guild.get(session.guild_id)
@@ -65,9 +53,9 @@ class ReminderService:
     async def next_at(self) -> datetime | None:
         """When the next reminder becomes due (for a scheduler that sleeps until then), if ever."""
         now = self._ctx.clock.now()
-        async with self._ctx.transaction() as s:
-            by_guild = {x.guild_id: x for x in await repo.all_settings(s)}
-            sessions = await repo.list_sessions(s, None, statuses=[SessionStatus.SCHEDULED], starts_after=now)
+        async with self._ctx.store.transaction() as tx:
+            by_guild = {x.guild_id: x for x in await tx.all_settings()}
+            sessions = await tx.list_sessions(None, statuses=[SessionStatus.SCHEDULED], starts_after=now)
         fires = (
             next_fire_time(x, by_guild[x.guild_id].reminder_offsets, now)
             for x in sessions
@@ -77,19 +65,19 @@ class ReminderService:
 
     async def claim_and_send(self, reminder: DueReminder, publisher: ReminderPublisher) -> ReminderOutcome:
         """Claim the reminder (committed), then send it; a failed send releases the claim."""
-        if not await repo.claim_reminder(self._ctx.transaction, reminder.key, self._ctx.clock.now()):
+        if not await self._ctx.store.claim_reminder(reminder.key, self._ctx.clock.now()):
             return ReminderOutcome(reminder, "already_claimed")
         try:
             message_id = await publisher.send_reminder(
                 reminder.channel_id, reminder.session, reminder.ping_user_ids, reminder.ping_role_id
             )
         except DeliveryError as exc:
-            await repo.release_reminder(self._ctx.transaction, reminder.key)
+            await self._ctx.store.release_reminder(reminder.key)
             return ReminderOutcome(reminder, "failed", error=exc)
         except Exception:
-            await repo.release_reminder(self._ctx.transaction, reminder.key)
+            await self._ctx.store.release_reminder(reminder.key)
             raise
-        await repo.mark_reminder_sent(self._ctx.transaction, reminder.key, message_id, self._ctx.clock.now())
+        await self._ctx.store.mark_reminder_sent(reminder.key, message_id, self._ctx.clock.now())
         return ReminderOutcome(reminder, "sent", message_id=message_id)
 
     async def send_due(self, publisher: ReminderPublisher) -> list[ReminderOutcome]:

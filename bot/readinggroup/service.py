@@ -1,6 +1,6 @@
 """The reading group's single entry point: `/rg setup` here, every other command on a sub-service.
 
-    rg = ReadingGroupService(db.transaction, clock, lookup=..., index_builder=PaperIndex.build)
+    rg = ReadingGroupService(store, clock, lookup=..., index_builder=PaperIndex.build)
     await rg.setup(guild, channel, weekday="thu", time="16:00", timezone="Europe/Zurich")
     await rg.proposals.propose(guild, user, "2302.11520")        # /rg propose
     await rg.ballots.open(guild, user)                           # /rg vote
@@ -9,10 +9,11 @@
     await rg.memory.calendar_ics(guild)                          # /rg calendar
     await rg.reminders.send_due(publisher)                       # the reminder job
 
-Each method is one short transaction returning plain values; nothing here imports discord. Permissions
-(Manage Server for setup, closing a ballot…) are checked by the Discord layer, which knows the member's
-roles. Sessions whose end has passed are settled (done; their proposals discussed) at the start of
-every call, so no job is needed for that.
+Each method is one short unit of work on the `ReadingGroupStore` (a port, `bot.readinggroup.ports`;
+`bot.storage.readinggroup_repo.SqlReadingGroupStore` in production) returning plain values; nothing here
+imports discord or the database. Permissions (Manage Server for setup, closing a ballot…) are checked by
+the Discord layer, which knows the member's roles. Sessions whose end has passed are settled (done; their
+proposals discussed) at the start of every call, so no job is needed for that.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from bot.readinggroup.context import ServiceContext, no_corpus
 from bot.readinggroup.history import IndexBuilder, PaperLookup
 from bot.readinggroup.memory import MemoryService
 from bot.readinggroup.models import DEFAULT_DURATION_MINUTES, DEFAULT_REMINDER_OFFSETS, GroupSettings
+from bot.readinggroup.ports import ReadingGroupStore, Wording
 from bot.readinggroup.presenters import PresenterService
 from bot.readinggroup.proposing import ProposalService
 from bot.readinggroup.reminders import parse_offsets
 from bot.readinggroup.reminding import ReminderPublisher, ReminderService
 from bot.readinggroup.sessions import SessionService
-from bot.storage import readinggroup_repo as repo
-from bot.storage.readinggroup_repo import Transaction
+from bot.readinggroup.wording import PLAIN_WORDING
 
 __all__ = ["ReadingGroupService", "ReminderPublisher"]
 
@@ -47,26 +48,44 @@ class ReadingGroupService:
 
     def __init__(
         self,
-        transaction: Transaction,
+        store: ReadingGroupStore,
         clock: Clock,
         *,
         lookup: PaperLookup = no_corpus,
         index_builder: IndexBuilder | None = None,
         default_timezone: str = "UTC",
+        wording: Wording = PLAIN_WORDING,
     ) -> None:
         """Wire the service.
 
-        `transaction` is `Database.transaction`; `lookup` finds a corpus paper by id (for proposals and
-        history); `index_builder` is `PaperIndex.build` (history search); `default_timezone` is used
-        when `/rg setup` names no zone the first time.
+        `store` keeps the group's state (`SqlReadingGroupStore(database.transaction)`); `lookup` finds a
+        corpus paper by id (for proposals and history); `index_builder` is `PaperIndex.build` (history
+        search); `default_timezone` is used when `/rg setup` names no zone the first time; `wording`
+        names members and instants in refusals (plain words unless a front end passes its own, see
+        `worded`).
         """
-        self._ctx = ServiceContext(transaction, clock, lookup, index_builder, default_timezone)
+        self._ctx = ServiceContext(store, clock, lookup, index_builder, default_timezone, wording)
         self.proposals = ProposalService(self._ctx)
         self.ballots = BallotService(self._ctx)
         self.sessions = SessionService(self._ctx)
         self.presenters = PresenterService(self._ctx)
         self.memory = MemoryService(self._ctx)
         self.reminders = ReminderService(self._ctx)
+
+    def worded(self, wording: Wording) -> ReadingGroupService:
+        """This service (same store, clock and corpus) with refusals worded by `wording`: how a front end
+        gets its own markup, e.g. the Discord adapter's mentions and timestamps. Cheap: no state is copied."""
+        ctx = self._ctx
+        if wording is ctx.wording:
+            return self
+        return ReadingGroupService(
+            ctx.store,
+            ctx.clock,
+            lookup=ctx.lookup,
+            index_builder=ctx.index_builder,
+            default_timezone=ctx.default_timezone,
+            wording=wording,
+        )
 
     async def setup(
         self,
@@ -87,8 +106,8 @@ class ReadingGroupService:
         First-time defaults: Thursdays 16:00 in the default zone, reminders 24 h and 1 h before, 60 min.
         `reminders` is text like "24h, 1h" ("none" turns them off); `location` "" clears the room.
         """
-        async with self._ctx.transaction() as s:
-            old = await repo.get_settings(s, guild_id)
+        async with self._ctx.store.transaction() as tx:
+            old = await tx.get_settings(guild_id)
             base = old or GroupSettings(
                 guild_id=guild_id,
                 channel_id=channel_id,
@@ -117,9 +136,9 @@ class ReadingGroupService:
                 reminder_offsets=base.reminder_offsets if reminders is None else parse_offsets(reminders),
                 duration_minutes=duration,
             )
-            return await repo.save_settings(s, settings, self._ctx.clock.now())
+            return await tx.save_settings(settings, self._ctx.clock.now())
 
     async def settings(self, guild_id: int) -> GroupSettings:
         """The server's settings; a ReadingGroupError pointing at `/rg setup` before there are any."""
-        async with self._ctx.transaction() as s:
-            return await self._ctx.settings(s, guild_id)
+        async with self._ctx.store.transaction() as tx:
+            return await self._ctx.settings(tx, guild_id)

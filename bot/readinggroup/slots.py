@@ -110,11 +110,6 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime, default_time: time) -> 
     return result
 
 
-def discord_timestamp(instant: datetime, style: str = "F") -> str:
-    """Discord's `<t:unix:style>` markup, which every reader sees in their own time zone."""
-    return f"<t:{int(instant.timestamp())}:{style}>"
-
-
 def _normalise(text: str) -> str:
     return " ".join(text.strip().lower().replace(",", " ").split())
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.corpus.model import Paper
+from bot.discord_adapter.rg_text import DISCORD_WORDING
 from bot.errors import DeliveryError
 from bot.readinggroup.models import Session
 from bot.readinggroup.service import ReadingGroupService
 from bot.storage.database import Database
+from bot.storage.readinggroup_repo import SqlReadingGroupStore
 
 GUILD = 1001
 CHANNEL = 2002
@@ -87,5 +89,12 @@ async def open_copy(url: str) -> Database:
 
 
 def make_service(db: Database, clock: ManualClock) -> ReadingGroupService:
-    """The service as cli.py wires it, with the tiny corpus (no history index unless a test adds one)."""
-    return ReadingGroupService(db.transaction, clock, lookup=PAPERS.get, default_timezone="UTC")
+    """The service as the bot wires it (refusals worded for Discord), with the tiny corpus (no history
+    index unless a test adds one)."""
+    return ReadingGroupService(
+        SqlReadingGroupStore(db.transaction),
+        clock,
+        lookup=PAPERS.get,
+        default_timezone="UTC",
+        wording=DISCORD_WORDING,
+    )

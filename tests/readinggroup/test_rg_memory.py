@@ -14,6 +14,7 @@ from bot.readinggroup.models import RsvpChoice, RsvpCounts
 from bot.readinggroup.service import ReadingGroupService
 from bot.search.index import PaperIndex
 from bot.storage.database import Database
+from bot.storage.readinggroup_repo import SqlReadingGroupStore
 
 from .support import ALICE, BOB, CAROL, CHANNEL, GUILD, PAPERS
 
@@ -99,7 +100,9 @@ async def test_calendar_has_upcoming_and_cancelled_sessions_but_not_past_ones(
 async def test_history_search_uses_the_corpus_search_over_titles_abstracts_authors_and_notes(
     db: Database, clock: ManualClock
 ):
-    rg = ReadingGroupService(db.transaction, clock, lookup=PAPERS.get, index_builder=PaperIndex.build)
+    rg = ReadingGroupService(
+        SqlReadingGroupStore(db.transaction), clock, lookup=PAPERS.get, index_builder=PaperIndex.build
+    )
     await rg.setup(GUILD, CHANNEL, timezone="Europe/Zurich")
     first, second = await two_past_sessions(rg, clock)
     await rg.memory.add_note(GUILD, first, CAROL, "We argued about lottery tickets and linear basins.")
@@ -122,7 +125,9 @@ async def test_history_search_uses_the_corpus_search_over_titles_abstracts_autho
 
 
 async def test_history_search_of_an_empty_query_is_a_query_error(db: Database, clock: ManualClock):
-    rg = ReadingGroupService(db.transaction, clock, lookup=PAPERS.get, index_builder=PaperIndex.build)
+    rg = ReadingGroupService(
+        SqlReadingGroupStore(db.transaction), clock, lookup=PAPERS.get, index_builder=PaperIndex.build
+    )
     await rg.setup(GUILD, CHANNEL)
     with pytest.raises(QueryError):
         await rg.memory.search(GUILD, "   ")
@@ -132,7 +137,9 @@ async def test_a_lookup_that_raises_unknown_paper_is_accepted_like_paper_index_g
     db: Database, clock: ManualClock
 ):
     index = PaperIndex.build(list(PAPERS.values()))
-    rg = ReadingGroupService(db.transaction, clock, lookup=index.resolve, index_builder=PaperIndex.build)
+    rg = ReadingGroupService(
+        SqlReadingGroupStore(db.transaction), clock, lookup=index.resolve, index_builder=PaperIndex.build
+    )
     await rg.setup(GUILD, CHANNEL)
     by_title = await rg.proposals.propose(GUILD, ALICE, "random teachers are good teachers")
     assert by_title.proposal.paper.paper_id == "2302.11520"

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.discord_adapter.rg_text import discord_timestamp
 from bot.errors import ReadingGroupError
 from bot.readinggroup.slots import (
-    discord_timestamp,
     iter_slots,
     localize,
     next_slot,

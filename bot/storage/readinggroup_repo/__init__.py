@@ -1,8 +1,12 @@
 """All reading-group SQL, one module per part of the cycle; import this package, not its modules.
 
-Functions take an AsyncSession (the caller owns the transaction) and return frozen domain values from
-`bot.readinggroup.models`, never ORM rows (`bot.storage.records.record_from_row` maps them). The reminder
-ledger is the exception: it takes a transaction factory and commits on its own (see `reminder_ledger`).
+The core reaches it only through `SqlReadingGroupStore` (`store`), which implements the core's ports
+(`bot.readinggroup.ports`): the AsyncSession stays in here. Underneath, functions take an AsyncSession (the
+caller owns the transaction) and return frozen domain values from `bot.readinggroup.models`, never ORM
+rows (`bot.storage.records.record_from_row` maps them). The reminder ledger is the exception: it takes a
+transaction factory and commits on its own (see `reminder_ledger`).
+
+    store            the core's ReadingGroupStore over these functions
 
     settings         /rg setup
     proposals        papers proposed, one live proposal per paper
@@ -65,10 +69,13 @@ from bot.storage.readinggroup_repo.sessions import (
     set_session_status,
 )
 from bot.storage.readinggroup_repo.settings import all_settings, get_settings, save_settings
+from bot.storage.readinggroup_repo.store import SqlReadingGroupStore, SqlReadingGroupTx
 
 __all__ = [
     "LIVE_STATUSES",
     "ReminderKey",
+    "SqlReadingGroupStore",
+    "SqlReadingGroupTx",
     "Transaction",
     "add_note",
     "add_proposal",

@@ -10,13 +10,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ReadingGroupError
-from bot.readinggroup.errors import DuplicateProposalError
-from bot.readinggroup.models import PaperRef, Proposal, ProposalStatus
+from bot.readinggroup.models import LIVE_STATUSES, PaperRef, Proposal, ProposalStatus
 from bot.storage.readinggroup_tables import RgProposalRow
 from bot.storage.records import record_from_row
 
-LIVE_STATUSES = (ProposalStatus.OPEN, ProposalStatus.SELECTED)
-"""A proposal in one of these still counts: the same paper can't be proposed again meanwhile."""
+__all__ = [
+    "LIVE_STATUSES",
+    "add_proposal",
+    "find_live_proposal",
+    "get_proposal",
+    "list_proposals",
+    "proposals_by_id",
+    "set_proposal_status",
+]
 
 
 def _proposal(row: RgProposalRow) -> Proposal:
@@ -43,10 +49,9 @@ async def find_live_proposal(s: AsyncSession, guild_id: int, key: str) -> Propos
 async def add_proposal(
     s: AsyncSession, guild_id: int, paper: PaperRef, proposer_id: int, note: str | None, now: datetime
 ) -> Proposal:
-    """Record a proposal; raises DuplicateProposalError if the paper is already open or selected."""
-    existing = await find_live_proposal(s, guild_id, paper.key)
-    if existing is not None:
-        raise DuplicateProposalError(existing)
+    """Record an open proposal. The core refuses a paper already open or selected first (saying who
+    proposed it, in its own words); the partial unique index still stops a live duplicate that slips in
+    between, with a ReadingGroupError."""
     row = RgProposalRow(
         guild_id=guild_id,
         paper_id=paper.paper_id,

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.readinggroup.models import ReminderKey
 from bot.storage.ledger import ClaimLedger, Transaction
 from bot.storage.readinggroup_tables import RgReminderRow
 
@@ -25,9 +26,6 @@ __all__ = [
     "mark_reminder_sent",
     "release_reminder",
 ]
-
-ReminderKey = tuple[int, int, datetime]
-"""The reminder ledger's unique key: (session id, offset in minutes, the session start it was for)."""
 
 
 def _ledger(transaction: Transaction) -> ClaimLedger[RgReminderRow]:

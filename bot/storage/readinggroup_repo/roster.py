@@ -7,16 +7,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import ReadingGroupError
 from bot.readinggroup.models import RosterEntry
 from bot.storage.readinggroup_tables import RgRosterRow
 from bot.storage.records import record_from_row
 
 
-async def add_to_roster(s: AsyncSession, guild_id: int, user_id: int, now: datetime) -> RosterEntry:
-    """Add a member to the presenter rotation."""
+async def add_to_roster(s: AsyncSession, guild_id: int, user_id: int, now: datetime) -> RosterEntry | None:
+    """Add a member to the presenter rotation; None if they are already on it (the core says so)."""
     if await s.get(RgRosterRow, (guild_id, user_id)) is not None:
-        raise ReadingGroupError(f"<@{user_id}> is already on the presenter roster.")
+        return None
     s.add(RgRosterRow(guild_id=guild_id, user_id=user_id, joined_at=now))
     await s.flush()
     return RosterEntry(guild_id, user_id, now)

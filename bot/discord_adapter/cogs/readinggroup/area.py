@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_adapter.limits import clip
-from bot.discord_adapter.rg_interactions import NO_MENTIONS
+from bot.discord_adapter.rg_interactions import NO_MENTIONS, for_discord
 from bot.discord_adapter.rg_posts import RgPosts
 from bot.errors import UserError
 from bot.readinggroup.service import ReadingGroupService
@@ -35,8 +35,8 @@ class RgCommandArea(commands.Cog):
 
     @property
     def rg(self) -> ReadingGroupService:
-        """The core service."""
-        return self.bot.app.reading_group
+        """The core service, worded for Discord."""
+        return for_discord(self.bot.app.reading_group)
 
 
 def guild_id_of(interaction: discord.Interaction) -> int:
