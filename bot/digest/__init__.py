@@ -5,6 +5,7 @@ The pure core, importable from `bot.digest` (no I/O, no clock, no Discord):
     choice.py     which paper: choose_paper, plan, topic_pool — the no-repeat seeded rotation
     post.py       what the post says: DigestPost, WeeklyDigest, make_post, compose_weekly, excerpt
     preview.py    preview_pick: the next post without a database (for the CLI)
+    models.py     the digest's records: DigestSettings, LedgerEntry, Subscription, DmEntry
 
 With I/O, imported explicitly (they depend on bot.storage, which depends on this core):
     service.py        DigestService: settings, the exactly-once claim, posting, preview, catch-up

@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 
 from bot.corpus.model import Paper
 from bot.digest.choice import Pick, Shown, plan, topic_pool
+from bot.digest.models import DigestSettings, LedgerEntry
 from bot.digest.ports import CorpusView
 from bot.digest.post import DigestPost, WeeklyDigest, compose_weekly, make_post
 from bot.digest.schedule import run_dates
 from bot.errors import UserError
 from bot.storage.corpus_repo import CorpusRepo
-from bot.storage.digest_repo import DigestRepo, DigestSettings, LedgerEntry
+from bot.storage.digest_repo import DigestRepo
 
 UPCOMING_DAYS = 3
 WEEK = timedelta(days=7)

@@ -27,6 +27,7 @@ from typing import Literal
 
 from bot.clock import Clock
 from bot.digest.compose import WEEK, PostComposer
+from bot.digest.models import DigestSettings, LedgerEntry
 from bot.digest.ports import PERMANENT_CODES, CorpusView, DigestPublisher, Outcome, OutcomeStatus
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.digest.preview import check_horizon
@@ -34,7 +35,7 @@ from bot.digest.schedule import next_run, parse_post_time, parse_timezone, previ
 from bot.errors import DeliveryError, UserError
 from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database
-from bot.storage.digest_repo import DigestRepo, DigestSettings, LedgerEntry
+from bot.storage.digest_repo import DigestRepo
 from bot.storage.guild_repo import GuildRepo
 
 log = logging.getLogger("paperbot.digest")

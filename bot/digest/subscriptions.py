@@ -16,13 +16,13 @@ from datetime import date
 
 from bot.clock import Clock
 from bot.digest.choice import Shown, choose_paper, topic_pool
+from bot.digest.models import Cadence, DigestSettings, Subscription
 from bot.digest.ports import DMS_CLOSED, CorpusView, DigestPublisher
 from bot.digest.post import DigestPost, WeeklyDigest, compose_weekly, make_post
 from bot.digest.service import DigestService
 from bot.errors import DeliveryError, UserError
 from bot.storage.database import Database
-from bot.storage.digest_repo import DigestSettings
-from bot.storage.subscription_repo import Cadence, Subscription, SubscriptionRepo
+from bot.storage.subscription_repo import SubscriptionRepo
 
 log = logging.getLogger("paperbot.subscriptions")
 

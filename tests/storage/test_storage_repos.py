@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from bot.clock import ManualClock
+from bot.digest.models import DigestSettings, LedgerEntry, Subscription
 from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database
-from bot.storage.digest_repo import DigestRepo, DigestSettings, LedgerEntry
+from bot.storage.digest_repo import DigestRepo
 from bot.storage.guild_repo import GuildRepo, GuildSettings
-from bot.storage.subscription_repo import Subscription, SubscriptionRepo
+from bot.storage.subscription_repo import SubscriptionRepo
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
