@@ -28,15 +28,20 @@ from typing import Literal
 from bot.clock import Clock
 from bot.digest.compose import WEEK, PostComposer
 from bot.digest.models import DigestSettings, LedgerEntry
-from bot.digest.ports import PERMANENT_CODES, CorpusView, DigestPublisher, Outcome, OutcomeStatus
+from bot.digest.ports import (
+    PERMANENT_CODES,
+    CorpusDates,
+    CorpusView,
+    DigestPublisher,
+    DigestStore,
+    GuildDirectory,
+    Outcome,
+    OutcomeStatus,
+)
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.digest.preview import check_horizon
 from bot.digest.schedule import next_run, parse_post_time, parse_timezone, previous_run, run_dates
 from bot.errors import DeliveryError, UserError
-from bot.storage.corpus_repo import CorpusRepo
-from bot.storage.database import Database
-from bot.storage.digest_repo import DigestRepo
-from bot.storage.guild_repo import GuildRepo
 
 log = logging.getLogger("paperbot.digest")
 
@@ -70,18 +75,19 @@ class DigestService:
 
     def __init__(
         self,
-        db: Database,
         corpus: Callable[[], CorpusView],
         publisher: DigestPublisher,
         clock: Clock,
         *,
+        store: DigestStore,
+        corpus_dates: CorpusDates,
+        guilds: GuildDirectory,
         grace: timedelta = timedelta(hours=6),
         retry_delay: timedelta = timedelta(minutes=5),
         default_time: time = time(9, 0),
         default_timezone: str = "UTC",
         instance: str | None = None,
     ) -> None:
-        self._db = db
         self._corpus = corpus
         self._publisher = publisher
         self._clock = clock
@@ -90,17 +96,14 @@ class DigestService:
         self._default_time = default_time
         self._default_timezone = default_timezone
         self._instance = instance or _instance_name()
-        self.repo = DigestRepo(db)
-        self.corpus_repo = CorpusRepo(db)
-        self.guilds = GuildRepo(db, clock, default_timezone=default_timezone)
-        self.composer = PostComposer(self.repo, self.corpus_repo, corpus)
+        self.repo = store
+        """Settings and the ledger (read by front ends for history; every write goes through this service)."""
+        self.corpus_repo = corpus_dates
+        """First-seen dates of papers (shared with SubscriptionService)."""
+        self.guilds = guilds
+        self.composer = PostComposer(store, corpus_dates, corpus)
         self._listeners: list[SettingsListener] = []
         self._dm_sender: DmSender | None = None
-
-    @property
-    def db(self) -> Database:
-        """The database this service (and the subscriptions built on it) use."""
-        return self._db
 
     @property
     def clock(self) -> Clock:
@@ -127,7 +130,7 @@ class DigestService:
 
     async def all_settings(self) -> list[DigestSettings]:
         """Every server with settings (the scheduler derives its jobs from these)."""
-        return await self.repo.all_settings()
+        return list(await self.repo.all_settings())
 
     async def ensure_settings(self, guild_id: int) -> DigestSettings:
         """The server's settings, creating defaults (channel post off, server's zone) if it has none."""

@@ -17,12 +17,10 @@ from datetime import date
 from bot.clock import Clock
 from bot.digest.choice import Shown, choose_paper, topic_pool
 from bot.digest.models import Cadence, DigestSettings, Subscription
-from bot.digest.ports import DMS_CLOSED, CorpusView, DigestPublisher
+from bot.digest.ports import DMS_CLOSED, CorpusView, DigestPublisher, SubscriptionStore
 from bot.digest.post import DigestPost, WeeklyDigest, compose_weekly, make_post
 from bot.digest.service import DigestService
 from bot.errors import DeliveryError, UserError
-from bot.storage.database import Database
-from bot.storage.subscription_repo import SubscriptionRepo
 
 log = logging.getLogger("paperbot.subscriptions")
 
@@ -50,14 +48,14 @@ class SubscriptionService:
 
     def __init__(
         self,
-        db: Database,
         corpus: Callable[[], CorpusView],
         publisher: DigestPublisher,
         clock: Clock,
         *,
+        store: SubscriptionStore,
         digest: DigestService,
     ) -> None:
-        self.repo = SubscriptionRepo(db)
+        self.repo = store
         self._corpus = corpus
         self._publisher = publisher
         self._clock = clock

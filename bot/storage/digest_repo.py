@@ -10,7 +10,7 @@ The ledger protocol, used by bot.digest.service:
 A process killed between 1 and 3 leaves a 'claimed' row: the day is then not posted again, because the
 post may have gone out — at most once beats twice (users complain about duplicates, not gaps).
 The mechanism is `bot.storage.ledger.ClaimLedger`, shared with the DM and reading-group reminder ledgers.
-The records returned are the digest's own (`bot.digest.models`).
+The records returned are the digest's own (`bot.digest.models`); `DigestRepo` is the core's `DigestStore`.
 """
 
 from __future__ import annotations

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bot.clock import ManualClock
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.digest import DigestPost, WeeklyDigest
+from bot.digest.ports import CorpusView, DigestPublisher
+from bot.digest.service import DigestService
+from bot.digest.subscriptions import SubscriptionService
 from bot.errors import DeliveryError, QueryError
+from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database, default_sqlite_url
+from bot.storage.digest_repo import DigestRepo
+from bot.storage.guild_repo import GuildRepo
+from bot.storage.subscription_repo import SubscriptionRepo
 
 
 @cache
@@ -117,3 +125,29 @@ class FakePublisher:
 async def open_db(folder: Path) -> Database:
     """A migrated SQLite database file under `folder` (the same file each call: a 'restart')."""
     return await Database.open(default_sqlite_url(folder))
+
+
+def digest_service(
+    db: Database,
+    corpus: Callable[[], CorpusView],
+    publisher: DigestPublisher,
+    clock: ManualClock,
+    **options: Any,
+) -> DigestService:
+    """A DigestService on `db`'s repositories, wired as `bot.app.open_app` wires it."""
+    guilds = GuildRepo(db, clock, default_timezone=options.get("default_timezone", "UTC"))
+    return DigestService(
+        corpus, publisher, clock, store=DigestRepo(db), corpus_dates=CorpusRepo(db), guilds=guilds, **options
+    )
+
+
+def subscription_service(
+    db: Database,
+    corpus: Callable[[], CorpusView],
+    publisher: DigestPublisher,
+    clock: ManualClock,
+    *,
+    digest: DigestService,
+) -> SubscriptionService:
+    """A SubscriptionService on `db`'s repository, wired as `bot.app.open_app` wires it."""
+    return SubscriptionService(corpus, publisher, clock, store=SubscriptionRepo(db), digest=digest)
