@@ -22,18 +22,15 @@ from bot.digest.choice import TopicSearch
 from bot.digest.models import DigestSettings, DmEntry, LedgerEntry, Subscription
 from bot.digest.post import DigestPost, WeeklyDigest
 
-# Discord JSON error codes that retrying cannot fix, with what they mean for the admin.
-PERMANENT_CODES = {
-    50001: "Missing Access — I can't see that channel",
-    50013: "Missing Permissions — I need View Channel, Send Messages and Embed Links there",
-    10003: "Unknown Channel — the channel was deleted",
-}
-DMS_CLOSED = 50007
-
 
 class DigestPublisher(Protocol):
-    """Where posts go. Each method raises bot.errors.DeliveryError(code=<Discord JSON code>) when Discord
-    refuses, and anything else for a transient failure (the claim is then released and retried)."""
+    """Where posts go (bot.discord_adapter.publisher.DiscordPublisher, through bot.outbox.Outbox).
+
+    Each method raises bot.errors.DeliveryError when the post cannot be delivered. The publisher knows its
+    platform, so it decides: `permanent=True` when retrying cannot help — the core then marks the day
+    failed and pauses the channel post, or ends the DM subscription, and shows `reason` to the admins — and
+    `permanent=False` (or any other exception) for a transient failure: the claim is released and retried.
+    """
 
     async def post_digest(self, channel_id: int, post: DigestPost) -> int:
         """Post the paper of the day in a channel; return the message id."""

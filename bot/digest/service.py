@@ -6,9 +6,11 @@ unique key decides races), posts, and records the message id. The scheduler call
 instant and `catch_up_all()` calls it for every server at start-up — so a bot that was down at 09:00
 posts once when it returns at 11:00, and not at all when it returns at 16:00 (grace 6 h).
 
-Failures: Discord's 50001 (missing access), 50013 (missing permissions) and 10003 (unknown channel) will
-not fix themselves, so the day is marked failed, the server's post is paused, and the admins are told once
-(admin channel if set, and always the log). Anything else releases the claim and asks for a retry.
+Failures: a refusal the publisher calls permanent (on Discord: missing access or permissions, a deleted
+channel) will not fix itself, so the day is marked failed, the server's post is paused with the publisher's
+reason, and the admins are told once (admin channel if set, and always the log). Anything else releases the
+claim and asks for a retry. Which refusals are permanent, and how a channel is named, is the publisher's
+business: the core reads no platform error codes and writes no platform markup.
 
 `preview()` runs the same composition (bot.digest.compose) without recording anything, so it shows
 exactly what `post_now()` — or the scheduled post — will send.
@@ -29,7 +31,6 @@ from bot.clock import Clock
 from bot.digest.compose import WEEK, PostComposer
 from bot.digest.models import DigestSettings, LedgerEntry
 from bot.digest.ports import (
-    PERMANENT_CODES,
     CorpusDates,
     CorpusView,
     DigestPublisher,
@@ -354,7 +355,7 @@ class DigestService:
         try:
             message_id = await self._publisher.post_digest(channel_id, post)
         except DeliveryError as exc:
-            if exc.code in PERMANENT_CODES:
+            if exc.permanent:
                 return await self._fail_permanently(settings, day, post, exc)
             await self.repo.release(guild_id, day)
             retry_at = self._clock.now() + self.retry_delay
@@ -378,13 +379,8 @@ class DigestService:
     async def _fail_permanently(
         self, settings: DigestSettings, day: date, post: DigestPost, exc: DeliveryError
     ) -> Outcome:
-        code = exc.code or 0
-        await self.repo.mark_failed(settings.guild_id, day, f"{code}: {exc.message}")
-        text = (
-            f"I couldn't post the paper of the day in <#{settings.channel_id}>: Discord says "
-            f"{PERMANENT_CODES[code]} (error {code}). The daily post is paused until this is fixed; "
-            "then use `/digest resume`."
-        )
+        await self.repo.mark_failed(settings.guild_id, day, exc.message)
+        text = f"{exc.reason}. The daily post is paused until this is fixed; then use `/digest resume`."
         await self._pause(settings, text)
         return Outcome(settings.guild_id, OutcomeStatus.FAILED, day, post, detail=text)
 

@@ -16,7 +16,8 @@ from bot.digest import DigestPost, WeeklyDigest
 from bot.digest.ports import CorpusView, DigestPublisher
 from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
-from bot.errors import DeliveryError, QueryError
+from bot.discord_adapter.publisher import DMS_CLOSED, refused_dm, refused_post
+from bot.errors import QueryError
 from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database, default_sqlite_url
 from bot.storage.digest_repo import DigestRepo
@@ -86,7 +87,8 @@ class Sent:
 
 @dataclass
 class FakePublisher:
-    """Records deliveries; `fail_next`/`fail_always` make Discord refuse with a code."""
+    """Records deliveries; `fail_posts`/`refuse_dm_users` make Discord refuse with a code, which becomes the
+    core's DeliveryError exactly as the Discord publisher maps it (so the texts checked are the real ones)."""
 
     clock: ManualClock
     sent: list[Sent] = field(default_factory=list)
@@ -104,7 +106,7 @@ class FakePublisher:
         self.post_attempts += 1
         if self.fail_posts:
             code = self.fail_posts.pop(0)
-            raise DeliveryError(f"Discord refused (code {code})", code=code)
+            raise refused_post(channel_id, code, f"Discord refused (code {code})")
         return self._record("post", channel_id, post)
 
     async def notify_admins(self, channel_id: int, text: str) -> None:
@@ -112,7 +114,7 @@ class FakePublisher:
 
     async def send_dm(self, user_id: int, message: DigestPost | WeeklyDigest) -> int:
         if user_id in self.refuse_dm_users:
-            raise DeliveryError("Cannot send messages to this user", code=50007)
+            raise refused_dm(DMS_CLOSED, "Cannot send messages to this user")
         return self._record("dm", user_id, message)
 
     def of_kind(self, kind: str) -> list[Sent]:
