@@ -2,6 +2,9 @@
 
 Nothing here imports discord. Rule 1 of the house: nothing is created at import time; `open_app` builds it
 all and `App.close` releases it, so tests can build exactly what they need.
+
+This is the composition root: the one place that knows which storage class implements which port of the
+core (bot.digest.ports), so the core never builds a repository — or a session — of its own.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from bot.ratelimit import Cooldown
 from bot.readinggroup.service import ReadingGroupService
 from bot.search.index import PaperIndex
 from bot.settings import Settings
+from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database
+from bot.storage.digest_repo import DigestRepo
 from bot.storage.guild_repo import GuildRepo
 from bot.storage.readinggroup_repo import SqlReadingGroupStore
+from bot.storage.subscription_repo import SubscriptionRepo
 
 
 @dataclass
@@ -74,11 +80,14 @@ async def open_app(
         database = await (Database.open_existing(url) if existing_database else Database.open(url))
     live = library  # services always read the index that is serving now, across reloads
     outbox = Outbox()
+    guilds = GuildRepo(database, clock, default_timezone=settings.digest.default_timezone)
     digest = DigestService(
-        database,
         lambda: live.index,
         outbox,
         clock,
+        store=DigestRepo(database),
+        corpus_dates=CorpusRepo(database),
+        guilds=guilds,
         grace=timedelta(hours=settings.digest.grace_hours),
         default_time=settings.digest.default_time,
         default_timezone=settings.digest.default_timezone,
@@ -91,10 +100,12 @@ async def open_app(
             settings.discord.ask_cooldown_uses, settings.discord.ask_cooldown_seconds, clock
         ),
         database=database,
-        guilds=GuildRepo(database, clock, default_timezone=settings.digest.default_timezone),
+        guilds=guilds,
         outbox=outbox,
         digest=digest,
-        subscriptions=SubscriptionService(database, lambda: live.index, outbox, clock, digest=digest),
+        subscriptions=SubscriptionService(
+            lambda: live.index, outbox, clock, store=SubscriptionRepo(database), digest=digest
+        ),
         reading_group=ReadingGroupService(
             SqlReadingGroupStore(database.transaction),
             clock,

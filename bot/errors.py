@@ -11,7 +11,7 @@ PaperbotError                 base; never shown raw to a Discord user
 ├── CorpusError               a corpus file cannot be used (its `.problems` list every bad record)
 ├── ConfigError               the settings are invalid; the message names the key and the fix
 ├── StorageError              the database cannot be opened or migrated
-└── DeliveryError             Discord refused a post (missing access, DMs closed, ...)
+└── DeliveryError             a post could not be delivered; `permanent` if retrying cannot help
 """
 
 from __future__ import annotations
@@ -114,8 +114,19 @@ class StorageError(PaperbotError):
 
 
 class DeliveryError(PaperbotError):
-    """Discord refused to deliver a message; `code` is Discord's JSON error code when known."""
+    """A front end could not deliver a post, DM or reminder.
 
-    def __init__(self, message: str, code: int | None = None) -> None:
+    The front end decides what its refusals mean, so the core never reads a platform's error codes:
+    `permanent` says retrying cannot help (the core then stops and tells someone instead of retrying), and
+    `reason` says why in words for the people who must act, written by the front end in its own terms
+    (default: `message`). `message` is the technical detail for logs and ledgers; `code` is the front
+    end's own error code (Discord's JSON code), kept for its diagnostics only.
+    """
+
+    def __init__(
+        self, message: str, code: int | None = None, *, permanent: bool = False, reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
+        self.permanent = permanent
+        self.reason = reason if reason is not None else message

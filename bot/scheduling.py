@@ -22,9 +22,9 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest import next_run
+from bot.digest.models import DigestSettings
 from bot.digest.ports import Outcome
 from bot.digest.service import DigestService
-from bot.storage.digest_repo import DigestSettings
 
 log = logging.getLogger("paperbot.scheduling")
 

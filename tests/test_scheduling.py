@@ -20,7 +20,7 @@ from bot.digest import next_run
 from bot.digest.ports import OutcomeStatus
 from bot.digest.service import DigestService
 from bot.scheduling import DigestScheduler, job_id
-from tests.storage.fakes import FakeCorpus, FakePublisher, bundled_papers, open_db
+from tests.storage.fakes import FakeCorpus, FakePublisher, bundled_papers, digest_service, open_db
 
 ZURICH = ZoneInfo("Europe/Zurich")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -47,7 +47,7 @@ async def running_bot(
 ) -> AsyncIterator[Bot]:
     """Start a bot process on the SQLite file in `folder`; leaving the block is a shutdown."""
     db = await open_db(folder)
-    service = DigestService(db, lambda: corpus, publisher, clock, **service_options)
+    service = digest_service(db, lambda: corpus, publisher, clock, **service_options)
     scheduler = DigestScheduler(service)
     try:
         await scheduler.start(paused=True)

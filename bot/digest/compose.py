@@ -8,12 +8,11 @@ from datetime import date, datetime, timedelta
 
 from bot.corpus.model import Paper
 from bot.digest.choice import Pick, Shown, plan, topic_pool
-from bot.digest.ports import CorpusView
+from bot.digest.models import DigestSettings, LedgerEntry
+from bot.digest.ports import CorpusDates, CorpusView, DigestStore
 from bot.digest.post import DigestPost, WeeklyDigest, compose_weekly, make_post
 from bot.digest.schedule import run_dates
 from bot.errors import UserError
-from bot.storage.corpus_repo import CorpusRepo
-from bot.storage.digest_repo import DigestRepo, DigestSettings, LedgerEntry
 
 UPCOMING_DAYS = 3
 WEEK = timedelta(days=7)
@@ -24,11 +23,13 @@ def _shown(entries: Sequence[LedgerEntry]) -> list[Shown]:
 
 
 class PostComposer:
-    """Builds DigestPosts (and weekly digests) for a server; reads the database, never writes it."""
+    """Builds DigestPosts (and weekly digests) for a server; reads the stores, never writes them."""
 
-    def __init__(self, repo: DigestRepo, corpus_repo: CorpusRepo, corpus: Callable[[], CorpusView]) -> None:
+    def __init__(
+        self, repo: DigestStore, corpus_dates: CorpusDates, corpus: Callable[[], CorpusView]
+    ) -> None:
         self._repo = repo
-        self._corpus_repo = corpus_repo
+        self._corpus_dates = corpus_dates
         self._corpus = corpus
 
     def pool(self, topic: str | None) -> tuple[Paper, ...]:
@@ -47,7 +48,7 @@ class PostComposer:
         """The post for `day`, as if `planned_days` (before it) had been posted first."""
         pool = self.pool(settings.topic)
         history = _shown(await self._repo.history(settings.guild_id, before=day))
-        first_seen = await self._corpus_repo.first_seen()
+        first_seen = await self._corpus_dates.first_seen()
         picks = plan(
             pool,
             history,
@@ -103,7 +104,7 @@ class PostComposer:
             (e.local_date, by_id[e.paper_id]) for e in posted if e.counts_as_shown and e.paper_id in by_id
         ]
         featured += [(p.local_date, p.paper) for p in planned if start <= p.local_date < day]
-        first_seen = await self._corpus_repo.first_seen()
+        first_seen = await self._corpus_dates.first_seen()
         baseline = min(first_seen.values(), default=None)  # the initial import is not "new"
         pool_ids = {p.id for p in pool}
         new = [

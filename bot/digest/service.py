@@ -6,9 +6,11 @@ unique key decides races), posts, and records the message id. The scheduler call
 instant and `catch_up_all()` calls it for every server at start-up — so a bot that was down at 09:00
 posts once when it returns at 11:00, and not at all when it returns at 16:00 (grace 6 h).
 
-Failures: Discord's 50001 (missing access), 50013 (missing permissions) and 10003 (unknown channel) will
-not fix themselves, so the day is marked failed, the server's post is paused, and the admins are told once
-(admin channel if set, and always the log). Anything else releases the claim and asks for a retry.
+Failures: a refusal the publisher calls permanent (on Discord: missing access or permissions, a deleted
+channel) will not fix itself, so the day is marked failed, the server's post is paused with the publisher's
+reason, and the admins are told once (admin channel if set, and always the log). Anything else releases the
+claim and asks for a retry. Which refusals are permanent, and how a channel is named, is the publisher's
+business: the core reads no platform error codes and writes no platform markup.
 
 `preview()` runs the same composition (bot.digest.compose) without recording anything, so it shows
 exactly what `post_now()` — or the scheduled post — will send.
@@ -27,15 +29,20 @@ from typing import Literal
 
 from bot.clock import Clock
 from bot.digest.compose import WEEK, PostComposer
-from bot.digest.ports import PERMANENT_CODES, CorpusView, DigestPublisher, Outcome, OutcomeStatus
+from bot.digest.models import DigestSettings, LedgerEntry
+from bot.digest.ports import (
+    CorpusDates,
+    CorpusView,
+    DigestPublisher,
+    DigestStore,
+    GuildDirectory,
+    Outcome,
+    OutcomeStatus,
+)
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.digest.preview import check_horizon
 from bot.digest.schedule import next_run, parse_post_time, parse_timezone, previous_run, run_dates
 from bot.errors import DeliveryError, UserError
-from bot.storage.corpus_repo import CorpusRepo
-from bot.storage.database import Database
-from bot.storage.digest_repo import DigestRepo, DigestSettings, LedgerEntry
-from bot.storage.guild_repo import GuildRepo
 
 log = logging.getLogger("paperbot.digest")
 
@@ -69,18 +76,19 @@ class DigestService:
 
     def __init__(
         self,
-        db: Database,
         corpus: Callable[[], CorpusView],
         publisher: DigestPublisher,
         clock: Clock,
         *,
+        store: DigestStore,
+        corpus_dates: CorpusDates,
+        guilds: GuildDirectory,
         grace: timedelta = timedelta(hours=6),
         retry_delay: timedelta = timedelta(minutes=5),
         default_time: time = time(9, 0),
         default_timezone: str = "UTC",
         instance: str | None = None,
     ) -> None:
-        self._db = db
         self._corpus = corpus
         self._publisher = publisher
         self._clock = clock
@@ -89,17 +97,14 @@ class DigestService:
         self._default_time = default_time
         self._default_timezone = default_timezone
         self._instance = instance or _instance_name()
-        self.repo = DigestRepo(db)
-        self.corpus_repo = CorpusRepo(db)
-        self.guilds = GuildRepo(db, clock, default_timezone=default_timezone)
-        self.composer = PostComposer(self.repo, self.corpus_repo, corpus)
+        self.repo = store
+        """Settings and the ledger (read by front ends for history; every write goes through this service)."""
+        self.corpus_repo = corpus_dates
+        """First-seen dates of papers (shared with SubscriptionService)."""
+        self.guilds = guilds
+        self.composer = PostComposer(store, corpus_dates, corpus)
         self._listeners: list[SettingsListener] = []
         self._dm_sender: DmSender | None = None
-
-    @property
-    def db(self) -> Database:
-        """The database this service (and the subscriptions built on it) use."""
-        return self._db
 
     @property
     def clock(self) -> Clock:
@@ -126,7 +131,7 @@ class DigestService:
 
     async def all_settings(self) -> list[DigestSettings]:
         """Every server with settings (the scheduler derives its jobs from these)."""
-        return await self.repo.all_settings()
+        return list(await self.repo.all_settings())
 
     async def ensure_settings(self, guild_id: int) -> DigestSettings:
         """The server's settings, creating defaults (channel post off, server's zone) if it has none."""
@@ -350,7 +355,7 @@ class DigestService:
         try:
             message_id = await self._publisher.post_digest(channel_id, post)
         except DeliveryError as exc:
-            if exc.code in PERMANENT_CODES:
+            if exc.permanent:
                 return await self._fail_permanently(settings, day, post, exc)
             await self.repo.release(guild_id, day)
             retry_at = self._clock.now() + self.retry_delay
@@ -374,13 +379,8 @@ class DigestService:
     async def _fail_permanently(
         self, settings: DigestSettings, day: date, post: DigestPost, exc: DeliveryError
     ) -> Outcome:
-        code = exc.code or 0
-        await self.repo.mark_failed(settings.guild_id, day, f"{code}: {exc.message}")
-        text = (
-            f"I couldn't post the paper of the day in <#{settings.channel_id}>: Discord says "
-            f"{PERMANENT_CODES[code]} (error {code}). The daily post is paused until this is fixed; "
-            "then use `/digest resume`."
-        )
+        await self.repo.mark_failed(settings.guild_id, day, exc.message)
+        text = f"{exc.reason}. The daily post is paused until this is fixed; then use `/digest resume`."
         await self._pause(settings, text)
         return Outcome(settings.guild_id, OutcomeStatus.FAILED, day, post, detail=text)
 

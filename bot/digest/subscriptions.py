@@ -4,8 +4,9 @@ A subscriber follows the schedule of the server they subscribed from (its zone a
 own rotation: a daily subscriber never gets the same paper twice until they have seen every paper on
 their topic, like a server. Weekly subscribers get the week in review on the server's weekly day (Monday
 unless the server chose another). Each DM is claimed in the DM ledger (unique per user and period) before
-sending, so restarts and a second process never send it twice. A DM Discord refuses with 50007 (the
-member closed their DMs or left) ends the subscription, with a log line — retrying would only fail again.
+sending, so restarts and a second process never send it twice. A DM the publisher refuses for good (on
+Discord: the member closed their DMs or left) ends the subscription with the publisher's reason, and a log
+line — retrying would only fail again.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from datetime import date
 
 from bot.clock import Clock
 from bot.digest.choice import Shown, choose_paper, topic_pool
-from bot.digest.ports import DMS_CLOSED, CorpusView, DigestPublisher
+from bot.digest.models import Cadence, DigestSettings, Subscription
+from bot.digest.ports import CorpusView, DigestPublisher, SubscriptionStore
 from bot.digest.post import DigestPost, WeeklyDigest, compose_weekly, make_post
 from bot.digest.service import DigestService
 from bot.errors import DeliveryError, UserError
-from bot.storage.database import Database
-from bot.storage.digest_repo import DigestSettings
-from bot.storage.subscription_repo import Cadence, Subscription, SubscriptionRepo
 
 log = logging.getLogger("paperbot.subscriptions")
 
@@ -50,14 +49,14 @@ class SubscriptionService:
 
     def __init__(
         self,
-        db: Database,
         corpus: Callable[[], CorpusView],
         publisher: DigestPublisher,
         clock: Clock,
         *,
+        store: SubscriptionStore,
         digest: DigestService,
     ) -> None:
-        self.repo = SubscriptionRepo(db)
+        self.repo = store
         self._corpus = corpus
         self._publisher = publisher
         self._clock = clock
@@ -142,14 +141,10 @@ class SubscriptionService:
         try:
             message_id = await self._publisher.send_dm(sub.user_id, message)
         except DeliveryError as exc:
-            if exc.code == DMS_CLOSED:
-                await self.repo.mark_dm_failed(sub.user_id, period, f"{exc.code}: {exc.message}")
-                await self.repo.end(
-                    sub.user_id,
-                    "Discord refused the DM (50007: DMs closed or no shared server)",
-                    self._clock.now(),
-                )
-                log.warning("ended the DM digest of user %s: Discord refused the DM (50007)", sub.user_id)
+            if exc.permanent:
+                await self.repo.mark_dm_failed(sub.user_id, period, exc.message)
+                await self.repo.end(sub.user_id, exc.reason, self._clock.now())
+                log.warning("ended the DM digest of user %s: %s", sub.user_id, exc.reason)
             else:
                 await self.repo.release_dm(sub.user_id, period)
                 log.warning(

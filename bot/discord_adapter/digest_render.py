@@ -19,6 +19,7 @@ from datetime import date, datetime
 import discord
 
 from bot.corpus.model import Paper
+from bot.digest.models import DigestSettings, LedgerEntry, Subscription
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.digest.service import DigestStatus
 from bot.discord_adapter.embeds import date_stamp, display_title, paper_link
@@ -30,8 +31,6 @@ from bot.discord_adapter.limits import (
     fit_embed,
 )
 from bot.discord_adapter.views import PaperButtons
-from bot.storage.digest_repo import DigestSettings, LedgerEntry
-from bot.storage.subscription_repo import Subscription
 
 __all__ = [
     "NOTICE_PERMISSIONS",

@@ -1,8 +1,11 @@
 """Delivers the core's posts to Discord: paper of the day, admin notices, DMs and reading-group reminders.
 
 Sends go through partial channels (ids only), so they work before the gateway cache is filled — catch-up
-posts happen in setup_hook. Discord refusals become DeliveryError with Discord's JSON code, which the
-core's ledgers understand (50001/50013: pause and tell admins; 50007: end a DM subscription).
+posts happen in setup_hook. Discord refusals become the core's DeliveryError, and this is the one place
+that reads Discord's JSON error codes: the codes retrying cannot fix make it `permanent`, with a `reason`
+in Discord's terms for the admins (a `<#channel>` mention, what the code means) — 50001/50013/10003 on a
+paper of the day (the core pauses the post and tells the admins), 50007 on a DM (the core ends the
+subscription). Every other refusal is transient: the core releases its claim and retries.
 
 Before a paper of the day goes out, the bot's permissions in the channel are checked against the gateway
 cache when it has the channel: Discord itself refuses a post without View Channel or Send Messages, but
@@ -28,9 +31,48 @@ if TYPE_CHECKING:
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
+# Discord JSON error codes that retrying a channel post cannot fix, with what they mean for the admin.
+PERMANENT_CODES = {
+    50001: "Missing Access — I can't see that channel",
+    50013: "Missing Permissions — I need View Channel, Send Messages and Embed Links there",
+    10003: "Unknown Channel — the channel was deleted",
+}
+DMS_CLOSED = 50007
+"""Discord's code for a DM it will not deliver: the member closed their DMs or shares no server with us."""
+
 
 def _refused(exc: discord.HTTPException, what: str) -> DeliveryError:
     return DeliveryError(f"Discord refused {what}: {exc.status} {exc.text}", code=exc.code or None)
+
+
+def refused_post(channel_id: int, code: int | None, detail: str) -> DeliveryError:
+    """Discord's refusal (JSON `code`) of a paper of the day in a channel, as the core's DeliveryError:
+    permanent for the codes in PERMANENT_CODES, with the sentence the admins read; transient otherwise.
+    A permanent refusal's message leads with the code, which is what the ledger records."""
+    meaning = PERMANENT_CODES.get(code) if code is not None else None
+    if code is None or meaning is None:
+        return DeliveryError(detail, code=code)
+    return DeliveryError(
+        f"{code}: {detail}",
+        code=code,
+        permanent=True,
+        reason=(
+            f"I couldn't post the paper of the day in <#{channel_id}>: Discord says {meaning} (error {code})"
+        ),
+    )
+
+
+def refused_dm(code: int | None, detail: str) -> DeliveryError:
+    """Discord's refusal (JSON `code`) of a DM, as the core's DeliveryError: permanent for DMS_CLOSED (the
+    core then ends the subscription, with `reason`), transient otherwise."""
+    if code != DMS_CLOSED:
+        return DeliveryError(detail, code=code)
+    return DeliveryError(
+        f"{code}: {detail}",
+        code=code,
+        permanent=True,
+        reason=f"Discord refused the DM ({code}): DMs closed or no shared server",
+    )
 
 
 class DiscordPublisher:
@@ -48,7 +90,7 @@ class DiscordPublisher:
         if not missing:
             return None
         code = 50001 if "View Channel" in missing else 50013
-        return DeliveryError(f"I'm missing {', '.join(missing)} in channel {channel_id}", code=code)
+        return refused_post(channel_id, code, f"I'm missing {', '.join(missing)} in channel {channel_id}")
 
     async def _send(self, target: discord.abc.Messageable, message: RenderedMessage) -> discord.Message:
         return await target.send(
@@ -67,7 +109,8 @@ class DiscordPublisher:
         try:
             message = await self._send(channel, digest_message(post))
         except discord.HTTPException as exc:
-            raise _refused(exc, f"the paper of the day in channel {channel_id}") from exc
+            detail = f"Discord refused the paper of the day in channel {channel_id}: {exc.status} {exc.text}"
+            raise refused_post(channel_id, exc.code or None, detail) from exc
         return message.id
 
     async def notify_admins(self, channel_id: int, text: str) -> None:
@@ -79,12 +122,13 @@ class DiscordPublisher:
             raise _refused(exc, f"an admin notice in channel {channel_id}") from exc
 
     async def send_dm(self, user_id: int, message: DigestPost | WeeklyDigest) -> int:
-        """DM a subscriber; 50007 (DMs closed) surfaces as DeliveryError(code=50007)."""
+        """DM a subscriber; 50007 (DMs closed) surfaces as a permanent DeliveryError."""
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             sent = await self._send(user, dm_message(message))
         except discord.HTTPException as exc:
-            raise _refused(exc, f"a DM to user {user_id}") from exc
+            detail = f"Discord refused a DM to user {user_id}: {exc.status} {exc.text}"
+            raise refused_dm(exc.code or None, detail) from exc
         return sent.id
 
     async def send_reminder(

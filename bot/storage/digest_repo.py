@@ -10,18 +10,19 @@ The ledger protocol, used by bot.digest.service:
 A process killed between 1 and 3 leaves a 'claimed' row: the day is then not posted again, because the
 post may have gone out — at most once beats twice (users complain about duplicates, not gaps).
 The mechanism is `bot.storage.ledger.ClaimLedger`, shared with the DM and reading-group reminder ledgers.
+The records returned are the digest's own (`bot.digest.models`); `DigestRepo` is the core's `DigestStore`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.digest.schedule import Schedule
+from bot.digest.models import DigestSettings, LedgerEntry
 from bot.storage.database import Database, rowcount
 from bot.storage.ledger import ClaimLedger
 from bot.storage.records import record_from_row
@@ -32,59 +33,6 @@ from bot.storage.tables import (
     DigestLedgerRow,
     DigestSettingsRow,
 )
-
-
-@dataclass(frozen=True)
-class DigestSettings:
-    """A server's paper-of-the-day settings. `enabled` and `channel_id` govern the channel post only."""
-
-    guild_id: int
-    channel_id: int | None
-    post_time: time
-    timezone: str
-    weekdays_only: bool = False
-    weekly_day: int | None = None
-    topic: str | None = None
-    enabled: bool = False
-    paused_reason: str | None = None
-    seed: str = ""
-
-    @property
-    def schedule(self) -> Schedule:
-        """The schedule to compute post instants with."""
-        return Schedule(self.post_time, self.timezone, self.weekdays_only)
-
-    @property
-    def posts_to_channel(self) -> bool:
-        """Whether a channel post is due on schedule (enabled, a channel set, not paused)."""
-        return self.enabled and self.channel_id is not None and self.paused_reason is None
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One day's paper of the day in one server."""
-
-    guild_id: int
-    local_date: date
-    paper_id: str
-    cycle: int
-    position: int
-    pool_size: int
-    topic: str | None
-    reasons: tuple[str, ...]
-    status: str
-    message_id: int | None = None
-    error: str | None = None
-    claimed_by: str = ""
-    claimed_at: datetime | None = None
-    posted_at: datetime | None = None
-    channel_id: int | None = None
-    """The channel the post went to (None for posts recorded before schema 0003)."""
-
-    @property
-    def counts_as_shown(self) -> bool:
-        """Claimed or posted papers count for the no-repeat rule; failed ones were never seen."""
-        return self.status in (STATUS_CLAIMED, STATUS_POSTED)
 
 
 def _settings_from_row(row: DigestSettingsRow) -> DigestSettings:

@@ -1,43 +1,20 @@
-"""Members' DM digest subscriptions and the DM ledger (one DM per user and period, claimed before sending)."""
+"""Members' DM digest subscriptions and the DM ledger (one DM per user and period, claimed before sending).
+
+The records returned are the digest's own (`bot.digest.models`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.digest.models import Cadence, DmEntry, Subscription
 from bot.storage.database import Database, rowcount
 from bot.storage.ledger import ClaimLedger
 from bot.storage.tables import STATUS_CLAIMED, STATUS_FAILED, STATUS_POSTED, DmLedgerRow, SubscriptionRow
-
-Cadence = Literal["daily", "weekly"]
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A member's DM digest: from which server's schedule, on which topic, how often."""
-
-    user_id: int
-    guild_id: int
-    topic: str | None
-    cadence: Cadence
-    active: bool = True
-    ended_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class DmEntry:
-    """One DM digest sent (or being sent) to a user."""
-
-    user_id: int
-    period: str
-    local_date: date
-    paper_id: str | None
-    cycle: int | None
-    status: str
 
 
 def _subscription(row: SubscriptionRow) -> Subscription:

@@ -12,6 +12,7 @@ import discord
 import pytest
 
 from bot.corpus.model import Paper
+from bot.digest.models import DigestSettings, LedgerEntry
 from bot.digest.post import DigestPost, WeeklyDigest, excerpt
 from bot.discord_adapter.cogs.digest import timezone_choices
 from bot.discord_adapter.digest_render import (
@@ -23,7 +24,6 @@ from bot.discord_adapter.digest_render import (
     post_embed,
     preview_message,
 )
-from bot.storage.digest_repo import DigestSettings, LedgerEntry
 
 DAY = date(2026, 11, 26)
 

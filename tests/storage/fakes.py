@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bot.clock import ManualClock
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.digest import DigestPost, WeeklyDigest
-from bot.errors import DeliveryError, QueryError
+from bot.digest.ports import CorpusView, DigestPublisher
+from bot.digest.service import DigestService
+from bot.digest.subscriptions import SubscriptionService
+from bot.discord_adapter.publisher import DMS_CLOSED, refused_dm, refused_post
+from bot.errors import QueryError
+from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database, default_sqlite_url
+from bot.storage.digest_repo import DigestRepo
+from bot.storage.guild_repo import GuildRepo
+from bot.storage.subscription_repo import SubscriptionRepo
 
 
 @cache
@@ -78,7 +87,8 @@ class Sent:
 
 @dataclass
 class FakePublisher:
-    """Records deliveries; `fail_next`/`fail_always` make Discord refuse with a code."""
+    """Records deliveries; `fail_posts`/`refuse_dm_users` make Discord refuse with a code, which becomes the
+    core's DeliveryError exactly as the Discord publisher maps it (so the texts checked are the real ones)."""
 
     clock: ManualClock
     sent: list[Sent] = field(default_factory=list)
@@ -96,7 +106,7 @@ class FakePublisher:
         self.post_attempts += 1
         if self.fail_posts:
             code = self.fail_posts.pop(0)
-            raise DeliveryError(f"Discord refused (code {code})", code=code)
+            raise refused_post(channel_id, code, f"Discord refused (code {code})")
         return self._record("post", channel_id, post)
 
     async def notify_admins(self, channel_id: int, text: str) -> None:
@@ -104,7 +114,7 @@ class FakePublisher:
 
     async def send_dm(self, user_id: int, message: DigestPost | WeeklyDigest) -> int:
         if user_id in self.refuse_dm_users:
-            raise DeliveryError("Cannot send messages to this user", code=50007)
+            raise refused_dm(DMS_CLOSED, "Cannot send messages to this user")
         return self._record("dm", user_id, message)
 
     def of_kind(self, kind: str) -> list[Sent]:
@@ -117,3 +127,29 @@ class FakePublisher:
 async def open_db(folder: Path) -> Database:
     """A migrated SQLite database file under `folder` (the same file each call: a 'restart')."""
     return await Database.open(default_sqlite_url(folder))
+
+
+def digest_service(
+    db: Database,
+    corpus: Callable[[], CorpusView],
+    publisher: DigestPublisher,
+    clock: ManualClock,
+    **options: Any,
+) -> DigestService:
+    """A DigestService on `db`'s repositories, wired as `bot.app.open_app` wires it."""
+    guilds = GuildRepo(db, clock, default_timezone=options.get("default_timezone", "UTC"))
+    return DigestService(
+        corpus, publisher, clock, store=DigestRepo(db), corpus_dates=CorpusRepo(db), guilds=guilds, **options
+    )
+
+
+def subscription_service(
+    db: Database,
+    corpus: Callable[[], CorpusView],
+    publisher: DigestPublisher,
+    clock: ManualClock,
+    *,
+    digest: DigestService,
+) -> SubscriptionService:
+    """A SubscriptionService on `db`'s repository, wired as `bot.app.open_app` wires it."""
+    return SubscriptionService(corpus, publisher, clock, store=SubscriptionRepo(db), digest=digest)

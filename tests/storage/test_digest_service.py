@@ -12,11 +12,18 @@ from bot.clock import ManualClock
 from bot.digest import DigestPost, WeeklyDigest, next_run
 from bot.digest.ports import OutcomeStatus
 from bot.digest.service import DigestService
-from bot.digest.subscriptions import SubscriptionService
 from bot.errors import QueryError, UserError
 from bot.search.index import PaperIndex
 from bot.storage.guild_repo import GuildSettings
-from tests.storage.fakes import FakeCorpus, FakePublisher, bundled_papers, open_db, synthetic_paper
+from tests.storage.fakes import (
+    FakeCorpus,
+    FakePublisher,
+    bundled_papers,
+    digest_service,
+    open_db,
+    subscription_service,
+    synthetic_paper,
+)
 
 ZURICH = ZoneInfo("Europe/Zurich")
 GUILD, CHANNEL, ADMIN_CHANNEL = 1, 100, 900
@@ -38,18 +45,23 @@ def corpus():
 
 
 @pytest.fixture
-async def service(tmp_path, clock, publisher, corpus):
-    db = await open_db(tmp_path)
-    svc = DigestService(db, lambda: corpus, publisher, clock)
-    await svc.sync_corpus()
-    await svc.configure(GUILD, channel_id=CHANNEL, timezone="Europe/Zurich", post_time="09:00", enabled=True)
-    yield svc
-    await db.close()
+async def db(tmp_path):
+    database = await open_db(tmp_path)
+    yield database
+    await database.close()
 
 
 @pytest.fixture
-def subscriptions(tmp_path, service, clock, publisher, corpus):
-    return SubscriptionService(service.db, lambda: corpus, publisher, clock, digest=service)
+async def service(db, clock, publisher, corpus):
+    svc = digest_service(db, lambda: corpus, publisher, clock)
+    await svc.sync_corpus()
+    await svc.configure(GUILD, channel_id=CHANNEL, timezone="Europe/Zurich", post_time="09:00", enabled=True)
+    return svc
+
+
+@pytest.fixture
+def subscriptions(db, service, clock, publisher, corpus):
+    return subscription_service(db, lambda: corpus, publisher, clock, digest=service)
 
 
 async def run_at_nine(service: DigestService, clock: ManualClock):
@@ -378,7 +390,7 @@ async def test_subscribing_in_a_server_without_a_digest_channel_still_schedules_
 async def test_a_topic_with_a_filter_works_with_the_real_search_index(tmp_path, clock, publisher):
     index = PaperIndex.build(bundled_papers())
     db = await open_db(tmp_path / "real-index")
-    svc = DigestService(db, lambda: index, publisher, clock)
+    svc = digest_service(db, lambda: index, publisher, clock)
     try:
         await svc.configure(GUILD, channel_id=CHANNEL, timezone="Europe/Zurich", enabled=True)
         await svc.configure(GUILD, topic="diffusion has:code")

@@ -16,10 +16,11 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from bot.digest.models import LedgerEntry
 from bot.errors import StorageError
 from bot.storage.all_tables import metadata
 from bot.storage.database import MIGRATIONS_DIR, Database, default_sqlite_url
-from bot.storage.digest_repo import DigestRepo, LedgerEntry
+from bot.storage.digest_repo import DigestRepo
 
 
 async def test_opening_creates_the_data_dir_and_a_wal_database_at_the_latest_revision(tmp_path):

@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from bot.clock import ManualClock
+from bot.digest.models import CLAIMED, FAILED, POSTED, DigestSettings, LedgerEntry, Subscription
 from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database
-from bot.storage.digest_repo import DigestRepo, DigestSettings, LedgerEntry
+from bot.storage.digest_repo import DigestRepo
 from bot.storage.guild_repo import GuildRepo, GuildSettings
-from bot.storage.subscription_repo import Subscription, SubscriptionRepo
+from bot.storage.subscription_repo import SubscriptionRepo
+from bot.storage.tables import LEDGER_STATUSES
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -72,6 +74,11 @@ async def test_a_failed_day_is_taken_over_only_on_request_and_only_once(db):
     assert await repo.claim(claim_for(day, "p3"), take_over_failed=True) is False
     entry = await repo.entry(1, day)
     assert (entry.paper_id, entry.status, entry.error) == ("p2", "claimed", None)
+
+
+def test_the_ledger_stores_the_statuses_the_digest_reads():
+    """The digest's records name the statuses the tables store (counts_as_shown depends on it)."""
+    assert (CLAIMED, POSTED, FAILED) == LEDGER_STATUSES
 
 
 async def test_history_is_oldest_first_and_can_stop_before_a_day(db):

@@ -46,8 +46,8 @@ from bot.errors import UserError
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.digest.models import DigestSettings
     from bot.discord_adapter.client import PaperBot
-    from bot.storage.digest_repo import DigestSettings
 
 __all__ = ["DigestCog", "guild_of", "preflight", "say", "timezone_choices"]
 

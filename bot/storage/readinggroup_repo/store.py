@@ -363,4 +363,3 @@ class SqlReadingGroupTx:
     async def claimed_reminders(self, session_ids: Collection[int]) -> set[ReminderKey]:
         """See `ReadingGroupTx`."""
         return await claimed_reminders(self._s, session_ids)
-
