@@ -22,6 +22,7 @@ from discord.utils import MISSING
 
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.discord_adapter.digest_render import RenderedMessage, digest_message, dm_message, missing_permissions
+from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import clip
 from bot.errors import DeliveryError
 from bot.readinggroup.models import Session
@@ -29,7 +30,6 @@ from bot.readinggroup.models import Session
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
 
-NO_MENTIONS = discord.AllowedMentions.none()
 
 # Discord JSON error codes that retrying a channel post cannot fix, with what they mean for the admin.
 PERMANENT_CODES = {

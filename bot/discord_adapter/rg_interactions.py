@@ -17,16 +17,25 @@ import discord
 
 from bot.discord_adapter.errors import admit, handle_interaction_error
 from bot.discord_adapter.rg_text import DISCORD_WORDING
-from bot.errors import UserError
 from bot.readinggroup.service import ReadingGroupService
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
 
-__all__ = ["NO_MENTIONS", "Button", "click_guild_id", "for_discord", "guarded", "paperbot", "reading_group"]
+__all__ = [
+    "CLICK_IN_A_SERVER",
+    "RG_IN_A_SERVER",
+    "Button",
+    "for_discord",
+    "guarded",
+    "paperbot",
+    "reading_group",
+]
 
-NO_MENTIONS = discord.AllowedMentions.none()
-"""Every reading-group post and reply pings nobody (reminders alone allow their own mentions)."""
+RG_IN_A_SERVER = "The reading group lives in a server; run `/rg` there."
+"""`/rg` run outside a server (it is `guild_only`, so only a guard)."""
+CLICK_IN_A_SERVER = "The reading group lives in a server — use this button (or `/rg`) there, not in DMs."
+"""A reading-group button clicked in DMs."""
 
 Button = discord.ui.Button[discord.ui.View]
 
@@ -47,13 +56,6 @@ def for_discord(service: ReadingGroupService) -> ReadingGroupService:
 def reading_group(interaction: discord.Interaction) -> ReadingGroupService:
     """The core reading-group service of the bot that received the interaction (worded for Discord)."""
     return for_discord(paperbot(interaction).app.reading_group)
-
-
-def click_guild_id(interaction: discord.Interaction) -> int:
-    """The server a button was clicked in; a click in DMs is refused."""
-    if interaction.guild_id is None:
-        raise UserError("The reading group lives in a server — use this button (or `/rg`) there, not in DMs.")
-    return interaction.guild_id
 
 
 def guarded(callback: Callback[ItemT]) -> Callback[ItemT]:

@@ -21,14 +21,9 @@ from typing import Any
 
 import discord
 
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
 from bot.discord_adapter.rg_ballot import CloseVoteButton, UnvoteButton, VoteButton
-from bot.discord_adapter.rg_interactions import (
-    NO_MENTIONS,
-    Button,
-    click_guild_id,
-    guarded,
-    reading_group,
-)
+from bot.discord_adapter.rg_interactions import CLICK_IN_A_SERVER, Button, guarded, reading_group
 from bot.discord_adapter.rg_render import proposal_receipt_text
 from bot.discord_adapter.rg_rsvp import RsvpButton
 
@@ -69,7 +64,7 @@ class ProposeButton(discord.ui.DynamicItem[Button], template=r"rg:propose:(?P<pa
     async def callback(self, interaction: discord.Interaction) -> None:
         """Propose the paper; the reply (or a polite refusal of a duplicate) is private."""
         receipt = await reading_group(interaction).proposals.propose(
-            click_guild_id(interaction), interaction.user.id, self.paper_id
+            guild_id_of(interaction, CLICK_IN_A_SERVER), interaction.user.id, self.paper_id
         )
         await interaction.response.send_message(
             proposal_receipt_text(receipt), ephemeral=True, allowed_mentions=NO_MENTIONS

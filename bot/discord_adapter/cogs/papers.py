@@ -27,9 +27,9 @@ from bot.discord_adapter.embeds import (
     recent_embed,
     similar_embed,
 )
+from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.rg_render import discussed_line
 from bot.discord_adapter.views import (
-    NO_MENTIONS,
     SIMILAR_COUNT,
     AnswerView,
     PaperButton,
