@@ -22,10 +22,11 @@ roster add/remove for someone else, skip for someone else's session and withdraw
 proposal need it too. Everything else is open to every member.
 
 Pings: every post disables mentions, except the reminders (the presenter and the group's role only).
-Announcements name the role but do not ping it. The periodic job (`run_jobs`, every minute) closes
-ballots whose deadline passed and sends due reminders; tests call it directly after moving the clock.
+Announcements name the role but do not ping it. The periodic job (`bot.scheduling.ReadingGroupJobs`, every
+minute) closes ballots whose deadline passed and sends due reminders; tests call its `run` directly after
+moving the clock.
 """
 
-from bot.discord_adapter.cogs.readinggroup.cog import JOB_ID, ReadingGroupCog
+from bot.discord_adapter.cogs.readinggroup.cog import ReadingGroupCog
 
-__all__ = ["JOB_ID", "ReadingGroupCog"]
+__all__ = ["ReadingGroupCog"]
