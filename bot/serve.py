@@ -15,14 +15,20 @@ import signal
 
 import discord
 import yarl
+from discord.ext import commands
 
 from bot.app import App, open_app
 from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot, Wiring
-from bot.discord_adapter.cogs import all_cogs
+from bot.discord_adapter.digest.cog import DigestCog
+from bot.discord_adapter.digest.subscriptions import SubscriptionsCog
+from bot.discord_adapter.papers.admin import AdminCog
+from bot.discord_adapter.papers.cog import PapersCog
+from bot.discord_adapter.papers.questions import QuestionsCog
 from bot.discord_adapter.publisher import DiscordPublisher
+from bot.discord_adapter.readinggroup.cog import ReadingGroupCog
+from bot.discord_adapter.readinggroup.interactions import for_discord
+from bot.discord_adapter.readinggroup.posts import RgPosts
 from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy
-from bot.discord_adapter.rg_interactions import for_discord
-from bot.discord_adapter.rg_posts import RgPosts
 from bot.errors import PaperbotError
 from bot.safetext import SafeFormatter
 from bot.scheduling import DigestScheduler, ReadingGroupJobs, Schedules
@@ -33,6 +39,18 @@ log = logging.getLogger("paperbot")
 EXIT_OK = 0
 EXIT_CONFIG = 2
 EXIT_UNREACHABLE = 3
+
+
+def all_cogs(bot: PaperBot) -> list[commands.Cog]:
+    """Every feature's cog, built for `bot`."""
+    return [
+        PapersCog(bot),
+        QuestionsCog(bot),
+        AdminCog(bot),
+        DigestCog(bot),
+        SubscriptionsCog(bot),
+        ReadingGroupCog(bot),
+    ]
 
 
 def wire(bot: PaperBot, *, scheduler_paused: bool = False) -> Wiring:

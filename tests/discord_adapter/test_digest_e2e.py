@@ -20,7 +20,7 @@ from bot.clock import ManualClock
 from bot.corpus.text import readable_abstract
 from bot.digest.ports import OutcomeStatus
 from bot.digest.post import excerpt
-from bot.discord_adapter.embeds import display_title
+from bot.discord_adapter.papers.embeds import display_title
 from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import Settings

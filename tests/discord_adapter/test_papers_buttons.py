@@ -10,7 +10,7 @@ import pytest
 from bot.answer import answer_question
 from bot.app import App
 from bot.corpus.text import readable_abstract
-from bot.discord_adapter.views import PaperView
+from bot.discord_adapter.papers.views import PaperView
 from bot.search.index import PaperIndex
 from tests.fake_discord import BotRunner, FakeDiscord, InteractionHandle, Reply
 

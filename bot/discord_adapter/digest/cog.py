@@ -28,7 +28,7 @@ from discord.ext import commands
 from discord.utils import MISSING
 
 from bot.digest.ports import OutcomeStatus
-from bot.discord_adapter.digest_render import (
+from bot.discord_adapter.digest.render import (
     NOTICE_PERMISSIONS,
     POST_PERMISSIONS,
     WEEKDAYS,
@@ -39,9 +39,9 @@ from bot.discord_adapter.digest_render import (
     settings_summary,
     status_embed,
 )
-from bot.discord_adapter.embeds import display_title
 from bot.discord_adapter.interactions import NO_MENTIONS, guild_of, say
 from bot.discord_adapter.limits import AUTOCOMPLETE_CHOICES_MAX
+from bot.discord_adapter.papers.embeds import display_title
 from bot.errors import UserError
 
 if TYPE_CHECKING:

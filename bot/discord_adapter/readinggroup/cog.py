@@ -9,18 +9,19 @@ from typing import TYPE_CHECKING
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.cogs.readinggroup.memory import MemoryCommands
-from bot.discord_adapter.cogs.readinggroup.presenters import PresenterCommands, RosterCommands
-from bot.discord_adapter.cogs.readinggroup.proposals import ProposalCommands
-from bot.discord_adapter.cogs.readinggroup.sessions import SessionCommands
-from bot.discord_adapter.cogs.readinggroup.setup import SetupCommands
-from bot.discord_adapter.rg_posts import RgPosts
-from bot.discord_adapter.rg_views import ALL_DYNAMIC_ITEMS
+from bot.discord_adapter.readinggroup.buttons import ALL_DYNAMIC_ITEMS
+from bot.discord_adapter.readinggroup.commands.memory import MemoryCommands
+from bot.discord_adapter.readinggroup.commands.presenters import PresenterCommands, RosterCommands
+from bot.discord_adapter.readinggroup.commands.proposals import ProposalCommands
+from bot.discord_adapter.readinggroup.commands.sessions import SessionCommands
+from bot.discord_adapter.readinggroup.commands.setup import SetupCommands
+from bot.discord_adapter.readinggroup.posts import RgPosts
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
 
 __all__ = ["ReadingGroupCog"]
+
 
 # discord.py collects a cog's commands walking its bases from the last to the first, so the areas are
 # listed in reverse of the order Discord shows the subcommands in (roster, setup, propose … calendar).

@@ -22,10 +22,10 @@ from typing import Any
 import discord
 
 from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
-from bot.discord_adapter.rg_ballot import CloseVoteButton, UnvoteButton, VoteButton
-from bot.discord_adapter.rg_interactions import CLICK_IN_A_SERVER, Button, guarded, reading_group
-from bot.discord_adapter.rg_render import proposal_receipt_text
-from bot.discord_adapter.rg_rsvp import RsvpButton
+from bot.discord_adapter.readinggroup.ballot import CloseVoteButton, UnvoteButton, VoteButton
+from bot.discord_adapter.readinggroup.interactions import CLICK_IN_A_SERVER, Button, guarded, reading_group
+from bot.discord_adapter.readinggroup.render import proposal_receipt_text
+from bot.discord_adapter.readinggroup.rsvp import RsvpButton
 
 __all__ = ["ALL_DYNAMIC_ITEMS", "ProposeButton", "propose_custom_id"]
 

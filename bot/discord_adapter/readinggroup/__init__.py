@@ -26,7 +26,3 @@ Announcements name the role but do not ping it. The periodic job (`bot.schedulin
 minute) closes ballots whose deadline passed and sends due reminders; tests call its `run` directly after
 moving the clock.
 """
-
-from bot.discord_adapter.cogs.readinggroup.cog import ReadingGroupCog
-
-__all__ = ["ReadingGroupCog"]

@@ -23,7 +23,7 @@ from bot.discord_adapter.limits import (
     clip,
     fit_embed,
 )
-from bot.discord_adapter.rg_text import (
+from bot.discord_adapter.readinggroup.text import (
     noun,
     paper_link,
     paper_text,

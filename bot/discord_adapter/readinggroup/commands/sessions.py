@@ -10,12 +10,12 @@ import discord
 from discord import app_commands
 from discord.utils import format_dt
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import RgCommandArea, admin_only, reply_privately
 from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
-from bot.discord_adapter.rg_interactions import RG_IN_A_SERVER
-from bot.discord_adapter.rg_render import session_embed, upcoming_embed
-from bot.discord_adapter.rg_text import paper_text
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea, admin_only, reply_privately
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.render import session_embed, upcoming_embed
+from bot.discord_adapter.readinggroup.text import paper_text
 from bot.errors import ReadingGroupError, UserError
 
 __all__ = ["SessionCommands"]

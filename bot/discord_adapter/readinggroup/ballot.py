@@ -17,10 +17,16 @@ import discord
 
 from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
 from bot.discord_adapter.limits import BUTTON_LABEL_MAX, clip
-from bot.discord_adapter.rg_interactions import CLICK_IN_A_SERVER, Button, guarded, paperbot, reading_group
-from bot.discord_adapter.rg_posts import RgPosts, or_missing
-from bot.discord_adapter.rg_render import ballot_embed
-from bot.discord_adapter.rg_text import paper_text
+from bot.discord_adapter.readinggroup.interactions import (
+    CLICK_IN_A_SERVER,
+    Button,
+    guarded,
+    paperbot,
+    reading_group,
+)
+from bot.discord_adapter.readinggroup.posts import RgPosts, or_missing
+from bot.discord_adapter.readinggroup.render import ballot_embed
+from bot.discord_adapter.readinggroup.text import paper_text
 from bot.errors import PermissionDeniedError
 from bot.readinggroup.results import BallotView
 

@@ -96,7 +96,7 @@ class AdminCog(commands.Cog, name="Admin"):
     # --- ask channels ------------------------------------------------------------------------------
 
     def _forget_cached(self, guild_id: int) -> None:
-        from bot.discord_adapter.cogs.questions import QuestionsCog
+        from bot.discord_adapter.papers.questions import QuestionsCog
 
         questions = self.bot.get_cog("Questions")
         if isinstance(questions, QuestionsCog):

@@ -7,12 +7,12 @@ import io
 import discord
 from discord import app_commands
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import RgCommandArea
 from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
 from bot.discord_adapter.limits import clip
-from bot.discord_adapter.rg_interactions import RG_IN_A_SERVER
-from bot.discord_adapter.rg_render import history_embed, history_search_embed, note_embed
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.render import history_embed, history_search_embed, note_embed
 
 __all__ = ["MemoryCommands"]
 

@@ -10,11 +10,11 @@ import discord
 from discord import app_commands
 from discord.utils import format_dt
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import RgCommandArea, admin_only, reply_publicly, who
 from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
-from bot.discord_adapter.rg_interactions import RG_IN_A_SERVER
-from bot.discord_adapter.rg_render import roster_embed
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea, admin_only, reply_publicly, who
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.render import roster_embed
 from bot.errors import PermissionDeniedError, ReadingGroupError, UserError
 
 __all__ = ["PresenterCommands", "RosterCommands"]

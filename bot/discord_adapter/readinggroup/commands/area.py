@@ -14,8 +14,8 @@ from discord.ext import commands
 
 from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import clip
-from bot.discord_adapter.rg_interactions import for_discord
-from bot.discord_adapter.rg_posts import RgPosts
+from bot.discord_adapter.readinggroup.interactions import for_discord
+from bot.discord_adapter.readinggroup.posts import RgPosts
 from bot.readinggroup.service import ReadingGroupService
 
 if TYPE_CHECKING:

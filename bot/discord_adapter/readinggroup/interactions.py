@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import discord
 
 from bot.discord_adapter.errors import admit, handle_interaction_error
-from bot.discord_adapter.rg_text import DISCORD_WORDING
+from bot.discord_adapter.readinggroup.text import DISCORD_WORDING
 from bot.readinggroup.service import ReadingGroupService
 
 if TYPE_CHECKING:

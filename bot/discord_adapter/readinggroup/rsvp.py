@@ -11,8 +11,8 @@ from typing import Any
 import discord
 
 from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
-from bot.discord_adapter.rg_interactions import CLICK_IN_A_SERVER, Button, guarded, reading_group
-from bot.discord_adapter.rg_render import session_embed
+from bot.discord_adapter.readinggroup.interactions import CLICK_IN_A_SERVER, Button, guarded, reading_group
+from bot.discord_adapter.readinggroup.render import session_embed
 from bot.readinggroup.models import RsvpChoice, SessionStatus
 from bot.readinggroup.results import SessionView
 

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.digest_render import subscribed_text
+from bot.discord_adapter.digest.render import subscribed_text
 from bot.discord_adapter.interactions import guild_of, say
 
 if TYPE_CHECKING:
