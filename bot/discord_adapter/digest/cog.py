@@ -1,10 +1,10 @@
-"""The paper of the day on Discord: `/digest …`, for admins (members' `/subscribe` is in subscriptions.py).
+"""The paper of the day on Discord: `/digest …`, for admins (members' `/subscribe` is in `subscriptions`).
 
 Each command checks its input (and, for channels, the bot's permissions there), calls one DigestService
-method and renders with `digest_render`. Settings need Manage Server twice over: `default_permissions`
+method and renders with `render`. Settings need Manage Server twice over: `default_permissions`
 hides the group from other members, and `has_permissions` refuses them on the server side, since server
 admins can override who sees a command. Replies are ephemeral — only `/digest now` posts publicly, in the
-digest channel. The buttons under posts are the persistent paper buttons of `views.py`.
+digest channel. The buttons under posts are the persistent paper buttons of `papers.views`.
 
 Permission preflight: `/digest channel`, `enable`, `resume` and `now` check that the bot can view, send
 and embed in the channel (from the gateway's cache) and name what is missing, changing nothing. Only

@@ -1,7 +1,7 @@
 """Members' paper of the day by DM: `/subscribe` (daily or weekly, optionally on a topic), `/unsubscribe`.
 
 Anyone may subscribe; the DMs follow the server's schedule (`/digest time`), even when the server has no
-digest channel. Each command calls one SubscriptionService method and renders with `digest_render`;
+digest channel. Each command calls one SubscriptionService method and renders with `render`;
 replies are private.
 """
 

@@ -1,7 +1,7 @@
 """The paper commands: /ask, /search, /paper, /author, /similar, /random, /recent, /help, /about.
 
 Each command validates its input, calls one core function on the live index, and renders with
-`embeds.py`. Input errors are raised as UserError before anything public is sent, so the error handler
+`embeds`. Input errors are raised as UserError before anything public is sent, so the error handler
 answers privately; slow work happens after a defer.
 """
 

@@ -1,7 +1,7 @@
 """`/rg`: the reading group on Discord — setup, proposals, votes, sessions, presenters, memory, calendar.
 
 Each command checks who may run it, calls one method of the core `ReadingGroupService`, renders with
-`rg_render`, and lets `RgPosts` bring the Discord posts (ballot, announcement, thread, event) in line.
+`render`, and lets `RgPosts` (`posts`) bring the Discord posts (ballot, announcement, thread, event) in line.
 
 One cog, one `/rg` group in Discord, its commands written by area — each area a class in its own module,
 and `ReadingGroupCog` (in `cog`) inherits them all (discord.py collects the commands of every class a cog

@@ -5,13 +5,13 @@ Every button is a `discord.ui.DynamicItem` whose custom_id carries the state it 
 messages posted before a restart (the cog registers `ALL_DYNAMIC_ITEMS` with `bot.add_dynamic_items`):
 
     rg:propose:<paper_id>               any paper card or digest post (other features only add the button)
-    rg:vote:<ballot_id>:<proposal_id>   one per ballot option            (rg_ballot)
-    rg:unvote:<ballot_id>               take my vote back                (rg_ballot)
-    rg:close:<ballot_id>                close the ballot now, admins     (rg_ballot)
-    rg:rsvp:<session_id>:<going|maybe|cant>                              (rg_rsvp)
+    rg:vote:<ballot_id>:<proposal_id>   one per ballot option            (ballot)
+    rg:unvote:<ballot_id>               take my vote back                (ballot)
+    rg:close:<ballot_id>                close the ballot now, admins     (ballot)
+    rg:rsvp:<session_id>:<going|maybe|cant>                              (rsvp)
 
 A click asks the core, then redraws the message it is on (counts update in place) and tells the clicker
-privately what happened. Errors go through the one interaction error handler (`rg_interactions.guarded`).
+privately what happened. Errors go through the one interaction error handler (`interactions.guarded`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ click came from, error-guarded button callbacks, and the no-pings default for ev
 Buttons and autocomplete callbacks receive only the interaction, so they reach the service through the
 client (`interaction.client` is the running `PaperBot`). Every part of the adapter takes the service
 through `for_discord`, worded for Discord: the core's refusals then name members as mentions and times as
-timestamps (`rg_text.DiscordWording`), as they always read here.
+timestamps (`text.DiscordWording`), as they always read here.
 """
 
 from __future__ import annotations
