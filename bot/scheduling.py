@@ -1,4 +1,10 @@
-"""APScheduler wiring for the paper of the day: one job per server, derived from stored settings.
+"""All of paperbot's scheduled work, on one APScheduler: `Schedules`, built by the entry point
+(`bot.serve`) and handed to the Discord client, which starts it in setup_hook and stops it on shutdown.
+
+    DigestScheduler    the paper of the day and members' DM digests: one job per server, from stored settings
+    ReadingGroupJobs   every minute: close ballots past their deadline, send due session reminders
+
+The paper of the day: one job per server, derived from stored settings.
 
 Why a one-shot DateTrigger re-armed after each run, not a CronTrigger: the instant comes from
 `bot.digest.next_run`, the same zoneinfo computation the tests check across DST changes, recomputed from
@@ -15,7 +21,9 @@ job that fires twice, late, or in two processes still posts once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -25,11 +33,16 @@ from bot.digest import next_run
 from bot.digest.models import DigestSettings
 from bot.digest.ports import Outcome
 from bot.digest.service import DigestService
+from bot.readinggroup.reminding import ReminderPublisher
+from bot.readinggroup.results import BallotResult
+from bot.readinggroup.service import ReadingGroupService
 
 log = logging.getLogger("paperbot.scheduling")
 
 JOB_PREFIX = "digest:"
 SYNC_JOB_ID = "digest-sync"
+READING_GROUP_JOB_ID = "readinggroup:jobs"
+READING_GROUP_EVERY = timedelta(minutes=1)
 
 
 def job_id(guild_id: int) -> str:
@@ -143,3 +156,90 @@ class DigestScheduler:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
+
+
+class BallotAnnouncer(Protocol):
+    """Shows a closed ballot's result where the group sees it (on Discord: `RgPosts`)."""
+
+    async def after_ballot(self, result: BallotResult) -> Sequence[str]:
+        """Show the result, announce the winner and its session; returns problems for the admins."""
+        ...
+
+
+class ReadingGroupJobs:
+    """The reading group's periodic job: close ballots past their deadline (announcing winners and new
+    sessions), then send due reminders. The reminder ledger makes a late or doubled run harmless."""
+
+    def __init__(
+        self,
+        service: ReadingGroupService,
+        publisher: ReminderPublisher,
+        announcer: BallotAnnouncer,
+        *,
+        every: timedelta = READING_GROUP_EVERY,
+    ) -> None:
+        self._service = service
+        self._publisher = publisher
+        self._announcer = announcer
+        self._every = every
+
+    def arm(self, scheduler: AsyncIOScheduler) -> None:
+        """Run `run` every `every` (a minute by default)."""
+        scheduler.add_job(
+            self.run,
+            IntervalTrigger(seconds=self._every.total_seconds(), timezone=UTC),
+            id=READING_GROUP_JOB_ID,
+            replace_existing=True,
+        )
+
+    async def run(self) -> None:
+        """The job body (tests call it directly after moving the clock)."""
+        try:
+            results = await self._service.ballots.close_due()
+        except Exception:
+            log.exception("reading group: closing ballots past their deadline failed")
+            results = []
+        for result in results:
+            try:
+                await self._announcer.after_ballot(result)
+            except Exception:
+                log.exception("reading group: announcing the result of ballot #%d failed", result.ballot.id)
+        try:
+            outcomes = await self._service.reminders.send_due(self._publisher)
+        except Exception:
+            log.exception("reading group: sending reminders failed")
+            return
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                log.warning(
+                    "reading group: reminder for session #%d in channel %d not sent (will retry): %s",
+                    outcome.reminder.session.id,
+                    outcome.reminder.channel_id,
+                    outcome.error.message if outcome.error else "unknown",
+                )
+
+
+class Schedules:
+    """Every scheduled job of a running bot, on the digest's APScheduler. `paused=True` arms the jobs
+    without ever firing them (for tests and dry runs)."""
+
+    def __init__(
+        self, digest: DigestScheduler, reading_group: ReadingGroupJobs, *, paused: bool = False
+    ) -> None:
+        self.digest = digest
+        self.reading_group = reading_group
+        self.paused = paused
+
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        """The running APScheduler (after `start`)."""
+        return self.digest.scheduler
+
+    async def start(self) -> None:
+        """Start inside the running loop: the digest's catch-up and jobs, then the reading group's job."""
+        await self.digest.start(paused=self.paused)
+        self.reading_group.arm(self.digest.scheduler)
+
+    def shutdown(self) -> None:
+        """Stop firing jobs."""
+        self.digest.shutdown()

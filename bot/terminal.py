@@ -289,7 +289,7 @@ def cmd_rg(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: Tex
 
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     """`paperbot run`: serve Discord until stopped."""
-    from bot.discord_adapter.runner import run_bot
+    from bot.serve import run_bot
 
     return run_bot(settings)
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.discord_adapter.runner import configure_logging
 from bot.safetext import SafeFormatter, escape_controls, strip_controls
+from bot.serve import configure_logging
 
 EVIL = "\x1b[2J\x1b[31mred\x00\u202e\r\n2026-01-01 00:00:00,000 ERROR paperbot: forged\x85\u2028"
 

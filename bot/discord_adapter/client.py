@@ -1,4 +1,5 @@
-"""The Discord client: built from an App; adds the cogs, syncs commands, sends with no pings by default,
+"""The Discord client: built from an App and its `Wiring` (the cogs, the publisher and the schedules, which
+the entry point `bot.serve` builds); adds the cogs, syncs commands, sends with no pings by default,
 retries transient Discord errors on every request, and shuts down without cutting replies off."""
 
 from __future__ import annotations
@@ -6,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -16,7 +19,8 @@ from bot.app import App
 from bot.discord_adapter.errors import PaperTree
 from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy, retry_transient_errors
 from bot.discord_adapter.shutdown import SHUTDOWN_GRACE, InFlight, replies
-from bot.scheduling import DigestScheduler
+from bot.outbox import Publisher
+from bot.scheduling import Schedules
 
 log = logging.getLogger("paperbot.discord")
 
@@ -36,19 +40,30 @@ def build_intents(message_content: bool) -> discord.Intents:
     return intents
 
 
+@dataclass(frozen=True)
+class Wiring:
+    """What the client runs, handed in by the entry point (`bot.serve.wire`)."""
+
+    cogs: Sequence[commands.Cog]
+    publisher: Publisher
+    """Where the core's outbox sends while the client is up."""
+    schedules: Schedules
+    """Every scheduled job; started in setup_hook, stopped before the connection closes."""
+
+
 class PaperBot(commands.Bot):
     """paperbot on Discord. Everything it sends disables mentions unless a call names exactly whom to ping."""
 
     def __init__(
         self,
         app: App,
+        wire: Callable[[PaperBot], Wiring],
         *,
-        scheduler_paused: bool = False,
         retry: RetryPolicy = DEFAULT_RETRY,
         **options: Any,
     ) -> None:
-        """`scheduler_paused` arms the jobs without letting real time fire them (tests fire them); `retry`
-        says how every REST request is retried after a transient Discord error (`retry.py`)."""
+        """`wire` builds what the client runs, for this client (the cogs and the publisher need it);
+        `retry` says how every REST request is retried after a transient Discord error (`retry.py`)."""
         options.setdefault("intents", build_intents(app.settings.discord.message_content))
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -59,10 +74,10 @@ class PaperBot(commands.Bot):
         )
         retry_transient_errors(self.http, retry)
         self.app = app
-        self.scheduler_paused = scheduler_paused
-        self.digest_scheduler = DigestScheduler(app.digest)
         self.in_flight = InFlight()
         self._shutdown: asyncio.Task[None] | None = None
+        self.wiring = wire(self)
+        self.schedules = self.wiring.schedules
 
     async def setup_hook(self) -> None:
         """Add the cogs, sync the slash commands, then attach the publisher and start the schedules.
@@ -70,23 +85,16 @@ class PaperBot(commands.Bot):
         The scheduler starts here, inside the running loop (APScheduler's AsyncIOScheduler needs it), after
         login: REST works already, so catch-up posts go out through partial channels before the gateway is up.
         """
-        from bot.discord_adapter.cogs import all_cogs
-        from bot.discord_adapter.publisher import DiscordPublisher
-
-        for cog in all_cogs(self):
+        for cog in self.wiring.cogs:
             await self.add_cog(cog)
         if not self.intents.message_content:
             log.warning(MESSAGE_CONTENT_HELP)
         await self.sync_commands()
-        self.app.outbox.attach(DiscordPublisher(self))
-        await self.digest_scheduler.start(paused=self.scheduler_paused)
-        self.digest_scheduler.scheduler.add_listener(
+        self.app.outbox.attach(self.wiring.publisher)
+        await self.schedules.start()
+        self.schedules.scheduler.add_listener(
             self._count_job, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
         )
-        for cog in self.cogs.values():
-            arm = getattr(cog, "arm_jobs", None)
-            if arm is not None:
-                await arm(self.digest_scheduler.scheduler)
 
     def _count_job(self, event: JobEvent) -> None:
         """Scheduled jobs in progress count as in flight: a shutdown lets them finish too."""
@@ -110,10 +118,9 @@ class PaperBot(commands.Bot):
 
     async def _drain_and_close(self, grace: float) -> None:
         running = self.in_flight.stop_admitting()
-        scheduler = self.digest_scheduler
         with contextlib.suppress(RuntimeError):  # not started: nothing to pause
-            if scheduler.scheduler.running:
-                scheduler.scheduler.pause()  # no job starts now; the connection still serves the others
+            if self.schedules.scheduler.running:
+                self.schedules.scheduler.pause()  # no job starts now; the connection still serves the others
         log.info("shutting down: finishing %s in flight (at most %g s)", replies(running), grace)
         left = await self.in_flight.wait(grace)
         jobs = self.in_flight.jobs
@@ -130,7 +137,7 @@ class PaperBot(commands.Bot):
     async def close(self) -> None:
         """Stop the schedules before the connection, so no job fires into a closed client. (This is the
         hard stop; `shutdown` lets the replies in flight finish first.)"""
-        self.digest_scheduler.shutdown()
+        self.schedules.shutdown()
         self.app.outbox.attach(None)
         await super().close()
 

@@ -21,7 +21,8 @@ import discord
 from discord.utils import MISSING
 
 from bot.digest.post import DigestPost, WeeklyDigest
-from bot.discord_adapter.digest_render import RenderedMessage, digest_message, dm_message, missing_permissions
+from bot.discord_adapter.digest.render import RenderedMessage, digest_message, dm_message, missing_permissions
+from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import clip
 from bot.errors import DeliveryError
 from bot.readinggroup.models import Session
@@ -29,7 +30,6 @@ from bot.readinggroup.models import Session
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
 
-NO_MENTIONS = discord.AllowedMentions.none()
 
 # Discord JSON error codes that retrying a channel post cannot fix, with what they mean for the admin.
 PERMANENT_CODES = {
@@ -135,7 +135,7 @@ class DiscordPublisher:
         self, channel_id: int, session: Session, ping_user_ids: tuple[int, ...], ping_role_id: int | None
     ) -> int:
         """Post a reminder that pings exactly the presenter(s) and the role — nobody else."""
-        from bot.discord_adapter.rg_render import reminder_message
+        from bot.discord_adapter.readinggroup.render import reminder_message
 
         content, embed = reminder_message(session, ping_user_ids, ping_role_id)
         mentions = discord.AllowedMentions(

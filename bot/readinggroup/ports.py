@@ -12,7 +12,7 @@ The core decides; it does not know how state is kept or where messages go. So it
 - `Wording`: how a member and an instant read inside a sentence the core writes (its refusals, e.g.
   "<member> is presenting that session"). The core holds user ids and instants, never markup; the front
   end says how they read: the Discord adapter as `<@id>` mentions and `<t:…>` timestamps
-  (`bot.discord_adapter.rg_text.DiscordWording`), anything else in plain words
+  (`bot.discord_adapter.readinggroup.text.DiscordWording`), anything else in plain words
   (`bot.readinggroup.wording.PlainWording`, the default).
 
 Every record crossing these ports is a frozen value from `bot.readinggroup.models`.

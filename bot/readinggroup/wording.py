@@ -3,7 +3,8 @@
 The core writes its refusals with a `Wording` (a port, `bot.readinggroup.ports`) instead of Discord
 markup, so a front end that is not Discord (the terminal) never shows `<@123>` or `<t:1772722800:F>`.
 This is what a service gets unless its front end words things its own way; the Discord adapter passes
-`bot.discord_adapter.rg_text.DiscordWording` (mentions and timestamps each reader sees in their zone).
+`bot.discord_adapter.readinggroup.text.DiscordWording` (mentions and timestamps each reader sees in their
+zone).
 Instants are shown in UTC and say so, since a plain text has no reader's zone to adapt to.
 """
 

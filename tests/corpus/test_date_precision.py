@@ -21,8 +21,8 @@ from bot.corpus.jsonl import parse_jsonl
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.digest.post import DigestPost, excerpt
-from bot.discord_adapter.digest_render import post_embed
-from bot.discord_adapter.embeds import date_stamp, paper_embed, recent_embed
+from bot.discord_adapter.digest.render import post_embed
+from bot.discord_adapter.papers.embeds import date_stamp, paper_embed, recent_embed
 from bot.terminal import render_paper
 
 BIB = """

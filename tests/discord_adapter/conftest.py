@@ -209,12 +209,12 @@ async def paperbot(
 ) -> AsyncIterator[Any]:
     """The real PaperBot, connected to the fake and ready; its own ERROR logs fail the test too, and so
     does any message it sent that could ping someone it did not name (see `client_allowed_mentions`)."""
-    from bot.discord_adapter.client import PaperBot
+    from bot.serve import build_client
 
     from .mentions import assert_pings_only_whom_it_names, bot_message_payloads
 
     fake_discord.error_logger_prefixes = (*fake_discord.error_logger_prefixes, "paperbot")
-    client = PaperBot(app, scheduler_paused=True)
+    client = build_client(app, scheduler_paused=True)
     client.allowed_mentions = client_allowed_mentions
     await bot_runner.start(client)
     yield client

@@ -20,7 +20,7 @@ from bot.clock import ManualClock
 from bot.corpus.text import readable_abstract
 from bot.digest.ports import OutcomeStatus
 from bot.digest.post import excerpt
-from bot.discord_adapter.embeds import display_title
+from bot.discord_adapter.papers.embeds import display_title
 from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import Settings
@@ -188,7 +188,7 @@ async def test_the_weekly_day_post_carries_the_week_in_review_within_discord_lim
     await slash(fake_discord, "digest now")
     thursday = await fake_discord.wait_for_bot_message("papers")
     clock.set(AT_1030_ZURICH + timedelta(days=1))
-    await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    await paperbot.schedules.digest.fire(fake_discord.guild.id)
     friday = await fake_discord.wait_for_bot_message("papers")
     assert len(thursday.embeds) == 1
     assert [e["title"] for e in friday.embeds][1] == "🗓️ The week in papers"
@@ -309,7 +309,7 @@ async def test_refused_post_pauses_the_digest_and_tells_the_admins_once(
     papers = fake_discord.channel("papers")
     fake_discord.fail_next("POST", rf"/channels/{papers.id}/messages", MISSING_PERMISSIONS)
     clock.set(AT_1030_ZURICH)
-    outcome = await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    outcome = await paperbot.schedules.digest.fire(fake_discord.guild.id)
     assert outcome.status is OutcomeStatus.FAILED
     notice = await fake_discord.wait_for_bot_message("general")
     assert "Missing Permissions" in notice.content
@@ -319,7 +319,7 @@ async def test_refused_post_pauses_the_digest_and_tells_the_admins_once(
     )
 
     clock.advance(timedelta(days=1))  # the next day's job: paused, no attempt, no second notice
-    outcome = await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    outcome = await paperbot.schedules.digest.fire(fake_discord.guild.id)
     assert outcome.status is OutcomeStatus.PAUSED
     await fake_discord.settle()
     assert len(channel_posts(fake_discord, "papers")) == 1
@@ -330,7 +330,7 @@ async def test_refused_post_pauses_the_digest_and_tells_the_admins_once(
     resumed = await slash(fake_discord, "digest resume")
     assert resumed.content.startswith("✅ Resumed.")
     clock.advance(timedelta(days=1))
-    assert (await paperbot.digest_scheduler.fire(fake_discord.guild.id)).status is OutcomeStatus.POSTED
+    assert (await paperbot.schedules.digest.fire(fake_discord.guild.id)).status is OutcomeStatus.POSTED
 
 
 async def test_a_new_time_or_topic_keeps_the_server_paused_and_says_so(
@@ -340,7 +340,7 @@ async def test_a_new_time_or_topic_keeps_the_server_paused_and_says_so(
     papers = fake_discord.channel("papers")
     fake_discord.fail_next("POST", rf"/channels/{papers.id}/messages", MISSING_PERMISSIONS)
     clock.set(AT_1030_ZURICH)
-    assert (await paperbot.digest_scheduler.fire(fake_discord.guild.id)).status is OutcomeStatus.FAILED
+    assert (await paperbot.schedules.digest.fire(fake_discord.guild.id)).status is OutcomeStatus.FAILED
 
     moved = await slash(fake_discord, "digest time", {"time": "11:00"})
     narrowed = await slash(fake_discord, "digest topic", {"query": "diffusion"})
@@ -352,7 +352,7 @@ async def test_a_new_time_or_topic_keeps_the_server_paused_and_says_so(
     status = await slash(fake_discord, "digest status")
     assert status.embed["description"].startswith("⚠️ **Paused:** I couldn't post the paper of the day")
     clock.set(AT_1030_ZURICH + timedelta(days=1, minutes=30))  # Fri 11:00 Zurich, the new time
-    outcome = await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    outcome = await paperbot.schedules.digest.fire(fake_discord.guild.id)
     assert outcome.status is OutcomeStatus.PAUSED
     await fake_discord.settle()
     assert len(channel_posts(fake_discord, "papers")) == 1  # only the refused attempt
@@ -376,7 +376,7 @@ async def test_embed_links_revoked_after_setup_is_caught_before_posting_a_bare_h
         )
     )
     clock.set(AT_1030_ZURICH)
-    outcome = await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    outcome = await paperbot.schedules.digest.fire(fake_discord.guild.id)
     assert outcome.status is OutcomeStatus.FAILED
     assert "Missing Permissions" in outcome.detail
     await fake_discord.settle()
@@ -391,15 +391,15 @@ async def test_the_job_fires_at_the_local_time_posts_once_and_a_second_fire_does
 ) -> None:
     await set_up(fake_discord)
     guild = fake_discord.guild.id
-    assert paperbot.digest_scheduler.next_run_times()[guild] == AT_1030_ZURICH
+    assert paperbot.schedules.digest.next_run_times()[guild] == AT_1030_ZURICH
     clock.set(AT_1030_ZURICH)
-    first = await paperbot.digest_scheduler.fire(guild)
-    second = await paperbot.digest_scheduler.fire(guild)
+    first = await paperbot.schedules.digest.fire(guild)
+    second = await paperbot.schedules.digest.fire(guild)
     assert (first.status, second.status) == (OutcomeStatus.POSTED, OutcomeStatus.ALREADY_DONE)
     await fake_discord.wait_for_bot_message("papers")
     await fake_discord.settle()
     assert len(channel_posts(fake_discord, "papers")) == 1
-    assert paperbot.digest_scheduler.next_run_times()[guild] == AT_1030_ZURICH + timedelta(days=1)
+    assert paperbot.schedules.digest.next_run_times()[guild] == AT_1030_ZURICH + timedelta(days=1)
 
 
 async def test_disable_stops_the_scheduled_post_only_admins_enable_it_and_it_posts_the_next_day(
@@ -429,7 +429,7 @@ async def test_disable_stops_the_scheduled_post_only_admins_enable_it_and_it_pos
     assert not (await app.digest.settings(guild)).enabled
 
     clock.set(AT_1030_ZURICH)  # Thursday's post time, with the post off
-    assert (await paperbot.digest_scheduler.fire(guild)).status is OutcomeStatus.DISABLED
+    assert (await paperbot.schedules.digest.fire(guild)).status is OutcomeStatus.DISABLED
     await fake_discord.settle()
     assert channel_posts(fake_discord, "papers") == []
 
@@ -448,7 +448,7 @@ async def test_disable_stops_the_scheduled_post_only_admins_enable_it_and_it_pos
     assert on_request.json["data"]["allowed_mentions"] == {"parse": []}
 
     clock.set(AT_1030_ZURICH + timedelta(days=1))
-    assert (await paperbot.digest_scheduler.fire(guild)).status is OutcomeStatus.POSTED
+    assert (await paperbot.schedules.digest.fire(guild)).status is OutcomeStatus.POSTED
     posted = await fake_discord.wait_for_bot_message("papers")
     await fake_discord.settle()
     assert posted.content == "📄 **Paper of the day** — <t:1795780800:D>"  # Fri 27 Nov 2026, noon UTC
@@ -464,18 +464,18 @@ async def test_a_restart_on_the_same_database_does_not_post_again_and_old_button
     clock: ManualClock,
     bundled_index: PaperIndex,
 ) -> None:
-    from bot.discord_adapter.client import PaperBot
+    from bot.serve import build_client
 
     await set_up(fake_discord)
     clock.set(AT_1030_ZURICH)
-    await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    await paperbot.schedules.digest.fire(fake_discord.guild.id)
     posted = await fake_discord.wait_for_bot_message("papers")
     await bot_runner.stop(paperbot)
 
     clock.advance(timedelta(minutes=30))  # back within the grace window: catch-up runs at start-up
     second_app = await open_app(bot_settings, clock=clock, library=Library.from_papers(bundled_index, clock))
     try:
-        restarted = PaperBot(second_app, scheduler_paused=True)
+        restarted = build_client(second_app, scheduler_paused=True)
         await bot_runner.start(restarted)
         await fake_discord.settle()
         assert len(channel_posts(fake_discord, "papers")) == 1
@@ -526,7 +526,7 @@ async def test_history_lists_each_day_with_a_timestamp_and_a_link_and_status_sho
     await slash(fake_discord, "digest now")
     first = await fake_discord.wait_for_bot_message("papers")
     clock.set(AT_1030_ZURICH + timedelta(days=1))
-    await paperbot.digest_scheduler.fire(guild)
+    await paperbot.schedules.digest.fire(guild)
     second = await fake_discord.wait_for_bot_message("papers")
 
     history = await slash(fake_discord, "digest history")
@@ -554,7 +554,7 @@ async def test_history_links_still_lead_to_older_posts_after_a_channel_change(
     in_papers = await fake_discord.wait_for_bot_message("papers")
     await slash(fake_discord, "digest channel", {"channel": "general"})
     clock.set(AT_1030_ZURICH + timedelta(days=1))
-    await paperbot.digest_scheduler.fire(guild)
+    await paperbot.schedules.digest.fire(guild)
     in_general = await fake_discord.wait_for_bot_message("general")
 
     history = await slash(fake_discord, "digest history")
@@ -574,7 +574,7 @@ async def test_a_daily_subscriber_gets_a_dm_at_the_post_time(
     assert "a paper of the day by DM at 09:00 UTC" in confirmation.content
     assert "<t:1795683600:F>" in confirmation.content  # 26 Nov 09:00 UTC, the server's default time
     clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-    outcome = await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    outcome = await paperbot.schedules.digest.fire(fake_discord.guild.id)
     assert outcome.dms_sent == 1
     dm = await fake_discord.wait_for_bot_message(fake_discord.dm_channel("alice"))
     assert dm.content == "📬 **Your paper of the day** — <t:1795694400:D>"
@@ -594,7 +594,7 @@ async def test_a_refused_dm_ends_the_subscription_with_a_log_line(
     await slash(fake_discord, "subscribe", user="alice")
     clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     with caplog.at_level(logging.WARNING, logger="paperbot.subscriptions"):
-        outcome = await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+        outcome = await paperbot.schedules.digest.fire(fake_discord.guild.id)
     assert outcome.dms_sent == 0
     subscription = await app.subscriptions.get(fake_discord.alice.id)
     assert not subscription.active
@@ -605,7 +605,7 @@ async def test_a_refused_dm_ends_the_subscription_with_a_log_line(
         "POST", rf"/channels/{fake_discord.dm_channel('alice').id}/messages"
     )
     clock.advance(timedelta(days=1))
-    await paperbot.digest_scheduler.fire(fake_discord.guild.id)
+    await paperbot.schedules.digest.fire(fake_discord.guild.id)
     await fake_discord.settle()
     assert len(
         fake_discord.find_requests("POST", rf"/channels/{fake_discord.dm_channel('alice').id}/messages")

@@ -14,8 +14,8 @@ import pytest
 from bot.corpus.model import Paper
 from bot.digest.models import DigestSettings, LedgerEntry
 from bot.digest.post import DigestPost, WeeklyDigest, excerpt
-from bot.discord_adapter.cogs.digest import timezone_choices
-from bot.discord_adapter.digest_render import (
+from bot.discord_adapter.digest.cog import timezone_choices
+from bot.discord_adapter.digest.render import (
     RenderedMessage,
     digest_message,
     dm_message,

@@ -10,7 +10,7 @@ import pytest
 
 from bot.answer import answer_question
 from bot.conversation import HELP, NO_CONVERSATION, ConversationMemory, respond
-from bot.discord_adapter.embeds import answer_embed, paper_embed
+from bot.discord_adapter.papers.embeds import answer_embed, paper_embed
 from bot.errors import CooldownError
 from bot.library import Library
 from bot.ratelimit import Cooldown

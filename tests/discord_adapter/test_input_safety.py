@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.discord_adapter.cogs.papers import AUTHOR_NAME_EMPTY
+from bot.discord_adapter.papers.cog import AUTHOR_NAME_EMPTY
 from bot.errors import QueryError
 from bot.search.query import parse_query
 from tests.fake_discord import FakeDiscord

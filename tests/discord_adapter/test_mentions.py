@@ -22,7 +22,7 @@ import pytest
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.discord_adapter.client import PaperBot
+from bot.serve import build_client
 from tests.fake_discord import BotRunner, FakeDiscord
 
 from .mentions import assert_pings_only_whom_it_names
@@ -47,7 +47,7 @@ def _discord_time(fake_discord: FakeDiscord, clock: ManualClock) -> None:
 async def test_the_client_default_alone_stops_a_send_without_its_own_setting_from_pinging(
     fake_discord: FakeDiscord, bot_runner: BotRunner, app: App
 ) -> None:
-    client = PaperBot(app, scheduler_paused=True)  # as `paperbot run` builds it
+    client = build_client(app, scheduler_paused=True)  # as `paperbot run` builds it
     await bot_runner.start(client)
     role = add_group_role(fake_discord)
     alice = fake_discord.alice
@@ -95,7 +95,7 @@ async def test_with_a_permissive_client_default_a_reminder_pings_exactly_its_pre
     await slash(fake_discord, "rg schedule", {"when": "2026-12-03 16:00"}, user="bob")
     await fake_discord.wait_for_bot_message("papers")
     clock.set(SECOND_SLOT - timedelta(hours=1))
-    await paperbot.get_cog("ReadingGroup").run_jobs()
+    await paperbot.schedules.reading_group.run()
     reminder = await fake_discord.wait_for_bot_message("papers", lambda r: "⏰" in r.content)
     assert pinged(reminder.message) == ([str(fake_discord.alice.id)], [str(role.id)], False)
 

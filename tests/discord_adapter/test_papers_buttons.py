@@ -10,7 +10,7 @@ import pytest
 from bot.answer import answer_question
 from bot.app import App
 from bot.corpus.text import readable_abstract
-from bot.discord_adapter.views import PaperView
+from bot.discord_adapter.papers.views import PaperView
 from bot.search.index import PaperIndex
 from tests.fake_discord import BotRunner, FakeDiscord, InteractionHandle, Reply
 
@@ -147,11 +147,11 @@ async def test_card_similar_papers(
 async def test_a_card_s_buttons_still_work_after_the_bot_restarts(
     paperbot: Any, fake_discord: FakeDiscord, bot_runner: BotRunner, app: App, bundled_index: PaperIndex
 ) -> None:
-    from bot.discord_adapter.client import PaperBot
+    from bot.serve import build_client
 
     card = await run(fake_discord, "paper", {"paper": LONG_ABSTRACT})
     await bot_runner.stop(paperbot)
-    restarted = PaperBot(app, scheduler_paused=True)  # nothing in memory from before
+    restarted = build_client(app, scheduler_paused=True)  # nothing in memory from before
     await bot_runner.start(restarted)
 
     _, abstract = await click(fake_discord, card, f"paper:abstract:{LONG_ABSTRACT}", user="alice")

@@ -10,9 +10,9 @@ import pytest
 from bot.answer import Answer, Citation, answer_question
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
-from bot.discord_adapter import autocomplete
-from bot.discord_adapter.cogs.papers import search_query
-from bot.discord_adapter.embeds import (
+from bot.discord_adapter.papers import autocomplete
+from bot.discord_adapter.papers.cog import search_query
+from bot.discord_adapter.papers.embeds import (
     about_embed,
     abstract_embeds,
     abstract_is_trimmed,

@@ -21,6 +21,7 @@ from bot.discord_adapter.client import PaperBot
 from bot.discord_adapter.publisher import DiscordPublisher
 from bot.discord_adapter.retry import RetryPolicy
 from bot.discord_adapter.shutdown import RESTARTING
+from bot.serve import build_client
 from tests.fake_discord import SERVICE_UNAVAILABLE, BotRunner, FakeDiscord, Reply
 
 from .test_freetext import MESSAGES, QUESTION, mention, reply_to
@@ -34,7 +35,7 @@ WEBHOOK_POSTS = r"/webhooks/\d+/[^/]+"
 async def bot(fake_discord: FakeDiscord, bot_runner: BotRunner, app: App) -> PaperBot:
     """The real PaperBot, retrying transient errors after milliseconds; its ERROR logs fail the test."""
     fake_discord.error_logger_prefixes = (*fake_discord.error_logger_prefixes, "paperbot")
-    client = PaperBot(app, scheduler_paused=True, retry=FAST_RETRY)
+    client = build_client(app, scheduler_paused=True, retry=FAST_RETRY)
     await bot_runner.start(client)
     return client
 
@@ -173,7 +174,7 @@ async def test_a_shutdown_lets_a_scheduled_post_on_its_way_finish(
     fake_discord: FakeDiscord, bot_runner: BotRunner, app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_discord.error_logger_prefixes = (*fake_discord.error_logger_prefixes, "paperbot", "apscheduler")
-    bot = PaperBot(app, retry=FAST_RETRY)  # the scheduler runs: the job below fires at once
+    bot = build_client(app, retry=FAST_RETRY)  # the scheduler runs: the job below fires at once
     await bot_runner.start(bot)
     general = fake_discord.channel("general")
     on_its_way = fake_discord.hold_next("POST", rf"/channels/{general.id}/messages")
@@ -181,7 +182,7 @@ async def test_a_shutdown_lets_a_scheduled_post_on_its_way_finish(
     async def post() -> None:
         await DiscordPublisher(bot).notify_admins(general.id, "A scheduled notice.")
 
-    bot.digest_scheduler.scheduler.add_job(post, id="test-post")
+    bot.schedules.scheduler.add_job(post, id="test-post")
     await fake_discord.wait_until(lambda: on_its_way.held or None, what="the scheduled post on its way")
 
     bot_runner.expect_close(bot)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
-from bot.discord_adapter.client import PaperBot
+from bot.serve import build_client
 from tests.fake_discord import BotRunner, FakeDiscord, Perm, Reply
 
 from .conftest import TEST_NOW  # the clock's start: when the proposals were made
@@ -287,7 +287,7 @@ async def test_ballot_buttons_keep_working_after_a_restart(
 ) -> None:
     ballot = await _ballot(fake_discord)
     await bot_runner.stop(paperbot)
-    restarted = PaperBot(app, scheduler_paused=True)
+    restarted = build_client(app, scheduler_paused=True)
     await bot_runner.start(restarted)
     vote = await fake_discord.click(ballot, "rg:vote:1:1", user="alice")
     assert next(b["label"] for b in (await vote.reply()).buttons()) == f"1. {TITLE_A} · 1"

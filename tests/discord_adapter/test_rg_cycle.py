@@ -48,7 +48,7 @@ async def _click(fake: FakeDiscord, message: Reply | int, custom_id: str, user: 
 
 async def test_full_reading_group_cycle(fake_discord: FakeDiscord, paperbot: Any, clock: ManualClock) -> None:
     fake = fake_discord
-    cog = paperbot.get_cog("ReadingGroup")
+    jobs = paperbot.schedules.reading_group
     clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # Friday: the next usual slot is Thu 3 Dec
     role = add_group_role(fake)
     alice, bob, owner = fake.alice.id, fake.bob.id, fake.owner.id
@@ -113,7 +113,7 @@ async def test_full_reading_group_cycle(fake_discord: FakeDiscord, paperbot: Any
 
     # The deadline passes: the job closes the vote, announces the winner, fills the session.
     clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
-    await cog.run_jobs()
+    await jobs.run()
     result = await fake.wait_for_bot_message("papers", lambda r: r.content.startswith("🗳️"))
     assert result.content == (
         "🗳️ Voting closed. Winner: **Random Teachers are Good Teachers** with 2 votes. "
@@ -135,10 +135,10 @@ async def test_full_reading_group_cycle(fake_discord: FakeDiscord, paperbot: Any
 
     # Reminders at −24 h and −1 h, each exactly once, pinging alice (presenter) and the role only.
     clock.set(SECOND_SLOT - timedelta(hours=24))
-    await cog.run_jobs()
-    await cog.run_jobs()
+    await jobs.run()
+    await jobs.run()
     clock.set(SECOND_SLOT - timedelta(hours=1))
-    await cog.run_jobs()
+    await jobs.run()
     await fake.settle()
     reminders = [(r, body) for r, body in message_bodies(fake) if is_reminder(body)]
     assert len(reminders) == 2

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
-from bot.discord_adapter.client import PaperBot
+from bot.serve import build_client
 from tests.fake_discord import (
     MISSING_PERMISSIONS,
     SERVER_ERROR,
@@ -65,20 +65,20 @@ async def test_reminders_at_24h_and_1h_ping_the_presenter_and_the_role_once_each
 ) -> None:
     role = add_group_role(fake_discord)
     await _session_with_presenter(fake_discord, role)
-    cog = paperbot.get_cog("ReadingGroup")
+    jobs = paperbot.schedules.reading_group
 
     clock.set(SECOND_SLOT - timedelta(hours=24, minutes=1))
-    await cog.run_jobs()
+    await jobs.run()
     await fake_discord.settle()
     assert _reminders(fake_discord) == []  # a minute early: nothing
 
     clock.set(SECOND_SLOT - timedelta(hours=24))
-    await cog.run_jobs()
+    await jobs.run()
     first = await fake_discord.wait_for_bot_message("papers", lambda r: "⏰" in r.content)
     clock.advance(timedelta(minutes=30))
-    await cog.run_jobs()  # the same mark again: already sent
+    await jobs.run()  # the same mark again: already sent
     clock.set(SECOND_SLOT - timedelta(hours=1))
-    await cog.run_jobs()
+    await jobs.run()
     second = await fake_discord.wait_for_bot_message("papers", lambda r: "⏰" in r.content)
     await fake_discord.settle()
 
@@ -105,7 +105,7 @@ async def test_a_reminder_without_role_or_presenter_pings_nobody(
     await slash(fake_discord, "rg schedule", {"when": "2026-12-03 16:00"}, user="bob")
     await fake_discord.wait_for_bot_message("papers")
     clock.set(SECOND_SLOT - timedelta(hours=1))
-    await paperbot.get_cog("ReadingGroup").run_jobs()
+    await paperbot.schedules.reading_group.run()
     reminder = await fake_discord.wait_for_bot_message("papers", lambda r: "⏰" in r.content)
     assert reminder.content.endswith("*paper to be decided* — no presenter yet (`/rg volunteer`).")
     assert _reminders(fake_discord)[0]["allowed_mentions"] == {"parse": [], "users": []}
@@ -118,14 +118,14 @@ async def test_a_refused_reminder_is_retried_on_the_next_run(
 ) -> None:
     role = add_group_role(fake_discord)
     await _session_with_presenter(fake_discord, role)
-    cog = paperbot.get_cog("ReadingGroup")
+    jobs = paperbot.schedules.reading_group
     clock.set(SECOND_SLOT - timedelta(hours=24))
     fake_discord.fail_next("POST", r"/channels/\d+/messages", MISSING_PERMISSIONS)
-    await cog.run_jobs()
+    await jobs.run()
     await fake_discord.settle()
     assert _reminders(fake_discord) == []
     clock.advance(timedelta(minutes=1))
-    await cog.run_jobs()  # the claim was released, so the next run posts it
+    await jobs.run()  # the claim was released, so the next run posts it
     await fake_discord.wait_for_bot_message("papers", lambda r: "⏰" in r.content)
     assert len(_reminders(fake_discord)) == 1
 
@@ -147,23 +147,23 @@ async def test_a_restart_between_claim_and_send_does_not_ping_twice(
 
     fake_discord.add_route("POST", "/channels/{channel_id}/messages", hang_reminders)
     clock.set(SECOND_SLOT - timedelta(hours=24))
-    job = asyncio.create_task(paperbot.get_cog("ReadingGroup").run_jobs())
+    job = asyncio.create_task(paperbot.schedules.reading_group.run())
     await asyncio.wait_for(stuck.wait(), 5)
     job.cancel()  # the process is killed: the claim is committed, the post never completed
     await asyncio.gather(job, return_exceptions=True)
     await bot_runner.stop(paperbot)
     release.set()
 
-    restarted = PaperBot(app, scheduler_paused=True)
+    restarted = build_client(app, scheduler_paused=True)
     await bot_runner.start(restarted)
-    cog = restarted.get_cog("ReadingGroup")
-    await cog.run_jobs()
+    jobs = restarted.schedules.reading_group
+    await jobs.run()
     clock.advance(timedelta(minutes=5))
-    await cog.run_jobs()
+    await jobs.run()
     await fake_discord.settle()
     assert _reminders(fake_discord) == []  # the 24 h reminder is lost, not sent twice
 
     clock.set(SECOND_SLOT - timedelta(hours=1))
-    await cog.run_jobs()
+    await jobs.run()
     await fake_discord.wait_for_bot_message("papers", lambda r: "⏰" in r.content)
     assert len(_reminders(fake_discord)) == 1

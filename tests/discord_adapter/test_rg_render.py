@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.discord_adapter.rg_ballot import ballot_view
-from bot.discord_adapter.rg_render import (
+from bot.discord_adapter.readinggroup.ballot import ballot_view
+from bot.discord_adapter.readinggroup.render import (
     ballot_embed,
     discussed_line,
     event_details,

@@ -23,11 +23,11 @@ import pytest
 from bot import cli
 from bot.app import App, open_app
 from bot.clock import ManualClock
-from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
-from bot.discord_adapter.runner import EXIT_CONFIG, EXIT_UNREACHABLE, serve
+from bot.discord_adapter.client import MESSAGE_CONTENT_HELP
 from bot.discord_adapter.shutdown import RESTARTING
 from bot.library import Library
 from bot.search.index import PaperIndex
+from bot.serve import EXIT_CONFIG, EXIT_UNREACHABLE, build_client, serve
 from bot.settings import DiscordSettings, Settings, StorageSettings
 from bot.storage.guild_repo import GuildSettings
 from tests.fake_discord import BotRunner, FakeDiscord
@@ -64,7 +64,7 @@ async def test_without_message_content_mentions_dms_and_commands_still_work(
     fake_discord: FakeDiscord, bot_runner: BotRunner, quiet_app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_discord.error_logger_prefixes = (*fake_discord.error_logger_prefixes, "paperbot")
-    client = PaperBot(quiet_app, scheduler_paused=True)
+    client = build_client(quiet_app, scheduler_paused=True)
     await bot_runner.start(client)
     assert [r.getMessage() for r in caplog.records if "Message Content intent is off" in r.getMessage()] == [
         MESSAGE_CONTENT_HELP
@@ -162,7 +162,7 @@ async def test_dev_guild_ids_sync_to_those_servers_only(
     settings = settings_for(tmp_path, dev_guild_ids=[fake_discord.guild.id])
     app = await open_app(settings, clock=clock, library=Library.from_papers(bundled_index, clock))
     try:
-        await bot_runner.start(PaperBot(app, scheduler_paused=True))
+        await bot_runner.start(build_client(app, scheduler_paused=True))
         app_id, guild_id = fake_discord.application_id, fake_discord.guild.id
         assert fake_discord.find_requests("PUT", f"/applications/{app_id}/commands") == []
         assert (

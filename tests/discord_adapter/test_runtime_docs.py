@@ -7,8 +7,8 @@ from pathlib import Path
 
 import discord
 
-from bot.discord_adapter.cogs.admin import MAX_ASK_CHANNELS
-from bot.discord_adapter.cogs.questions import MEMORY_CAPACITY
+from bot.discord_adapter.papers.admin import MAX_ASK_CHANNELS
+from bot.discord_adapter.papers.questions import MEMORY_CAPACITY
 from bot.discord_adapter.shutdown import SHUTDOWN_GRACE
 
 DOC = Path(__file__).resolve().parents[2] / "README.md"

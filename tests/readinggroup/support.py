@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.corpus.model import Paper
-from bot.discord_adapter.rg_text import DISCORD_WORDING
+from bot.discord_adapter.readinggroup.text import DISCORD_WORDING
 from bot.errors import DeliveryError
 from bot.readinggroup.models import Session
 from bot.readinggroup.service import ReadingGroupService

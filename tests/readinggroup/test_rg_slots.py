@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.discord_adapter.rg_text import discord_timestamp
+from bot.discord_adapter.readinggroup.text import discord_timestamp
 from bot.errors import ReadingGroupError
 from bot.readinggroup.slots import (
     iter_slots,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.discord_adapter.rg_text import DISCORD_WORDING
+from bot.discord_adapter.readinggroup.text import DISCORD_WORDING
 from bot.errors import ReadingGroupError
 from bot.readinggroup.errors import DuplicateProposalError
 from bot.readinggroup.service import ReadingGroupService

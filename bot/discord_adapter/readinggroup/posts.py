@@ -12,11 +12,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
+from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import clip
-from bot.discord_adapter.rg_events import can_manage_events, create_event, sync_event
-from bot.discord_adapter.rg_interactions import NO_MENTIONS, for_discord
-from bot.discord_adapter.rg_render import ballot_embed, ballot_result_text, session_embed, thread_name
-from bot.discord_adapter.rg_rsvp import rsvp_view
+from bot.discord_adapter.readinggroup.events import can_manage_events, create_event, sync_event
+from bot.discord_adapter.readinggroup.interactions import for_discord
+from bot.discord_adapter.readinggroup.render import (
+    ballot_embed,
+    ballot_result_text,
+    session_embed,
+    thread_name,
+)
+from bot.discord_adapter.readinggroup.rsvp import rsvp_view
 from bot.errors import UserError
 from bot.readinggroup.models import RsvpCounts, Session
 from bot.readinggroup.results import BallotResult, BallotView, SessionView

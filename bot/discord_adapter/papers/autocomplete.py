@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from bot.discord_adapter.embeds import display_title
 from bot.discord_adapter.limits import AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, clip
+from bot.discord_adapter.papers.embeds import display_title
 from bot.search.analysis import fold
 from bot.search.index import PaperIndex
 

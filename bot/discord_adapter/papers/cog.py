@@ -1,7 +1,7 @@
 """The paper commands: /ask, /search, /paper, /author, /similar, /random, /recent, /help, /about.
 
 Each command validates its input, calls one core function on the live index, and renders with
-`embeds.py`. Input errors are raised as UserError before anything public is sent, so the error handler
+`embeds`. Input errors are raised as UserError before anything public is sent, so the error handler
 answers privately; slow work happens after a defer.
 """
 
@@ -17,8 +17,9 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.answer import answer_question
-from bot.discord_adapter import autocomplete
-from bot.discord_adapter.embeds import (
+from bot.discord_adapter.interactions import NO_MENTIONS
+from bot.discord_adapter.papers import autocomplete
+from bot.discord_adapter.papers.embeds import (
     about_embed,
     answer_embed,
     author_embed,
@@ -27,9 +28,7 @@ from bot.discord_adapter.embeds import (
     recent_embed,
     similar_embed,
 )
-from bot.discord_adapter.rg_render import discussed_line
-from bot.discord_adapter.views import (
-    NO_MENTIONS,
+from bot.discord_adapter.papers.views import (
     SIMILAR_COUNT,
     AnswerView,
     PaperButton,
@@ -38,6 +37,7 @@ from bot.discord_adapter.views import (
     SearchView,
     send_view,
 )
+from bot.discord_adapter.readinggroup.render import discussed_line
 from bot.errors import UserError
 from bot.search.index import MAX_LIMIT, PaperIndex
 

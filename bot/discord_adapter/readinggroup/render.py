@@ -1,6 +1,6 @@
 """Pure rendering for the reading group: core results → message text and embeds, within Discord's limits.
 
-Nothing here talks to Discord; the phrases (a paper, a person, a time) come from `rg_text`. Times are
+Nothing here talks to Discord; the phrases (a paper, a person, a time) come from `text`. Times are
 Discord timestamps (`<t:…:F>`), so every reader sees their own zone; people are `<@id>` mentions, which
 render as names but ping nobody unless a send allows it — only `reminder_message` is ever sent with pings
 (the presenter and the group's role). Paper titles are escaped for markdown and, in the reminder,
@@ -23,7 +23,7 @@ from bot.discord_adapter.limits import (
     clip,
     fit_embed,
 )
-from bot.discord_adapter.rg_text import (
+from bot.discord_adapter.readinggroup.text import (
     noun,
     paper_link,
     paper_text,

@@ -10,16 +10,12 @@ import discord
 from discord import app_commands
 from discord.utils import format_dt
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import (
-    RgCommandArea,
-    admin_only,
-    guild_id_of,
-    reply_privately,
-)
-from bot.discord_adapter.rg_interactions import NO_MENTIONS
-from bot.discord_adapter.rg_render import session_embed, upcoming_embed
-from bot.discord_adapter.rg_text import paper_text
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea, admin_only, reply_privately
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.render import session_embed, upcoming_embed
+from bot.discord_adapter.readinggroup.text import paper_text
 from bot.errors import ReadingGroupError, UserError
 
 __all__ = ["SessionCommands"]
@@ -53,7 +49,7 @@ class SessionCommands(RgCommandArea):
         if presenter is not None and presenter.bot:
             raise UserError("Pick a person to present, not a bot.")
         session = await self.rg.sessions.schedule(
-            guild_id_of(interaction),
+            guild_id_of(interaction, RG_IN_A_SERVER),
             when=when,
             paper=paper,
             title=title,
@@ -74,7 +70,7 @@ class SessionCommands(RgCommandArea):
     @app_commands.command(name="next", description="The next session: paper, time, presenter, RSVPs.")
     async def next_session(self, interaction: discord.Interaction) -> None:
         """The next (or current) session."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         found = await self.rg.sessions.next_session(guild_id)
         if found is None:
             raise ReadingGroupError("No session is scheduled. An admin can schedule one with `/rg schedule`.")
@@ -92,7 +88,7 @@ class SessionCommands(RgCommandArea):
     @app_commands.command(name="upcoming", description="The scheduled sessions, soonest first.")
     async def upcoming(self, interaction: discord.Interaction) -> None:
         """Up to ten scheduled sessions."""
-        found = await self.rg.sessions.upcoming(guild_id_of(interaction), limit=10)
+        found = await self.rg.sessions.upcoming(guild_id_of(interaction, RG_IN_A_SERVER), limit=10)
         await interaction.response.send_message(embed=upcoming_embed(found), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="cancel", description="Cancel a session (Manage Server).")
@@ -101,7 +97,7 @@ class SessionCommands(RgCommandArea):
     @admin_only
     async def cancel(self, interaction: discord.Interaction, session: int | None = None) -> None:
         """Cancel; the announcement says so, the Discord event is cancelled, the paper is proposed again."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         cancelled = await self.rg.sessions.cancel(guild_id, session)
         await interaction.response.defer(ephemeral=True, thinking=True)
         when = format_dt(cancelled.starts_at, "F")
@@ -120,7 +116,7 @@ class SessionCommands(RgCommandArea):
         self, interaction: discord.Interaction, when: str, session: int | None = None
     ) -> None:
         """Move the session; the announcement and Discord event follow, reminders restart for the new time."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         moved = await self.rg.sessions.reschedule(guild_id, when, session)
         await interaction.response.defer(ephemeral=True, thinking=True)
         new_time = format_dt(moved.starts_at, "F")

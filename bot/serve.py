@@ -1,4 +1,10 @@
-"""`paperbot run`: connect to Discord (or a Discord-compatible server) and serve until stopped."""
+"""`paperbot run`: the process entry point. Builds the app (`bot.app`, the composition root of the core),
+the schedules (`bot.scheduling`), the Discord client with its cogs and publisher, connects to Discord (or
+a Discord-compatible server) and serves until stopped.
+
+It sits outside `bot/discord_adapter`: the adapter's client is handed its cogs, publisher and schedules
+(`wire`), so the client imports no cog and no cog imports the client at run time.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,23 @@ import signal
 
 import discord
 import yarl
+from discord.ext import commands
 
-from bot.app import open_app
-from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot
+from bot.app import App, open_app
+from bot.discord_adapter.client import MESSAGE_CONTENT_HELP, PaperBot, Wiring
+from bot.discord_adapter.digest.cog import DigestCog
+from bot.discord_adapter.digest.subscriptions import SubscriptionsCog
+from bot.discord_adapter.papers.admin import AdminCog
+from bot.discord_adapter.papers.cog import PapersCog
+from bot.discord_adapter.papers.questions import QuestionsCog
+from bot.discord_adapter.publisher import DiscordPublisher
+from bot.discord_adapter.readinggroup.cog import ReadingGroupCog
+from bot.discord_adapter.readinggroup.interactions import for_discord
+from bot.discord_adapter.readinggroup.posts import RgPosts
+from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy
 from bot.errors import PaperbotError
 from bot.safetext import SafeFormatter
+from bot.scheduling import DigestScheduler, ReadingGroupJobs, Schedules
 from bot.settings import Settings
 
 log = logging.getLogger("paperbot")
@@ -21,6 +39,38 @@ log = logging.getLogger("paperbot")
 EXIT_OK = 0
 EXIT_CONFIG = 2
 EXIT_UNREACHABLE = 3
+
+
+def all_cogs(bot: PaperBot) -> list[commands.Cog]:
+    """Every feature's cog, built for `bot`."""
+    return [
+        PapersCog(bot),
+        QuestionsCog(bot),
+        AdminCog(bot),
+        DigestCog(bot),
+        SubscriptionsCog(bot),
+        ReadingGroupCog(bot),
+    ]
+
+
+def wire(bot: PaperBot, *, scheduler_paused: bool = False) -> Wiring:
+    """What the client runs: every cog, the publisher the core's outbox sends through, and the schedules
+    (paper of the day and DM digests; the reading group's ballot closing and reminders, whose results
+    are announced through the reading group's Discord posts). `scheduler_paused` arms the jobs without
+    letting real time fire them (tests fire them)."""
+    app = bot.app
+    schedules = Schedules(
+        DigestScheduler(app.digest),
+        ReadingGroupJobs(for_discord(app.reading_group), app.outbox, RgPosts(bot)),
+        paused=scheduler_paused,
+    )
+    return Wiring(cogs=all_cogs(bot), publisher=DiscordPublisher(bot), schedules=schedules)
+
+
+def build_client(app: App, *, scheduler_paused: bool = False, retry: RetryPolicy = DEFAULT_RETRY) -> PaperBot:
+    """The Discord client as `paperbot run` builds it (the tests build theirs here too); `retry` says how
+    every REST request is retried after a transient Discord error."""
+    return PaperBot(app, lambda bot: wire(bot, scheduler_paused=scheduler_paused), retry=retry)
 
 
 def point_at(api_base: str, gateway_url: str) -> None:
@@ -71,7 +121,7 @@ async def serve(settings: Settings, token: str) -> int:
         log.error("%s", exc.message)
         return EXIT_CONFIG
     log.info("corpus: %d papers loaded", len(app.library.index.papers))
-    bot = PaperBot(app)
+    bot = build_client(app)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or Windows

@@ -1,7 +1,7 @@
 """`/rg`: the reading group on Discord — setup, proposals, votes, sessions, presenters, memory, calendar.
 
 Each command checks who may run it, calls one method of the core `ReadingGroupService`, renders with
-`rg_render`, and lets `RgPosts` bring the Discord posts (ballot, announcement, thread, event) in line.
+`render`, and lets `RgPosts` (`posts`) bring the Discord posts (ballot, announcement, thread, event) in line.
 
 One cog, one `/rg` group in Discord, its commands written by area — each area a class in its own module,
 and `ReadingGroupCog` (in `cog`) inherits them all (discord.py collects the commands of every class a cog
@@ -22,10 +22,7 @@ roster add/remove for someone else, skip for someone else's session and withdraw
 proposal need it too. Everything else is open to every member.
 
 Pings: every post disables mentions, except the reminders (the presenter and the group's role only).
-Announcements name the role but do not ping it. The periodic job (`run_jobs`, every minute) closes
-ballots whose deadline passed and sends due reminders; tests call it directly after moving the clock.
+Announcements name the role but do not ping it. The periodic job (`bot.scheduling.ReadingGroupJobs`, every
+minute) closes ballots whose deadline passed and sends due reminders; tests call its `run` directly after
+moving the clock.
 """
-
-from bot.discord_adapter.cogs.readinggroup.cog import JOB_ID, ReadingGroupCog
-
-__all__ = ["JOB_ID", "ReadingGroupCog"]

@@ -1,7 +1,7 @@
 """Members' paper of the day by DM: `/subscribe` (daily or weekly, optionally on a topic), `/unsubscribe`.
 
 Anyone may subscribe; the DMs follow the server's schedule (`/digest time`), even when the server has no
-digest channel. Each command calls one SubscriptionService method and renders with `digest_render`;
+digest channel. Each command calls one SubscriptionService method and renders with `render`;
 replies are private.
 """
 
@@ -13,8 +13,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.cogs.digest import guild_of, say
-from bot.discord_adapter.digest_render import subscribed_text
+from bot.discord_adapter.digest.render import subscribed_text
+from bot.discord_adapter.interactions import guild_of, say
 
 if TYPE_CHECKING:
     from bot.app import App

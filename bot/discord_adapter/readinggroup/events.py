@@ -11,7 +11,7 @@ from __future__ import annotations
 import discord
 from discord import EntityType
 
-from bot.discord_adapter.rg_render import event_details
+from bot.discord_adapter.readinggroup.render import event_details
 from bot.readinggroup.models import GroupSettings, Session, SessionStatus
 
 __all__ = ["can_manage_events", "create_event", "sync_event"]

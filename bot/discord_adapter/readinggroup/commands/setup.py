@@ -5,10 +5,11 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import RgCommandArea, admin_only, guild_id_of
-from bot.discord_adapter.rg_interactions import NO_MENTIONS
-from bot.discord_adapter.rg_render import settings_embed
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea, admin_only
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.render import settings_embed
 from bot.readinggroup import slots
 
 __all__ = ["SetupCommands", "permission_warnings"]
@@ -51,7 +52,7 @@ class SetupCommands(RgCommandArea):
     ) -> None:
         """Save the group's settings; warn (privately) about permissions the bot lacks there."""
         saved = await self.rg.setup(
-            guild_id_of(interaction),
+            guild_id_of(interaction, RG_IN_A_SERVER),
             channel.id,
             weekday=weekday.value if weekday else None,
             time=time,

@@ -35,7 +35,10 @@ from discord.utils import MISSING
 
 from bot.answer import Answer
 from bot.corpus.model import Paper
-from bot.discord_adapter.embeds import (
+from bot.discord_adapter.errors import admit, handle_interaction_error
+from bot.discord_adapter.interactions import NO_MENTIONS
+from bot.discord_adapter.limits import CHOICE_NAME_MAX, clip
+from bot.discord_adapter.papers.embeds import (
     PAGE_SIZE,
     abstract_embeds,
     abstract_is_trimmed,
@@ -43,8 +46,6 @@ from bot.discord_adapter.embeds import (
     search_page_embed,
     similar_embed,
 )
-from bot.discord_adapter.errors import admit, handle_interaction_error
-from bot.discord_adapter.limits import CHOICE_NAME_MAX, clip
 from bot.search.index import MAX_LIMIT, PaperIndex
 from bot.search.results import SearchResults
 
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CUSTOM_ID_MAX",
-    "NO_MENTIONS",
     "PAPER_BUTTON_TEMPLATE",
     "SIMILAR_COUNT",
     "AnswerView",
@@ -72,7 +72,6 @@ __all__ = [
 
 log = logging.getLogger("paperbot.discord")
 
-NO_MENTIONS = discord.AllowedMentions.none()
 SIMILAR_COUNT = 5
 NOT_YOURS = "Only the person who searched can page — run /search yourself."
 

@@ -15,18 +15,18 @@ from typing import Any
 
 import discord
 
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
 from bot.discord_adapter.limits import BUTTON_LABEL_MAX, clip
-from bot.discord_adapter.rg_interactions import (
-    NO_MENTIONS,
+from bot.discord_adapter.readinggroup.interactions import (
+    CLICK_IN_A_SERVER,
     Button,
-    click_guild_id,
     guarded,
     paperbot,
     reading_group,
 )
-from bot.discord_adapter.rg_posts import RgPosts, or_missing
-from bot.discord_adapter.rg_render import ballot_embed
-from bot.discord_adapter.rg_text import paper_text
+from bot.discord_adapter.readinggroup.posts import RgPosts, or_missing
+from bot.discord_adapter.readinggroup.render import ballot_embed
+from bot.discord_adapter.readinggroup.text import paper_text
 from bot.errors import PermissionDeniedError
 from bot.readinggroup.results import BallotView
 
@@ -61,7 +61,7 @@ class VoteButton(discord.ui.DynamicItem[Button], template=r"rg:vote:(?P<ballot>[
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the vote, redraw the counts, and tell the voter privately what they chose."""
         view = await reading_group(interaction).ballots.vote(
-            click_guild_id(interaction), self.ballot_id, interaction.user.id, self.proposal_id
+            guild_id_of(interaction, CLICK_IN_A_SERVER), self.ballot_id, interaction.user.id, self.proposal_id
         )
         await _redraw_ballot(interaction, view)
         chosen = next(r.proposal for r in view.tally.options if r.proposal.id == self.proposal_id)
@@ -96,7 +96,7 @@ class UnvoteButton(discord.ui.DynamicItem[Button], template=r"rg:unvote:(?P<ball
     async def callback(self, interaction: discord.Interaction) -> None:
         """Retract the vote and redraw the counts."""
         view = await reading_group(interaction).ballots.retract(
-            click_guild_id(interaction), self.ballot_id, interaction.user.id
+            guild_id_of(interaction, CLICK_IN_A_SERVER), self.ballot_id, interaction.user.id
         )
         await _redraw_ballot(interaction, view)
         await interaction.followup.send(
@@ -132,7 +132,7 @@ class CloseVoteButton(discord.ui.DynamicItem[Button], template=r"rg:close:(?P<ba
         if not interaction.permissions.manage_guild:
             raise PermissionDeniedError("Only members with **Manage Server** can close a vote early.")
         result = await reading_group(interaction).ballots.close(
-            click_guild_id(interaction), interaction.user.id, self.ballot_id
+            guild_id_of(interaction, CLICK_IN_A_SERVER), interaction.user.id, self.ballot_id
         )
         await interaction.response.edit_message(
             embed=ballot_embed(BallotView(result.ballot, result.tally)),

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import CONTENT_MAX, clip
 from bot.errors import UserError
 from bot.library import ReloadReport
@@ -27,7 +28,6 @@ __all__ = ["MAX_ASK_CHANNELS", "AdminCog", "reload_summary"]
 log = logging.getLogger("paperbot.discord.admin")
 
 MAX_ASK_CHANNELS = 25
-NO_MENTIONS = discord.AllowedMentions.none()
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
 SHOWN_IDS = 10
 SHOWN_PROBLEMS = 10
@@ -96,7 +96,7 @@ class AdminCog(commands.Cog, name="Admin"):
     # --- ask channels ------------------------------------------------------------------------------
 
     def _forget_cached(self, guild_id: int) -> None:
-        from bot.discord_adapter.cogs.questions import QuestionsCog
+        from bot.discord_adapter.papers.questions import QuestionsCog
 
         questions = self.bot.get_cog("Questions")
         if isinstance(questions, QuestionsCog):

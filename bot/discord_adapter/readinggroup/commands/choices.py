@@ -13,10 +13,10 @@ from zoneinfo import available_timezones
 import discord
 from discord import app_commands
 
-from bot.discord_adapter import autocomplete
 from bot.discord_adapter.limits import AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, clip
-from bot.discord_adapter.rg_interactions import paperbot, reading_group
-from bot.discord_adapter.rg_render import session_choice_name
+from bot.discord_adapter.papers import autocomplete
+from bot.discord_adapter.readinggroup.interactions import paperbot, reading_group
+from bot.discord_adapter.readinggroup.render import session_choice_name
 from bot.errors import ReadingGroupError
 from bot.readinggroup.models import Session
 from bot.readinggroup.papers import looks_like_link

@@ -5,13 +5,13 @@ Every button is a `discord.ui.DynamicItem` whose custom_id carries the state it 
 messages posted before a restart (the cog registers `ALL_DYNAMIC_ITEMS` with `bot.add_dynamic_items`):
 
     rg:propose:<paper_id>               any paper card or digest post (other features only add the button)
-    rg:vote:<ballot_id>:<proposal_id>   one per ballot option            (rg_ballot)
-    rg:unvote:<ballot_id>               take my vote back                (rg_ballot)
-    rg:close:<ballot_id>                close the ballot now, admins     (rg_ballot)
-    rg:rsvp:<session_id>:<going|maybe|cant>                              (rg_rsvp)
+    rg:vote:<ballot_id>:<proposal_id>   one per ballot option            (ballot)
+    rg:unvote:<ballot_id>               take my vote back                (ballot)
+    rg:close:<ballot_id>                close the ballot now, admins     (ballot)
+    rg:rsvp:<session_id>:<going|maybe|cant>                              (rsvp)
 
 A click asks the core, then redraws the message it is on (counts update in place) and tells the clicker
-privately what happened. Errors go through the one interaction error handler (`rg_interactions.guarded`).
+privately what happened. Errors go through the one interaction error handler (`interactions.guarded`).
 """
 
 from __future__ import annotations
@@ -21,16 +21,11 @@ from typing import Any
 
 import discord
 
-from bot.discord_adapter.rg_ballot import CloseVoteButton, UnvoteButton, VoteButton
-from bot.discord_adapter.rg_interactions import (
-    NO_MENTIONS,
-    Button,
-    click_guild_id,
-    guarded,
-    reading_group,
-)
-from bot.discord_adapter.rg_render import proposal_receipt_text
-from bot.discord_adapter.rg_rsvp import RsvpButton
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
+from bot.discord_adapter.readinggroup.ballot import CloseVoteButton, UnvoteButton, VoteButton
+from bot.discord_adapter.readinggroup.interactions import CLICK_IN_A_SERVER, Button, guarded, reading_group
+from bot.discord_adapter.readinggroup.render import proposal_receipt_text
+from bot.discord_adapter.readinggroup.rsvp import RsvpButton
 
 __all__ = ["ALL_DYNAMIC_ITEMS", "ProposeButton", "propose_custom_id"]
 
@@ -69,7 +64,7 @@ class ProposeButton(discord.ui.DynamicItem[Button], template=r"rg:propose:(?P<pa
     async def callback(self, interaction: discord.Interaction) -> None:
         """Propose the paper; the reply (or a polite refusal of a duplicate) is private."""
         receipt = await reading_group(interaction).proposals.propose(
-            click_guild_id(interaction), interaction.user.id, self.paper_id
+            guild_id_of(interaction, CLICK_IN_A_SERVER), interaction.user.id, self.paper_id
         )
         await interaction.response.send_message(
             proposal_receipt_text(receipt), ephemeral=True, allowed_mentions=NO_MENTIONS

@@ -1,12 +1,12 @@
 """The phrases reading-group messages are made of: a paper, a person, a time, a place, RSVP counts, and a
-list cut to fit an embed. Pure; `rg_render` builds the messages from them.
+list cut to fit an embed. Pure; `render` builds the messages from them.
 
 Paper titles and free text are escaped for markdown; people are `<@id>` mentions, which show as names but
 ping nobody unless a send allows it; times are Discord timestamps, so every reader sees their own zone.
 
 The core writes its refusals with a `Wording` port and knows no Discord markup; `DiscordWording` is the
 adapter's, so a refusal on Discord names a member as a mention and a time as a timestamp
-(`reading_group()` in `rg_interactions` hands the service out worded this way).
+(`reading_group()` in `interactions` hands the service out worded this way).
 """
 
 from __future__ import annotations

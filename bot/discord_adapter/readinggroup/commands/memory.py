@@ -7,11 +7,12 @@ import io
 import discord
 from discord import app_commands
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import RgCommandArea, guild_id_of
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
 from bot.discord_adapter.limits import clip
-from bot.discord_adapter.rg_interactions import NO_MENTIONS
-from bot.discord_adapter.rg_render import history_embed, history_search_embed, note_embed
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.render import history_embed, history_search_embed, note_embed
 
 __all__ = ["MemoryCommands"]
 
@@ -23,7 +24,7 @@ class MemoryCommands(RgCommandArea):
     @app_commands.describe(query="Words to look for in past papers and notes (optional)")
     async def history(self, interaction: discord.Interaction, query: str | None = None) -> None:
         """The latest sessions, or the past sessions best matching `query`."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         if query and query.strip():
             results = await self.rg.memory.search(guild_id, query)
             embed = history_search_embed(query.strip(), results)
@@ -42,13 +43,15 @@ class MemoryCommands(RgCommandArea):
         self, interaction: discord.Interaction, session: int, text: app_commands.Range[str, 1, 4000]
     ) -> None:
         """Attach notes to a session."""
-        note = await self.rg.memory.add_note(guild_id_of(interaction), session, interaction.user.id, text)
+        note = await self.rg.memory.add_note(
+            guild_id_of(interaction, RG_IN_A_SERVER), session, interaction.user.id, text
+        )
         await interaction.response.send_message(embed=note_embed(note), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="calendar", description="The upcoming sessions as a calendar file (.ics).")
     async def calendar(self, interaction: discord.Interaction) -> None:
         """Attach `reading-group.ics`, the same file `paperbot rg ics` writes."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         settings = await self.rg.settings(guild_id)
         await interaction.response.defer(thinking=True)
         upcoming = await self.rg.sessions.upcoming(guild_id, limit=50)

@@ -10,16 +10,11 @@ import discord
 from discord import app_commands
 from discord.utils import format_dt
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import (
-    RgCommandArea,
-    admin_only,
-    guild_id_of,
-    reply_publicly,
-    who,
-)
-from bot.discord_adapter.rg_interactions import NO_MENTIONS
-from bot.discord_adapter.rg_render import roster_embed
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea, admin_only, reply_publicly, who
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.render import roster_embed
 from bot.errors import PermissionDeniedError, ReadingGroupError, UserError
 
 __all__ = ["PresenterCommands", "RosterCommands"]
@@ -52,7 +47,7 @@ class RosterCommands(RgCommandArea):
     ) -> None:
         """Add a member to the rotation."""
         target = _self_or_admin(interaction, member, "add someone else to the rotation")
-        await self.rg.presenters.add(guild_id_of(interaction), target.id)
+        await self.rg.presenters.add(guild_id_of(interaction, RG_IN_A_SERVER), target.id)
         await interaction.response.send_message(
             f"{target.mention} joined the presenter rotation.", allowed_mentions=NO_MENTIONS
         )
@@ -66,7 +61,7 @@ class RosterCommands(RgCommandArea):
     ) -> None:
         """Remove a member; sessions they already present are listed so someone can take them over."""
         target = _self_or_admin(interaction, member, "remove someone else from the rotation")
-        removal = await self.rg.presenters.remove(guild_id_of(interaction), target.id)
+        removal = await self.rg.presenters.remove(guild_id_of(interaction, RG_IN_A_SERVER), target.id)
         text = f"{target.mention} left the presenter rotation."
         if removal.still_presenting:
             ids = ", ".join(f"#{x.id}" for x in removal.still_presenting)
@@ -76,7 +71,7 @@ class RosterCommands(RgCommandArea):
     @roster.command(name="list", description="The rotation: who presents next.")
     async def roster_list(self, interaction: discord.Interaction) -> None:
         """The roster in rotation order."""
-        order = await self.rg.presenters.roster(guild_id_of(interaction))
+        order = await self.rg.presenters.roster(guild_id_of(interaction, RG_IN_A_SERVER))
         await interaction.response.send_message(embed=roster_embed(order), allowed_mentions=NO_MENTIONS)
 
 
@@ -89,7 +84,7 @@ class PresenterCommands(RgCommandArea):
     @admin_only
     async def swap(self, interaction: discord.Interaction, first: int, second: int) -> None:
         """Exchange presenters and update both announcements."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         a, b = await self.rg.presenters.swap(guild_id, first, second)
         await interaction.response.defer(thinking=True)
         problems = await self.posts.refresh_session(guild_id, a.id) + await self.posts.refresh_session(
@@ -110,7 +105,7 @@ class PresenterCommands(RgCommandArea):
     @app_commands.autocomplete(session=choices.upcoming_session)
     async def skip(self, interaction: discord.Interaction, session: int | None = None) -> None:
         """The presenter (or an admin) hands the session to the next member in rotation."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         target = (
             await self.rg.sessions.get(guild_id, session)
             if session
@@ -138,7 +133,7 @@ class PresenterCommands(RgCommandArea):
     @app_commands.autocomplete(session=choices.upcoming_session)
     async def volunteer(self, interaction: discord.Interaction, session: int | None = None) -> None:
         """Take a session without a presenter."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
         taken = await self.rg.presenters.volunteer(guild_id, interaction.user.id, session)
         await interaction.response.defer(thinking=True)
         problems = await self.posts.refresh_session(guild_id, taken.id)

@@ -12,16 +12,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import clip
-from bot.discord_adapter.rg_interactions import NO_MENTIONS, for_discord
-from bot.discord_adapter.rg_posts import RgPosts
-from bot.errors import UserError
+from bot.discord_adapter.readinggroup.interactions import for_discord
+from bot.discord_adapter.readinggroup.posts import RgPosts
 from bot.readinggroup.service import ReadingGroupService
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
 
-__all__ = ["RgCommandArea", "admin_only", "guild_id_of", "reply_privately", "reply_publicly", "who"]
+__all__ = ["RgCommandArea", "admin_only", "reply_privately", "reply_publicly", "who"]
 
 admin_only = app_commands.checks.has_permissions(manage_guild=True)
 """For admin subcommands: checked when run, since `default_permissions` would hide all of `/rg`."""
@@ -37,13 +37,6 @@ class RgCommandArea(commands.Cog):
     def rg(self) -> ReadingGroupService:
         """The core service, worded for Discord."""
         return for_discord(self.bot.app.reading_group)
-
-
-def guild_id_of(interaction: discord.Interaction) -> int:
-    """The server the command was run in (`/rg` is server-only; this guards the type)."""
-    if interaction.guild_id is None:
-        raise UserError("The reading group lives in a server; run `/rg` there.")
-    return interaction.guild_id
 
 
 def who(user_id: int | None) -> str:

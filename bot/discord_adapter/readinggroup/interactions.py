@@ -4,7 +4,7 @@ click came from, error-guarded button callbacks, and the no-pings default for ev
 Buttons and autocomplete callbacks receive only the interaction, so they reach the service through the
 client (`interaction.client` is the running `PaperBot`). Every part of the adapter takes the service
 through `for_discord`, worded for Discord: the core's refusals then name members as mentions and times as
-timestamps (`rg_text.DiscordWording`), as they always read here.
+timestamps (`text.DiscordWording`), as they always read here.
 """
 
 from __future__ import annotations
@@ -16,17 +16,26 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import discord
 
 from bot.discord_adapter.errors import admit, handle_interaction_error
-from bot.discord_adapter.rg_text import DISCORD_WORDING
-from bot.errors import UserError
+from bot.discord_adapter.readinggroup.text import DISCORD_WORDING
 from bot.readinggroup.service import ReadingGroupService
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
 
-__all__ = ["NO_MENTIONS", "Button", "click_guild_id", "for_discord", "guarded", "paperbot", "reading_group"]
+__all__ = [
+    "CLICK_IN_A_SERVER",
+    "RG_IN_A_SERVER",
+    "Button",
+    "for_discord",
+    "guarded",
+    "paperbot",
+    "reading_group",
+]
 
-NO_MENTIONS = discord.AllowedMentions.none()
-"""Every reading-group post and reply pings nobody (reminders alone allow their own mentions)."""
+RG_IN_A_SERVER = "The reading group lives in a server; run `/rg` there."
+"""`/rg` run outside a server (it is `guild_only`, so only a guard)."""
+CLICK_IN_A_SERVER = "The reading group lives in a server — use this button (or `/rg`) there, not in DMs."
+"""A reading-group button clicked in DMs."""
 
 Button = discord.ui.Button[discord.ui.View]
 
@@ -47,13 +56,6 @@ def for_discord(service: ReadingGroupService) -> ReadingGroupService:
 def reading_group(interaction: discord.Interaction) -> ReadingGroupService:
     """The core reading-group service of the bot that received the interaction (worded for Discord)."""
     return for_discord(paperbot(interaction).app.reading_group)
-
-
-def click_guild_id(interaction: discord.Interaction) -> int:
-    """The server a button was clicked in; a click in DMs is refused."""
-    if interaction.guild_id is None:
-        raise UserError("The reading group lives in a server — use this button (or `/rg`) there, not in DMs.")
-    return interaction.guild_id
 
 
 def guarded(callback: Callback[ItemT]) -> Callback[ItemT]:

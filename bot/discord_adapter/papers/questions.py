@@ -52,11 +52,12 @@ from bot.conversation import (
     reply_text,
     respond,
 )
-from bot.discord_adapter.embeds import answer_embed, paper_embed, search_page_embed
 from bot.discord_adapter.errors import APOLOGY
+from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import CONTENT_MAX, THREAD_NAME_MAX, clip
+from bot.discord_adapter.papers.embeds import answer_embed, paper_embed, search_page_embed
+from bot.discord_adapter.papers.views import AnswerView, PaperCardView, PaperView
 from bot.discord_adapter.shutdown import RESTARTING
-from bot.discord_adapter.views import AnswerView, PaperCardView, PaperView
 from bot.errors import UserError
 from bot.safetext import strip_controls
 from bot.search.index import PaperIndex
@@ -72,7 +73,6 @@ log = logging.getLogger("paperbot.discord.questions")
 MEMORY_CAPACITY = 500
 """Conversations (threads and DMs) kept in memory; the least recently used is forgotten first."""
 THREAD_ARCHIVE_MINUTES: Final = 1440
-NO_MENTIONS = discord.AllowedMentions.none()
 SEND_ERRORS = (discord.HTTPException, aiohttp.ClientError, OSError)
 """What a send can raise: Discord refusing it, or the connection failing (after the retries, `retry.py`)."""
 

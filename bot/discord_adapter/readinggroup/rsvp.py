@@ -10,14 +10,9 @@ from typing import Any
 
 import discord
 
-from bot.discord_adapter.rg_interactions import (
-    NO_MENTIONS,
-    Button,
-    click_guild_id,
-    guarded,
-    reading_group,
-)
-from bot.discord_adapter.rg_render import session_embed
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
+from bot.discord_adapter.readinggroup.interactions import CLICK_IN_A_SERVER, Button, guarded, reading_group
+from bot.discord_adapter.readinggroup.render import session_embed
 from bot.readinggroup.models import RsvpChoice, SessionStatus
 from bot.readinggroup.results import SessionView
 
@@ -57,7 +52,7 @@ class RsvpButton(
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the answer, update the counts on the announcement, confirm privately."""
-        guild_id = click_guild_id(interaction)
+        guild_id = guild_id_of(interaction, CLICK_IN_A_SERVER)
         rg = reading_group(interaction)
         await rg.sessions.rsvp(guild_id, self.session_id, interaction.user.id, self.choice)
         view = await rg.sessions.get(guild_id, self.session_id)

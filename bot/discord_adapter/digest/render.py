@@ -22,7 +22,6 @@ from bot.corpus.model import Paper
 from bot.digest.models import DigestSettings, LedgerEntry, Subscription
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.digest.service import DigestStatus
-from bot.discord_adapter.embeds import date_stamp, display_title, paper_link
 from bot.discord_adapter.limits import (
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_VALUE_MAX,
@@ -30,7 +29,8 @@ from bot.discord_adapter.limits import (
     clip,
     fit_embed,
 )
-from bot.discord_adapter.views import PaperButtons
+from bot.discord_adapter.papers.embeds import date_stamp, display_title, paper_link
+from bot.discord_adapter.papers.views import PaperButtons
 
 __all__ = [
     "NOTICE_PERMISSIONS",

@@ -1,10 +1,10 @@
-"""The paper of the day on Discord: `/digest …`, for admins (members' `/subscribe` is in subscriptions.py).
+"""The paper of the day on Discord: `/digest …`, for admins (members' `/subscribe` is in `subscriptions`).
 
 Each command checks its input (and, for channels, the bot's permissions there), calls one DigestService
-method and renders with `digest_render`. Settings need Manage Server twice over: `default_permissions`
+method and renders with `render`. Settings need Manage Server twice over: `default_permissions`
 hides the group from other members, and `has_permissions` refuses them on the server side, since server
 admins can override who sees a command. Replies are ephemeral — only `/digest now` posts publicly, in the
-digest channel. The buttons under posts are the persistent paper buttons of `views.py`.
+digest channel. The buttons under posts are the persistent paper buttons of `papers.views`.
 
 Permission preflight: `/digest channel`, `enable`, `resume` and `now` check that the bot can view, send
 and embed in the channel (from the gateway's cache) and name what is missing, changing nothing. Only
@@ -28,7 +28,7 @@ from discord.ext import commands
 from discord.utils import MISSING
 
 from bot.digest.ports import OutcomeStatus
-from bot.discord_adapter.digest_render import (
+from bot.discord_adapter.digest.render import (
     NOTICE_PERMISSIONS,
     POST_PERMISSIONS,
     WEEKDAYS,
@@ -39,9 +39,9 @@ from bot.discord_adapter.digest_render import (
     settings_summary,
     status_embed,
 )
-from bot.discord_adapter.embeds import display_title
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_of, say
 from bot.discord_adapter.limits import AUTOCOMPLETE_CHOICES_MAX
-from bot.discord_adapter.views import NO_MENTIONS
+from bot.discord_adapter.papers.embeds import display_title
 from bot.errors import UserError
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from bot.digest.models import DigestSettings
     from bot.discord_adapter.client import PaperBot
 
-__all__ = ["DigestCog", "guild_of", "preflight", "say", "timezone_choices"]
+__all__ = ["DigestCog", "preflight", "timezone_choices"]
 
 log = logging.getLogger("paperbot.discord.digest")
 
@@ -95,16 +95,6 @@ def timezone_choices(typed: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=z, value=z) for z in names[:AUTOCOMPLETE_CHOICES_MAX]]
 
 
-# --- helpers shared with the subscriptions cog ------------------------------------------------
-
-
-def guild_of(interaction: discord.Interaction) -> discord.Guild:
-    """The server the command ran in (UserError in DMs, where these commands mean nothing)."""
-    if interaction.guild is None:
-        raise UserError("That command only works in a server, not in DMs.")
-    return interaction.guild
-
-
 def preflight(
     guild: discord.Guild,
     channel: discord.abc.GuildChannel | discord.Thread | None,
@@ -121,11 +111,6 @@ def preflight(
             f"I can't post in {channel.mention}: I'm missing **{', '.join(missing)}** there. "
             "Give my role those permissions in the channel's settings, then try again. Nothing was changed."
         )
-
-
-async def say(interaction: discord.Interaction, text: str) -> None:
-    """Answer privately, pinging nobody."""
-    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 class SettingsChange(TypedDict, total=False):

@@ -6,18 +6,14 @@ import discord
 from discord import app_commands
 from discord.utils import format_dt
 
-from bot.discord_adapter.cogs.readinggroup import choices
-from bot.discord_adapter.cogs.readinggroup.area import (
-    RgCommandArea,
-    admin_only,
-    guild_id_of,
-    reply_privately,
-)
-from bot.discord_adapter.rg_ballot import post_ballot
-from bot.discord_adapter.rg_interactions import NO_MENTIONS
-from bot.discord_adapter.rg_posts import refusal
-from bot.discord_adapter.rg_render import ballot_result_text, proposal_receipt_text, proposals_embed
-from bot.discord_adapter.rg_text import paper_text
+from bot.discord_adapter.interactions import NO_MENTIONS, guild_id_of
+from bot.discord_adapter.readinggroup.ballot import post_ballot
+from bot.discord_adapter.readinggroup.commands import choices
+from bot.discord_adapter.readinggroup.commands.area import RgCommandArea, admin_only, reply_privately
+from bot.discord_adapter.readinggroup.interactions import RG_IN_A_SERVER
+from bot.discord_adapter.readinggroup.posts import refusal
+from bot.discord_adapter.readinggroup.render import ballot_result_text, proposal_receipt_text, proposals_embed
+from bot.discord_adapter.readinggroup.text import paper_text
 from bot.errors import UserError
 
 __all__ = ["ProposalCommands"]
@@ -42,14 +38,14 @@ class ProposalCommands(RgCommandArea):
     ) -> None:
         """Add a proposal; a paper already proposed or scheduled is refused politely."""
         receipt = await self.rg.proposals.propose(
-            guild_id_of(interaction), interaction.user.id, paper, title=title, note=note
+            guild_id_of(interaction, RG_IN_A_SERVER), interaction.user.id, paper, title=title, note=note
         )
         await interaction.response.send_message(proposal_receipt_text(receipt), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="proposals", description="The papers proposed so far, and who proposed them.")
     async def proposals(self, interaction: discord.Interaction) -> None:
         """Open (and selected) proposals, oldest first."""
-        found = await self.rg.proposals.open_proposals(guild_id_of(interaction))
+        found = await self.rg.proposals.open_proposals(guild_id_of(interaction, RG_IN_A_SERVER))
         await interaction.response.send_message(embed=proposals_embed(found), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="withdraw", description="Withdraw a proposal (yours; admins: any).")
@@ -58,7 +54,7 @@ class ProposalCommands(RgCommandArea):
     async def withdraw(self, interaction: discord.Interaction, proposal: int) -> None:
         """Withdraw an open proposal."""
         gone = await self.rg.proposals.withdraw(
-            guild_id_of(interaction),
+            guild_id_of(interaction, RG_IN_A_SERVER),
             proposal,
             interaction.user.id,
             is_admin=interaction.permissions.manage_guild,
@@ -76,12 +72,12 @@ class ProposalCommands(RgCommandArea):
     @admin_only
     async def vote(self, interaction: discord.Interaction, deadline: str | None = None) -> None:
         """Post a ballot with one button per proposal in the group's channel."""
-        guild_id = guild_id_of(interaction)
+        guild_id = guild_id_of(interaction, RG_IN_A_SERVER)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         settings = await self.rg.settings(guild_id)
         channel = await self.posts.text_channel(settings.channel_id)
         require_can_post(channel)
         view = await self.rg.ballots.open(guild_id, interaction.user.id, deadline=deadline)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             message = await post_ballot(self.posts, guild_id, view)
         except discord.HTTPException as exc:
@@ -101,7 +97,7 @@ class ProposalCommands(RgCommandArea):
     @admin_only
     async def close_vote(self, interaction: discord.Interaction) -> None:
         """Close the ballot, show the result, and announce (or fill) the session the winner goes to."""
-        result = await self.rg.ballots.close(guild_id_of(interaction), interaction.user.id)
+        result = await self.rg.ballots.close(guild_id_of(interaction, RG_IN_A_SERVER), interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         problems = await self.posts.after_ballot(result)
         await reply_privately(interaction, [ballot_result_text(result), *problems])
