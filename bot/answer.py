@@ -168,8 +168,9 @@ def _numbered(hits: Sequence[Hit], everything: bool) -> tuple[Citation, ...]:
     return tuple(Citation(n, h.paper) for n, h in enumerate(shown, start=1))
 
 
-def _list_answer(index: PaperIndex, question: Question, everything: bool, *, count: bool = False) -> Answer:
-    """Every matching paper (newest first for filters alone, best first with a topic)."""
+def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Answer:
+    """Every matching paper (newest first for filters alone, best first with a topic); the number comes
+    first, so a count question is answered by the same text."""
     results = _search_all(index, question)
     what = describe(index, question)
     if not results.hits:
@@ -190,9 +191,7 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool, *, cou
     )
     head = f"{total} {noun}" + (f" {what}" if what else " in the corpus")
     listed = _markers([c.number for c in citations])
-    if count:
-        lead = f"{head}{order}: {listed}."
-    elif len(citations) < total:
+    if len(citations) < total:
         lead = f"{head}; the first {len(citations)}{order}: {listed}."
     else:
         lead = f"{head}{order}: {listed}."
@@ -312,21 +311,18 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
 def compose(
     index: PaperIndex, question: Question, *, max_sources: int = 3, everything: bool = False
 ) -> Answer:
-    """The answer to an understood question, in the shape it asked for (see the module docstring)."""
-    if question.intent == "count":
-        return _list_answer(index, question, everything, count=True)
-    if question.intent == "list" or (question.intent == "topic" and not question.topic):
-        return _list_answer(index, question, everything)
+    """The answer to an understood question, in the shape it asked for (see the module docstring).
+
+    A question with neither topic words nor filters to go on ("who wrote?") lists what matches.
+    """
     if question.intent in {"latest", "oldest"}:
         return _dated_answer(index, question, everything)
     if question.intent == "who_works_on" and (question.topic or question.query.has_filters):
         return _who_works_on(index, question)
-    if not question.topic:
+    if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)
     if question.intent == "who_wrote":
         return _who_wrote(index, question)
-    if question.intent == "who_works_on":
-        return _who_works_on(index, question)
     return _topic_answer(index, question, max(1, max_sources))
 
 
