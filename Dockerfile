@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PAPERBOT_CONFIG=/config/config.toml \
-    PAPERBOT_STORAGE__DATA_DIR=/data
+    PAPERBOT_STORAGE__DATA_DIR=/data \
+    PAPERBOT_CACHE_DIR=/data/cache
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

@@ -203,26 +203,37 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
 def _sources(index: PaperIndex, question: Question, max_sources: int) -> tuple[list[Hit], SearchResults]:
     """The hits good enough to cite, best first: they cover the question and score close to the best;
     and the search they came from (its total and notes)."""
-    results = index.search(question, limit=max(CANDIDATES, max_sources))
+    results = index.search(question, limit=max(CANDIDATES, max_sources), by_meaning=True)
     if not results.hits:
         return [], results
     floor = results.hits[0].score * MIN_RELATIVE_SCORE
     return [h for h in results.hits if h.score >= floor][:max_sources], results
 
 
-def _statements(index: PaperIndex, hit: Hit, terms: set[str], count: int) -> list[str]:
-    """The paper's sentences that best match the question, in abstract order.
+def _statements(index: PaperIndex, hit: Hit, terms: set[str], question_text: str, count: int) -> list[str]:
+    """The paper's sentences that best match the question (by its words, or by meaning when the paper
+    was found by meaning), in abstract order.
 
     When no sentence does (the question matched the title or an author's name), the paper itself is the
     statement — title, authors, year — so the reader sees why it is cited.
     """
-    chosen = best_sentences(index.sentences(hit.paper.id), terms, index.term_weight, limit=count)
+    if hit.by_meaning:
+        chosen = index.closest_sentences(hit.paper.id, question_text, count)
+    else:
+        chosen = best_sentences(index.sentences(hit.paper.id), terms, index.term_weight, limit=count)
     if not chosen:
         paper = hit.paper
         year = f", {paper.year}" if paper.year else ""
         return [f"“{paper.title}” ({paper.short_authors()}{year})."]
     chosen.sort(key=lambda s: s.position)
     return [trim_around(s.text, terms, MAX_SENTENCE_CHARS) for s in chosen]
+
+
+def _by_meaning(sources: Sequence[Hit]) -> list[str]:
+    """Say so when the paper was found by meaning: the reader should know no paper used their words."""
+    if sources and sources[0].by_meaning:
+        return ["No paper uses those words; this is the closest in meaning."]
+    return []
 
 
 def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> Answer:
@@ -234,10 +245,10 @@ def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> An
     citations: list[Citation] = []
     for number, hit in enumerate(sources, start=1):
         # The best source may speak twice; the others once, so the answer stays short.
-        statements = _statements(index, hit, terms, 2 if number == 1 else 1)
+        statements = _statements(index, hit, terms, question.query.text, 2 if number == 1 else 1)
         parts.extend(_cite(s, number) for s in statements)
         citations.append(Citation(number, hit.paper))
-    text = " ".join([*_corrections(question), *parts, *results.notes])
+    text = " ".join([*_corrections(question), *_by_meaning(sources), *parts, *results.notes])
     return Answer(text, tuple(citations), tuple(sources), True, question, results.total)
 
 
@@ -250,7 +261,12 @@ def _who_wrote(index: PaperIndex, question: Question) -> Answer:
     names = ", ".join(paper.authors) or "unknown authors"
     cut = " et al. (the listing names only the first authors)" if paper.authors_truncated else ""
     text = " ".join(
-        [*_corrections(question), f"“{paper.title}”{year} is by {names}{cut} [1].", *results.notes]
+        [
+            *_corrections(question),
+            *_by_meaning(sources),
+            f"“{paper.title}”{year} is by {names}{cut} [1].",
+            *results.notes,
+        ]
     )
     return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
 
@@ -301,7 +317,9 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
     when = paper.published.strftime("%B %Y") if paper.published else "undated"
     about = f" {what}" if what else ""
     lead = f"The {which} paper{about} is “{paper.title}” ({paper.short_authors()}, {when}) [1]."
-    statements = _statements(index, hit, set(question.terms), 1) if question.terms else []
+    statements = (
+        _statements(index, hit, set(question.terms), question.query.text, 1) if question.terms else []
+    )
     said = [_cite(s, 1) for s in statements if not s.startswith("“")]
     text = " ".join([*_corrections(question), lead, *said, *results.notes])
     return Answer(text, (Citation(1, paper),), (hit,), True, question, results.total,

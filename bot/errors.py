@@ -11,6 +11,7 @@ PaperbotError                 base; never shown raw to a Discord user
 ├── CorpusError               a corpus file cannot be used (its `.problems` list every bad record)
 ├── ConfigError               the settings are invalid; the message names the key and the fix
 ├── StorageError              the database cannot be opened or migrated
+├── ModelError                the bundled meaning model cannot be loaded (search falls back to words only)
 └── DeliveryError             a post could not be delivered; `permanent` if retrying cannot help
 """
 
@@ -111,6 +112,10 @@ class ConfigError(PaperbotError):
 
 class StorageError(PaperbotError):
     """The database cannot be opened, migrated or written."""
+
+
+class ModelError(PaperbotError):
+    """The search-by-meaning model (bot/search/minilm) or its runtime is missing or broken."""
 
 
 class DeliveryError(PaperbotError):

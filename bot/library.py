@@ -83,7 +83,7 @@ class Library:
         async with self._lock:
             old = self.snapshot
             try:
-                new = await asyncio.to_thread(self._build)
+                new = await asyncio.to_thread(self._build, warm=True)
             except CorpusError as exc:
                 log.warning(
                     "corpus reload failed, keeping the %d papers loaded before: %s",
@@ -110,12 +110,17 @@ class Library:
                 problems=new.problems,
             )
 
-    def _build(self) -> Snapshot:
+    def _build(self, *, warm: bool = False) -> Snapshot:
+        """Load and index the corpus; `warm` also computes what its first question would (paper vectors),
+        so the new index answers at full speed from the moment it is swapped in."""
         loaded = self.loader(self.path, strict=self.strict)
         for line in problem_lines(loaded.problems):
             log.warning("corpus: %s", line)
+        index = PaperIndex.build(loaded.papers, today=lambda: self.clock.now().date())
+        if warm:
+            index.warm()
         return Snapshot(
-            index=PaperIndex.build(loaded.papers, today=lambda: self.clock.now().date()),
+            index=index,
             loaded_at=self.clock.now(),
             files=loaded.files,
             problems=loaded.problems,

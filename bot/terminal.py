@@ -83,7 +83,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
         raise QueryError('--format trec needs --queries FILE.jsonl (one {"_id", "text"} object per line).')
     limit = _check_limit(settings.search.default_limit if args.limit is None else args.limit)
     index = load_index(args, settings)
-    results = index.search(args.query, limit=limit)
+    results = index.search(args.query, limit=limit, by_meaning=True)
     if fmt == "json":
         _print_json([hit_json(h) for h in results.hits], out)
         return 0
@@ -92,6 +92,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
     if not results.hits:
         out.write("No papers match that. Try fewer or different words.\n")
         return 0
+    if results.hits[0].by_meaning:
+        out.write("No paper uses those words; this is the closest in meaning.\n")
     for rank, hit in enumerate(results.hits, 1):
         out.write(render_hit(rank, hit) + "\n")
     if results.total > len(results.hits):
@@ -177,6 +179,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "authors": list(hit.paper.authors),
         "published": hit.paper.published.isoformat() if hit.paper.published else None,
         "matched_terms": list(hit.matched_terms),
+        "by_meaning": hit.by_meaning,
     }
 
 

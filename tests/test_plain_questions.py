@@ -96,6 +96,12 @@ ROWS: list[tuple[str, Check]] = [
     ("DeepMind papers?", _affiliated("deepmind")),
     ("transfomer fusion", _first("transformer-fusion-with-optimal-transport")),
     ("protein folding", _nothing),
+    # Paraphrases: no paper uses these words; the one paper closest in meaning answers, and says so.
+    (
+        "which transformer components can you just delete without slowing training down",
+        _first("simplifying-transformer-blocks"),
+    ),
+    ("how do I fix my bike", _nothing),
 ]
 
 

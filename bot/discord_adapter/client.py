@@ -76,6 +76,7 @@ class PaperBot(commands.Bot):
         self.app = app
         self.in_flight = InFlight()
         self._shutdown: asyncio.Task[None] | None = None
+        self._warming: asyncio.Task[None] | None = None
         self.wiring = wire(self)
         self.schedules = self.wiring.schedules
 
@@ -91,6 +92,8 @@ class PaperBot(commands.Bot):
             log.warning(MESSAGE_CONTENT_HELP)
         await self.sync_commands()
         self.app.outbox.attach(self.wiring.publisher)
+        # The first paraphrased question would compute every paper's vector; do it now, off the loop.
+        self._warming = asyncio.create_task(asyncio.to_thread(self.app.library.index.warm))
         await self.schedules.start()
         self.schedules.scheduler.add_listener(
             self._count_job, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR

@@ -21,10 +21,11 @@ from bot.errors import AmbiguousPaperError, CorpusError, Problem, QueryError, Un
 from bot.search.analysis import Word, analyze, analyze_words, fold, words
 from bot.search.authors import AuthorDirectory, name_key
 from bot.search.engine import BM25Engine, BM25Settings, FieldedDoc, ScoringEngine
+from bot.search.meaning import Embedder, MeaningIndex, VectorCache, bundled_model
 from bot.search.query import Query, with_note
 from bot.search.relevance import MIN_COVERAGE, TermStats, coverage
 from bot.search.results import Hit, SearchResults
-from bot.search.snippets import Sentence, analyze_sentences, make_snippet
+from bot.search.snippets import Sentence, analyze_sentences, make_snippet, trim_around
 from bot.search.spelling import Speller
 from bot.search.understanding import Question, Reader
 
@@ -37,6 +38,9 @@ MAX_LIMIT = 100
 MAX_RESULTS = 1000
 """The most results `search` returns in one call: enough for a TREC-style run (BEIR scores the top 1000)."""
 MAX_MATCHED_TERMS = 8
+_MEANING_INTENTS = frozenset({"topic", "who_wrote"})
+"""Questions one paper answers: only these may fall back to the paper closest in meaning (a count or a
+list of one "closest" paper would misstate the corpus)."""
 
 EngineFactory = Callable[[Sequence[FieldedDoc], BM25Settings], ScoringEngine]
 Today = Callable[[], date]
@@ -90,6 +94,7 @@ class PaperIndex:
         settings: BM25Settings,
         engine_factory: EngineFactory,
         today: Today = utc_today,
+        embedder: Embedder | None = None,
     ) -> None:
         _check_ids(papers)
         self._today = today
@@ -110,6 +115,15 @@ class PaperIndex:
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
         self._folded_titles = [" ".join(fold(p.title).split()) for p in self.papers]
         self._title_keys = [_title_key(p.title) for p in self.papers]
+        self._meaning = (
+            None
+            if embedder is None
+            else MeaningIndex(
+                [f"{p.title}. {a}" for p, a in zip(self.papers, self._abstracts, strict=True)],
+                embedder,
+                VectorCache(),
+            )
+        )
 
     @classmethod
     def build(
@@ -119,12 +133,15 @@ class PaperIndex:
         settings: BM25Settings = DEFAULT_SETTINGS,
         engine_factory: EngineFactory = BM25Engine,
         today: Today = utc_today,
+        by_meaning: bool = True,
     ) -> PaperIndex:
         """Index `papers` (any number, 0 included). Raises CorpusError if two papers share an id.
 
-        `today` resolves relative dates in questions ("this year", "last month").
+        `today` resolves relative dates in questions ("this year", "last month"). `by_meaning` lets a
+        question that shares no distinctive word with any paper find the one paper closest in meaning
+        (`meaning.py`); off, such a question finds nothing.
         """
-        return cls(papers, settings, engine_factory, today)
+        return cls(papers, settings, engine_factory, today, bundled_model() if by_meaning else None)
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -184,14 +201,22 @@ class PaperIndex:
         return self.understand(text).query
 
     def search(
-        self, query: str | Query | Question, *, limit: int = 10, offset: int = 0, rank_all: bool = False
+        self,
+        query: str | Query | Question,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        rank_all: bool = False,
+        by_meaning: bool = False,
     ) -> SearchResults:
         """Papers matching `query`, best first (newest/oldest first for date sorts and filter-only queries).
 
         A paper matches only if it covers the query's distinctive words (`relevance.MIN_COVERAGE`), so
         counts and "N more" count real matches. `rank_all=True` ranks every paper sharing a word with
-        the query instead (evaluation runs, TREC output). Raises QueryError for an empty or malformed
-        query, or a limit outside 1..MAX_RESULTS.
+        the query instead (evaluation runs, TREC output). `by_meaning=True` (questions people ask: `ask`,
+        `search`, `/ask`, `/search`) lets a topic question no paper matches by its words find the one paper
+        clearly closest in meaning; sets of papers (digest topics, counts, lists) never do. Raises
+        QueryError for an empty or malformed query, or a limit outside 1..MAX_RESULTS.
         """
         if not 1 <= limit <= MAX_RESULTS or offset < 0:
             raise QueryError(f"Ask for between 1 and {MAX_RESULTS} results at a time (from result 1 on).")
@@ -208,9 +233,43 @@ class PaperIndex:
             page, total = list(ranking.hits[offset:]), ranking.total
         else:
             ranked = self.matches(question, allowed)
+            if not ranked and by_meaning:
+                meant = self._closest_in_meaning(question, allowed)
+                if meant is not None:
+                    return SearchResults((meant,) if offset == 0 else (), 1, q, q.notes)
             page, total = ranked[offset : offset + limit], len(ranked)
         hits = tuple(self._hit(doc, score, question.words, terms) for doc, score in page)
         return SearchResults(hits, total, q, q.notes)
+
+    def _closest_in_meaning(self, question: Question, allowed: set[int] | None) -> Hit | None:
+        """When no paper uses the words of a topic question (or of "who wrote …"), the one paper clearly
+        closest in meaning, with the sentence closest in meaning as its snippet."""
+        text = question.query.text
+        if (
+            self._meaning is None
+            or question.intent not in _MEANING_INTENTS
+            or question.query.sort != "relevance"
+        ):
+            return None
+        closest = self._meaning.closest(text, allowed)
+        if closest is None:
+            return None
+        sentences = self._sentences_of(closest.doc)
+        order = self._meaning.rank_sentences(text, [s.text for s in sentences])
+        snippet = trim_around(sentences[order[0]].text, ()) if order else ""
+        return Hit(self.papers[closest.doc], closest.similarity, snippet, (), by_meaning=True)
+
+    def closest_sentences(self, paper_id: str, text: str, count: int) -> list[Sentence]:
+        """The paper's `count` sentences closest in meaning to `text` (for answers found by meaning)."""
+        sentences = self.sentences(paper_id)
+        if self._meaning is None:
+            return []
+        return [sentences[i] for i in self._meaning.rank_sentences(text, [s.text for s in sentences])[:count]]
+
+    def warm(self) -> None:
+        """Do the slow first-use work now (paper vectors for search by meaning), e.g. at bot start-up."""
+        if self._meaning is not None:
+            self._meaning.warm()
 
     def _question(self, query: str | Query | Question) -> Question:
         if isinstance(query, Question):

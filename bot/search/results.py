@@ -16,12 +16,15 @@ class Hit:
 
     `score` is the BM25 score (> 0) for a text query, and 0.0 when the query had no free words (a listing
     by filters, newest first). `matched_terms` are the query words, as typed (folded), found in the paper.
+    `by_meaning` marks the one paper found by meaning when no paper used the query's words (its `score`
+    is then the cosine similarity, and its snippet the sentence closest in meaning).
     """
 
     paper: Paper
     score: float
     snippet: str
     matched_terms: tuple[str, ...]
+    by_meaning: bool = False
 
 
 @dataclass(frozen=True)

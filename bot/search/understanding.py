@@ -106,7 +106,16 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "who_wrote",
         re.compile(r"\bwho\b.*\b(?:did|published|publish)\b"),
     ),
-    ("oldest", re.compile(r"\b(?:oldest|earliest)\b|\bfirst (?:paper|publication|article|work|thing)\b")),
+    (
+        "oldest",
+        re.compile(
+            r"\b(?:oldest|earliest)\b|\bfirst (?:paper|publication|article|work|thing)\b"
+            # "the first computer vision paper", "which stat.ML paper came first"
+            r"|\bfirst\b(?! (?:half|quarter|author|time|question))"
+            r"(?: [a-z][a-z.]*){0,3} (?:paper|article|preprint)s?\b"
+            r"|\bcame (?:out )?first\b"
+        ),
+    ),
     (
         "latest",
         re.compile(

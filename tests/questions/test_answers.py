@@ -14,13 +14,15 @@ from tests.questions.grading import Graded, run
 
 FLOORS = {
     ("questions", "dev"): 1.0,
-    ("questions_more", "dev"): 0.94,
-    ("questions_third", "dev"): 0.84,
-    ("questions", "test"): 0.89,
-    ("questions_more", "test"): 0.87,
-    ("questions_third", "test"): 0.81,
+    ("questions_more", "dev"): 0.96,
+    ("questions_third", "dev"): 0.91,
+    ("questions", "test"): 0.92,
+    ("questions_more", "test"): 0.89,
+    ("questions_third", "test"): 0.85,
 }
-"""(set, split) → the least share of right answers."""
+"""(set, split) → the least share of right answers: each one question below what was measured, since
+search by meaning compares cosines against a threshold and another CPU's float rounding may move one
+borderline question across it."""
 
 
 @pytest.fixture(scope="module")

@@ -159,6 +159,8 @@ def search_page_embed(
     shown = label if label is not None else (results.query.text or "papers")
     if entries:
         description = "\n\n".join(entries)
+        if results.hits[0].by_meaning:
+            description = f"No paper uses those words; this is the closest in meaning.\n\n{description}"
     elif results.total:
         description = "No more results on this page — go back a page."
     else:

@@ -188,7 +188,7 @@ class SearchPages:
             if offset >= cap:
                 found = index.search(query, limit=1)
                 return SearchResults((), min(found.total, cap), found.query, found.notes)
-            found = index.search(query, limit=min(size, cap - offset), offset=offset)
+            found = index.search(query, limit=min(size, cap - offset), offset=offset, by_meaning=True)
             return SearchResults(found.hits, min(found.total, cap), found.query, found.notes)
 
         return cls(fetch, label or query)
