@@ -1,9 +1,9 @@
 """The question sets are sound: ids exist, counts add up, lists are complete, splits are balanced.
 
-This checks `questions.toml`, `questions_more.toml` and `questions_third.toml` (the second and third sets,
-each written independently) against the bundled corpus, not the bot: a failure here means an expectation in
-a set is wrong (or the corpus changed under it), never that paperbot answers badly. Every check runs on all
-three files; texts must be unique across them.
+This checks `questions.toml`, `questions_more.toml`, `questions_third.toml` and `questions_fourth.toml` (the
+second, third and fourth sets, each written independently) against the bundled corpus, not the bot: a failure
+here means an expectation in a set is wrong (or the corpus changed under it), never that paperbot answers
+badly. Every check runs on all four files; texts must be unique across them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 
-QUESTION_FILES = ("questions.toml", "questions_more.toml", "questions_third.toml")
+QUESTION_FILES = ("questions.toml", "questions_more.toml", "questions_third.toml", "questions_fourth.toml")
 INTENTS = ("topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "none")
 SPLITS = ("dev", "test")
 TAGS = frozenset(
@@ -87,6 +87,8 @@ MINIMUMS: dict[str, dict[str, int]] = {
                             "topic": 45, "latest+oldest": 30},
     "questions_third.toml": {"total": 220, "none": 40, "count": 30, "who_wrote": 20, "who_works_on": 12,
                              "topic": 45, "latest+oldest": 35},
+    "questions_fourth.toml": {"total": 240, "none": 45, "count": 30, "who_wrote": 20, "who_works_on": 12,
+                              "topic": 50, "latest+oldest": 35},
 }  # fmt: skip
 
 
