@@ -21,6 +21,9 @@ sys.path.insert(0, str(REPO))
 
 from tests.questions.grading import run  # noqa: E402
 
+SUFFIX = {"questions": "", "questions_more": "2", "questions_third": "3", "questions_fourth": "4"}
+"""Column suffix per question file: dev, dev2, dev3, dev4 …"""
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -32,16 +35,14 @@ def main() -> int:
     seconds = time.perf_counter() - started
     table: dict[tuple[str, str], list[bool]] = defaultdict(list)
     for g in graded:
-        suffix = {"questions": "", "questions_more": "2", "questions_third": "3"}[g.question["set"]]
+        suffix = SUFFIX[g.question["set"]]
         labelled = f"{g.question['split']}{suffix}"
         for split in (labelled, "all"):
             table[(g.question["intent"], split)].append(g.right)
             table[("ALL", split)].append(g.right)
-    splits = (
-        [args.split, f"{args.split}2", f"{args.split}3"]
-        if args.split
-        else ["dev", "dev2", "dev3", "test", "test2", "test3", "all"]
-    )
+    halves = [args.split] if args.split else ["dev", "test"]
+    splits = [f"{half}{suffix}" for half in halves for suffix in SUFFIX.values()]
+    splits += [] if args.split else ["all"]
     print(f"{'intent':14}" + "".join(f"{s:>15}" for s in splits))
     intents = [*sorted({i for i, _ in table} - {"ALL"}), "ALL"]
     for intent in intents:

@@ -335,7 +335,7 @@ def compose(
     """
     if question.intent in {"latest", "oldest"}:
         return _dated_answer(index, question, everything)
-    if question.intent == "who_works_on" and (question.topic or question.query.has_filters):
+    if question.intent == "who_works_on":
         return _who_works_on(index, question)
     if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)

@@ -27,7 +27,7 @@ from bot.search.relevance import MIN_COVERAGE, TermStats, coverage
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet, trim_around
 from bot.search.spelling import Speller
-from bot.search.understanding import Question, Reader
+from bot.search.understanding import QUESTION_WORDS, Question, Reader
 
 __all__ = ["DEFAULT_SETTINGS", "MAX_LIMIT", "MAX_RESULTS", "Hit", "PaperIndex", "Question", "SearchResults"]
 
@@ -183,6 +183,9 @@ class PaperIndex:
         counts: Counter[str] = Counter()
         for paper, abstract in zip(self.papers, self._abstracts, strict=True):
             counts.update(words(f"{paper.title} {abstract}"))
+        # The words questions are made of count as known and common: "paprs" is "papers", not "pairs".
+        common = max(counts.values(), default=1)
+        counts.update(dict.fromkeys(QUESTION_WORDS, common))
         affiliations = sorted({a for p in self.papers for a in p.affiliations})
         known = self._stats.df.__contains__
         categories = [c for c, _ in self.categories()]

@@ -242,6 +242,68 @@ def _open_year(words: list[str], i: int) -> Period | None:
     return None
 
 
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+"""Month names as people type them (not `calendar.month_name`, which follows the machine's locale)."""
+
+
+def _month_range(words: list[str], i: int, today: date) -> Period | None:
+    """ "jan to june 2025", "from march through may 2024", "between feb and april" (this year)."""
+    j = i + (words[i : i + 1] in (["from"], ["between"]))
+    w = words[j : j + 4]
+    if (
+        len(w) < 3
+        or w[0] not in _MONTHS
+        or w[1] not in {"to", "through", "till", "until", "and"}
+        or w[2] not in _MONTHS
+    ):
+        return None
+    if w[1] == "and" and j == i:  # "march and april" alone is two words, not a range
+        return None
+    year, used = today.year, j - i + 3
+    if w[3:4] and _YEAR.match(w[3]):
+        year, used = int(w[3]), used + 1
+    first, last = _MONTH_NUMBER[w[0]], _MONTH_NUMBER[w[2]]
+    if last < first:
+        return None
+    return Period(*_months(year, first, last), used)
+
+
+def _ago(words: list[str], i: int, today: date) -> Period | None:
+    """ "three years ago" → that calendar year; "two months ago" → that month (not a point in time)."""
+    w = words[i : i + 3]
+    if len(w) < 3 or w[2] != "ago" or w[1] not in _SPAN_UNITS - {"day", "days", "week", "weeks"}:
+        return None
+    count = int(w[0]) if w[0].isdigit() else _COUNTS.get(w[0])
+    if not count:
+        return None
+    if w[1].startswith("year"):
+        year = today.year - count
+        return Period(date(year, 1, 1), date(year, 12, 31), 3)
+    month_index = today.year * 12 + today.month - 1 - count
+    year, month = divmod(month_index, 12)
+    return Period(*_months(year, month + 1, month + 1), 3)
+
+
 def read_period(words: list[str], i: int, today: date) -> Period | None:
     """A time phrase starting at words[i] (folded words, punctuation stripped), or None.
 
@@ -256,7 +318,14 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
     if two_years and (w[0], w[2]) in pairs:
         low, high = sorted((int(w[1]), int(w[3])))
         return Period(date(low, 1, 1), date(high, 12, 31), 4)
-    if found := _recent_span(words, i, today) or _part_of(words, i, today) or _named_span(words, i, today):
+    found = (
+        _recent_span(words, i, today)
+        or _part_of(words, i, today)
+        or _named_span(words, i, today)
+        or _month_range(words, i, today)
+        or _ago(words, i, today)
+    )
+    if found:
         return found
     if w and w[0] in _INCLUSIVE | {"since"} and (open_year := _open_year(words, i + 1)):
         return Period(open_year.start, open_year.end, open_year.used + 1)

@@ -235,6 +235,10 @@ def extract_fields(text: str, b: QueryBuilder) -> str:
         rest.append(text[pos : match.start()])
         pos = match.end()
         value = match["quoted"] if match["quoted"] is not None else match["plain"]
+        if match["quoted"] is None and not value and text[pos:].strip():
+            # "eth zurich affiliation: how many papers" is prose: a field's value follows its colon directly.
+            rest.append(match.group(0))
+            continue
         if match["key"].lower() in {"cat", "category"} and match["quoted"] is None:
             value, pos = _longest_category(text, value, pos)
         if not _apply_field(b, match["key"], value):

@@ -48,7 +48,7 @@ from bot.search.query import (
 )
 from bot.search.spelling import Speller, english_words
 
-__all__ = ["Intent", "Question", "Reader"]
+__all__ = ["QUESTION_WORDS", "Intent", "Question", "Reader"]
 
 Intent = Literal["topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest"]
 
@@ -90,16 +90,20 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
             r"|introduced|developed|was on|were on|credit)\b|\bauthors? (?:of|on)\b|\bwho are the authors\b"
-            r"|\bauthor list\b"
+            r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
             r"|\bwhose\b|\bwho did (?:the|that)\b"
         ),
     ),
     (
         "who_works_on",
         re.compile(
-            r"\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
+            r"\bwho(?:s| is| are)? into\b"
+            r"|\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
             r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto|person|people|guy)\b"
             r"|\bexperts? (?:on|in)\b|\b(?:which|what) (?:author|person|people)\b"
+            # "who was most active last year", "most prolific person", "top author in cs.LG"
+            r"|\bmost (?:active|prolific|productive)\b|\btop (?:author|person|contributor|writer)s?\b"
+            r"|\bby a single (?:person|author)\b"
         ),
     ),
     (
@@ -113,7 +117,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             # "the first computer vision paper", "which stat.ML paper came first"
             r"|\bfirst\b(?! (?:half|quarter|author|time|question))"
             r"(?: [a-z][a-z.]*){0,3} (?:paper|article|preprint)s?\b"
-            r"|\bcame (?:out )?first\b"
+            r"|\bcame (?:out )?first\b|\bstart(?:ed)? (?:with|out)\b|\bfirst (?:show(?:ed)? up|appear\w*)\b"
         ),
     ),
     (
@@ -271,6 +275,24 @@ _FILLER = frozenset(
         "tally",
         "hw",
         "people",
+        "batch",
+        "listing",
+        "listings",
+        "collection",
+        "joint",
+        "active",
+        "prolific",
+        "productive",
+        "top",
+        "single",
+        "person",
+        "names",
+        "name",
+        "started",
+        "start",
+        "carry",
+        "carries",
+        "carrying",
         "person",
         "go",
         "goto",
@@ -298,6 +320,9 @@ _FILLER = frozenset(
         "contact",
     ]
 )
+
+QUESTION_WORDS = _FILLER
+"""The words questions are made of besides their topic: the spelling corrector knows them too."""
 _PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
 _AND = frozenset({"and", "&", "or"})
 _AFTER_FIELD = frozenset({"", "about", "on", "with", "from", "since", "by", "in", "papers", "paper"})
@@ -331,7 +356,19 @@ class _Token:
         return self.typed[:1].isupper() and not self.typed.isupper()
 
 
+_SPELLED_OUT = (
+    (re.compile(r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
+     lambda m: f"{'before' if m[1].lower() == 'pre' else 'after'} {m[2]}"),
+    (re.compile(r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
+    (re.compile(r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
+)  # fmt: skip
+"""Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "eth-affiliated" → "eth
+affiliated", "gregor+sotiris" → "gregor and sotiris"."""
+
+
 def _tokens(text: str) -> list[_Token]:
+    for pattern, spelled in _SPELLED_OUT:
+        text = pattern.sub(spelled, text)
     out = []
     for raw in text.split():
         typed = raw.strip(_PUNCT)
@@ -446,7 +483,7 @@ class Reader:
             word = words[i]
             dropped = (
                 word in _FILLER
-                or (word == "first" and intent == "oldest")
+                or (word in {"first", "up", "appear", "appeared", "showed"} and intent == "oldest")
                 or (word == "last" and intent == "latest")
             )
             if not dropped:
@@ -487,6 +524,7 @@ class Reader:
                 name == "nlp"
                 or following in _PLURAL_LISTING | _CATEGORY_NOUNS
                 or after_in
+                or _ARXIV_CODE.match(following)  # "oldest computer vision (cs.CV) paper"
                 or following in {"in", "since", "from", "with", "before", "after", "this", "last"}
             ):
                 if after_in and r.topic and fold(r.topic[-1]) in {"in", "on"}:
@@ -503,7 +541,9 @@ class Reader:
             name = " ".join(words[start : start + n])
             if len(words[start : start + n]) == n and name in self._affiliations:
                 r.builder.affiliations.append(self._affiliations[name])
-                return start - i + n
+                # "ETH affiliated", "the ETH affiliation", "ETH-based": the word after the name is part of it
+                tail = words[start + n : start + n + 1] in (["affiliated"], ["affiliation"], ["based"])
+                return start - i + n + tail
         return 0
 
     def _people(self, tokens: list[_Token], words: list[str], i: int, r: _Reading) -> int:
@@ -553,7 +593,8 @@ class Reader:
     # --- typos ----------------------------------------------------------------------------------
 
     def _corrected_names(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
-        """Misspelt names ("Nocci", "Bachman") → the author's spelling, before anything else reads them."""
+        """Misspelt names ("Nocci", "Bachman") → the author's spelling, and misspelt question words ("paprs")
+        → the word, before anything else reads them."""
         out = []
         for token in tokens:
             word = token.folded
@@ -562,8 +603,11 @@ class Reader:
             if not common and word not in self._authors.words and not self._vocabulary.knows(word):
                 fixed = self._names.correct(word)
                 topic_fix = self._vocabulary.correct(word)
-                if fixed and topic_fix and not token.capitalized:
+                if fixed and topic_fix and topic_fix != fixed and not token.capitalized:
                     fixed = None
+                if not fixed and topic_fix in _FILLER:
+                    out.append(_Token(topic_fix, topic_fix))  # a question word, not a topic: nothing to say
+                    continue
             if fixed:
                 r.corrections.append((token.typed, fixed))
                 out.append(_Token(fixed.capitalize(), fixed))
@@ -611,7 +655,8 @@ class Reader:
 
 
 _CODE_LEAD = frozenset({"with", "have", "has", "having", "released", "release", "releases", "releasing",
-                        "shared", "share", "published", "public", "open", "available", "came"})  # fmt: skip
+                        "shared", "share", "published", "public", "open", "available", "came",
+                        "shipped", "ship", "ships", "shipping"})  # fmt: skip
 _CODE_FILL = frozenset({"any", "a", "the", "its", "their", "source", "public", "open", "some", "that"})
 _CODE_NEGATION = frozenset({"no", "without", "didnt", "didn't", "not", "never", "lacking", "doesnt", "dont"})
 _CODE_TAIL = frozenset({"link", "links", "available", "released", "repo", "repository", "out"})

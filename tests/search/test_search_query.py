@@ -193,3 +193,29 @@ def test_field_names_in_plain_questions_become_category_filters(
     query = understood(small_index, text)
     assert query.categories == categories
     assert query.text == free
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # TODAY is 2026-06-15
+        ("fusion from jan to june 2025", {"date_from": date(2025, 1, 1), "date_to": date(2025, 6, 30)}),
+        ("fusion between march and may", {"date_from": date(2026, 3, 1), "date_to": date(2026, 5, 31)}),
+        ("fusion three years ago", {"date_from": date(2023, 1, 1), "date_to": date(2023, 12, 31)}),
+        ("fusion two months ago", {"date_from": date(2026, 4, 1), "date_to": date(2026, 4, 30)}),
+        ("pre-2026 fusion", {"date_from": None, "date_to": date(2025, 12, 31)}),
+        ("post-2023 fusion", {"date_from": date(2024, 1, 1), "date_to": None}),
+    ],
+)
+def test_chat_shorthand_for_periods(
+    small_index: PaperIndex, text: str, expected: dict[str, date | None]
+) -> None:
+    query = understood(small_index, text)
+    assert (query.date_from, query.date_to) == (expected["date_from"], expected["date_to"])
+    assert query.text == "fusion"
+
+
+def test_plus_joins_people_and_a_colon_followed_by_prose_is_no_filter(small_index: PaperIndex) -> None:
+    assert set(understood(small_index, "hofmann+lucchi papers").authors) == {"hofmann", "lucchi"}
+    question = small_index.understand("fusion: how many papers")  # not `fusion:` with an empty value
+    assert (question.intent, question.query.text) == ("count", "fusion")
