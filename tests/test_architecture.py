@@ -25,6 +25,7 @@ FORBIDDEN = {
     "bot.conversation": CORE,
     "bot.digest": CORE,
     "bot.readinggroup": CORE,
+    "bot.sources": CORE,
     "bot.storage": ("discord",),
 }
 
