@@ -26,6 +26,7 @@ FORBIDDEN = {
     "bot.digest": CORE,
     "bot.readinggroup": CORE,
     "bot.sources": CORE,
+    "bot.additions": CORE,
     "bot.storage": ("discord",),
 }
 

@@ -17,35 +17,15 @@ from typing import Any
 
 from bot.corpus.ids import slugify
 from bot.corpus.model import Paper
-from bot.corpus.text import find_links
+from bot.corpus.text import code_links, find_links
 from bot.errors import PaperReferenceError, SourceNotFoundError, SourceUnavailableError
 from bot.sources.http import PoliteHttp
 from bot.sources.references import ArxivRef
 
-__all__ = ["ArxivClient", "code_links", "parse_arxiv_feed"]
+__all__ = ["ArxivClient", "parse_arxiv_feed"]
 
-CODE_HOSTS = (
-    "github.com",
-    "gitlab.com",
-    "bitbucket.org",
-    "codeberg.org",
-    "huggingface.co",
-    "sourceforge.net",
-)
 _ABS_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v\d+)?$", re.IGNORECASE)
 _CATEGORY = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
-
-
-def code_links(*texts: str) -> tuple[str, ...]:
-    """URLs on code hosts (GitHub, GitLab, …) in the given texts: an arXiv comment often says
-    "Code: https://github.com/…", and abstracts end with "Code is available at …"."""
-    found: dict[str, None] = {}
-    for text in texts:
-        for url in find_links(text):
-            host = url.split("://", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
-            if host in CODE_HOSTS:
-                found.setdefault(url, None)
-    return tuple(found)
 
 
 def _listing_category(term: str) -> str:

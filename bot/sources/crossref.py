@@ -17,9 +17,8 @@ from urllib.parse import quote
 
 from bot.corpus.ids import slugify
 from bot.corpus.model import DatePrecision, Paper
-from bot.corpus.text import find_links
+from bot.corpus.text import code_links, find_links
 from bot.errors import SourceUnavailableError
-from bot.sources.arxiv import code_links
 from bot.sources.http import PoliteHttp
 from bot.sources.references import DoiRef
 

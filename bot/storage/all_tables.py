@@ -10,6 +10,7 @@ import importlib
 
 from sqlalchemy import MetaData
 
+from bot.storage import added_papers_tables as _added  # noqa: F401  (papers people added, their audit)
 from bot.storage import tables as _tables  # noqa: F401  (registers the core tables on Base.metadata)
 from bot.storage.base import Base
 
