@@ -120,14 +120,19 @@ class Library:
 
     async def use_stored(self, stored: tuple[StoredPaper, ...]) -> None:
         """Serve these stored papers (added, fixed or removed ones): rebuild the index off the event loop
-        from the last corpus-file load and swap it in; the old index serves until then."""
+        from the last corpus-file load and swap it in; the old index serves until then.
+
+        The new index is not warmed: the paper vectors (search by meaning) are cached per whole corpus, so
+        one added paper means computing them all again, seconds on a busy machine. Words answer at once;
+        the first question that needs meanings computes them.
+        """
         async with self._lock:
             self.stored = stored
             files = self._files
             if files is None:  # never loaded: load the files too
-                self._snapshot = await asyncio.to_thread(self._build, warm=True)
+                self._snapshot = await asyncio.to_thread(self._build)
                 return
-            self._snapshot = await asyncio.to_thread(self._index, files, warm=True)
+            self._snapshot = await asyncio.to_thread(self._index, files, warm=False)
             log.info("corpus rebuilt with %d stored paper(s): %d papers", len(stored), len(self.index.papers))
 
     def _build(self, *, warm: bool = False) -> Snapshot:

@@ -90,6 +90,10 @@ class DiscordSettings(Section):
     message_content: bool = Field(True, description="Ask for the privileged Message Content intent.")
     ask_cooldown_seconds: float = Field(10.0, ge=0)
     ask_cooldown_uses: int = Field(3, ge=1)
+    paper_editor_role_ids: list[int] = Field(
+        default_factory=list,
+        description="Roles whose members may add, import, fix and remove papers (besides Manage Server).",
+    )
 
     @field_validator("api_base")
     @classmethod
