@@ -130,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_paper_commands(sub: Any) -> None:
-    """`add`, `import`, `export`, `edit`, `remove`: the group's added papers (bot/terminal_papers.py)."""
+    """`add`, `import`, `export`, `edit`, `remove`, `changes`: the group's added papers
+    (bot/terminal_papers.py)."""
     who = {"dest": "actor", "metavar": "NAME", "help": "who the change log names (default: your login)"}
     p = sub.add_parser("add", help="add papers from arXiv or a DOI to the bot's database")
     p.add_argument(
@@ -151,6 +152,8 @@ def _add_paper_commands(sub: Any) -> None:
     p = sub.add_parser("remove", help="remove an added paper from the bot's database")
     p.add_argument("paper_id", metavar="ID", help="the paper's id")
     p.add_argument("--as", **who)
+    p = sub.add_parser("changes", help="who added, fixed or removed which paper, and when")
+    p.add_argument("paper_id", metavar="ID", nargs="?", help="only this paper's changes")
 
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1}
@@ -209,7 +212,7 @@ def main(
 def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     from bot import terminal as term
 
-    if args.command in {"add", "import", "export", "edit", "remove"}:
+    if args.command in {"add", "import", "export", "edit", "remove", "changes"}:
         from bot import terminal_papers
 
         command: int = getattr(terminal_papers, f"cmd_{args.command}")(args, settings, out, stdin)

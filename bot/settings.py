@@ -165,6 +165,15 @@ class SourcesSettings(Section):
         30.0, ge=0, le=600, description="Wait out a busy source (429/503) this long at most, then give up."
     )
 
+    @field_validator("contact")
+    @classmethod
+    def _one_line_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if len(value) > 200 or any(ch.isspace() or not ch.isprintable() for ch in value.strip()):
+            raise ValueError("must be one e-mail address (no spaces, at most 200 characters)")
+        return value.strip()
+
     @field_validator("arxiv_api", "crossref_api")
     @classmethod
     def _is_http(cls, value: str) -> str:

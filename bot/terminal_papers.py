@@ -1,4 +1,4 @@
-"""`paperbot add | import | export | edit | remove`: the group's added papers, from the terminal.
+"""`paperbot add | import | export | edit | remove | changes`: the group's added papers, from the terminal.
 
 The same rules as `/paper add` in Discord (`bot.additions.service`), writing to the bot's database under
 `storage.data_dir` (created on first use; every command says which one it used, so a wrong folder is
@@ -195,3 +195,19 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
         raise UserError(f"Couldn't write {target}: {exc.strerror or exc}.") from exc
     out.write(f"wrote {target} ({len(papers)} papers)\n")
     return 0
+
+
+def cmd_changes(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """The audit trail of added papers, oldest first: when, what, which paper, who, and the detail."""
+
+    async def work(app: App) -> int:
+        changes = await app.additions.store.changes(args.paper_id)
+        for change in changes:
+            when = change.at.strftime("%Y-%m-%d %H:%M UTC")
+            out.write(f"{when}  {change.action:<6}  {change.paper_id}  {change.actor}  {change.detail}\n")
+        if not changes:
+            what = f"to {args.paper_id}" if args.paper_id else "yet"
+            out.write(f"no changes {what}\n")
+        return 0
+
+    return asyncio.run(_with_app(settings, work, existing=True))

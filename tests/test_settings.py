@@ -143,3 +143,9 @@ def test_source_urls_must_be_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBOT_SOURCES__CROSSREF_API", "api.crossref.org")
     with pytest.raises(ConfigError, match=r"sources\.crossref_api: must start with https://"):
         load_settings()
+
+
+def test_the_contact_address_must_fit_in_a_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOT_SOURCES__CONTACT", "lab@example.org\r\nX-Injected: yes")
+    with pytest.raises(ConfigError, match=r"sources\.contact: must be one e-mail address"):
+        load_settings()

@@ -32,6 +32,7 @@ async def test_an_added_arxiv_paper_is_found_by_search_at_once(app: App) -> None
     ]
     assert app.library.index.resolve(SPARSE).authors[-1] == "Dmitri Primer"
     assert len(app.library.index.papers) == 3
+    assert SPARSE in await app.digest.corpus_repo.first_seen()  # the digest calls it new in the corpus
 
 
 async def test_every_change_is_logged_with_who_made_it(app: App) -> None:

@@ -190,3 +190,19 @@ def test_a_corpus_given_on_the_command_line_is_answered_as_is(env: Path) -> None
 
     assert run("papers")[1].endswith("3 papers\n")
     assert run("papers", "--corpus", "lab.txt")[1].endswith("2 papers\n")
+
+
+def test_changes_lists_who_did_what(env: Path) -> None:
+    run("add", "2302.11563", "--as", "ada")
+    run("edit", SPARSE, "--code", "https://github.com/x/y", "--as", "bruno")
+
+    code, out = run("changes", SPARSE)
+
+    lines = out.splitlines()
+    assert code == 0
+    assert len(lines) == 2
+    assert lines[0].endswith(f"  add     {SPARSE}  terminal:ada  from arXiv:2302.11563")
+    assert lines[1].endswith(f"  edit    {SPARSE}  terminal:bruno  code https://github.com/x/y")
+    assert run("changes", "random-teachers-are-good-teachers")[1] == (
+        "no changes to random-teachers-are-good-teachers\n"
+    )
