@@ -148,18 +148,27 @@ class PoliteHttp:
                 await self._sleep(wait)
                 attempt += 1
 
+    async def _whole_body(self, response: aiohttp.ClientResponse, what: str) -> bytes:
+        """The complete body (a read may return any part of it), refused past MAX_BODY_BYTES."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise SourceUnavailableError(
+                    f"{self.name} sent an unexpectedly large reply for {what}; nothing was added.",
+                    detail=f"{self.name} reply for {what} exceeded {MAX_BODY_BYTES} bytes",
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     async def _once(
         self, url: str, params: Mapping[str, str] | None, what: str
     ) -> tuple[HttpReply, float | None]:
         """One request: the reply and its Retry-After, or SourceUnavailableError if none came."""
         try:
             async with self._client().get(url, params=params) as response:
-                body = await response.content.read(MAX_BODY_BYTES + 1)
-                if len(body) > MAX_BODY_BYTES:
-                    raise SourceUnavailableError(
-                        f"{self.name} sent an unexpectedly large reply for {what}; nothing was added.",
-                        detail=f"{self.name} reply for {what} exceeded {MAX_BODY_BYTES} bytes",
-                    )
+                body = await self._whole_body(response, what)
                 text = body.decode(response.charset or "utf-8", errors="replace")
                 return HttpReply(response.status, text), retry_after_seconds(
                     response.headers.get("Retry-After")

@@ -184,3 +184,23 @@ async def test_a_malformed_reference_sends_nothing(sources: PaperSources, fake_s
     with pytest.raises(PaperReferenceError):
         await sources.lookup("doi:10.1145")
     assert fake_sources.requests == []
+
+
+async def test_a_large_feed_is_read_whole(sources: PaperSources, fake_sources: FakeSources) -> None:
+    """A reply arrives in many network chunks; every one of them is read before parsing."""
+    padding = "<!-- " + "x" * 2_000_000 + " -->\n"
+    body = feed([arxiv_entry("2302.11563")]).replace("<entry>", padding + "  <entry>", 1)
+    fake_sources.script("arxiv", Reply(200, body))
+
+    paper = await sources.lookup("2302.11563")
+
+    assert paper.authors[-1] == "Dmitri Primer"
+
+
+async def test_a_reply_too_large_to_be_a_feed_is_refused(
+    sources: PaperSources, fake_sources: FakeSources
+) -> None:
+    fake_sources.script("arxiv", Reply(200, "x" * (9 * 1024 * 1024)))
+
+    with pytest.raises(SourceUnavailableError, match="unexpectedly large reply"):
+        await sources.lookup("2302.11563")

@@ -253,8 +253,8 @@ class AdminCog(commands.Cog, name="Admin"):
     async def corpus_import(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         """Import every readable entry; name each broken one with its line."""
         self._require_editor(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the download may take a moment
         text = await additions.read_bib(file)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.bot.app.additions.import_bibtex(
             text, file.filename, additions.actor(interaction.user)
         )
