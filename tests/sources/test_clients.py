@@ -204,3 +204,14 @@ async def test_a_reply_too_large_to_be_a_feed_is_refused(
 
     with pytest.raises(SourceUnavailableError, match="unexpectedly large reply"):
         await sources.lookup("2302.11563")
+
+
+async def test_an_entry_without_a_title_adds_nothing(
+    sources: PaperSources, fake_sources: FakeSources
+) -> None:
+    entry = arxiv_entry("2302.11563")
+    start, end = entry.index("<title>"), entry.index("</title>") + len("</title>")
+    fake_sources.script("arxiv", Reply(200, feed([entry[:start] + "<title></title>" + entry[end:]])))
+
+    with pytest.raises(SourceUnavailableError, match="arXiv sent an incomplete record"):
+        await sources.lookup("2302.11563")
