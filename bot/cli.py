@@ -135,7 +135,10 @@ def _add_paper_commands(sub: Any) -> None:
     who = {"dest": "actor", "metavar": "NAME", "help": "who the change log names (default: your login)"}
     p = sub.add_parser("add", help="add papers from arXiv or a DOI to the bot's database")
     p.add_argument(
-        "references", nargs="+", metavar="REF", help="arXiv id or link (2302.11563), DOI or doi.org link"
+        "references",
+        nargs="+",
+        metavar="REF",
+        help="arXiv id or link (2302.11563), DOI or doi.org link, or a full title in quotes",
     )
     p.add_argument("--as", **who)
     p = sub.add_parser("import", help="add the papers of a .bib file to the bot's database")

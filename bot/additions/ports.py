@@ -63,3 +63,7 @@ class PaperLookup(Protocol):
     async def fetch(self, ref: SourceRef) -> Paper:
         """The paper `ref` names; a bot.errors.SourceError says why not."""
         ...
+
+    async def find_title(self, title: str) -> list[Paper]:
+        """The source's best matches for a title (a few), best first; a SourceError says why none came."""
+        ...

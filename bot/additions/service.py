@@ -1,8 +1,9 @@
 """Adding, importing, fixing and removing papers: the rules, whatever front end asks.
 
 Rules, in the order they are checked:
-1. What the person typed is read first (`bot.sources.parse_reference`); a malformed id or DOI is refused
-   before anything is sent or stored.
+1. What the person typed is read first (`bot.sources.read_reference`); a malformed id or DOI is refused
+   before anything is sent or stored. A title is looked up on arXiv and added only when arXiv has a paper
+   with exactly that title; otherwise the closest ones are listed, to be added by id.
 2. A paper already served with that arXiv id or DOI is answered "already there" without asking the source.
 3. A fetched (or imported) paper that is already served under another guise — same arXiv id, DOI or
    normalised title — is merged, not duplicated: it keeps its id, and whatever the new record adds (links,
@@ -29,14 +30,15 @@ from bot.corpus.ids import dedup_papers, merge_papers, normalize_title, paper_id
 from bot.corpus.model import Paper
 from bot.corpus.stored import StoredPaper, find_same_paper
 from bot.corpus.text import find_links
-from bot.errors import Problem, UnknownPaperError, UserError
-from bot.sources.references import parse_reference
+from bot.errors import Problem, SourceNotFoundError, UnknownPaperError, UserError
+from bot.sources.references import TitleRef, read_reference
 
 __all__ = ["AddResult", "AdditionService", "ImportReport"]
 
 log = logging.getLogger("paperbot.additions")
 
 TITLE_MAX = 300
+TITLE_CANDIDATES = 5
 _MERGED_FIELDS = ("authors", "published", "categories", "has_code", "abstract", "links", "affiliations")
 
 
@@ -73,17 +75,42 @@ class AdditionService:
     # --- adding ------------------------------------------------------------------------------------------
 
     async def add(self, reference: str, actor: str) -> AddResult:
-        """Add the paper an arXiv id/URL or DOI names; SourceError (a UserError) says why not."""
-        ref = parse_reference(reference)
-        served = next((p for p in self.corpus() if ref.key in paper_identifiers(p)), None)
-        if served is not None:
-            return AddResult(served, added=False)
-        paper = await self.lookup.fetch(ref)
+        """Add the paper an arXiv id/URL, DOI or full title names; SourceError (a UserError) says why not."""
+        ref = read_reference(reference)
+        if isinstance(ref, TitleRef):
+            served = find_same_paper(Paper(id="wanted", title=ref.title), self.corpus())
+            if served is not None:
+                return AddResult(served, added=False)
+            paper = await self._by_title(ref)
+        else:
+            served = next((p for p in self.corpus() if ref.key in paper_identifiers(p)), None)
+            if served is not None:
+                return AddResult(served, added=False)
+            paper = await self.lookup.fetch(ref)
         async with self._lock:
             result = await self._add_one(paper, actor, "add", via=str(ref))
         if result.added or result.filled:
             await self.on_change()
         return result
+
+    async def _by_title(self, ref: TitleRef) -> Paper:
+        """The arXiv paper with exactly this title (case, accents and punctuation aside), or the error
+        listing the closest ones, to be added by id: a guess would add the wrong paper silently."""
+        candidates = await self.lookup.find_title(ref.title)
+        wanted = normalize_title(ref.title)
+        exact = [paper for paper in candidates if normalize_title(paper.title) == wanted]
+        if exact:
+            return exact[0]
+        if not candidates:
+            raise SourceNotFoundError(
+                f"arXiv has no paper titled {ref}. Check the title, or give its arXiv id or DOI."
+            )
+        lines = [f"• {paper.title} ({paper.source})" for paper in candidates[:TITLE_CANDIDATES]]
+        raise SourceNotFoundError(
+            f"arXiv has no paper titled exactly {ref}. The closest:\n"
+            + "\n".join(lines)
+            + "\nAdd one by its id."
+        )
 
     async def import_bibtex(self, text: str, source: str, actor: str) -> ImportReport:
         """Add every readable entry of a .bib text; a broken entry is reported with its line, the rest are

@@ -18,7 +18,7 @@ from bot.corpus.model import Paper
 from bot.sources.arxiv import ArxivClient
 from bot.sources.crossref import CrossrefClient
 from bot.sources.http import PoliteHttp, Sleep
-from bot.sources.references import ArxivRef, DoiRef, SourceRef, parse_reference
+from bot.sources.references import ArxivRef, DoiRef, SourceRef, TitleRef, parse_reference, read_reference
 
 __all__ = [
     "ArxivRef",
@@ -26,7 +26,9 @@ __all__ = [
     "PaperSources",
     "SourceRef",
     "SourcesConfig",
+    "TitleRef",
     "parse_reference",
+    "read_reference",
     "user_agent",
 ]
 
@@ -85,6 +87,10 @@ class PaperSources:
         if isinstance(ref, ArxivRef):
             return await self.arxiv.fetch(ref)
         return await self.crossref.fetch(ref)
+
+    async def find_title(self, title: str) -> list[Paper]:
+        """arXiv's best matches for a title (a few), best first."""
+        return await self.arxiv.find_title(title)
 
     async def lookup(self, text: str) -> Paper:
         """The paper named by what a person typed (an arXiv id or URL, a DOI or doi.org URL)."""

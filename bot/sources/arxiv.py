@@ -127,16 +127,22 @@ class ArxivClient:
             )
         return papers[0]
 
-    async def search(self, query: str, *, max_results: int = 50) -> list[Paper]:
-        """Papers matching an arXiv search query (e.g. `au:Hofmann_T AND cat:cs.LG`), newest first."""
+    async def search(self, query: str, *, max_results: int = 50, newest_first: bool = True) -> list[Paper]:
+        """Papers matching an arXiv search query (e.g. `au:Hofmann_T AND cat:cs.LG`), newest first or,
+        with `newest_first=False`, best match first."""
         reply = await self._http.get(
             self._base_url,
             {
                 "search_query": query,
                 "max_results": str(max_results),
-                "sortBy": "submittedDate",
+                "sortBy": "submittedDate" if newest_first else "relevance",
                 "sortOrder": "descending",
             },
             what=f"the search “{query}”",
         )
         return parse_arxiv_feed(reply.text, what=f"the search “{query}”")
+
+    async def find_title(self, title: str, *, candidates: int = 5) -> list[Paper]:
+        """Papers whose title matches `title` as a phrase, best match first (at most `candidates`)."""
+        words = re.findall(r"\w+", title)
+        return await self.search(f'ti:"{" ".join(words)}"', max_results=candidates, newest_first=False)

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from bot.errors import PaperReferenceError
 
-__all__ = ["ArxivRef", "DoiRef", "SourceRef", "parse_reference"]
+__all__ = ["ArxivRef", "DoiRef", "SourceRef", "TitleRef", "parse_reference", "read_reference"]
 
 # New-style ids (since 2007): YYMM.NNNN, or YYMM.NNNNN from 2015. Old style: archive[.SUB]/YYMMNNN.
 _NEW_ID = re.compile(r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v\d+)?")
@@ -67,6 +67,23 @@ class DoiRef:
 
 
 SourceRef = ArxivRef | DoiRef
+
+
+@dataclass(frozen=True)
+class TitleRef:
+    """A paper named by its title, to be looked up on arXiv (a title names no source by itself)."""
+
+    title: str
+
+    def __str__(self) -> str:
+        return f"“{_shown(self.title)}”"
+
+
+TITLE_MIN_WORDS = 3
+# Text shaped like an identifier: a typo in one is reported as such, never searched for as a title.
+_ID_LIKE = re.compile(
+    r"\s*(?:arxiv\s*:|doi\s*:|10\.|https?://|www\.|\S*arxiv\.org|\S*doi\.org|\d{4}\.\d)", re.I
+)
 
 
 def _shown(text: str) -> str:
@@ -125,6 +142,15 @@ def parse_reference(text: str) -> SourceRef:
         return _arxiv(text, original)
     raise PaperReferenceError(
         f"I can't tell which paper “{_shown(original)}” is. Give an arXiv id (2302.11563, "
-        "arXiv:2302.11563, hep-th/9901001), an arxiv.org link, a DOI (10.1145/3292500.3330701) or a "
-        "doi.org link."
+        "arXiv:2302.11563, hep-th/9901001), an arxiv.org link, a DOI (10.1145/3292500.3330701), a "
+        "doi.org link, or the paper's full title."
     )
+
+
+def read_reference(text: str) -> SourceRef | TitleRef:
+    """`parse_reference`, except that text of a few words that is not shaped like an id or a link is a
+    title to look up. A mistyped id or DOI is still refused as one (PaperReferenceError)."""
+    words = text.split()
+    if len(words) >= TITLE_MIN_WORDS and not _ID_LIKE.match(text) and not _OLD_ID.fullmatch(text.strip()):
+        return TitleRef(" ".join(words))
+    return parse_reference(text)

@@ -132,7 +132,8 @@ async def test_arxiv_is_asked_at_most_once_every_three_seconds(
         ("2302.99999", SourceNotFoundError, "arXiv has no paper arXiv:2302.99999"),
         ("doi:10.1145", PaperReferenceError, "is not a valid DOI"),
         ("10.1145/0000000", SourceNotFoundError, "Crossref has no paper"),
-        ("what a lovely paper", PaperReferenceError, "I can't tell which paper"),
+        ("what a lovely paper", SourceNotFoundError, "arXiv has no paper titled “what a lovely paper”"),
+        ("two words", PaperReferenceError, "I can't tell which paper"),
     ],
 )
 async def test_bad_input_gets_a_clear_message_and_changes_nothing(
@@ -254,3 +255,44 @@ async def test_a_new_paper_whose_id_is_taken_gets_a_free_one(app: App, fake_sour
     assert (first.paper.id, second.paper.id) == (SPARSE, f"{SPARSE}-2")
     assert app.library.index.resolve(SPARSE).title.endswith("Right Paper")
     assert app.library.index.resolve(f"{SPARSE}-2").title.endswith("Wrong Paper")
+
+
+async def test_a_paper_can_be_added_by_its_exact_title(app: App, fake_sources: FakeSources) -> None:
+    result = await app.additions.add(
+        "sparse mixtures of reading groups: routing questions to the right paper", "terminal:ada"
+    )
+
+    assert result.added
+    assert result.paper.id == SPARSE
+    assert "https://arxiv.org/abs/2302.11563" in result.paper.links
+    (request,) = fake_sources.requests_to("arxiv")
+    assert (
+        request.query["search_query"]
+        == 'ti:"sparse mixtures of reading groups routing questions to the right paper"'
+    )
+    assert request.query["sortBy"] == "relevance"
+
+
+async def test_a_title_already_served_is_answered_without_asking_arxiv(
+    app: App, fake_sources: FakeSources
+) -> None:
+    result = await app.additions.add("Random teachers are good teachers", "terminal:ada")
+
+    assert (result.added, result.paper.id) == (False, "random-teachers-are-good-teachers")
+    assert fake_sources.requests == []
+
+
+async def test_a_title_without_an_exact_match_lists_the_closest_and_adds_nothing(
+    app: App, fake_sources: FakeSources
+) -> None:
+    with pytest.raises(SourceNotFoundError) as refused:
+        await app.additions.add("Sparse Mixtures of Reading Groups", "terminal:ada")
+
+    assert refused.value.message == (
+        "arXiv has no paper titled exactly “Sparse Mixtures of Reading Groups”. The closest:\n"
+        "• Sparse Mixtures of Reading Groups: Routing Questions to the Right Paper (arXiv:2302.11563)\n"
+        "Add one by its id."
+    )
+    assert await app.additions.store.stored() == []
+    with pytest.raises(SourceNotFoundError, match="arXiv has no paper titled “Completely Unknown Work Here”"):
+        await app.additions.add("Completely Unknown Work Here", "terminal:ada")

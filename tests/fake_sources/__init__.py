@@ -9,6 +9,7 @@ them are invented):
 - `GET /api/query?id_list=ID`: a feed with that entry if known, an empty feed (totalResults 1, no entry)
   if unknown, and arXiv's "Error" entry for a malformed id;
 - `GET /api/query?search_query=au:NAME`: the known entries with an author whose surname is NAME;
+- `GET /api/query?search_query=ti:"WORDS"`: the known entries whose title has all those words;
 - `GET /works/DOI`: Crossref's `{"status":"ok","message":{…}}`, or 404 with "Resource not found.";
 - anything queued with `fake.script(service, reply)` first, in order: 429/503 with Retry-After, a
   malformed feed, plain-text "Rate exceeded.", …
@@ -18,6 +19,7 @@ Every request is recorded (path, query, User-Agent) so tests can check what was 
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
 import threading
@@ -57,7 +59,8 @@ def feed(entries: list[str], query: str = "", total: int | None = None) -> str:
     """An arXiv API feed around `entries` (entry XML fragments)."""
     head = (FIXTURES / "feed_head.xml").read_text(encoding="utf-8")
     count = len(entries) if total is None else total
-    return head.replace("{query}", query).replace("{total}", str(count)) + "".join(entries) + "</feed>\n"
+    shown = html.escape(query, quote=True)
+    return head.replace("{query}", shown).replace("{total}", str(count)) + "".join(entries) + "</feed>\n"
 
 
 def arxiv_entry(arxiv_id: str) -> str:
@@ -71,6 +74,15 @@ def crossref_work(doi: str) -> dict[str, Any]:
         (FIXTURES / f"crossref_{doi.replace('/', '_')}.json").read_text(encoding="utf-8")
     )
     return data
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _title_of(entry: str) -> str:
+    match = re.search(r"<title>(.*?)</title>", entry, re.DOTALL)
+    return match.group(1) if match else ""
 
 
 class FakeSources:
@@ -137,6 +149,10 @@ class FakeSources:
             # arXiv reports totalResults 1 for an unknown id, with no entry at all.
             return self._respond(Reply(body=feed(entries, id_list, total=max(1, len(entries)))))
         query = request.query.get("search_query", "")
+        if query.startswith("ti:"):  # a title phrase: entries whose title has all its words
+            words = set(_words(query.removeprefix("ti:")))
+            entries = [e for e in self.arxiv.values() if words <= set(_words(_title_of(e)))]
+            return self._respond(Reply(body=feed(entries, query)))
         surname = query.removeprefix("au:").split("_")[0].strip('"').lower()
         entries = [e for e in self.arxiv.values() if re.search(rf"<name>[^<]*\b{surname}</name>", e, re.I)]
         return self._respond(Reply(body=feed(entries, query)))

@@ -71,9 +71,32 @@ def test_keys_match_what_duplicate_detection_compares() -> None:
         ("doi:10.1145", "is not a valid DOI"),
         ("doi:11.1145/abc", "is not a valid DOI"),
         ("https://doi.org/not-a-doi", "is not a valid DOI"),
-        ("attention is all you need", "I can't tell which paper"),
+        ("two words", "I can't tell which paper"),
     ],
 )
 def test_malformed_references_are_refused_with_what_to_give(text: str, says: str) -> None:
     with pytest.raises(PaperReferenceError, match=says):
         parse_reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Random Teachers are Good Teachers", "attention is all you need", "  Sparse   mixtures of experts "],
+)
+def test_a_few_words_that_are_no_id_are_a_title(text: str) -> None:
+    from bot.sources import TitleRef, read_reference
+
+    assert read_reference(text) == TitleRef(" ".join(text.split()))
+
+
+@pytest.mark.parametrize(
+    "text", ["2302.11563", "doi:10.1145", "arXiv: 2302 11563 v2", "https://arxiv.org/abs/garbage here too"]
+)
+def test_a_mistyped_id_is_never_searched_for_as_a_title(text: str) -> None:
+    from bot.sources import TitleRef, read_reference
+
+    try:
+        ref = read_reference(text)
+    except PaperReferenceError:
+        return  # refused as a malformed id: right
+    assert not isinstance(ref, TitleRef)

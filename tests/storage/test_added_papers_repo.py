@@ -29,9 +29,7 @@ async def repo(tmp_path: Path) -> AsyncIterator[AddedPaperRepo]:
 
 
 async def test_a_stored_paper_reads_back_whole_in_the_order_added(repo: AddedPaperRepo) -> None:
-    second = Paper(
-        id="second", title="Another Paper", published=date(2024, 5, 1), date_precision="month"
-    )
+    second = Paper(id="second", title="Another Paper", published=date(2024, 5, 1), date_precision="month")
     assert await repo.insert(StoredPaper(PAPER), Change("sparse", "add", "terminal:ada", NOW))
     assert await repo.insert(StoredPaper(second, overlay=True), Change("second", "edit", "discord:1", NOW))
 

@@ -234,9 +234,7 @@ class AdminCog(commands.Cog, name="Admin"):
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @corpus.command(name="add", description="Add a paper from arXiv or a DOI; it's searchable right away.")
-    @app_commands.describe(
-        reference="An arXiv id or link (2302.11563, arxiv.org/abs/…), or a DOI (10.1145/…)"
-    )
+    @app_commands.describe(reference="An arXiv id or link (2302.11563), a DOI (10.1145/…), or the full title")
     async def corpus_add(self, interaction: discord.Interaction, reference: str) -> None:
         """Fetch the paper's metadata and add it, or say it is already there."""
         self._require_editor(interaction)
