@@ -16,6 +16,7 @@ from bot.additions.service import AdditionService
 from bot.clock import Clock, SystemClock
 from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
+from bot.following.service import FollowService
 from bot.library import Library, ReloadReport
 from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
@@ -27,6 +28,7 @@ from bot.storage.added_papers_repo import AddedPaperRepo
 from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database
 from bot.storage.digest_repo import DigestRepo
+from bot.storage.following_repo import FollowRepo
 from bot.storage.guild_repo import GuildRepo
 from bot.storage.readinggroup_repo import SqlReadingGroupStore
 from bot.storage.subscription_repo import SubscriptionRepo
@@ -48,6 +50,7 @@ class App:
     reading_group: ReadingGroupService
     additions: AdditionService
     sources: PaperSources
+    following: FollowService
 
     async def reload_corpus(self) -> ReloadReport:
         """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new.
@@ -120,6 +123,13 @@ async def open_app(
         await digest.sync_corpus()
 
     sources = PaperSources(settings.sources)
+    additions = AdditionService(
+        store=added_papers,
+        lookup=sources,
+        corpus=lambda: live.index.papers,
+        clock=clock,
+        on_change=corpus_changed,
+    )
     return App(
         settings=settings,
         clock=clock,
@@ -141,12 +151,7 @@ async def open_app(
             index_builder=PaperIndex.build,
             default_timezone=settings.reading_group.default_timezone,
         ),
-        additions=AdditionService(
-            store=added_papers,
-            lookup=sources,
-            corpus=lambda: live.index.papers,
-            clock=clock,
-            on_change=corpus_changed,
-        ),
+        additions=additions,
         sources=sources,
+        following=FollowService(FollowRepo(database), sources, additions, outbox, clock),
     )

@@ -157,6 +157,17 @@ def _add_paper_commands(sub: Any) -> None:
     p.add_argument("--as", **who)
     p = sub.add_parser("changes", help="who added, fixed or removed which paper, and when")
     p.add_argument("paper_id", metavar="ID", nargs="?", help="only this paper's changes")
+    p = sub.add_parser(
+        "follow", help="follow people on arXiv for a server (the bot announces their new papers)"
+    )
+    follow_sub = p.add_subparsers(dest="follow_command", metavar="ACTION", required=True)
+    for action, text in (("add", "follow a name or an arXiv query"), ("remove", "stop following")):
+        f = follow_sub.add_parser(action, help=text)
+        f.add_argument("who", help='a name ("Thomas Hofmann") or an arXiv query (au:Hofmann_T AND cat:cs.LG)')
+        f.add_argument("--server", type=int, required=True, help="the Discord server (guild) id")
+        f.add_argument("--as", **who)
+    f = follow_sub.add_parser("list", help="whom a server follows, and where news goes")
+    f.add_argument("--server", type=int, required=True, help="the Discord server (guild) id")
 
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1}
@@ -215,7 +226,7 @@ def main(
 def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     from bot import terminal as term
 
-    if args.command in {"add", "import", "export", "edit", "remove", "changes"}:
+    if args.command in {"add", "import", "export", "edit", "remove", "changes", "follow"}:
         from bot import terminal_papers
 
         command: int = getattr(terminal_papers, f"cmd_{args.command}")(args, settings, out, stdin)

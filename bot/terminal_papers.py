@@ -1,4 +1,5 @@
-"""`paperbot add | import | export | edit | remove | changes`: the group's added papers, from the terminal.
+"""`paperbot add | import | export | edit | remove | changes | follow`: the group's added papers, from the
+terminal.
 
 The same rules as `/paper add` in Discord (`bot.additions.service`), writing to the bot's database under
 `storage.data_dir` (created on first use; every command says which one it used, so a wrong folder is
@@ -211,3 +212,33 @@ def cmd_changes(args: argparse.Namespace, settings: Settings, out: TextIO, stdin
         return 0
 
     return asyncio.run(_with_app(settings, work, existing=True))
+
+
+def cmd_follow(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+    """`paperbot follow add|list|remove --server ID [WHO]`: a server's followed people (the bot announces
+    their new papers in Discord; the channel is chosen there with /corpus follow-channel)."""
+    guild_id = int(args.server)
+    following_action: str = args.follow_command
+
+    async def work(app: App) -> int:
+        following = app.following
+        if following_action == "add":
+            follow, already = await following.follow(guild_id, args.who, actor_of(args))
+            out.write(
+                f"following {follow.label} ({follow.query}); {already} paper(s) already out, not announced\n"
+            )
+        elif following_action == "remove":
+            follow = await following.unfollow(guild_id, args.who)
+            out.write(f"no longer following {follow.label}\n")
+        follows = await following.store.follows(guild_id)
+        if following_action == "list":
+            for follow in follows:
+                out.write(
+                    f"{follow.label}  ({follow.query}; by {follow.added_by}, {follow.added_at:%Y-%m-%d})\n"
+                )
+            channel = await following.store.channel(guild_id)
+            where = f"channel {channel}" if channel is not None else "no channel yet (/corpus follow-channel)"
+            out.write(f"{len(follows)} followed; announcements: {where}\n")
+        return 0
+
+    return asyncio.run(_with_app(settings, work, existing=following_action == "list"))

@@ -27,6 +27,7 @@ FORBIDDEN = {
     "bot.readinggroup": CORE,
     "bot.sources": CORE,
     "bot.additions": CORE,
+    "bot.following": CORE,
     "bot.storage": ("discord",),
 }
 

@@ -112,6 +112,14 @@ class AdditionService:
             + "\nAdd one by its id."
         )
 
+    async def add_found(self, paper: Paper, actor: str, via: str) -> AddResult:
+        """Add a paper already fetched (e.g. by following an author), or recognise it; then serve it."""
+        async with self._lock:
+            result = await self._add_one(paper, actor, "add", via=via)
+        if result.added or result.filled:
+            await self.on_change()
+        return result
+
     async def import_bibtex(self, text: str, source: str, actor: str) -> ImportReport:
         """Add every readable entry of a .bib text; a broken entry is reported with its line, the rest are
         added (or recognised as already there)."""

@@ -88,6 +88,10 @@ class PaperSources:
             return await self.arxiv.fetch(ref)
         return await self.crossref.fetch(ref)
 
+    async def search_arxiv(self, query: str) -> list[Paper]:
+        """arXiv's newest papers for a search query (`au:"Thomas Hofmann"`), newest first."""
+        return await self.arxiv.search(query)
+
     async def find_title(self, title: str) -> list[Paper]:
         """arXiv's best matches for a title (a few), best first."""
         return await self.arxiv.find_title(title)

@@ -206,3 +206,25 @@ def test_changes_lists_who_did_what(env: Path) -> None:
     assert run("changes", "random-teachers-are-good-teachers")[1] == (
         "no changes to random-teachers-are-good-teachers\n"
     )
+
+
+def test_follow_from_the_terminal(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run("follow", "add", "--server", "123", "Thomas Hofmann", "--as", "ada")
+    assert (code, out) == (
+        0,
+        'following Thomas Hofmann (au:"Thomas Hofmann"); 1 paper(s) already out, not announced\n',
+    )
+
+    code, out = run("follow", "list", "--server", "123")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith('Thomas Hofmann  (au:"Thomas Hofmann"; by terminal:ada, ')
+    assert lines[1] == "1 followed; announcements: no channel yet (/corpus follow-channel)"
+
+    assert (
+        run("follow", "remove", "--server", "123", "Thomas Hofmann")[1]
+        == "no longer following Thomas Hofmann\n"
+    )
+    code, _ = run("follow", "remove", "--server", "123", "Thomas Hofmann")
+    assert code == 2
+    assert "doesn't follow Thomas Hofmann" in capsys.readouterr().err

@@ -24,6 +24,8 @@ __all__ = [
     "actor",
     "added_text",
     "edited_text",
+    "followed_text",
+    "following_text",
     "import_text",
     "read_bib",
     "removed_text",
@@ -128,3 +130,23 @@ async def read_bib(attachment: discord.Attachment) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(f"“{name}” is not UTF-8 text; re-save it with UTF-8 encoding.") from exc
+
+
+def followed_text(label: str, already: int, channel_id: int | None) -> str:
+    """The reply to `/corpus follow`."""
+    out = f" ({already} paper{'' if already == 1 else 's'} already out: not announced)" if already else ""
+    where = (
+        f"I'll announce their new papers in <#{channel_id}>, once a day."
+        if channel_id is not None
+        else "Choose where I announce them with `/corpus follow-channel`."
+    )
+    return clip(f"✅ Following {label}{out}. {where}", CONTENT_MAX)
+
+
+def following_text(labels: Sequence[str], channel_id: int | None) -> str:
+    """The reply to `/corpus following`."""
+    if not labels:
+        return "This server follows nobody on arXiv yet. Start with `/corpus follow`."
+    where = f"New papers go to <#{channel_id}>." if channel_id is not None else "No announcement channel yet."
+    lines = [f"Following ({len(labels)}):", *(f"• {label}" for label in labels), where]
+    return clip("\n".join(lines), CONTENT_MAX)

@@ -285,3 +285,53 @@ class AdminCog(commands.Cog, name="Admin"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         removed = await self.bot.app.additions.remove(paper, additions.actor(interaction.user))
         await self._followup(interaction, additions.removed_text(removed))
+
+    # --- following people on arXiv (Manage Server or a paper editors' role) ----------------------------
+
+    @corpus.command(
+        name="follow", description="Follow someone on arXiv: their new papers are added and announced."
+    )
+    @app_commands.describe(who='A name ("Thomas Hofmann") or an arXiv query (au:Hofmann_T AND cat:cs.LG)')
+    async def corpus_follow(self, interaction: discord.Interaction, who: str) -> None:
+        """Follow a name or query for this server; its papers already out are not announced."""
+        self._require_editor(interaction)
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        following = self.bot.app.following
+        try:
+            follow, already = await following.follow(guild.id, who, additions.actor(interaction.user))
+        except SourceError as exc:
+            additions.log_source_failure(interaction, who, exc)
+            raise
+        channel = await following.store.channel(guild.id)
+        await self._followup(interaction, additions.followed_text(follow.label, already, channel))
+
+    @corpus.command(name="unfollow", description="Stop following someone on arXiv.")
+    @app_commands.describe(who="The name or query, as you followed it (see /corpus following)")
+    async def corpus_unfollow(self, interaction: discord.Interaction, who: str) -> None:
+        """Stop following; papers already announced stay in the corpus."""
+        self._require_editor(interaction)
+        follow = await self.bot.app.following.unfollow(_guild(interaction).id, who)
+        await _reply(interaction, f"✅ No longer following {follow.label}. Their papers stay in the corpus.")
+
+    @corpus.command(name="following", description="Whom this server follows on arXiv, and where news goes.")
+    async def corpus_following(self, interaction: discord.Interaction) -> None:
+        """The server's follows and announcement channel."""
+        guild = _guild(interaction)
+        follows = await self.bot.app.following.store.follows(guild.id)
+        channel = await self.bot.app.following.store.channel(guild.id)
+        await _reply(interaction, additions.following_text([f.label for f in follows], channel))
+
+    @corpus.command(name="follow-channel", description="Where I announce followed people's new papers.")
+    @app_commands.describe(channel='The channel for "New from the group" posts')
+    async def corpus_follow_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        """Set the announcement channel, warning when the bot can't post there."""
+        self._require_editor(interaction)
+        guild = _guild(interaction)
+        await self.bot.app.following.store.set_channel(guild.id, channel.id)
+        warning = self._access_warning(guild, channel.id)
+        await _reply(
+            interaction, f"✅ I'll announce followed people's new papers in <#{channel.id}>.{warning}"
+        )
