@@ -14,6 +14,7 @@ import pytest
 
 from bot.app import App, open_app
 from bot.clock import ManualClock
+from bot.following.service import FollowService
 from bot.settings import Settings
 from bot.sources import PaperSources
 from tests.discord_adapter.conftest import loopback_only  # noqa: F401  (the network guard, autouse)
@@ -56,13 +57,18 @@ def fake_time() -> FakeTime:
     return FakeTime()
 
 
+async def on_fake_time(app: App, fake_time: FakeTime) -> App:
+    """`app` with its sources (and what uses them) on fake time: arXiv's 3 s spacing kept, not waited."""
+    await app.sources.close()
+    app.sources = PaperSources(app.settings.sources, sleep=fake_time.sleep, monotonic=fake_time.monotonic)
+    app.additions.lookup = app.sources
+    app.following = FollowService(app.following.store, app.sources, app.additions, app.outbox, app.clock)
+    return app
+
+
 async def start(settings: Settings, fake_time: FakeTime) -> App:
     """An App as `paperbot run` builds it, with sources on fake time."""
-    app = await open_app(settings, clock=ManualClock(NOW))
-    await app.sources.close()
-    app.sources = PaperSources(settings.sources, sleep=fake_time.sleep, monotonic=fake_time.monotonic)
-    app.additions.lookup = app.sources
-    return app
+    return await on_fake_time(await open_app(settings, clock=ManualClock(NOW)), fake_time)
 
 
 @pytest.fixture

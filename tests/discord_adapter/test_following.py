@@ -4,17 +4,22 @@ day when arXiv answers 503; their back catalogue is never announced."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
+
+import pytest
 
 from bot.app import App, open_app
 from bot.clock import ManualClock
 from bot.library import Library
 from bot.search.index import PaperIndex
 from bot.settings import Settings
+from tests.additions.conftest import on_fake_time
 from tests.fake_discord import BotRunner, FakeDiscord
 from tests.fake_sources import FakeSources
 from tests.fake_sources import Reply as SourceReply
 from tests.following.test_follow_service import NEW, NEW_TITLE, publish_new_paper
+from tests.sources.conftest import FakeTime
 
 from .test_adding_papers import bot_settings, fake_sources, librarian, run  # noqa: F401  (fixtures)
 
@@ -28,13 +33,25 @@ def announcements(fake: FakeDiscord) -> list[Any]:
     ]
 
 
+@pytest.fixture
+async def app(bot_settings: Settings, clock: ManualClock, bundled_index: PaperIndex) -> AsyncIterator[App]:  # noqa: F811
+    """The core over the bundled corpus, its sources on fake time (arXiv's spacing kept, not waited)."""
+    application = await open_app(bot_settings, clock=clock, library=Library.from_papers(bundled_index, clock))
+    try:
+        yield await on_fake_time(application, FakeTime())
+    finally:
+        await application.close()
+
+
 async def restart(
     bot_runner: BotRunner, old: Any, settings: Settings, clock: ManualClock, index: PaperIndex
 ) -> tuple[Any, App]:
     from bot.serve import build_client
 
     await bot_runner.stop(old)
-    app = await open_app(settings, clock=clock, library=Library.from_papers(index, clock))
+    app = await on_fake_time(
+        await open_app(settings, clock=clock, library=Library.from_papers(index, clock)), FakeTime()
+    )
     client = build_client(app, scheduler_paused=True)
     await bot_runner.start(client)
     return client, app
