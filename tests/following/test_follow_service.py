@@ -186,3 +186,32 @@ async def test_following_twice_and_arxiv_down_at_follow_time(bot: App, fake_sour
     assert removed.label == "au:Hofmann_T AND cat:cs.LG"
     with pytest.raises(UserError, match="doesn't follow"):
         await bot.following.unfollow(GUILD, "au:Hofmann_T AND cat:cs.LG")
+
+
+async def test_the_daily_job_survives_a_failing_run(caplog: pytest.LogCaptureFixture) -> None:
+    """An unexpected error in a run is one log line; the job (and the bot) carry on to the next day."""
+    from bot.scheduling import FollowJobs
+
+    class Broken:
+        async def run_all(self) -> list[object]:
+            raise RuntimeError("database on fire")
+
+    caplog.set_level("ERROR", logger="paperbot.scheduling")
+    await FollowJobs(Broken()).run()  # type: ignore[arg-type]
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "following: the daily run failed; it runs again tomorrow"
+    ]
+
+
+async def test_the_daily_job_is_armed_with_the_others() -> None:
+    from datetime import timedelta
+
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.scheduling import FOLLOW_JOB_ID, FollowJobs
+
+    scheduler = AsyncIOScheduler()
+    FollowJobs(object()).arm(scheduler)  # type: ignore[arg-type]
+    job = scheduler.get_job(FOLLOW_JOB_ID)
+    assert job.trigger.interval == timedelta(days=1)
