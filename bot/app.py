@@ -12,18 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.additions.service import AdditionService
 from bot.clock import Clock, SystemClock
 from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
+from bot.following.service import FollowService
 from bot.library import Library, ReloadReport
 from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
 from bot.readinggroup.service import ReadingGroupService
 from bot.search.index import PaperIndex
 from bot.settings import Settings
+from bot.sources import PaperSources
+from bot.storage.added_papers_repo import AddedPaperRepo
 from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database
 from bot.storage.digest_repo import DigestRepo
+from bot.storage.following_repo import FollowRepo
 from bot.storage.guild_repo import GuildRepo
 from bot.storage.readinggroup_repo import SqlReadingGroupStore
 from bot.storage.subscription_repo import SubscriptionRepo
@@ -43,9 +48,14 @@ class App:
     digest: DigestService
     subscriptions: SubscriptionService
     reading_group: ReadingGroupService
+    additions: AdditionService
+    sources: PaperSources
+    following: FollowService
 
     async def reload_corpus(self) -> ReloadReport:
-        """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new."""
+        """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new.
+        Stored papers are read again too (another process, e.g. `paperbot add`, may have added some)."""
+        self.library.stored = tuple(await self.additions.store.stored())
         report = await self.library.reload()
         if report.ok:
             await self.digest.sync_corpus()
@@ -54,6 +64,7 @@ class App:
     async def close(self) -> None:
         """Release what open_app acquired."""
         self.outbox.attach(None)
+        await self.sources.close()
         await self.database.close()
 
 
@@ -65,19 +76,32 @@ async def open_app(
     database: Database | None = None,
     existing_database: bool = False,
 ) -> App:
-    """Wire the core from settings: load the corpus (unless given) and open + migrate the database.
+    """Wire the core from settings: open + migrate the database, load the corpus (unless given) with the
+    papers people added (stored in the database) laid over it.
 
     `existing_database` is for commands that only read the bot's state: they get a StorageError saying
     where they looked instead of a new, empty database. A CorpusError, ConfigError or StorageError raised
     here stops start-up with a message saying what to fix.
     """
     clock = clock or SystemClock()
-    if library is None:
-        library = Library(path=settings.corpus.path, strict=settings.corpus.strict, clock=clock)
-        library.load()
+    opened = database is None
     if database is None:
         url = settings.storage.database_url()
         database = await (Database.open_existing(url) if existing_database else Database.open(url))
+    added_papers = AddedPaperRepo(database)
+    try:
+        stored = tuple(await added_papers.stored())
+        if library is None:
+            library = Library(
+                path=settings.corpus.path, strict=settings.corpus.strict, clock=clock, stored=stored
+            )
+            library.load()
+        elif stored:
+            await library.use_stored(stored)
+    except BaseException:
+        if opened:
+            await database.close()
+        raise
     live = library  # services always read the index that is serving now, across reloads
     outbox = Outbox()
     guilds = GuildRepo(database, clock, default_timezone=settings.digest.default_timezone)
@@ -91,6 +115,20 @@ async def open_app(
         grace=timedelta(hours=settings.digest.grace_hours),
         default_time=settings.digest.default_time,
         default_timezone=settings.digest.default_timezone,
+    )
+
+    async def corpus_changed() -> None:
+        """After an addition, fix or removal: serve the stored papers now, and date the new ones."""
+        await live.use_stored(tuple(await added_papers.stored()))
+        await digest.sync_corpus()
+
+    sources = PaperSources(settings.sources)
+    additions = AdditionService(
+        store=added_papers,
+        lookup=sources,
+        corpus=lambda: live.index.papers,
+        clock=clock,
+        on_change=corpus_changed,
     )
     return App(
         settings=settings,
@@ -113,4 +151,7 @@ async def open_app(
             index_builder=PaperIndex.build,
             default_timezone=settings.reading_group.default_timezone,
         ),
+        additions=additions,
+        sources=sources,
+        following=FollowService(FollowRepo(database), sources, additions, outbox, clock),
     )

@@ -123,8 +123,51 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--server", type=int, required=True, help="the Discord server (guild) id")
     r.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
+    _add_paper_commands(sub)
+
     sub.add_parser("run", help="serve Discord (needs PAPERBOT_DISCORD__TOKEN)")
     return parser
+
+
+def _add_paper_commands(sub: Any) -> None:
+    """`add`, `import`, `export`, `edit`, `remove`, `changes`: the group's added papers
+    (bot/terminal_papers.py)."""
+    who = {"dest": "actor", "metavar": "NAME", "help": "who the change log names (default: your login)"}
+    p = sub.add_parser("add", help="add papers from arXiv or a DOI to the bot's database")
+    p.add_argument(
+        "references",
+        nargs="+",
+        metavar="REF",
+        help="arXiv id or link (2302.11563), DOI or doi.org link, or a full title in quotes",
+    )
+    p.add_argument("--as", **who)
+    p = sub.add_parser("import", help="add the papers of a .bib file to the bot's database")
+    p.add_argument("file", type=Path, help="a BibTeX file")
+    p.add_argument("--as", **who)
+    p = sub.add_parser("export", help="write the corpus and added papers as BibTeX or JSON Lines")
+    p.add_argument("--format", choices=["bibtex", "jsonl"], default="bibtex", help="default: bibtex")
+    p.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    p = sub.add_parser("edit", help="fix an added or corpus paper's title, or add its code link")
+    p.add_argument("paper_id", metavar="ID", help="the paper's id")
+    p.add_argument("--title", help="the corrected title")
+    p.add_argument("--code", metavar="URL", help="a link to the paper's code")
+    p.add_argument("--as", **who)
+    p = sub.add_parser("remove", help="remove an added paper from the bot's database")
+    p.add_argument("paper_id", metavar="ID", help="the paper's id")
+    p.add_argument("--as", **who)
+    p = sub.add_parser("changes", help="who added, fixed or removed which paper, and when")
+    p.add_argument("paper_id", metavar="ID", nargs="?", help="only this paper's changes")
+    p = sub.add_parser(
+        "follow", help="follow people on arXiv for a server (the bot announces their new papers)"
+    )
+    follow_sub = p.add_subparsers(dest="follow_command", metavar="ACTION", required=True)
+    for action, text in (("add", "follow a name or an arXiv query"), ("remove", "stop following")):
+        f = follow_sub.add_parser(action, help=text)
+        f.add_argument("who", help='a name ("Thomas Hofmann") or an arXiv query (au:Hofmann_T AND cat:cs.LG)')
+        f.add_argument("--server", type=int, required=True, help="the Discord server (guild) id")
+        f.add_argument("--as", **who)
+    f = follow_sub.add_parser("list", help="whom a server follows, and where news goes")
+    f.add_argument("--server", type=int, required=True, help="the Discord server (guild) id")
 
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1}
@@ -183,6 +226,11 @@ def main(
 def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     from bot import terminal as term
 
+    if args.command in {"add", "import", "export", "edit", "remove", "changes", "follow"}:
+        from bot import terminal_papers
+
+        command: int = getattr(terminal_papers, f"cmd_{args.command}")(args, settings, out, stdin)
+        return command
     handlers: dict[str, Any] = {
         "ask": term.cmd_ask,
         "search": term.cmd_search,

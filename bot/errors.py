@@ -7,7 +7,11 @@ PaperbotError                 base; never shown raw to a Discord user
 │   ├── QueryError            an empty, oversized or malformed query
 │   ├── CooldownError         the user must wait before asking again
 │   ├── PermissionDeniedError the user lacks a permission the command needs
-│   └── ReadingGroupError     a reading-group action that does not fit the current state
+│   ├── ReadingGroupError     a reading-group action that does not fit the current state
+│   └── SourceError           a paper could not be fetched from arXiv or the DOI registry
+│       ├── PaperReferenceError   not an arXiv id, arXiv URL or DOI (nothing was asked)
+│       ├── SourceNotFoundError   the source has no such paper
+│       └── SourceUnavailableError the source is down, rate-limiting or answered garbage: try later
 ├── CorpusError               a corpus file cannot be used (its `.problems` list every bad record)
 ├── ConfigError               the settings are invalid; the message names the key and the fix
 ├── StorageError              the database cannot be opened or migrated
@@ -81,6 +85,30 @@ class PermissionDeniedError(UserError):
 
 class ReadingGroupError(UserError):
     """A reading-group action that does not fit the group's current state."""
+
+
+class SourceError(UserError):
+    """A paper could not be fetched from its source; `.message` is for the person adding it, `.detail`
+    (the HTTP status, the source's own words) for the operator's log line."""
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
+
+
+class PaperReferenceError(SourceError):
+    """The text is not an arXiv id, an arXiv URL or a DOI; nothing was sent anywhere."""
+
+
+class SourceNotFoundError(SourceError):
+    """The source answered, and it has no paper with that id or DOI."""
+
+
+class SourceUnavailableError(SourceError):
+    """The source is down, rate-limiting us past our patience, or sent something unreadable.
+
+    Retrying later may well work, so the message says so; nothing was changed.
+    """
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 Searches always see one complete index — the old one keeps serving while a new one is built, and a bad
 corpus file leaves the old one in place (peer bots lose their index on a failed re-import; we don't).
+
+The served corpus is the corpus files plus the papers people added (`stored`, kept in the database and
+laid over the files by `bot.corpus.stored.lay_over`). When only the stored papers change (`use_stored`),
+the files are not read again: the last load is reused and just the index is rebuilt, off the event loop.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.corpus.loader import CorpusLoad, load_corpus, problem_lines
+from bot.corpus.stored import StoredPaper, lay_over
 from bot.errors import CorpusError, Problem
 from bot.search.index import PaperIndex
 
@@ -51,7 +56,9 @@ class Library:
     strict: bool
     clock: Clock
     loader: Callable[..., CorpusLoad] = load_corpus
+    stored: tuple[StoredPaper, ...] = ()
     _snapshot: Snapshot | None = field(default=None, init=False)
+    _files: CorpusLoad | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     @classmethod
@@ -59,6 +66,7 @@ class Library:
         """A library around an index built elsewhere (tests, benchmarks)."""
         library = cls(path=None, strict=False, clock=clock)
         library._snapshot = Snapshot(index=index, loaded_at=clock.now())
+        library._files = CorpusLoad(tuple(index.papers), (), ())  # what stored papers are laid over
         return library
 
     def load(self) -> Snapshot:
@@ -110,18 +118,44 @@ class Library:
                 problems=new.problems,
             )
 
+    async def use_stored(self, stored: tuple[StoredPaper, ...]) -> None:
+        """Serve these stored papers (added, fixed or removed ones): rebuild the index off the event loop
+        from the last corpus-file load and swap it in; the old index serves until then.
+
+        The new index is not warmed: the paper vectors (search by meaning) are cached per whole corpus, so
+        one added paper means computing them all again, seconds on a busy machine. Words answer at once;
+        the first question that needs meanings computes them.
+        """
+        async with self._lock:
+            self.stored = stored
+            files = self._files
+            if files is None:  # never loaded: load the files too
+                self._snapshot = await asyncio.to_thread(self._build)
+                return
+            self._snapshot = await asyncio.to_thread(self._index, files, warm=False)
+            log.info("corpus rebuilt with %d stored paper(s): %d papers", len(stored), len(self.index.papers))
+
     def _build(self, *, warm: bool = False) -> Snapshot:
         """Load and index the corpus; `warm` also computes what its first question would (paper vectors),
         so the new index answers at full speed from the moment it is swapped in."""
         loaded = self.loader(self.path, strict=self.strict)
         for line in problem_lines(loaded.problems):
             log.warning("corpus: %s", line)
-        index = PaperIndex.build(loaded.papers, today=lambda: self.clock.now().date())
+        snapshot = self._index(loaded, warm=warm)
+        self._files = loaded
+        return snapshot
+
+    def _index(self, loaded: CorpusLoad, *, warm: bool) -> Snapshot:
+        """The index over the files' papers with the stored papers laid over them."""
+        papers, conflicts = lay_over(loaded.papers, self.stored)
+        for problem in conflicts:
+            log.warning("corpus: %s", problem)
+        index = PaperIndex.build(papers, today=lambda: self.clock.now().date())
         if warm:
             index.warm()
         return Snapshot(
             index=index,
             loaded_at=self.clock.now(),
             files=loaded.files,
-            problems=loaded.problems,
+            problems=(*loaded.problems, *conflicts),
         )

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.corpus.model import Paper
 from bot.digest.ports import DigestPublisher
 from bot.digest.post import DigestPost, WeeklyDigest
 from bot.errors import DeliveryError
+from bot.following.ports import FollowPublisher
 from bot.readinggroup.models import Session
 from bot.readinggroup.reminding import ReminderPublisher
 
 
-class Publisher(DigestPublisher, ReminderPublisher, Protocol):
+class Publisher(DigestPublisher, ReminderPublisher, FollowPublisher, Protocol):
     """Everything a front end must deliver for the core."""
 
 
@@ -38,6 +40,10 @@ class Outbox:
     async def post_digest(self, channel_id: int, post: DigestPost) -> int:
         """Post the paper of the day in a channel; return the message id."""
         return await self._publisher().post_digest(channel_id, post)
+
+    async def announce_paper(self, channel_id: int, paper: Paper) -> int:
+        """Announce a followed author's new paper in a channel; return the message id."""
+        return await self._publisher().announce_paper(channel_id, paper)
 
     async def notify_admins(self, channel_id: int, text: str) -> None:
         """Tell a server's admins about a problem, in their admin channel."""

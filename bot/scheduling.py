@@ -3,6 +3,7 @@
 
     DigestScheduler    the paper of the day and members' DM digests: one job per server, from stored settings
     ReadingGroupJobs   every minute: close ballots past their deadline, send due session reminders
+    FollowJobs         every day: import and announce followed people's new arXiv papers
 
 The paper of the day: one job per server, derived from stored settings.
 
@@ -33,6 +34,7 @@ from bot.digest import next_run
 from bot.digest.models import DigestSettings
 from bot.digest.ports import Outcome
 from bot.digest.service import DigestService
+from bot.following.service import FollowService
 from bot.readinggroup.reminding import ReminderPublisher
 from bot.readinggroup.results import BallotResult
 from bot.readinggroup.service import ReadingGroupService
@@ -43,6 +45,8 @@ JOB_PREFIX = "digest:"
 SYNC_JOB_ID = "digest-sync"
 READING_GROUP_JOB_ID = "readinggroup:jobs"
 READING_GROUP_EVERY = timedelta(minutes=1)
+FOLLOW_JOB_ID = "following:daily"
+FOLLOW_EVERY = timedelta(days=1)
 
 
 def job_id(guild_id: int) -> str:
@@ -219,15 +223,57 @@ class ReadingGroupJobs:
                 )
 
 
+class FollowJobs:
+    """Once a day (and once at start-up, shortly after): followed people's new papers, imported and
+    announced once (`FollowService.run_all`; its ledger, not this job, makes "once" hold)."""
+
+    def __init__(self, service: FollowService, *, every: timedelta = FOLLOW_EVERY) -> None:
+        self._service = service
+        self._every = every
+
+    def arm(self, scheduler: AsyncIOScheduler) -> None:
+        """Run `run` every `every`, the first time a minute after start-up (not during the catch-up)."""
+        scheduler.add_job(
+            self.run,
+            IntervalTrigger(seconds=self._every.total_seconds(), timezone=UTC),
+            id=FOLLOW_JOB_ID,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC) + timedelta(minutes=1),
+        )
+
+    async def run(self) -> None:
+        """The job body (tests call it directly). A failure is logged; the next run tries again."""
+        try:
+            runs = await self._service.run_all()
+        except Exception:
+            log.exception("following: the daily run failed; it runs again tomorrow")
+            return
+        for run in runs:
+            if run.announced or run.failed_queries or run.undelivered:
+                log.info(
+                    "following: server %d: %d announced, %d queries failed, %d not delivered (retried)",
+                    run.guild_id,
+                    len(run.announced),
+                    len(run.failed_queries),
+                    len(run.undelivered),
+                )
+
+
 class Schedules:
     """Every scheduled job of a running bot, on the digest's APScheduler. `paused=True` arms the jobs
     without ever firing them (for tests and dry runs)."""
 
     def __init__(
-        self, digest: DigestScheduler, reading_group: ReadingGroupJobs, *, paused: bool = False
+        self,
+        digest: DigestScheduler,
+        reading_group: ReadingGroupJobs,
+        *,
+        following: FollowJobs | None = None,
+        paused: bool = False,
     ) -> None:
         self.digest = digest
         self.reading_group = reading_group
+        self.following = following
         self.paused = paused
 
     @property
@@ -239,6 +285,8 @@ class Schedules:
         """Start inside the running loop: the digest's catch-up and jobs, then the reading group's job."""
         await self.digest.start(paused=self.paused)
         self.reading_group.arm(self.digest.scheduler)
+        if self.following is not None:
+            self.following.arm(self.digest.scheduler)
 
     def shutdown(self) -> None:
         """Stop firing jobs."""

@@ -31,7 +31,7 @@ from bot.discord_adapter.readinggroup.posts import RgPosts
 from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy
 from bot.errors import PaperbotError
 from bot.safetext import SafeFormatter
-from bot.scheduling import DigestScheduler, ReadingGroupJobs, Schedules
+from bot.scheduling import DigestScheduler, FollowJobs, ReadingGroupJobs, Schedules
 from bot.settings import Settings
 
 log = logging.getLogger("paperbot")
@@ -62,6 +62,7 @@ def wire(bot: PaperBot, *, scheduler_paused: bool = False) -> Wiring:
     schedules = Schedules(
         DigestScheduler(app.digest),
         ReadingGroupJobs(for_discord(app.reading_group), app.outbox, RgPosts(bot)),
+        following=FollowJobs(app.following),
         paused=scheduler_paused,
     )
     return Wiring(cogs=all_cogs(bot), publisher=DiscordPublisher(bot), schedules=schedules)

@@ -90,6 +90,10 @@ class DiscordSettings(Section):
     message_content: bool = Field(True, description="Ask for the privileged Message Content intent.")
     ask_cooldown_seconds: float = Field(10.0, ge=0)
     ask_cooldown_uses: int = Field(3, ge=1)
+    paper_editor_role_ids: list[int] = Field(
+        default_factory=list,
+        description="Roles whose members may add, import, fix and remove papers (besides Manage Server).",
+    )
 
     @field_validator("api_base")
     @classmethod
@@ -145,6 +149,39 @@ class ReadingGroupSettings(Section):
     _zone = field_validator("default_timezone")(_check_zone)
 
 
+class SourcesSettings(Section):
+    """Where added papers' metadata comes from (`paperbot add`, `/paper add`): arXiv's API and Crossref."""
+
+    arxiv_api: str = Field("https://export.arxiv.org/api/query", description="arXiv's API query endpoint.")
+    crossref_api: str = Field("https://api.crossref.org", description="Crossref's REST API, for DOIs.")
+    contact: str | None = Field(
+        None, description="An e-mail address sent in the User-Agent, as arXiv and Crossref ask."
+    )
+    arxiv_interval_seconds: float = Field(
+        3.0, ge=3.0, description="Seconds between two arXiv requests; arXiv's terms ask for at least 3."
+    )
+    timeout_seconds: float = Field(20.0, gt=0, le=120)
+    max_retry_wait_seconds: float = Field(
+        30.0, ge=0, le=600, description="Wait out a busy source (429/503) this long at most, then give up."
+    )
+
+    @field_validator("contact")
+    @classmethod
+    def _one_line_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if len(value) > 200 or any(ch.isspace() or not ch.isprintable() for ch in value.strip()):
+            raise ValueError("must be one e-mail address (no spaces, at most 200 characters)")
+        return value.strip()
+
+    @field_validator("arxiv_api", "crossref_api")
+    @classmethod
+    def _is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http:// for a local test server)")
+        return value.rstrip("/")
+
+
 class LoggingSettings(Section):
     """Logging."""
 
@@ -175,6 +212,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     reading_group: ReadingGroupSettings = Field(default_factory=ReadingGroupSettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     _file_data: ClassVar[dict[str, Any]] = {}  # the parsed config file, set on a subclass by `_build`

@@ -32,7 +32,12 @@ def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
     strict = bool(getattr(args, "strict", False)) or settings.corpus.strict
     loaded = load_corpus(path, strict=strict)
     _warn_problems(loaded)
-    return PaperIndex.build(loaded.papers)
+    papers = loaded.papers
+    if getattr(args, "corpus", None) is None:  # the configured corpus, so with the papers people added
+        from bot.terminal_papers import with_added_papers
+
+        papers = with_added_papers(papers, settings)
+    return PaperIndex.build(papers)
 
 
 def _warn_problems(loaded: CorpusLoad) -> None:

@@ -25,6 +25,9 @@ FORBIDDEN = {
     "bot.conversation": CORE,
     "bot.digest": CORE,
     "bot.readinggroup": CORE,
+    "bot.sources": CORE,
+    "bot.additions": CORE,
+    "bot.following": CORE,
     "bot.storage": ("discord",),
 }
 

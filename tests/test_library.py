@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.clock import ManualClock
 from bot.library import Library
 
@@ -40,3 +42,39 @@ async def test_a_broken_corpus_keeps_the_old_index_and_says_why(tmp_path: Path) 
     assert report.error is not None
     assert "Feb 30" in report.error
     assert [p.title for p in library.index.papers] == ["Random Teachers are Good Teachers"]
+
+
+async def test_a_stored_paper_is_indexed_off_the_loop_while_the_old_index_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import threading
+
+    from bot.corpus.model import Paper
+    from bot.corpus.stored import StoredPaper
+    from bot.search import index as index_module
+
+    corpus = tmp_path / "lab.txt"
+    corpus.write_text(LISTING)
+    library = Library(path=corpus, strict=False, clock=ManualClock(datetime(2026, 11, 26, tzinfo=UTC)))
+    library.load()
+    old = library.index
+    building, release = threading.Event(), threading.Event()
+    real_build = index_module.PaperIndex.build
+
+    def held_build(*args: object, **kwargs: object) -> index_module.PaperIndex:
+        building.set()
+        release.wait(10)
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module.PaperIndex, "build", held_build)
+    added = Paper(id="sparse-mixtures", title="Sparse Mixtures of Reading Groups")
+    swap = asyncio.create_task(library.use_stored((StoredPaper(added),)))
+    await asyncio.to_thread(building.wait, 10)
+
+    assert library.index is old  # the loop runs on, and questions meanwhile get the old index
+    assert library.index.search("sparse mixtures").hits == ()
+    release.set()
+    await swap
+    assert [hit.paper.id for hit in library.index.search("sparse mixtures").hits] == ["sparse-mixtures"]
+    assert [p.id for p in library.index.papers] == ["random-teachers-are-good-teachers", "sparse-mixtures"]

@@ -131,3 +131,21 @@ def test_the_example_config_and_readme_say_what_the_code_does_with_a_file_token(
     assert "in production" not in example  # the old wording implied a file token works elsewhere
     assert "A `token` key here is refused" in example
     assert "a `token` key in `config.toml` is refused" in readme
+
+
+def test_arxiv_requests_can_not_be_set_closer_than_its_terms_allow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOT_SOURCES__ARXIV_INTERVAL_SECONDS", "1")
+    with pytest.raises(ConfigError, match=r"sources\.arxiv_interval_seconds"):
+        load_settings()
+
+
+def test_source_urls_must_be_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOT_SOURCES__CROSSREF_API", "api.crossref.org")
+    with pytest.raises(ConfigError, match=r"sources\.crossref_api: must start with https://"):
+        load_settings()
+
+
+def test_the_contact_address_must_fit_in_a_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOT_SOURCES__CONTACT", "lab@example.org\r\nX-Injected: yes")
+    with pytest.raises(ConfigError, match=r"sources\.contact: must be one e-mail address"):
+        load_settings()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["find_links", "readable_abstract", "readable_text"]
+__all__ = ["CODE_HOSTS", "code_links", "find_links", "readable_abstract", "readable_text"]
 
 # A URL runs until whitespace; closing punctuation at its end is trimmed by _trim_url.
 _URL = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
@@ -85,6 +85,28 @@ def find_links(text: str) -> tuple[str, ...]:
         if len(url) > len("https://"):
             seen.setdefault(url, None)
     return tuple(seen)
+
+
+CODE_HOSTS = (
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "huggingface.co",
+    "sourceforge.net",
+)
+
+
+def code_links(*texts: str) -> tuple[str, ...]:
+    """URLs on code hosts (GitHub, GitLab, …) in the given texts: an arXiv comment often says
+    "Code: https://github.com/…", and abstracts end with "Code is available at …"."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for url in find_links(text):
+            host = url.split("://", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
+            if host in CODE_HOSTS:
+                found.setdefault(url, None)
+    return tuple(found)
 
 
 def _unwrap_commands(text: str) -> str:

@@ -20,8 +20,15 @@ from typing import TYPE_CHECKING
 import discord
 from discord.utils import MISSING
 
+from bot.corpus.model import Paper
 from bot.digest.post import DigestPost, WeeklyDigest
-from bot.discord_adapter.digest.render import RenderedMessage, digest_message, dm_message, missing_permissions
+from bot.discord_adapter.digest.render import (
+    RenderedMessage,
+    announcement_message,
+    digest_message,
+    dm_message,
+    missing_permissions,
+)
 from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import clip
 from bot.errors import DeliveryError
@@ -111,6 +118,17 @@ class DiscordPublisher:
         except discord.HTTPException as exc:
             detail = f"Discord refused the paper of the day in channel {channel_id}: {exc.status} {exc.text}"
             raise refused_post(channel_id, exc.code or None, detail) from exc
+        return message.id
+
+    async def announce_paper(self, channel_id: int, paper: Paper) -> int:
+        """"New from the group" with the paper's card and its persistent buttons; returns the message id."""
+        if (refusal := self._cached_refusal(channel_id)) is not None:
+            raise refusal
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            message = await self._send(channel, announcement_message(paper))
+        except discord.HTTPException as exc:
+            raise refused_post(channel_id, exc.code or None, f"{exc.status} {exc.text}") from exc
         return message.id
 
     async def notify_admins(self, channel_id: int, text: str) -> None:

@@ -10,6 +10,8 @@ import importlib
 
 from sqlalchemy import MetaData
 
+from bot.storage import added_papers_tables as _added  # noqa: F401  (papers people added, their audit)
+from bot.storage import following_tables as _following  # noqa: F401  (follows and their ledger)
 from bot.storage import tables as _tables  # noqa: F401  (registers the core tables on Base.metadata)
 from bot.storage.base import Base
 

@@ -29,7 +29,7 @@ from bot.discord_adapter.limits import (
     clip,
     fit_embed,
 )
-from bot.discord_adapter.papers.embeds import date_stamp, display_title, paper_link
+from bot.discord_adapter.papers.embeds import date_stamp, display_title, paper_embed, paper_link
 from bot.discord_adapter.papers.views import PaperButtons
 
 __all__ = [
@@ -254,6 +254,15 @@ def digest_message(post: DigestPost) -> RenderedMessage:
         content += " · with the week in review"
     view = _buttons_view(post.paper.id, propose=True, disabled=False)
     return RenderedMessage(content, _with_weekly(post_embed(post), post.weekly), view)
+
+
+def announcement_message(paper: Paper) -> RenderedMessage:
+    """A followed author's new paper: "New from the group", the paper's card and its buttons."""
+    return RenderedMessage(
+        content=f"📣 New from the group: **{_plain(clip(display_title(paper), 200))}**",
+        embeds=(paper_embed(paper),),
+        view=_buttons_view(paper.id, propose=True, disabled=False),
+    )
 
 
 def preview_message(post: DigestPost, settings: DigestSettings) -> RenderedMessage:

@@ -1,8 +1,9 @@
-"""Server-admin commands: `/config ask-channels add|remove|list` and `/corpus reload` (Manage Server).
+"""Server-admin commands: `/config ask-channels add|remove|list`, `/corpus reload` (Manage Server) and
+`/corpus add|import|edit|remove` (Manage Server or a paper editors' role; see `additions.py`).
 
 Both groups are hidden from members without Manage Server (`default_permissions`) *and* checked when run
-(`checks.has_permissions`): a server can override who sees a command, so the check on our side is what
-actually guards it. Replies are private (ephemeral).
+(`checks.has_permissions`, `additions.require_editor`): a server can override who sees a command, so the
+check on our side is what actually guards it. Replies are private (ephemeral).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from discord.ext import commands
 
 from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import CONTENT_MAX, clip
-from bot.errors import UserError
+from bot.discord_adapter.papers import additions, autocomplete
+from bot.errors import SourceError, UserError
 from bot.library import ReloadReport
 
 if TYPE_CHECKING:
@@ -216,3 +218,120 @@ class AdminCog(commands.Cog, name="Admin"):
             report.papers,
         )
         await interaction.followup.send(reload_summary(report), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    # --- adding and changing papers (Manage Server or a paper editors' role) --------------------------
+
+    def _require_editor(self, interaction: discord.Interaction) -> None:
+        additions.require_editor(interaction, self.bot.app.settings.discord.paper_editor_role_ids)
+
+    async def paper_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Titles (and papers of matching authors) as the user types."""
+        return autocomplete.paper_choices(self.bot.app.library.index, current)
+
+    async def _followup(self, interaction: discord.Interaction, text: str) -> None:
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @corpus.command(name="add", description="Add a paper from arXiv or a DOI; it's searchable right away.")
+    @app_commands.describe(reference="An arXiv id or link (2302.11563), a DOI (10.1145/…), or the full title")
+    async def corpus_add(self, interaction: discord.Interaction, reference: str) -> None:
+        """Fetch the paper's metadata and add it, or say it is already there."""
+        self._require_editor(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # arXiv may take seconds
+        try:
+            result = await self.bot.app.additions.add(reference, additions.actor(interaction.user))
+        except SourceError as exc:
+            additions.log_source_failure(interaction, reference, exc)
+            raise
+        await self._followup(interaction, additions.added_text(result))
+
+    @corpus.command(name="import", description="Add the papers of a .bib file; broken entries are listed.")
+    @app_commands.describe(file="A BibTeX file (.bib, UTF-8, at most 1 MiB)")
+    async def corpus_import(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Import every readable entry; name each broken one with its line."""
+        self._require_editor(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the download may take a moment
+        text = await additions.read_bib(file)
+        report = await self.bot.app.additions.import_bibtex(
+            text, file.filename, additions.actor(interaction.user)
+        )
+        await self._followup(interaction, additions.import_text(report, file.filename))
+
+    @corpus.command(name="edit", description="Fix a paper's title, or add a link to its code.")
+    @app_commands.describe(
+        paper="Start typing a title, then pick the paper",
+        title="The corrected title",
+        code="A link to the paper's code, e.g. https://github.com/lab/repo",
+    )
+    @app_commands.autocomplete(paper=paper_autocomplete)
+    async def corpus_edit(
+        self, interaction: discord.Interaction, paper: str, title: str | None = None, code: str | None = None
+    ) -> None:
+        """Change what was asked; the paper keeps its id."""
+        self._require_editor(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        edited = await self.bot.app.additions.edit(
+            paper, additions.actor(interaction.user), title=title, code_link=code
+        )
+        await self._followup(interaction, additions.edited_text(edited))
+
+    @corpus.command(name="remove", description="Remove a paper someone added.")
+    @app_commands.describe(paper="Start typing a title, then pick the paper")
+    @app_commands.autocomplete(paper=paper_autocomplete)
+    async def corpus_remove(self, interaction: discord.Interaction, paper: str) -> None:
+        """Remove an added paper (a corpus file's paper is refused: edit its file)."""
+        self._require_editor(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        removed = await self.bot.app.additions.remove(paper, additions.actor(interaction.user))
+        await self._followup(interaction, additions.removed_text(removed))
+
+    # --- following people on arXiv (Manage Server or a paper editors' role) ----------------------------
+
+    @corpus.command(
+        name="follow", description="Follow someone on arXiv: their new papers are added and announced."
+    )
+    @app_commands.describe(who='A name ("Thomas Hofmann") or an arXiv query (au:Hofmann_T AND cat:cs.LG)')
+    async def corpus_follow(self, interaction: discord.Interaction, who: str) -> None:
+        """Follow a name or query for this server; its papers already out are not announced."""
+        self._require_editor(interaction)
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        following = self.bot.app.following
+        try:
+            follow, already = await following.follow(guild.id, who, additions.actor(interaction.user))
+        except SourceError as exc:
+            additions.log_source_failure(interaction, who, exc)
+            raise
+        channel = await following.store.channel(guild.id)
+        await self._followup(interaction, additions.followed_text(follow.label, already, channel))
+
+    @corpus.command(name="unfollow", description="Stop following someone on arXiv.")
+    @app_commands.describe(who="The name or query, as you followed it (see /corpus following)")
+    async def corpus_unfollow(self, interaction: discord.Interaction, who: str) -> None:
+        """Stop following; papers already announced stay in the corpus."""
+        self._require_editor(interaction)
+        follow = await self.bot.app.following.unfollow(_guild(interaction).id, who)
+        await _reply(interaction, f"✅ No longer following {follow.label}. Their papers stay in the corpus.")
+
+    @corpus.command(name="following", description="Whom this server follows on arXiv, and where news goes.")
+    async def corpus_following(self, interaction: discord.Interaction) -> None:
+        """The server's follows and announcement channel."""
+        guild = _guild(interaction)
+        follows = await self.bot.app.following.store.follows(guild.id)
+        channel = await self.bot.app.following.store.channel(guild.id)
+        await _reply(interaction, additions.following_text([f.label for f in follows], channel))
+
+    @corpus.command(name="follow-channel", description="Where I announce followed people's new papers.")
+    @app_commands.describe(channel='The channel for "New from the group" posts')
+    async def corpus_follow_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        """Set the announcement channel, warning when the bot can't post there."""
+        self._require_editor(interaction)
+        guild = _guild(interaction)
+        await self.bot.app.following.store.set_channel(guild.id, channel.id)
+        warning = self._access_warning(guild, channel.id)
+        await _reply(
+            interaction, f"✅ I'll announce followed people's new papers in <#{channel.id}>.{warning}"
+        )
