@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
 from bot.library import Library, ReloadReport
+from bot.offload import WorkerPool
 from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
 from bot.readinggroup.service import ReadingGroupService
@@ -43,6 +44,8 @@ class App:
     digest: DigestService
     subscriptions: SubscriptionService
     reading_group: ReadingGroupService
+    offload: WorkerPool
+    """The threads that search and answer, so the Discord client's event loop never waits for them."""
 
     async def reload_corpus(self) -> ReloadReport:
         """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new."""
@@ -52,8 +55,9 @@ class App:
         return report
 
     async def close(self) -> None:
-        """Release what open_app acquired."""
+        """Release what open_app acquired (after the client let its replies in flight finish)."""
         self.outbox.attach(None)
+        self.offload.close()
         await self.database.close()
 
 
@@ -79,6 +83,7 @@ async def open_app(
         url = settings.storage.database_url()
         database = await (Database.open_existing(url) if existing_database else Database.open(url))
     live = library  # services always read the index that is serving now, across reloads
+    offload = WorkerPool()
     outbox = Outbox()
     guilds = GuildRepo(database, clock, default_timezone=settings.digest.default_timezone)
     digest = DigestService(
@@ -91,6 +96,7 @@ async def open_app(
         grace=timedelta(hours=settings.digest.grace_hours),
         default_time=settings.digest.default_time,
         default_timezone=settings.digest.default_timezone,
+        offload=offload,
     )
     return App(
         settings=settings,
@@ -112,5 +118,7 @@ async def open_app(
             lookup=lambda ref: live.index.resolve(ref),
             index_builder=PaperIndex.build,
             default_timezone=settings.reading_group.default_timezone,
+            offload=offload,
         ),
+        offload=offload,
     )
