@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
@@ -311,6 +310,8 @@ def _config_path(config_file: Path | None) -> Path | None:
 def _read_config_file(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
+    import tomllib  # only with a config file: `paperbot ask` in a fresh folder needs no parser
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
