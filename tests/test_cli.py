@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser, main
+from bot.cli import LEAN_ENVIRONMENT, build_parser, lean_process, main
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:
@@ -277,3 +279,23 @@ def test_a_query_and_a_queries_file_together_is_a_usage_error(
     code, _ = run("search", "deep", "--queries", str(queries))
     assert code == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_a_terminal_command_in_a_fresh_process_tunes_pydantic_and_numpy_but_leaves_run_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`lean_process` sets what `paperbot ask` loads faster with, unless the environment says otherwise;
+    never for `paperbot run`, and never once pydantic or numpy is loaded (it would change nothing)."""
+    for name in LEAN_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")  # the operator's choice wins
+    importlib.import_module("pydantic")
+    lean_process("ask")
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ  # this process has pydantic already
+    for module in ("pydantic", "numpy"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    lean_process("run")
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
+    lean_process("ask")
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
