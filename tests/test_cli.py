@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import importlib
 import io
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import LEAN_ENVIRONMENT, build_parser, lean_process, main
+from bot.cli import LEAN_ENVIRONMENT, LEAN_GC_THRESHOLDS, build_parser, lean_process, main
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:
@@ -281,7 +282,7 @@ def test_a_query_and_a_queries_file_together_is_a_usage_error(
     assert "not both" in capsys.readouterr().err
 
 
-def test_a_terminal_command_in_a_fresh_process_tunes_pydantic_and_numpy_but_leaves_run_alone(
+def test_a_terminal_command_in_a_fresh_process_tunes_pydantic_numpy_and_gc_but_leaves_run_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """`lean_process` sets what `paperbot ask` loads faster with, unless the environment says otherwise;
@@ -296,6 +297,11 @@ def test_a_terminal_command_in_a_fresh_process_tunes_pydantic_and_numpy_but_leav
         monkeypatch.delitem(sys.modules, module, raising=False)
     lean_process("run")
     assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
-    lean_process("ask")
+    thresholds = gc.get_threshold()
+    try:
+        lean_process("ask")
+        assert gc.get_threshold() == LEAN_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*thresholds)
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
     assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
