@@ -14,6 +14,9 @@ heartbeat or another user's `/help` waits milliseconds, not the length of the se
 
 Outside a running bot (the terminal commands, unit tests of the core) there is no loop worth keeping
 free, and `inline` runs the work where it is.
+
+A corpus reload is not pool work: `Library.reload` builds the new index in a thread of its own (minutes
+for a large corpus would otherwise take a search worker away) while the old index keeps serving.
 """
 
 from __future__ import annotations

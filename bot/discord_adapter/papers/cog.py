@@ -282,10 +282,11 @@ class PapersCog(commands.Cog, name="Papers"):
         """Corpus size, date range, categories, load time and version."""
         snapshot = self.bot.app.library.snapshot
         index = snapshot.index
+        date_range, categories = await self.offload(lambda: (index.date_range(), index.categories()))
         embed = about_embed(
             papers=len(index),
-            date_range=index.date_range(),
-            categories=index.categories(),
+            date_range=date_range,
+            categories=categories,
             loaded_at=snapshot.loaded_at,
             version=__version__,
         )
