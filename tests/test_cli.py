@@ -305,3 +305,33 @@ def test_a_terminal_command_in_a_fresh_process_tunes_pydantic_numpy_and_gc_but_l
         gc.set_threshold(*thresholds)
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
     assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [(["ask", "--json", "what happens when you distil from a random teacher?"], 0), (["paper", "nope"], 2)],
+)
+def test_a_one_shot_command_leaves_quickly_with_all_its_output_and_its_exit_code(
+    tmp_path: Path, argv: list[str], code: int
+) -> None:
+    """`python -m bot ask` ends through `os._exit` (no teardown): everything printed still arrives whole
+    through a pipe, with nothing forcing the buffers out but the command itself, and so does its code."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == code
+    if code == 0:
+        answer = json.loads(proc.stdout)
+        assert answer["citations"][0]["id"] == "random-teachers-are-good-teachers"
+    else:
+        assert proc.stderr.startswith("paperbot: I don't know a paper called “nope”")
