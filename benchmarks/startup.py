@@ -1,6 +1,6 @@
 """How long `paperbot ask` takes as a whole process over the bundled corpus, and where its imports go.
 
-    python benchmarks/startup.py [--runs 21] [--question "..."] [--top 15]
+    python benchmarks/startup.py [--runs 21] [--question "..."] [--top 15] [--module]
 
 Runs the installed `paperbot` command (or `python -m bot` when it is not on the PATH next to this
 Python) `--runs` times after two warm-up runs, and prints the median, quartiles and extremes of the
@@ -34,10 +34,11 @@ REPO = Path(__file__).resolve().parent.parent
 QUESTION = "what happens when you distil from a random teacher?"
 
 
-def command(question: str) -> list[str]:
-    """`paperbot ask QUESTION`, through the console script installed next to this Python if any."""
+def command(question: str, *, module: bool = False) -> list[str]:
+    """`paperbot ask QUESTION`, through the console script installed next to this Python if any (and
+    unless `module`: `python -m bot`, e.g. for an older checkout than the installed script expects)."""
     script = Path(sys.executable).with_name("paperbot")
-    if script.exists():
+    if script.exists() and not module:
         return [str(script), "ask", question]
     return [sys.executable, "-m", "bot", "ask", question]
 
@@ -109,8 +110,9 @@ def main() -> int:
     parser.add_argument("--importtime-runs", type=int, default=5, help="runs under -X importtime (default 5)")
     parser.add_argument("--question", default=QUESTION, help="what to ask")
     parser.add_argument("--top", type=int, default=15, help="how many modules and packages to list")
+    parser.add_argument("--module", action="store_true", help="run `python -m bot`, not the script")
     args = parser.parse_args()
-    cmd, env = command(args.question), environment()
+    cmd, env = command(args.question, module=args.module), environment()
     print(f"machine: {machine()}")
     print(f"command: {' '.join(cmd[:-1])} {args.question!r}")
     if shutil.which("hyperfine"):
