@@ -18,6 +18,7 @@ from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
 from bot.following.service import FollowService
 from bot.library import Library, ReloadReport
+from bot.offload import WorkerPool
 from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
 from bot.readinggroup.service import ReadingGroupService
@@ -51,6 +52,8 @@ class App:
     additions: AdditionService
     sources: PaperSources
     following: FollowService
+    offload: WorkerPool
+    """The threads that search and answer, so the Discord client's event loop never waits for them."""
 
     async def reload_corpus(self) -> ReloadReport:
         """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new.
@@ -62,9 +65,10 @@ class App:
         return report
 
     async def close(self) -> None:
-        """Release what open_app acquired."""
+        """Release what open_app acquired (after the client let its replies in flight finish)."""
         self.outbox.attach(None)
         await self.sources.close()
+        self.offload.close()
         await self.database.close()
 
 
@@ -103,6 +107,7 @@ async def open_app(
             await database.close()
         raise
     live = library  # services always read the index that is serving now, across reloads
+    offload = WorkerPool()
     outbox = Outbox()
     guilds = GuildRepo(database, clock, default_timezone=settings.digest.default_timezone)
     digest = DigestService(
@@ -115,6 +120,7 @@ async def open_app(
         grace=timedelta(hours=settings.digest.grace_hours),
         default_time=settings.digest.default_time,
         default_timezone=settings.digest.default_timezone,
+        offload=offload,
     )
 
     async def corpus_changed() -> None:
@@ -150,8 +156,10 @@ async def open_app(
             lookup=lambda ref: live.index.resolve(ref),
             index_builder=PaperIndex.build,
             default_timezone=settings.reading_group.default_timezone,
+            offload=offload,
         ),
         additions=additions,
         sources=sources,
         following=FollowService(FollowRepo(database), sources, additions, outbox, clock),
+        offload=offload,
     )

@@ -1,25 +1,30 @@
-"""The terminal commands: the same core answers as Discord, printed for a person or a script."""
+"""The terminal commands: the same core answers as Discord, printed for a person or a script.
+
+What only one command needs (asyncio, the conversation engine, the digest) is imported inside that
+command: `paperbot ask` starts in a fraction of a second, and every module it does not run counts.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.answer import answer_question
 from bot.clock import SystemClock
-from bot.conversation import Conversation, reply_text, respond
 from bot.corpus.loader import CorpusLoad, load_corpus, problem_lines
 from bot.corpus.model import Paper
 from bot.errors import QueryError, UserError
 from bot.search.index import Hit, PaperIndex
 from bot.search.query import Query
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.conversation import Conversation
 
 log = logging.getLogger("paperbot.terminal")
 
@@ -236,6 +241,8 @@ Then follow up as in a Discord thread: "more", "tell me about the second one", "
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     """`paperbot chat`: the Discord thread conversation, in a terminal, until /quit or end of input."""
+    from bot.conversation import reply_text, respond
+
     index = load_index(args, settings)
     interactive = stdin.isatty()
     out.write(f"paperbot chat — {len(index.papers)} papers loaded. {CHAT_HELP}\n")
@@ -268,6 +275,8 @@ def cmd_digest(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
     today = SystemClock().now().date()
     on: date = today + args.date if isinstance(args.date, timedelta) else args.date or today
     if args.server is not None:
+        import asyncio
+
         post = asyncio.run(_server_preview(args, settings, on))
     else:
         index = load_index(args, settings)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
+import importlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser, main
+from bot.cli import LEAN_ENVIRONMENT, LEAN_GC_THRESHOLDS, build_parser, lean_process, main
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:
@@ -277,3 +280,58 @@ def test_a_query_and_a_queries_file_together_is_a_usage_error(
     code, _ = run("search", "deep", "--queries", str(queries))
     assert code == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_a_terminal_command_in_a_fresh_process_tunes_pydantic_numpy_and_gc_but_leaves_run_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`lean_process` sets what `paperbot ask` loads faster with, unless the environment says otherwise;
+    never for `paperbot run`, and never once pydantic or numpy is loaded (it would change nothing)."""
+    for name in LEAN_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")  # the operator's choice wins
+    importlib.import_module("pydantic")
+    lean_process("ask")
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ  # this process has pydantic already
+    for module in ("pydantic", "numpy"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    lean_process("run")
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
+    thresholds = gc.get_threshold()
+    try:
+        lean_process("ask")
+        assert gc.get_threshold() == LEAN_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*thresholds)
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [(["ask", "--json", "what happens when you distil from a random teacher?"], 0), (["paper", "nope"], 2)],
+)
+def test_a_one_shot_command_leaves_quickly_with_all_its_output_and_its_exit_code(
+    tmp_path: Path, argv: list[str], code: int
+) -> None:
+    """`python -m bot ask` ends through `os._exit` (no teardown): everything printed still arrives whole
+    through a pipe, with nothing forcing the buffers out but the command itself, and so does its code."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == code
+    if code == 0:
+        answer = json.loads(proc.stdout)
+        assert answer["citations"][0]["id"] == "random-teachers-are-good-teachers"
+    else:
+        assert proc.stderr.startswith("paperbot: I don't know a paper called “nope”")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.clock import ManualClock
+from bot.corpus.loader import CorpusLoad, load_corpus
 from bot.library import Library
 
 LISTING = (
@@ -78,3 +81,29 @@ async def test_a_stored_paper_is_indexed_off_the_loop_while_the_old_index_serves
     await swap
     assert [hit.paper.id for hit in library.index.search("sparse mixtures").hits] == ["sparse-mixtures"]
     assert [p.id for p in library.index.papers] == ["random-teachers-are-good-teachers", "sparse-mixtures"]
+async def test_a_reload_builds_off_the_event_loop_while_the_old_index_keeps_serving(tmp_path: Path) -> None:
+    """The new corpus is read and indexed in a thread: while it is (held here by the loader), the loop
+    runs and searches get the old papers; then the new index is swapped in whole."""
+    corpus = tmp_path / "lab.txt"
+    corpus.write_text(LISTING)
+    reading, go_on = threading.Event(), threading.Event()
+
+    def held_loader(path: Path | None, *, strict: bool) -> CorpusLoad:
+        if path is not None and SECOND in path.read_text():
+            reading.set()
+            go_on.wait(15)  # a deadlock breaker only: the test opens it as soon as it has looked
+        return load_corpus(path, strict=strict)
+
+    library = Library(
+        path=corpus, strict=False, clock=ManualClock(datetime(2026, 11, 26, tzinfo=UTC)), loader=held_loader
+    )
+    library.load()
+    corpus.write_text(LISTING + SECOND)
+    reload = asyncio.create_task(library.reload())
+    assert await asyncio.to_thread(reading.wait, 15)  # the loop is free: this runs while the reload reads
+    assert not library.index.search("road networks").hits
+    assert len(library.index.papers) == 1
+    go_on.set()
+    report = await reload
+    assert report.ok
+    assert library.index.search("road networks").hits[0].paper.title == "A Paper About Road Networks"

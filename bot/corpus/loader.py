@@ -17,7 +17,6 @@ from enum import Enum
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.corpus.bibtex import parse_bibtex
 from bot.corpus.ids import dedup_papers
 from bot.corpus.jsonl import parse_json_array, parse_jsonl
 from bot.corpus.model import Paper
@@ -152,6 +151,8 @@ def _parse_text(file_format: FileFormat, text: str, source: str, today: date) ->
         return parse_jsonl(text, source)
     if file_format is FileFormat.JSON_ARRAY:
         return parse_json_array(text, source)
+    from bot.corpus.bibtex import parse_bibtex  # on demand: most corpora have no BibTeX, and it costs 7 ms
+
     return parse_bibtex(text, source)
 
 

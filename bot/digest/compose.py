@@ -13,6 +13,7 @@ from bot.digest.ports import CorpusDates, CorpusView, DigestStore
 from bot.digest.post import DigestPost, WeeklyDigest, compose_weekly, make_post
 from bot.digest.schedule import run_dates
 from bot.errors import UserError
+from bot.offload import Offload, inline
 
 UPCOMING_DAYS = 3
 WEEK = timedelta(days=7)
@@ -26,16 +27,22 @@ class PostComposer:
     """Builds DigestPosts (and weekly digests) for a server; reads the stores, never writes them."""
 
     def __init__(
-        self, repo: DigestStore, corpus_dates: CorpusDates, corpus: Callable[[], CorpusView]
+        self,
+        repo: DigestStore,
+        corpus_dates: CorpusDates,
+        corpus: Callable[[], CorpusView],
+        offload: Offload = inline,
     ) -> None:
         self._repo = repo
         self._corpus_dates = corpus_dates
         self._corpus = corpus
+        self._offload = offload
 
-    def pool(self, topic: str | None) -> tuple[Paper, ...]:
-        """The eligible papers: the whole corpus, or what the topic matches (QueryError if nothing)."""
+    async def pool(self, topic: str | None) -> tuple[Paper, ...]:
+        """The eligible papers: the whole corpus, or what the topic matches (QueryError if nothing). The
+        topic is searched through `offload`: the bot's event loop doesn't wait for the search."""
         corpus = self._corpus()
-        return topic_pool(corpus, topic) if topic else tuple(corpus.papers)
+        return await self._offload(topic_pool, corpus, topic) if topic else tuple(corpus.papers)
 
     async def compose(
         self,
@@ -46,7 +53,7 @@ class PostComposer:
         planned_days: Sequence[date] = (),
     ) -> DigestPost:
         """The post for `day`, as if `planned_days` (before it) had been posted first."""
-        pool = self.pool(settings.topic)
+        pool = await self.pool(settings.topic)
         history = _shown(await self._repo.history(settings.guild_id, before=day))
         first_seen = await self._corpus_dates.first_seen()
         picks = plan(

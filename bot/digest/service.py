@@ -43,6 +43,7 @@ from bot.digest.post import DigestPost, WeeklyDigest
 from bot.digest.preview import check_horizon
 from bot.digest.schedule import next_run, parse_post_time, parse_timezone, previous_run, run_dates
 from bot.errors import DeliveryError, UserError
+from bot.offload import Offload, inline
 
 log = logging.getLogger("paperbot.digest")
 
@@ -88,7 +89,9 @@ class DigestService:
         default_time: time = time(9, 0),
         default_timezone: str = "UTC",
         instance: str | None = None,
+        offload: Offload = inline,
     ) -> None:
+        """`offload` runs the topic searches (the Discord bot's `WorkerPool`; in place by default)."""
         self._corpus = corpus
         self._publisher = publisher
         self._clock = clock
@@ -102,7 +105,8 @@ class DigestService:
         self.corpus_repo = corpus_dates
         """First-seen dates of papers (shared with SubscriptionService)."""
         self.guilds = guilds
-        self.composer = PostComposer(store, corpus_dates, corpus)
+        self.offload = offload
+        self.composer = PostComposer(store, corpus_dates, corpus, offload)
         self._listeners: list[SettingsListener] = []
         self._dm_sender: DmSender | None = None
 
@@ -182,7 +186,7 @@ class DigestService:
         if topic is not UNSET:
             cleaned = (topic or "").strip() or None
             if cleaned is not None:
-                self.composer.pool(cleaned)  # a QueryError now beats a silent pause tomorrow
+                await self.composer.pool(cleaned)  # a QueryError now beats a silent pause tomorrow
             changes["topic"] = cleaned
         if enabled is not UNSET:
             changes["enabled"] = enabled

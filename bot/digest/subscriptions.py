@@ -70,7 +70,7 @@ class SubscriptionService:
         chosen = parse_cadence(cadence)
         cleaned = (topic or "").strip() or None
         if cleaned is not None:
-            topic_pool(self._corpus(), cleaned)
+            await self._digest.offload(topic_pool, self._corpus(), cleaned)
         await self._digest.ensure_settings(guild_id)  # the server's schedule drives the DMs
         return await self.repo.upsert(Subscription(user_id, guild_id, cleaned, chosen), self._clock.now())
 
@@ -100,7 +100,9 @@ class SubscriptionService:
         self, sub: Subscription, day: date, weekly: WeeklyDigest | None
     ) -> DigestPost | WeeklyDigest:
         corpus = self._corpus()
-        pool = topic_pool(corpus, sub.topic) if sub.topic else tuple(corpus.papers)
+        pool = (
+            await self._digest.offload(topic_pool, corpus, sub.topic) if sub.topic else tuple(corpus.papers)
+        )
         if sub.cadence == "weekly":
             assert weekly is not None
             pool_ids = {p.id for p in pool}

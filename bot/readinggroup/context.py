@@ -16,6 +16,7 @@ from itertools import islice
 from bot.clock import Clock
 from bot.corpus.model import Paper
 from bot.errors import ReadingGroupError, UnknownPaperError
+from bot.offload import Offload, inline
 from bot.readinggroup import rotation, slots
 from bot.readinggroup.history import IndexBuilder, PaperLookup, find_paper
 from bot.readinggroup.models import Ballot, GroupSettings, PaperRef, Session, SessionStatus
@@ -42,6 +43,8 @@ class ServiceContext:
     index_builder: IndexBuilder | None = None
     default_timezone: str = "UTC"
     wording: Wording = PLAIN_WORDING
+    offload: Offload = inline
+    """Runs history searches (the Discord bot's `WorkerPool`; in place by default)."""
 
     async def settle(self, tx: ReadingGroupTx) -> datetime:
         """Mark ended sessions done (their proposals discussed) and return the current instant."""

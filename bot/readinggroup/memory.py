@@ -54,8 +54,13 @@ class MemoryService:
         async with self._ctx.store.transaction() as tx:
             await self._ctx.settle(tx)
             entries = await tx.history(guild_id)
-        return search_history(
-            entries, query, build_index=self._ctx.index_builder, lookup=self._ctx.lookup, limit=limit
+        return await self._ctx.offload(
+            search_history,
+            entries,
+            query,
+            build_index=self._ctx.index_builder,
+            lookup=self._ctx.lookup,
+            limit=limit,
         )
 
     async def discussed_on(self, guild_id: int, paper_id: str) -> list[datetime]:

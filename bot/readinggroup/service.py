@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from bot.clock import Clock
 from bot.errors import ReadingGroupError
+from bot.offload import Offload, inline
 from bot.readinggroup import slots
 from bot.readinggroup.balloting import BallotService
 from bot.readinggroup.context import ServiceContext, no_corpus
@@ -55,6 +56,7 @@ class ReadingGroupService:
         index_builder: IndexBuilder | None = None,
         default_timezone: str = "UTC",
         wording: Wording = PLAIN_WORDING,
+        offload: Offload = inline,
     ) -> None:
         """Wire the service.
 
@@ -62,9 +64,9 @@ class ReadingGroupService:
         corpus paper by id (for proposals and history); `index_builder` is `PaperIndex.build` (history
         search); `default_timezone` is used when `/rg setup` names no zone the first time; `wording`
         names members and instants in refusals (plain words unless a front end passes its own, see
-        `worded`).
+        `worded`); `offload` runs history searches off the bot's event loop (`bot.offload`).
         """
-        self._ctx = ServiceContext(store, clock, lookup, index_builder, default_timezone, wording)
+        self._ctx = ServiceContext(store, clock, lookup, index_builder, default_timezone, wording, offload)
         self.proposals = ProposalService(self._ctx)
         self.ballots = BallotService(self._ctx)
         self.sessions = SessionService(self._ctx)
@@ -85,6 +87,7 @@ class ReadingGroupService:
             index_builder=ctx.index_builder,
             default_timezone=ctx.default_timezone,
             wording=wording,
+            offload=ctx.offload,
         )
 
     async def setup(

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -154,10 +155,16 @@ STOPWORDS = frozenset(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
+_THREAD = threading.local()
+
+
 def _stemmer() -> Stemmer.Stemmer:
-    """One Snowball stemmer per process; PyStemmer keeps its own word cache inside."""
-    return Stemmer.Stemmer("english")
+    """One Snowball stemmer per thread: PyStemmer keeps a word cache inside and says an instance must not
+    be used by two threads at once, and the Discord bot analyses questions in a pool (`bot.offload`)."""
+    stemmer: Stemmer.Stemmer | None = getattr(_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _THREAD.stemmer = Stemmer.Stemmer("english")
+    return stemmer
 
 
 # --- tokenizing -------------------------------------------------------------------------------

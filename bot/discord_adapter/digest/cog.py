@@ -184,8 +184,10 @@ class DigestCog(commands.Cog, name="Digest"):
         settings = await self.app.digest.configure(guild.id, **changes)
         await self._confirm(interaction, settings, headline(settings) if callable(headline) else headline)
 
-    def _titles(self) -> dict[str, str]:
-        return {p.id: display_title(p) for p in self.app.library.index.papers}
+    async def _titles(self) -> dict[str, str]:
+        """Every paper's title by id, gathered in the worker pool (a pass over the whole corpus)."""
+        papers = self.app.library.index.papers
+        return await self.app.offload(lambda: {p.id: display_title(p) for p in papers})
 
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -343,8 +345,9 @@ class DigestCog(commands.Cog, name="Digest"):
         guild = guild_of(interaction)
         settings = await self.app.digest.settings(guild.id)
         entries = await self.app.digest.repo.history(guild.id)
+        titles = await self._titles()
         embed = history_embed(
-            entries, self._titles(), guild_id=guild.id, channel_id=settings.channel_id if settings else None
+            entries, titles, guild_id=guild.id, channel_id=settings.channel_id if settings else None
         )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -355,5 +358,5 @@ class DigestCog(commands.Cog, name="Digest"):
         guild = guild_of(interaction)
         status = await self.app.digest.status(guild.id)
         admin_channel = (await self.app.guilds.get(guild.id)).admin_channel_id
-        embed = status_embed(status, admin_channel_id=admin_channel, titles=self._titles())
+        embed = status_embed(status, admin_channel_id=admin_channel, titles=await self._titles())
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -2,7 +2,9 @@
 
 Each command validates its input, calls one core function on the live index, and renders with
 `embeds`. Input errors are raised as UserError before anything public is sent, so the error handler
-answers privately; slow work happens after a defer.
+answers privately; slow work happens after a defer. Every call into the index runs in the app's worker
+pool (`self.offload`, `bot.offload`), never on the event loop: a search over a large corpus must not hold
+up the gateway heartbeat or anyone else's command.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.answer import answer_question
+from bot.corpus.model import Paper
 from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.papers import autocomplete
 from bot.discord_adapter.papers.embeds import (
@@ -39,7 +42,9 @@ from bot.discord_adapter.papers.views import (
 )
 from bot.discord_adapter.readinggroup.render import discussed_line
 from bot.errors import UserError
+from bot.offload import Offload
 from bot.search.index import MAX_LIMIT, PaperIndex
+from bot.search.results import Hit
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import PaperBot
@@ -91,6 +96,26 @@ def search_query(
     return " ".join(p for p in parts if p)
 
 
+def _author(index: PaperIndex, name: str) -> tuple[str, list[Paper], list[tuple[str, int]]]:
+    """The name to show (the index's spelling when it means the same papers), the papers, the co-authors;
+    a UserError when no author has that name."""
+    papers = index.papers_by_author(name)
+    if not papers:
+        shown = name.strip()[:80]
+        raise UserError(
+            f"I don't know an author called “{shown}”. Start typing and pick a name from the list."
+        )
+    suggested = index.suggest_authors(name, 1)
+    shown = suggested[0] if suggested and index.papers_by_author(suggested[0]) == papers else name.strip()
+    return shown, papers, index.coauthors(name)
+
+
+def _similar(index: PaperIndex, reference: str) -> tuple[Paper, tuple[Hit, ...]]:
+    """The paper `reference` names and the papers most like it."""
+    found = index.resolve(reference)
+    return found, index.similar(found.id, limit=SIMILAR_COUNT)
+
+
 class PapersCog(commands.Cog, name="Papers"):
     """Finding and reading papers. `rng` picks /random papers (tests give it a seed)."""
 
@@ -112,10 +137,15 @@ class PapersCog(commands.Cog, name="Papers"):
         """The index serving right now (a reload swaps it whole)."""
         return self.bot.app.library.index
 
+    @property
+    def offload(self) -> Offload:
+        """Where the index's work runs: the app's worker pool, off the event loop."""
+        return self.bot.app.offload
+
     async def _send_card(self, interaction: discord.Interaction, paper_id: str) -> None:
         """Reply with a paper's card and its buttons."""
         index = self.index
-        paper = index.resolve(paper_id)
+        paper = await self.offload(index.resolve, paper_id)
         guild_id = interaction.guild_id
         discussed = (
             await self.bot.app.reading_group.memory.discussed_on(guild_id, paper.id) if guild_id else []
@@ -129,19 +159,19 @@ class PapersCog(commands.Cog, name="Papers"):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Titles (and papers of matching authors) as the user types."""
-        return autocomplete.paper_choices(self.index, current)
+        return await self.offload(autocomplete.paper_choices, self.index, current)
 
     async def author_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Author names as the user types."""
-        return autocomplete.author_choices(self.index, current)
+        return await self.offload(autocomplete.author_choices, self.index, current)
 
     async def category_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Category codes as the user types."""
-        return autocomplete.category_choices(self.index, current)
+        return await self.offload(autocomplete.category_choices, self.index, current)
 
     # --- commands -------------------------------------------------------------------------------
 
@@ -152,10 +182,11 @@ class PapersCog(commands.Cog, name="Papers"):
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
         """A cited answer from the corpus — the same sources `paperbot ask` prints."""
         index = self.index
-        index.parse(question)  # a malformed question is refused privately, before the public defer
+        # A malformed question is refused privately, before the public defer.
+        await self.offload(index.parse, question)
         self.bot.app.ask_cooldown.hit(interaction.user.id)
         await interaction.response.defer(thinking=True)
-        answer = answer_question(index, question)
+        answer = await self.offload(answer_question, index, question)
         await send_view(
             interaction, AnswerView(index, question, answer), embed=answer_embed(answer, question=question)
         )
@@ -183,9 +214,11 @@ class PapersCog(commands.Cog, name="Papers"):
         """Ranked results with Previous/Next; only the searcher may page."""
         text = search_query(query, author=author, year=year, category=category, has_code=has_code)
         index = self.index
-        index.parse(text)  # bad syntax (say `year:soon`) is refused privately, before the defer
+        # Bad syntax (say `year:soon`) is refused privately, before the public defer.
+        await self.offload(index.parse, text)
         await interaction.response.defer(thinking=True)
-        view = SearchView(SearchPages.for_query(index, text, limit=limit), interaction.user.id)
+        pages = SearchPages.for_query(index, text, self.offload, limit=limit)
+        view = await SearchView.open(pages, interaction.user.id)
         await send_view(interaction, view, embed=view.embed())
 
     @app_commands.command(name="paper", description="One paper's card: authors, date, links and abstract.")
@@ -202,17 +235,9 @@ class PapersCog(commands.Cog, name="Papers"):
         """The author's papers and frequent co-authors."""
         if not any(ch.isprintable() and not ch.isspace() for ch in name):
             raise UserError(AUTHOR_NAME_EMPTY)
-        index = self.index
-        papers = index.papers_by_author(name)
-        if not papers:
-            shown = name.strip()[:80]
-            raise UserError(
-                f"I don't know an author called “{shown}”. Start typing and pick a name from the list."
-            )
-        suggested = index.suggest_authors(name, 1)
-        shown = suggested[0] if suggested and index.papers_by_author(suggested[0]) == papers else name.strip()
+        shown, papers, coauthors = await self.offload(_author, self.index, name)
         await interaction.response.send_message(
-            embed=author_embed(shown, papers, index.coauthors(name)), allowed_mentions=NO_MENTIONS
+            embed=author_embed(shown, papers, coauthors), allowed_mentions=NO_MENTIONS
         )
 
     @app_commands.command(name="similar", description="Papers most like the one you pick.")
@@ -220,9 +245,7 @@ class PapersCog(commands.Cog, name="Papers"):
     @app_commands.autocomplete(paper=paper_autocomplete)
     async def similar(self, interaction: discord.Interaction, paper: str) -> None:
         """The papers closest to this one."""
-        index = self.index
-        found = index.resolve(paper)
-        hits = index.similar(found.id, limit=SIMILAR_COUNT)
+        found, hits = await self.offload(_similar, self.index, paper)
         await interaction.response.send_message(
             embed=similar_embed(found, hits), allowed_mentions=NO_MENTIONS
         )
@@ -241,7 +264,8 @@ class PapersCog(commands.Cog, name="Papers"):
         self, interaction: discord.Interaction, count: app_commands.Range[int, 1, 10] = 5
     ) -> None:
         """The newest papers, newest first."""
-        papers = [hit.paper for hit in self.index.search("sort:date", limit=count).hits]
+        found = await self.offload(self.index.search, "sort:date", limit=count)
+        papers = [hit.paper for hit in found.hits]
         await interaction.response.send_message(embed=recent_embed(papers), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="help", description="What each command does, and the query language.")
@@ -258,10 +282,11 @@ class PapersCog(commands.Cog, name="Papers"):
         """Corpus size, date range, categories, load time and version."""
         snapshot = self.bot.app.library.snapshot
         index = snapshot.index
+        date_range, categories = await self.offload(lambda: (index.date_range(), index.categories()))
         embed = about_embed(
             papers=len(index),
-            date_range=index.date_range(),
-            categories=index.categories(),
+            date_range=date_range,
+            categories=categories,
             loaded_at=snapshot.loaded_at,
             version=__version__,
         )

@@ -31,7 +31,6 @@ fix.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -248,7 +247,7 @@ class QuestionsCog(commands.Cog, name="Questions"):
         try:
             self.bot.app.ask_cooldown.hit(message.author.id)
             state = self.memory.get(incoming.key) if incoming.key is not None else None
-            reply, new_state = await asyncio.to_thread(respond, index, state, incoming.text)
+            reply, new_state = await self.bot.app.offload(respond, index, state, incoming.text)
         except UserError as exc:
             log.info("free-text question in %s refused: %s", where(message), exc.message)
             await self.deliver(message, Outgoing(content=clip(exc.message, CONTENT_MAX)))

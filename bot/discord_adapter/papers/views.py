@@ -6,7 +6,10 @@ Two kinds of component, one mechanism each:
   picker) need the state of the message they sit under, so they live in a View that times out
   (`PaperView.TIMEOUT`, 10 minutes) and then disables them by editing the message — nobody clicks a
   dead button. Errors inside a callback go through the one interaction error handler. These views hold
-  the index they were built from, so a corpus reload never changes a page halfway through paging.
+  the index they were built from, so a corpus reload never changes a page halfway through paging. Every
+  page, search and similar-papers list is computed in the app's worker pool (`bot.offload`), never on
+  the event loop; a View itself is built on the loop (discord.py needs it there), from results computed
+  before.
 * **Persistent** paper buttons (`paper:abstract:<id>`, `paper:similar:<id>`, and `rg:propose:<id>`,
   answered by the reading-group cog) carry the paper id in their custom_id. One `PaperButton` handler,
   registered once per bot (the papers cog does it), answers them on any message — paper cards, digest
@@ -46,6 +49,7 @@ from bot.discord_adapter.papers.embeds import (
     search_page_embed,
     similar_embed,
 )
+from bot.offload import Offload
 from bot.search.index import MAX_LIMIT, PaperIndex
 from bot.search.results import SearchResults
 
@@ -64,6 +68,7 @@ __all__ = [
     "SearchPages",
     "SearchView",
     "is_persistent",
+    "offload_of",
     "paper_buttons",
     "send_abstract",
     "send_similar",
@@ -137,9 +142,14 @@ async def send_abstract(interaction: discord.Interaction, paper: Paper) -> None:
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
+def offload_of(interaction: discord.Interaction) -> Offload:
+    """The app's worker pool, for a callback that has only the interaction."""
+    return cast("PaperBot", interaction.client).app.offload
+
+
 async def send_similar(interaction: discord.Interaction, index: PaperIndex, paper: Paper) -> None:
-    """Reply privately with the papers most like `paper`."""
-    hits = index.similar(paper.id, limit=SIMILAR_COUNT)
+    """Reply privately with the papers most like `paper` (searched in the worker pool)."""
+    hits = await offload_of(interaction)(index.similar, paper.id, limit=SIMILAR_COUNT)
     await interaction.response.send_message(
         embed=similar_embed(paper, hits), ephemeral=True, allowed_mentions=NO_MENTIONS
     )
@@ -171,15 +181,23 @@ async def send_view(
 
 
 class SearchPages:
-    """Pages of search results: `fetch(offset, limit)` returns one page; `label` names the search."""
+    """Pages of search results: `fetch(offset, limit)` returns one page, and `page()` runs it in
+    `offload` (the worker pool), off the event loop; `label` names the search."""
 
-    def __init__(self, fetch: Callable[[int, int], SearchResults], label: str) -> None:
+    def __init__(self, fetch: Callable[[int, int], SearchResults], label: str, offload: Offload) -> None:
         self.fetch = fetch
         self.label = label
+        self._offload = offload
 
     @classmethod
     def for_query(
-        cls, index: PaperIndex, query: str, *, limit: int | None = None, label: str | None = None
+        cls,
+        index: PaperIndex,
+        query: str,
+        offload: Offload,
+        *,
+        limit: int | None = None,
+        label: str | None = None,
     ) -> SearchPages:
         """Pages of `index.search(query)`, at most `limit` results in all (None: every match)."""
         cap = MAX_LIMIT * 1000 if limit is None else limit
@@ -191,36 +209,49 @@ class SearchPages:
             found = index.search(query, limit=min(size, cap - offset), offset=offset, by_meaning=True)
             return SearchResults(found.hits, min(found.total, cap), found.query, found.notes)
 
-        return cls(fetch, label or query)
+        return cls(fetch, label or query, offload)
 
     @classmethod
-    def excluding(cls, index: PaperIndex, query: str, exclude: Sequence[str], *, label: str) -> SearchPages:
-        """Pages of `index.search(query)` without the papers in `exclude` (those an answer already cited)."""
-        first = index.search(query, limit=MAX_LIMIT)
+    def excluding(
+        cls, index: PaperIndex, query: str, exclude: Sequence[str], offload: Offload, *, label: str
+    ) -> SearchPages:
+        """Pages of `index.search(query)` without the papers in `exclude` (those an answer already cited);
+        searched once, when the first page is fetched."""
         skipped = set(exclude)
-        kept = tuple(h for h in first.hits if h.paper.id not in skipped)
+        found: list[SearchResults] = []
 
         def fetch(offset: int, limit: int) -> SearchResults:
-            return SearchResults(kept[offset : offset + limit], len(kept), first.query, first.notes)
+            if not found:
+                first = index.search(query, limit=MAX_LIMIT)
+                kept = tuple(h for h in first.hits if h.paper.id not in skipped)
+                found.append(SearchResults(kept, len(kept), first.query, first.notes))
+            every = found[0]
+            return SearchResults(every.hits[offset : offset + limit], every.total, every.query, every.notes)
 
-        return cls(fetch, label)
+        return cls(fetch, label, offload)
 
-    def page(self, number: int) -> tuple[SearchResults, int]:
-        """Page `number` (1-based) and the number of pages."""
-        results = self.fetch((number - 1) * PAGE_SIZE, PAGE_SIZE)
+    async def page(self, number: int) -> tuple[SearchResults, int]:
+        """Page `number` (1-based) and the number of pages, fetched in the worker pool."""
+        results = await self._offload(self.fetch, (number - 1) * PAGE_SIZE, PAGE_SIZE)
         return results, max(1, math.ceil(results.total / PAGE_SIZE))
 
 
 class SearchView(PaperView):
     """*Previous*/*Next* under a search page; only the person who searched may page."""
 
-    def __init__(self, pages: SearchPages, owner_id: int, *, page: int = 1) -> None:
+    def __init__(self, pages: SearchPages, owner_id: int, first: tuple[SearchResults, int]) -> None:
+        """`first` is page 1 and the number of pages (`pages.page(1)`); `open` fetches it."""
         super().__init__()
         self.pages = pages
         self.owner_id = owner_id
-        self.page = page
-        self.results, self.page_count = pages.page(page)
+        self.page = 1
+        self.results, self.page_count = first
         self._sync_buttons()
+
+    @classmethod
+    async def open(cls, pages: SearchPages, owner_id: int) -> SearchView:
+        """The view on page 1, searched in the worker pool; built here, on the loop, as Views must be."""
+        return cls(pages, owner_id, await pages.page(1))
 
     def embed(self) -> discord.Embed:
         """The current page."""
@@ -241,7 +272,7 @@ class SearchView(PaperView):
 
     async def _show(self, interaction: discord.Interaction, page: int) -> None:
         self.page = page
-        self.results, self.page_count = self.pages.page(page)
+        self.results, self.page_count = await self.pages.page(page)
         self.page = min(self.page, self.page_count)
         self._sync_buttons()
         await interaction.response.edit_message(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
@@ -304,9 +335,13 @@ class AnswerView(PaperView):
         """The next hits for the same question (those not cited), as a private search page."""
         cited = [c.paper.id for c in self.answer.citations]
         pages = SearchPages.excluding(
-            self.index, self.question, cited, label=f"more for “{clip(self.question, 180)}”"
+            self.index,
+            self.question,
+            cited,
+            offload_of(interaction),
+            label=f"more for “{clip(self.question, 180)}”",
         )
-        view = SearchView(pages, interaction.user.id)
+        view = await SearchView.open(pages, interaction.user.id)
         await send_view(interaction, view, embed=view.embed(), ephemeral=True)
 
     @discord.ui.select(

@@ -40,8 +40,9 @@ def _matching(named: Iterable[tuple[str, int]], current: str) -> Choices:
 
 
 async def paper_or_link(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """Corpus titles as the user types; a pasted link is offered as itself."""
-    choices = autocomplete.paper_choices(paperbot(interaction).app.library.index, current)
+    """Corpus titles as the user types (matched in the worker pool); a pasted link is offered as itself."""
+    app = paperbot(interaction).app
+    choices = await app.offload(autocomplete.paper_choices, app.library.index, current)
     typed = current.strip()
     if looks_like_link(typed) and len(typed) <= autocomplete.VALUE_MAX:
         choices = [app_commands.Choice(name=clip(typed, CHOICE_NAME_MAX), value=typed), *choices]
