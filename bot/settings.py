@@ -4,24 +4,24 @@ One class per section (python-discord's habit), all checked at start-up so an op
 at once, with the key that is wrong and how to fix it. The token is a secret: it is only read from the
 environment or `discord.token_file`, and never printed. A `token` key in the config file is refused, not
 ignored: config files get copied and committed, and a token there has leaked already.
-
-The environment is read here (`_environment`), not by pydantic-settings: its import alone (asyncio,
-email, importlib.metadata, dotenv…) cost `paperbot ask` about 60 ms of a 0.3 s budget, for two levels of
-`PAPERBOT_SECTION__KEY` that take a few lines to read the way it did.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from bot.errors import ConfigError
 
@@ -195,10 +195,15 @@ class LoggingSettings(Section):
         return upper
 
 
-class Settings(BaseModel):
-    """All of paperbot's settings (read them with `load_settings`: the file, then the environment)."""
+class Settings(BaseSettings):
+    """All of paperbot's settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="PAPERBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
+    )
 
     corpus: CorpusSettings = Field(default_factory=CorpusSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
@@ -209,86 +214,19 @@ class Settings(BaseModel):
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
+    _file_data: ClassVar[dict[str, Any]] = {}  # the parsed config file, set on a subclass by `_build`
 
-ENV_PREFIX = "PAPERBOT_"
-ENV_NESTING = "__"
-
-
-def _is_complex(annotation: Any) -> bool:
-    """Whether an environment value for this type is JSON (a section, a list), not a plain string."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
-    origin = get_origin(annotation)
-    if origin in (list, tuple, set, frozenset, dict):
-        return True
-    return origin is not None and any(
-        _is_complex(arg) for arg in get_args(annotation) if arg is not type(None)
-    )
-
-
-def _json(name: str, value: str) -> Any:
-    try:
-        return json.loads(value)
-    except ValueError:
-        raise ValueError(f"{name} is not valid JSON") from None
-
-
-def _environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    """The `PAPERBOT_SECTION` (a JSON object) and `PAPERBOT_SECTION__KEY` variables as nested settings,
-    read as pydantic-settings read them: names are case-insensitive, a variable naming no section is
-    ignored (`PAPERBOT_CONFIG` names the file), an unknown key is kept so validation reports it, and a
-    key holds JSON when it is a list (`PAPERBOT_DISCORD__DEV_GUILD_IDS='[123]'`), else its text."""
-    sections: dict[str, Any] = {}
-    keys: dict[str, Any] = {}
-    for name, value in environ.items():
-        variable = _variable(name)
-        if variable is None:
-            continue
-        section, path = variable
-        if path:
-            _put(keys.setdefault(section, {}), path, _key_value(name, value, section, path))
-        else:
-            sections[section] = _json(name, value) if value else value
-    return dict(_deep_merge(sections, keys))
-
-
-def _variable(name: str) -> tuple[str, list[str]] | None:
-    """`PAPERBOT_DISCORD__TOKEN` → ("discord", ["token"]); None when it names no section."""
-    lowered = name.lower()
-    if not lowered.startswith(ENV_PREFIX.lower()):
-        return None
-    section, *path = lowered[len(ENV_PREFIX) :].split(ENV_NESTING)
-    return (section, path) if section in Settings.model_fields else None
-
-
-def _key_value(name: str, value: str, section: str, path: list[str]) -> Any:
-    """JSON for a key whose type is a list (or a section), else the text for validation to read."""
-    model = Settings.model_fields[section].annotation
-    fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
-    target = fields.get(path[0]) if len(path) == 1 else None
-    if value and target is not None and _is_complex(target.annotation):
-        return _json(name, value)
-    return value
-
-
-def _put(node: dict[str, Any], path: list[str], value: Any) -> None:
-    """Set `value` at `path` inside nested dicts, creating them (a later, deeper name wins)."""
-    for part in path[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = node[part] = {}
-        node = child
-    node[path[-1]] = value
-
-
-def _deep_merge(base: Any, override: Any) -> Any:
-    """`override` on top of `base`, section by section (a value replaces, dicts merge)."""
-    if not (isinstance(base, dict) and isinstance(override, dict)):
-        return override
-    merged = dict(base)
-    for key, value in override.items():
-        merged[key] = _deep_merge(merged.get(key), value) if key in merged else value
-    return merged
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment beats the config file, which load_settings has read (and taken the token out of)."""
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=cls._file_data))
 
 
 @dataclass(frozen=True)
@@ -360,9 +298,8 @@ def _read_config_file(path: Path | None) -> dict[str, Any]:
 
 
 def _build(file_data: dict[str, Any], **init: Any) -> Settings:
-    """The settings from the file, overridden by the environment, overridden by `init`."""
-    data = _deep_merge(_deep_merge(file_data, _environment(os.environ)), init)
-    return Settings.model_validate(data)
+    bound: type[Settings] = type("Settings", (Settings,), {"_file_data": file_data})
+    return bound(**init)
 
 
 def _with_defaults_for(broken: set[str], file_data: dict[str, Any]) -> Settings | None:

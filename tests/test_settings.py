@@ -149,28 +149,3 @@ def test_the_contact_address_must_fit_in_a_header(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PAPERBOT_SOURCES__CONTACT", "lab@example.org\r\nX-Injected: yes")
     with pytest.raises(ConfigError, match=r"sources\.contact: must be one e-mail address"):
         load_settings()
-
-
-def test_environment_lists_are_json_sections_merge_and_names_ignore_case(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    config = tmp_path / "config.toml"
-    config.write_text('[discord]\ndev_guild_ids = [5]\napi_base = "http://127.0.0.1:9/api/v10"\n')
-    monkeypatch.setenv("PAPERBOT_DISCORD__DEV_GUILD_IDS", "[1, 2]")
-    monkeypatch.setenv("PAPERBOT_DISCORD", '{"message_content": false, "ask_cooldown_uses": 9}')
-    monkeypatch.setenv("paperbot_discord__ask_cooldown_uses", "4")
-    monkeypatch.setenv("PAPERBOT_CONFIG_NOTE", "not a section: ignored")
-    discord = load_settings(config).discord
-    assert discord.dev_guild_ids == [1, 2]
-    assert discord.api_base == "http://127.0.0.1:9/api/v10"  # the file's, where the environment is silent
-    assert (discord.message_content, discord.ask_cooldown_uses) == (False, 4)
-
-
-def test_a_bad_environment_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAPERBOT_DISCORD__DEV_GUILD_IDS", "1,2")
-    with pytest.raises(ConfigError, match=r"PAPERBOT_DISCORD__DEV_GUILD_IDS is not valid JSON.*'\[123\]'"):
-        load_settings()
-    monkeypatch.setenv("PAPERBOT_DISCORD__DEV_GUILD_IDS", "[1]")
-    monkeypatch.setenv("PAPERBOT_DISCORD__TYPO", "1")
-    with pytest.raises(ConfigError, match=r"discord.typo: unknown setting.*\[env: PAPERBOT_DISCORD__TYPO\]"):
-        load_settings()
