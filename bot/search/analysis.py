@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 
 from bot.corpus.text import readable_abstract
 
-__all__ = ["STOPWORDS", "Word", "analyze", "analyze_words", "fold", "strip_markup", "words"]
+__all__ = ["STOPWORDS", "Word", "analyze", "analyze_words", "fold", "strip_markup", "terms_of", "words"]
 
 # --- LaTeX ------------------------------------------------------------------------------------
 
@@ -172,7 +174,9 @@ _HYPHENS = re.compile(r"-{1,2}|[‐‑‒–]")
 def words(text: str) -> list[str]:
     """Folded surface words (compounds kept whole, no stemming); what a person would call the words."""
     text = strip_markup(_INVISIBLE.sub("", _CONTROL.sub(" ", text)))
-    text = _POSSESSIVE.sub("", _PLURAL_ACRONYM.sub(r"\1", text))
+    text = _PLURAL_ACRONYM.sub(r"\1", text)
+    if "'" in text:  # the possessive regex scans the whole text; most abstracts have no apostrophe
+        text = _POSSESSIVE.sub("", text)
     return _TOKEN.findall(fold(text).replace("'", ""))
 
 
@@ -246,16 +250,39 @@ def _expand(word: str) -> list[str]:
     return [*parts, "".join(parts)]
 
 
-@lru_cache(maxsize=1 << 18)
-def _word_terms(word: str) -> tuple[str, ...]:
-    """The index terms of one folded surface word (cached: a corpus has few distinct words)."""
+def _word_terms_uncached(word: str) -> tuple[str, ...]:
     terms = [americanize(t) for t in _expand(word)]
     return tuple(_stem(t) for t in terms if t not in STOPWORDS)
 
 
+# A plain dict, not lru_cache: analysis looks a word up ~150 times per abstract, and a dict lookup is
+# several times cheaper than an LRU's bookkeeping (the largest single cost of indexing a big corpus).
+# Cleared when full, so memory stays bounded on a corpus with millions of distinct words.
+_TERMS_CACHE: dict[str, tuple[str, ...]] = {}
+_TERMS_CACHE_LIMIT = 1 << 20
+
+
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one folded surface word (cached: a corpus has few distinct words)."""
+    terms = _TERMS_CACHE.get(word)
+    if terms is None:
+        if len(_TERMS_CACHE) >= _TERMS_CACHE_LIMIT:
+            _TERMS_CACHE.clear()
+        terms = _TERMS_CACHE[word] = _word_terms_uncached(word)
+    return terms
+
+
 def analyze(text: str) -> list[str]:
     """Index terms of `text`, in order (duplicates kept: term frequency matters to BM25)."""
-    return [t for w in words(text) for t in _word_terms(w)]
+    return terms_of(words(text))
+
+
+def terms_of(surface: Sequence[str]) -> list[str]:
+    """`analyze` for text already split by `words` (indexing needs both, and splitting twice costs)."""
+    try:  # the common case, every word seen before, at C speed
+        return list(chain.from_iterable(map(_TERMS_CACHE.__getitem__, surface)))
+    except KeyError:
+        return [term for word in surface for term in _word_terms(word)]
 
 
 @dataclass(frozen=True)
