@@ -20,6 +20,7 @@ from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
 from bot.readinggroup.service import ReadingGroupService
 from bot.search.index import PaperIndex
+from bot.search.store import INDEX_FOLDER
 from bot.settings import Settings
 from bot.storage.corpus_repo import CorpusRepo
 from bot.storage.database import Database
@@ -73,7 +74,13 @@ async def open_app(
     """
     clock = clock or SystemClock()
     if library is None:
-        library = Library(path=settings.corpus.path, strict=settings.corpus.strict, clock=clock)
+        library = Library(
+            path=settings.corpus.path,
+            strict=settings.corpus.strict,
+            clock=clock,
+            engine=settings.corpus.engine,
+            index_dir=settings.storage.data_dir / INDEX_FOLDER,
+        )
         library.load()
     if database is None:
         url = settings.storage.database_url()

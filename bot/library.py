@@ -16,7 +16,8 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.corpus.loader import CorpusLoad, load_corpus, problem_lines
 from bot.errors import CorpusError, Problem
-from bot.search.index import PaperIndex
+from bot.search.index import EngineChoice, PaperIndex
+from bot.search.store import IndexStore
 
 log = logging.getLogger("paperbot.library")
 
@@ -51,6 +52,9 @@ class Library:
     strict: bool
     clock: Clock
     loader: Callable[..., CorpusLoad] = load_corpus
+    engine: EngineChoice = "auto"
+    index_dir: Path | None = None
+    """Where the large-corpus engine keeps its index between starts (None: rebuilt at every start)."""
     _snapshot: Snapshot | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
@@ -115,7 +119,12 @@ class Library:
         for line in problem_lines(loaded.problems):
             log.warning("corpus: %s", line)
         return Snapshot(
-            index=PaperIndex.build(loaded.papers, today=lambda: self.clock.now().date()),
+            index=PaperIndex.build(
+                loaded.papers,
+                engine=self.engine,
+                store=None if self.index_dir is None else IndexStore(self.index_dir),
+                today=lambda: self.clock.now().date(),
+            ),
             loaded_at=self.clock.now(),
             files=loaded.files,
             problems=loaded.problems,

@@ -19,6 +19,7 @@ from bot.corpus.model import Paper
 from bot.errors import QueryError, UserError
 from bot.search.index import Hit, PaperIndex
 from bot.search.query import Query
+from bot.search.store import INDEX_FOLDER, IndexStore
 from bot.settings import Settings
 
 log = logging.getLogger("paperbot.terminal")
@@ -32,7 +33,8 @@ def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
     strict = bool(getattr(args, "strict", False)) or settings.corpus.strict
     loaded = load_corpus(path, strict=strict)
     _warn_problems(loaded)
-    return PaperIndex.build(loaded.papers)
+    store = IndexStore(settings.storage.data_dir / INDEX_FOLDER)  # written only for the large-corpus engine
+    return PaperIndex.build(loaded.papers, engine=settings.corpus.engine, store=store)
 
 
 def _warn_problems(loaded: CorpusLoad) -> None:

@@ -131,3 +131,18 @@ def test_the_example_config_and_readme_say_what_the_code_does_with_a_file_token(
     assert "in production" not in example  # the old wording implied a file token works elsewhere
     assert "A `token` key here is refused" in example
     assert "a `token` key in `config.toml` is refused" in readme
+
+
+def test_an_unknown_search_engine_is_reported_with_the_choices_and_env_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[corpus]\nengine = "bm25s"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config)
+    message = raised.value.message
+    assert "corpus.engine" in message
+    assert "'auto', 'rank-bm25' or 'inverted'" in message
+    assert "PAPERBOT_CORPUS__ENGINE" in message
+    monkeypatch.setenv("PAPERBOT_CORPUS__ENGINE", "inverted")
+    assert load_settings(None).corpus.engine == "inverted"

@@ -1,0 +1,264 @@
+"""The large-corpus engine: an inverted index of precomputed BM25 weights, scored with numpy.
+
+Same answers as `engine.BM25Engine` (rank-bm25), bit for bit: for every (term, paper) pair it stores the
+very float64 that rank-bm25 computes at query time — same formula, same operation order, same idf code —
+and a query adds them up per field in query-term order and sums the fields with their weights in the same
+order, so scores, ties (by paper number), the `allowed` filter and `Ranking.total` all agree. A query
+touches only the papers containing its terms instead of every paper once per term: at a million papers a
+short query costs milliseconds, not seconds. Saved as `.npy` files and opened memory-mapped.
+
+Why not a library (measured in benchmarks/README.md, issue 11): bm25s scores in float32 (and drops
+Lucene's constant k1 + 1), so agreement is empirical rather than exact, and it builds its index in a
+per-paper Python loop (≈ 2 min per million); tantivy quantises paper lengths to one byte (≈ 41 % identical
+top-10). This module is the part of bm25s we need, in float64, built with whole-array operations from
+the stored analysed terms (`terms.py`).
+
+Traps, each guarded here:
+- a field with no term in any paper has avgdl 0 → rank-bm25 skips it (`BM25Engine`), and so do we;
+- rank-bm25's idf is computed with `math.log` on Python floats → computed the same way here (np.log can
+  differ in the last bit), and for the "okapi" variant its mean is summed in rank-bm25's order (a term's
+  first appearance in the field);
+- `scores[docs] += w` with repeated indices adds once → safe here because a term's postings list each
+  paper once; a repeated query term is added once per occurrence, as rank-bm25 does;
+- BM25Plus's constant per-term credit cannot be reproduced by summing postings → "plus" is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.search.engine import BM25Settings, Ranking
+from bot.search.terms import AnalysedTerms, FieldTerms, term_doc_keys
+
+__all__ = ["ENGINE_VERSION", "InvertedEngine", "settings_key"]
+
+ENGINE_VERSION = 1
+"""Bump when the stored arrays change meaning; stored engines of another version are rebuilt."""
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int32]
+OffsetArray = npt.NDArray[np.int64]
+TermIds = Callable[[str], "int | None"]
+
+# BM25Engine keeps a paper only above this score (float noise after the BM25Plus correction).
+_POSITIVE = 1e-9
+
+
+def settings_key(settings: BM25Settings) -> dict[str, object]:
+    """The settings a stored engine was built with: another value means another engine."""
+    return {
+        "version": ENGINE_VERSION,
+        "k1": settings.k1,
+        "b": settings.b,
+        "variant": settings.variant,
+        "fields": [[name, weight] for name, weight in settings.field_weights.items()],
+    }
+
+
+@dataclass(frozen=True)
+class FieldIndex:
+    """One field's postings: term t's papers and BM25 weights are `[offsets[t]:offsets[t + 1]]`."""
+
+    offsets: OffsetArray
+    docs: IntArray
+    weights: FloatArray
+
+    def postings(self, term_id: int) -> tuple[IntArray, FloatArray]:
+        """The papers holding term `term_id` in this field, and each one's weight for it."""
+        lo, hi = int(self.offsets[term_id]), int(self.offsets[term_id + 1])
+        return self.docs[lo:hi], self.weights[lo:hi]
+
+
+def _first_seen(field: FieldTerms, vocabulary: int) -> OffsetArray:
+    """Where each term first occurs in the field (past the end for absent terms): rank-bm25's dict order."""
+    seen = np.full(vocabulary, len(field.ids), dtype=np.int64)
+    terms, first = np.unique(field.ids, return_index=True)
+    seen[terms] = first
+    return seen
+
+
+def _idf_by_df(df: OffsetArray, size: int, variant: str, first_seen: Callable[[], OffsetArray]) -> FloatArray:
+    """rank-bm25's idf of every term of a field (0 for terms the field lacks), computed as it does."""
+    idf = np.zeros(len(df), dtype=np.float64)
+    present = np.flatnonzero(df)
+    if variant == "okapi-lucene-idf":
+        # The formula depends on df alone: one math.log per distinct df, not per term.
+        by_df = {f: math.log(1.0 + (size - f + 0.5) / (f + 0.5)) for f in set(df[present].tolist())}
+        idf[present] = [by_df[f] for f in df[present].tolist()]
+        return idf
+    # BM25Okapi: log((N − df + 0.5)/(df + 0.5)), negatives floored at 0.25 × the mean, the mean summed
+    # in rank-bm25's dict order (first appearance in the field).
+    ordered = present[np.argsort(first_seen()[present], kind="stable")]
+    values = [math.log(size - f + 0.5) - math.log(f + 0.5) for f in df[ordered].tolist()]
+    total: float = 0
+    for value in values:
+        total += value
+    eps = 0.25 * (total / len(values))
+    idf[ordered] = [eps if value < 0 else value for value in values]
+    return idf
+
+
+def build_field(field: FieldTerms, vocabulary: int, settings: BM25Settings) -> FieldIndex | None:
+    """The postings and weights of one field; None when no paper has a term in it (rank-bm25 skips it)."""
+    size = len(field.offsets) - 1
+    lengths = field.lengths()
+    total_length = int(lengths.sum())
+    if size == 0 or total_length == 0:
+        return None
+    keys, tf = np.unique(term_doc_keys(field), return_counts=True)
+    terms = keys // size
+    docs = (keys - terms * size).astype(np.int32)
+    df = np.bincount(terms, minlength=vocabulary).astype(np.int64)
+    offsets = np.zeros(vocabulary + 1, dtype=np.int64)
+    np.cumsum(df, out=offsets[1:])
+    idf = _idf_by_df(df, size, settings.variant, lambda: _first_seen(field, vocabulary))
+    k1, b = settings.k1, settings.b
+    avgdl = total_length / size
+    dl = lengths[docs]
+    tf = tf.astype(np.int64)
+    # rank-bm25: idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl))), term by term.
+    weights = idf[terms] * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))
+    return FieldIndex(offsets, docs, weights)
+
+
+class InvertedEngine:
+    """BM25 over per-field postings of precomputed weights: rank-bm25's ranking, touching only matches."""
+
+    def __init__(self, size: int, term_id: TermIds, fields: Sequence[tuple[str, FieldIndex, float]]) -> None:
+        self._size = size
+        self._term_id = term_id
+        self._fields = list(fields)
+
+    @classmethod
+    def build(cls, terms: AnalysedTerms, settings: BM25Settings | None = None) -> InvertedEngine:
+        """Index the analysed corpus with these BM25 settings (okapi variants only)."""
+        settings = settings or BM25Settings()
+        if settings.variant == "plus":
+            raise ValueError("the inverted engine implements BM25Okapi only; use rank-bm25 for BM25Plus")
+        fields = []
+        for name, weight in settings.field_weights.items():
+            field = terms.fields.get(name)
+            vocabulary = len(terms.vocabulary)
+            built = None if field is None or weight <= 0 else build_field(field, vocabulary, settings)
+            if built is not None:
+                fields.append((name, built, weight))
+        return cls(terms.size, terms.term_id, fields)
+
+    @property
+    def size(self) -> int:
+        """Number of documents indexed."""
+        return self._size
+
+    # --- scoring -----------------------------------------------------------------------------------
+
+    def _field_scores(
+        self, field: FieldIndex, ids: Sequence[int]
+    ) -> tuple[FloatArray, list[IntArray]] | None:
+        """Dense scores of one field (None if no term occurs in it) and the postings it added up."""
+        scores: FloatArray | None = None
+        touched: list[IntArray] = []
+        for term_id in ids:
+            docs, weights = field.postings(term_id)
+            if not len(docs):
+                continue
+            if scores is None:
+                scores = np.zeros(self._size, dtype=np.float64)
+            scores[docs] += weights
+            touched.append(docs)
+        return None if scores is None else (scores, touched)
+
+    def scores(self, query_terms: Sequence[str]) -> FloatArray | None:
+        """Every paper's score (rank-bm25's float64, bit for bit), or None when no term is indexed."""
+        ids = [i for i in map(self._term_id, query_terms) if i is not None]
+        total: FloatArray | None = None
+        for _, field, weight in self._fields:
+            found = self._field_scores(field, ids)
+            if found is None:
+                continue
+            scores, postings = found
+            if total is None:
+                total = weight * scores  # what 0 + weight × scores is, exactly
+            elif 8 * sum(map(len, postings)) < self._size:
+                touched = np.unique(np.concatenate(postings))
+                total[touched] += weight * scores[touched]  # an untouched paper would add weight × 0
+            else:
+                total += weight * scores
+        return total
+
+    def top_k(self, query_terms: Sequence[str], k: int, allowed: Set[int] | None = None) -> Ranking:
+        """The k best documents with score > 0 (restricted to `allowed`), ties by document number."""
+        if self._size == 0 or (allowed is not None and not allowed):
+            return Ranking((), 0)
+        total = self.scores(query_terms)
+        if total is None:
+            return Ranking((), 0)
+        keep = total > _POSITIVE
+        if allowed is not None:
+            keep &= _mask(allowed, self._size)
+        candidates = np.flatnonzero(keep)
+        return _best(candidates, total[candidates], k)
+
+    # --- on disk -----------------------------------------------------------------------------------
+
+    def save(self, directory: Path, settings: BM25Settings) -> None:
+        """Write into an existing, empty `directory` (the caller renames it into place: atomic)."""
+        for name, field, _ in self._fields:
+            np.save(directory / f"{name}.offsets.npy", field.offsets)
+            np.save(directory / f"{name}.docs.npy", field.docs)
+            np.save(directory / f"{name}.weights.npy", field.weights)
+        names = [name for name, _, _ in self._fields]
+        meta = {"settings": settings_key(settings), "papers": self._size, "fields": names}
+        (directory / "engine.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    @classmethod
+    def open(cls, directory: Path, terms: AnalysedTerms, settings: BM25Settings) -> InvertedEngine:
+        """Open what `save` wrote, memory-mapped; ValueError/OSError when it is damaged or stale."""
+        meta = json.loads((directory / "engine.json").read_text(encoding="utf-8"))
+        expected = json.loads(json.dumps(settings_key(settings)))  # as JSON gives it back: lists, not tuples
+        if meta.get("settings") != expected or meta.get("papers") != terms.size:
+            raise ValueError("the stored engine was built with other settings or another corpus")
+        weights: Mapping[str, float] = settings.field_weights
+        fields = []
+        for name in meta["fields"]:
+            field = FieldIndex(
+                np.load(directory / f"{name}.offsets.npy", mmap_mode="r", allow_pickle=False),
+                np.load(directory / f"{name}.docs.npy", mmap_mode="r", allow_pickle=False),
+                np.load(directory / f"{name}.weights.npy", mmap_mode="r", allow_pickle=False),
+            )
+            if len(field.offsets) != len(terms.vocabulary) + 1 or int(field.offsets[-1]) != len(field.docs):
+                raise ValueError(f"the stored field {name} does not fit the vocabulary")
+            if len(field.weights) != len(field.docs):
+                raise ValueError(f"the stored field {name} is truncated")
+            fields.append((name, field, weights[name]))
+        return cls(terms.size, terms.term_id, fields)
+
+
+def _mask(allowed: Set[int], size: int) -> npt.NDArray[np.bool_]:
+    """`allowed` as a boolean mask over the papers (numbers outside 0..size-1 ignored)."""
+    numbers = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+    mask = np.zeros(size, dtype=bool)
+    mask[numbers[(numbers >= 0) & (numbers < size)]] = True
+    return mask
+
+
+def _best(candidates: IntArray | OffsetArray, scores: FloatArray, k: int) -> Ranking:
+    """The k best (score descending, then paper number) of the candidates, and how many there were."""
+    found = len(candidates)
+    keep = max(k, 0)
+    if keep == 0 or found == 0:
+        return Ranking((), found)
+    if keep < found:
+        # Everything scoring at least the k-th best score: ties at the cut are all kept, then ordered.
+        threshold = np.partition(scores, found - keep)[found - keep]
+        near = scores >= threshold
+        candidates, scores = candidates[near], scores[near]
+    order = np.lexsort((candidates, -scores))[:keep]
+    docs, best = candidates[order].tolist(), scores[order].tolist()
+    return Ranking(tuple((int(d), float(s)) for d, s in zip(docs, best, strict=True)), found)

@@ -1,0 +1,116 @@
+"""The large-corpus engine ranks exactly as the reference (rank-bm25) on the bundled corpus.
+
+"Exactly" is checked as equal `Ranking`s: the same papers in the same order, the same scores, the same
+number of matches — for the question sets' questions, every title and author list, and every abstract
+sent whole as a query (what `/similar` does, key words repeated), with and without a filter.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.corpus.loader import load_corpus
+from bot.search.analysis import analyze
+from bot.search.engine import BM25Engine, BM25Settings, Ranking
+from bot.search.index import PaperIndex
+from bot.search.inverted import InvertedEngine
+from bot.search.query import Query
+from bot.search.terms import AnalysedTerms, TermsBuilder, analyse_papers
+
+from .conftest import TODAY
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
+
+
+def question_texts() -> list[str]:
+    texts = []
+    for path in sorted(QUESTIONS.glob("questions*.toml")):
+        texts += [q["text"] for q in tomllib.loads(path.read_text(encoding="utf-8"))["question"]]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def seeds() -> AnalysedTerms:
+    return analyse_papers(load_corpus(today=TODAY, strict=True).papers)
+
+
+@pytest.fixture(scope="module")
+def queries() -> list[list[str]]:
+    papers = load_corpus(today=TODAY, strict=True).papers
+    texts = [*question_texts(), *(p.title for p in papers), *(" ".join(p.authors) for p in papers)]
+    texts += [f"{p.title}. {p.abstract}" for p in papers]  # long, with repeated words
+    found = [analyze(text) for text in texts]
+    assert sum(len(q) != len(set(q)) for q in found) >= 50  # repeated query words are really exercised
+    return [q for q in found if q]
+
+
+@pytest.mark.parametrize("variant", ["okapi-lucene-idf", "okapi"])
+def test_same_rankings_as_rank_bm25_on_the_seed_corpus(
+    seeds: AnalysedTerms, queries: list[list[str]], variant: str
+) -> None:
+    settings = BM25Settings(variant=variant)  # type: ignore[arg-type]
+    reference = BM25Engine(seeds.fielded_docs(), settings)
+    engine = InvertedEngine.build(seeds, settings)
+    odd_papers = set(range(1, seeds.size, 2))
+    for terms in queries:
+        for k, allowed in ((10, None), (seeds.size, None), (10, odd_papers), (3, {0, 7, 9})):
+            assert engine.top_k(terms, k, allowed) == reference.top_k(terms, k, allowed), terms
+
+
+def test_search_answers_are_the_same_with_either_engine() -> None:
+    papers = load_corpus(today=TODAY, strict=True).papers
+    reference = PaperIndex.build(papers, engine="rank-bm25")
+    inverted = PaperIndex.build(papers, engine="inverted")
+    assert inverted.engine_name == "inverted"
+    for text in question_texts():
+        for query in (text, Query(text=text)):
+            assert inverted.search(query) == reference.search(query)  # hits, scores, snippets, totals
+    for paper in papers[:10]:
+        assert inverted.similar(paper.id) == reference.similar(paper.id)
+
+
+def docs(*texts: str) -> AnalysedTerms:
+    builder = TermsBuilder()
+    for text in texts:
+        builder.add({"body": text.split(), "title": text.split()[:1]}, text.split())
+    return builder.finish()
+
+
+def test_no_papers_no_matches() -> None:
+    engine = InvertedEngine.build(docs())
+    assert engine.size == 0
+    assert engine.top_k(["anything"], 10) == Ranking((), 0)
+
+
+def test_unknown_words_and_empty_filters_match_nothing() -> None:
+    engine = InvertedEngine.build(docs("sparse attention", "dense model"))
+    assert engine.top_k(["pizza"], 10) == Ranking((), 0)
+    assert engine.top_k(["sparse"], 10, allowed=set()) == Ranking((), 0)
+    assert engine.top_k(["sparse"], 10, allowed={1, 99, -3}) == Ranking((), 0)
+
+
+def test_ties_go_by_paper_number_and_the_total_counts_every_match() -> None:
+    engine = InvertedEngine.build(docs("graph x", "graph y", "graph z"))
+    assert [d for d, _ in engine.top_k(["graph"], 2).hits] == [0, 1]
+    assert engine.top_k(["graph"], 2).total == 3
+    assert engine.top_k(["graph"], 0) == Ranking((), 3)
+
+
+def test_a_field_nobody_has_is_skipped_like_rank_bm25() -> None:
+    terms = docs("graph x", "graph y")  # no authors at all: rank-bm25 would give NaN, BM25Engine skips it
+    assert InvertedEngine.build(terms).top_k(["graph"], 5) == BM25Engine(terms.fielded_docs()).top_k(
+        ["graph"], 5
+    )
+
+
+def test_bm25_plus_is_refused_with_a_reason() -> None:
+    with pytest.raises(ValueError, match="BM25Plus"):
+        InvertedEngine.build(docs("graph"), BM25Settings(variant="plus"))
+
+
+def test_auto_keeps_rank_bm25_for_small_corpora() -> None:
+    papers = load_corpus(today=TODAY, strict=True).papers
+    assert PaperIndex.build(papers).engine_name == "rank-bm25"
