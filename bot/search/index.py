@@ -421,8 +421,13 @@ class PaperIndex:
 
     def categories(self) -> list[tuple[str, int]]:
         """Category codes with their paper counts, most common first."""
+        return list(self._categories)
+
+    @cached_property
+    def _categories(self) -> tuple[tuple[str, int], ...]:
+        """Counted once: filters ask for it on every query, and a pass over a million papers costs."""
         counts = Counter(c for p in self.papers for c in dict.fromkeys(p.categories))
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def date_range(self) -> tuple[date, date] | None:
         """The oldest and newest publication dates, or None when no paper has a date."""

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.search.engine import BM25Settings, Ranking
-from bot.search.terms import AnalysedTerms, FieldTerms, term_doc_keys
+from bot.search.terms import AnalysedTerms, FieldTerms, term_doc_keys, unique_counts
 
 __all__ = ["ENGINE_VERSION", "InvertedEngine", "settings_key"]
 
@@ -79,8 +79,10 @@ class FieldIndex:
 def _first_seen(field: FieldTerms, vocabulary: int) -> OffsetArray:
     """Where each term first occurs in the field (past the end for absent terms): rank-bm25's dict order."""
     seen = np.full(vocabulary, len(field.ids), dtype=np.int64)
-    terms, first = np.unique(field.ids, return_index=True)
-    seen[terms] = first
+    order = np.argsort(field.ids, kind="stable")  # per term, its occurrences in text order
+    ordered = field.ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    seen[ordered[starts]] = order[starts]
     return seen
 
 
@@ -112,7 +114,7 @@ def build_field(field: FieldTerms, vocabulary: int, settings: BM25Settings) -> F
     total_length = int(lengths.sum())
     if size == 0 or total_length == 0:
         return None
-    keys, tf = np.unique(term_doc_keys(field), return_counts=True)
+    keys, tf = unique_counts(term_doc_keys(field))
     terms = keys // size
     docs = (keys - terms * size).astype(np.int32)
     df = np.bincount(terms, minlength=vocabulary).astype(np.int64)
@@ -186,7 +188,7 @@ class InvertedEngine:
             if total is None:
                 total = weight * scores  # what 0 + weight × scores is, exactly
             elif 8 * sum(map(len, postings)) < self._size:
-                touched = np.unique(np.concatenate(postings))
+                touched, _ = unique_counts(np.concatenate(postings).astype(np.int64))
                 total[touched] += weight * scores[touched]  # an untouched paper would add weight × 0
             else:
                 total += weight * scores
