@@ -186,8 +186,10 @@ def readable_abstract(text: str) -> str:
     than raising, because abstracts come from many hands. `~` is kept: in abstracts it usually means
     "about" (`~5%`).
     """
-    if not any(sign in text for sign in _MARKUP_SIGNS):
-        return _WHITESPACE.sub(" ", text).strip()  # what rendering does to text with nothing to render
+    if not any(sign in text for sign in _MARKUP_SIGNS):  # what rendering does to text with nothing to render
+        if text.isprintable() and "  " not in text:  # its only spacing is single ASCII spaces
+            return text.strip()
+        return _WHITESPACE.sub(" ", text).strip()
     return _readable(text, tie_is_space=False)
 
 

@@ -26,7 +26,17 @@ import Stemmer
 
 from bot.corpus.text import readable_abstract
 
-__all__ = ["STOPWORDS", "Word", "analyze", "analyze_words", "fold", "strip_markup", "terms_of", "words"]
+__all__ = [
+    "STOPWORDS",
+    "Word",
+    "analyze",
+    "analyze_words",
+    "fold",
+    "strip_markup",
+    "terms_of",
+    "word_terms",
+    "words",
+]
 
 # --- LaTeX ------------------------------------------------------------------------------------
 
@@ -177,7 +187,9 @@ _HYPHENS = re.compile(r"-{1,2}|[‐‑‒–]")
 
 def words(text: str) -> list[str]:
     """Folded surface words (compounds kept whole, no stemming); what a person would call the words."""
-    text = strip_markup(_INVISIBLE.sub("", _CONTROL.sub(" ", text)))
+    if not text.isprintable():  # printable text (most of it) has neither controls nor invisible marks
+        text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+    text = strip_markup(text)
     text = _PLURAL_ACRONYM.sub(r"\1", text)
     if "'" in text:  # the possessive regex scans the whole text; most abstracts have no apostrophe
         text = _POSSESSIVE.sub("", text)
@@ -274,6 +286,11 @@ def _word_terms(word: str) -> tuple[str, ...]:
             _TERMS_CACHE.clear()
         terms = _TERMS_CACHE[word] = _word_terms_uncached(word)
     return terms
+
+
+def word_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one surface word as `words` gives it (what `analyze` emits for it)."""
+    return _word_terms(word)
 
 
 def analyze(text: str) -> list[str]:

@@ -24,11 +24,11 @@ from __future__ import annotations
 import json
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import count
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ import numpy.typing as npt
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
 from bot.progress import Progress
-from bot.search.analysis import analyze, terms_of, words
+from bot.search.analysis import analyze, terms_of, word_terms, words
 from bot.search.engine import FieldedDoc
 
 __all__ = [
@@ -248,23 +248,67 @@ def _check(terms: AnalysedTerms, meta: Mapping[str, object]) -> None:
 
 
 class TermsBuilder:
-    """Collects papers' analysed fields one paper at a time, as int32 ids (not lists of strings)."""
+    """Collects papers' analysed fields one paper at a time, as int32 ids (not lists of strings).
+
+    `add_paper` is the fast path for indexing: each distinct surface word is analysed once and kept as
+    its term ids, so a paper costs one dict lookup per word (a million abstracts repeat the same few
+    hundred thousand words); the words' counts are tallied with numpy at the end.
+    """
 
     def __init__(self) -> None:
         # A missing term gets the next id: `map(ids.__getitem__, terms)` then runs at C speed.
         self._ids: defaultdict[str, int] = defaultdict(count().__next__)
         self._tokens = {name: array("i") for name in FIELDS}
         self._offsets = {name: array("q", [0]) for name in FIELDS}
-        self._words: Counter[str] = Counter()
+        self._word_numbers: dict[str, int] = {}
+        self._word_terms: list[tuple[int, ...]] = []  # word number → its term ids
+        self._surface: list[str] = []  # word number → the word
+        self._seen_words = array("i")  # every counted word's number, in order
 
-    def add(self, fields: Mapping[str, Sequence[str]], words: Iterable[str]) -> None:
+    def _numbers(self, surface: Sequence[str]) -> list[int]:
+        """The numbers of these surface words, analysing the ones never seen before."""
+        try:
+            return list(map(self._word_numbers.__getitem__, surface))
+        except KeyError:
+            for word in surface:
+                if word not in self._word_numbers:
+                    self._word_numbers[word] = len(self._surface)
+                    self._surface.append(word)
+                    self._word_terms.append(tuple(map(self._ids.__getitem__, word_terms(word))))
+            return list(map(self._word_numbers.__getitem__, surface))
+
+    def _close(self) -> None:
+        for name in FIELDS:
+            self._offsets[name].append(len(self._tokens[name]))
+
+    def add(self, fields: Mapping[str, Sequence[str]], words: Sequence[str]) -> None:
         """One paper: its terms per field (in `FIELDS`) and its surface words (for spelling)."""
         lookup = self._ids.__getitem__
         for name in FIELDS:
-            tokens = self._tokens[name]
-            tokens.extend(map(lookup, fields.get(name, ())))
-            self._offsets[name].append(len(tokens))
-        self._words.update(words)
+            self._tokens[name].extend(map(lookup, fields.get(name, ())))
+        self._seen_words.extend(self._numbers(words))
+        self._close()
+
+    def add_paper(self, paper: Paper) -> None:
+        """One paper, analysed as `paper_fields` does (same terms), word by word from the cache."""
+        title = self._numbers(words(paper.title))
+        abstract = self._numbers(words(readable_abstract(paper.abstract)))
+        terms_of_word = self._word_terms.__getitem__
+        body = self._tokens["body"]
+        body.extend(chain.from_iterable(map(terms_of_word, title)))
+        body.extend(chain.from_iterable(map(terms_of_word, abstract)))
+        self._tokens["title"].extend(chain.from_iterable(map(terms_of_word, title)))
+        self._tokens["authors"].extend(map(self._ids.__getitem__, analyze(" ; ".join(paper.authors))))
+        self._seen_words.extend(title)
+        self._seen_words.extend(abstract)
+        self._close()
+
+    def _word_counts(self) -> list[tuple[str, int]]:
+        """The surface words with their counts, most frequent first, at most MAX_WORDS."""
+        seen = np.frombuffer(self._seen_words, dtype=np.int32)
+        counts = np.bincount(seen, minlength=len(self._surface))
+        order = np.argsort(-counts, kind="stable")[:MAX_WORDS]  # ties: first seen first
+        return [(self._surface[i], int(counts[i])) for i in order.tolist() if counts[i] > 0]
 
     def finish(self) -> AnalysedTerms:
         """The analysed corpus. The builder should not be used afterwards."""
@@ -278,8 +322,7 @@ class TermsBuilder:
         }
         size = len(fields[FIELDS[0]].offsets) - 1
         postings = invert([fields[name] for name in COVERAGE_FIELDS], size, len(vocabulary))
-        words = self._words.most_common(MAX_WORDS if len(self._words) > MAX_WORDS else None)
-        return AnalysedTerms(vocabulary, fields, postings, words)
+        return AnalysedTerms(vocabulary, fields, postings, self._word_counts())
 
 
 def paper_fields(paper: Paper) -> tuple[dict[str, list[str]], list[str]]:
@@ -305,6 +348,6 @@ def analyse_papers(papers: Iterable[Paper], total: int | None = None) -> Analyse
     expected = total if total is not None else len(papers) if isinstance(papers, Sized) else 0
     with Progress("indexing", expected) as progress:
         for paper in papers:
-            builder.add(*paper_fields(paper))
+            builder.add_paper(paper)
             progress.advance()
     return builder.finish()

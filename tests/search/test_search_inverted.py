@@ -18,7 +18,7 @@ from bot.search.engine import BM25Engine, BM25Settings, Ranking
 from bot.search.index import PaperIndex
 from bot.search.inverted import InvertedEngine
 from bot.search.query import Query
-from bot.search.terms import AnalysedTerms, TermsBuilder, analyse_papers
+from bot.search.terms import AnalysedTerms, TermsBuilder, analyse_papers, paper_fields
 
 from .conftest import TODAY
 
@@ -114,3 +114,16 @@ def test_bm25_plus_is_refused_with_a_reason() -> None:
 def test_auto_keeps_rank_bm25_for_small_corpora() -> None:
     papers = load_corpus(today=TODAY, strict=True).papers
     assert PaperIndex.build(papers).engine_name == "rank-bm25"
+
+
+def test_indexing_word_by_word_gives_the_same_terms_as_analysing_each_paper() -> None:
+    papers = load_corpus(today=TODAY, strict=True).papers
+    slow = TermsBuilder()
+    for paper in papers:
+        slow.add(*paper_fields(paper))
+    fast, expected = analyse_papers(papers), slow.finish()
+    for doc in range(len(papers)):
+        for name in expected.fields:
+            want = [expected.vocabulary[i] for i in expected.fields[name].of(doc)]
+            assert [fast.vocabulary[i] for i in fast.fields[name].of(doc)] == want
+    assert fast.words == expected.words
