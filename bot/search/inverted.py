@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 OffsetArray = npt.NDArray[np.int64]
 TermIds = Callable[[str], "int | None"]
+IdArray = npt.NDArray[np.int64]
 
 # BM25Engine keeps a paper only above this score (float noise after the BM25Plus correction).
 _POSITIVE = 1e-9
@@ -160,51 +162,75 @@ class InvertedEngine:
 
     # --- scoring -----------------------------------------------------------------------------------
 
-    def _field_scores(
-        self, field: FieldIndex, ids: Sequence[int]
-    ) -> tuple[FloatArray, list[IntArray]] | None:
-        """Dense scores of one field (None if no term occurs in it) and the postings it added up."""
-        scores: FloatArray | None = None
-        touched: list[IntArray] = []
-        for term_id in ids:
-            docs, weights = field.postings(term_id)
-            if not len(docs):
-                continue
-            if scores is None:
-                scores = np.zeros(self._size, dtype=np.float64)
-            scores[docs] += weights
-            touched.append(docs)
-        return None if scores is None else (scores, touched)
+    def _spans(self, field: FieldIndex, ids: IdArray) -> list[tuple[int, int]]:
+        """Where the query terms' postings lie in one field, in query-term order (absent terms left out)."""
+        starts, ends = field.offsets[ids].tolist(), field.offsets[ids + 1].tolist()
+        return [(lo, hi) for lo, hi in zip(starts, ends, strict=True) if hi > lo]
 
-    def scores(self, query_terms: Sequence[str]) -> FloatArray | None:
-        """Every paper's score (rank-bm25's float64, bit for bit), or None when no term is indexed."""
-        ids = [i for i in map(self._term_id, query_terms) if i is not None]
+    def _field_scores(self, field: FieldIndex, ids: IdArray) -> tuple[IntArray | None, FloatArray] | None:
+        """One field's scores: (None, every paper's) when the query touches many papers, else (the papers
+        touched, ascending; theirs). None when no query term occurs in the field.
+
+        Both ways add each paper's weights in query-term order starting from 0 — rank-bm25's sum exactly:
+        np.add.at and np.bincount add in array order (np.add.reduce would sum pairwise and could differ in
+        the last bit). np.add.at straight from the postings is the cheapest per posting (no copy).
+        """
+        spans = self._spans(field, ids)
+        postings = sum(hi - lo for lo, hi in spans)
+        if not postings:
+            return None
+        if 8 * postings >= self._size:
+            scores = np.zeros(self._size, dtype=np.float64)
+            for docs, weights in _batches(field, spans):
+                np.add.at(scores, docs, weights)
+            return None, scores
+        docs = np.concatenate([field.docs[lo:hi] for lo, hi in spans])
+        weights = np.concatenate([field.weights[lo:hi] for lo, hi in spans])
+        papers, slots = _compact(docs)
+        return papers, np.bincount(slots, weights, minlength=len(papers)).astype(np.float64, copy=False)
+
+    def _scores(self, query_terms: Sequence[str]) -> tuple[FloatArray, list[IntArray] | None] | None:
+        """Every paper's score (rank-bm25's float64, bit for bit) and the papers that can score above 0
+        (None: look at all); None when no query term is indexed."""
+        ids = np.asarray([i for i in map(self._term_id, query_terms) if i is not None], dtype=np.int64)
         total: FloatArray | None = None
+        touched: list[IntArray] | None = []
         for _, field, weight in self._fields:
             found = self._field_scores(field, ids)
             if found is None:
                 continue
-            scores, postings = found
+            papers, scores = found
+            if papers is None and total is None:
+                scores *= weight  # 0 + weight × scores, exactly, without another array
+                total, touched = scores, None
+                continue
             if total is None:
-                total = weight * scores  # what 0 + weight × scores is, exactly
-            elif 8 * sum(map(len, postings)) < self._size:
-                touched, _ = unique_counts(np.concatenate(postings).astype(np.int64))
-                total[touched] += weight * scores[touched]  # an untouched paper would add weight × 0
+                total = np.zeros(self._size, dtype=np.float64)
+            if papers is None:
+                total += weight * scores  # fields summed in rank-bm25's order, each as weight × scores
+                touched = None
             else:
-                total += weight * scores
-        return total
+                total[papers] += weight * scores  # an untouched paper would add weight × 0
+                if touched is not None:
+                    touched.append(papers)
+        return None if total is None else (total, touched)
 
     def top_k(self, query_terms: Sequence[str], k: int, allowed: Set[int] | None = None) -> Ranking:
         """The k best documents with score > 0 (restricted to `allowed`), ties by document number."""
-        if self._size == 0 or (allowed is not None and not allowed):
+        if self._size == 0 or (allowed is not None and not allowed) or not query_terms:
             return Ranking((), 0)
-        total = self.scores(query_terms)
-        if total is None:
+        found = self._scores(query_terms)
+        if found is None:
             return Ranking((), 0)
-        keep = total > _POSITIVE
+        total, touched = found
+        candidates: npt.NDArray[np.integer[Any]]
+        if touched is None:
+            candidates = np.flatnonzero(total > _POSITIVE)
+        else:
+            candidates = touched[0] if len(touched) == 1 else _compact(np.concatenate(touched))[0]
+            candidates = candidates[total[candidates] > _POSITIVE]
         if allowed is not None:
-            keep &= _mask(allowed, self._size)
-        candidates = np.flatnonzero(keep)
+            candidates = candidates[_allowed(candidates, allowed, self._size)]
         return _best(candidates, total[candidates], k)
 
     # --- on disk -----------------------------------------------------------------------------------
@@ -230,9 +256,9 @@ class InvertedEngine:
         fields = []
         for name in meta["fields"]:
             field = FieldIndex(
-                np.load(directory / f"{name}.offsets.npy", mmap_mode="r", allow_pickle=False),
-                np.load(directory / f"{name}.docs.npy", mmap_mode="r", allow_pickle=False),
-                np.load(directory / f"{name}.weights.npy", mmap_mode="r", allow_pickle=False),
+                _mapped(directory / f"{name}.offsets.npy"),
+                _mapped(directory / f"{name}.docs.npy"),
+                _mapped(directory / f"{name}.weights.npy"),
             )
             if len(field.offsets) != len(terms.vocabulary) + 1 or int(field.offsets[-1]) != len(field.docs):
                 raise ValueError(f"the stored field {name} does not fit the vocabulary")
@@ -242,15 +268,71 @@ class InvertedEngine:
         return cls(terms.size, terms.term_id, fields)
 
 
-def _mask(allowed: Set[int], size: int) -> npt.NDArray[np.bool_]:
-    """`allowed` as a boolean mask over the papers (numbers outside 0..size-1 ignored)."""
+_BATCH = 1 << 16
+"""np.add.at costs tens of microseconds per call on top of ~2 ns per posting: the postings of the many
+rare terms of a long query are added in batches of about this many (big ones alone, not copied)."""
+
+
+def _batches(field: FieldIndex, spans: Sequence[tuple[int, int]]) -> Iterator[tuple[IntArray, FloatArray]]:
+    """The postings of `spans` as consecutive runs (order kept: per paper, sums stay in query order)."""
+    run: list[tuple[int, int]] = []
+    queued = 0
+    for lo, hi in spans:
+        if hi - lo >= _BATCH:
+            yield from _joined(field, run)
+            run, queued = [], 0
+            yield field.docs[lo:hi], field.weights[lo:hi]
+            continue
+        run.append((lo, hi))
+        queued += hi - lo
+        if queued >= _BATCH:
+            yield from _joined(field, run)
+            run, queued = [], 0
+    yield from _joined(field, run)
+
+
+def _joined(field: FieldIndex, run: Sequence[tuple[int, int]]) -> Iterator[tuple[IntArray, FloatArray]]:
+    if len(run) == 1:
+        ((lo, hi),) = run
+        yield field.docs[lo:hi], field.weights[lo:hi]
+    elif run:
+        yield (
+            np.concatenate([field.docs[lo:hi] for lo, hi in run]),
+            np.concatenate([field.weights[lo:hi] for lo, hi in run]),
+        )
+
+
+def _mapped(path: Path) -> Any:
+    """A stored array, memory-mapped, as a plain ndarray: np.memmap's Python-level slicing costs
+    microseconds per call, and a long query slices a few hundred postings."""
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+
+
+def _compact(docs: IntArray) -> tuple[IntArray, OffsetArray]:
+    """The distinct papers in `docs`, ascending, and each entry's slot among them (a stable sort)."""
+    order = np.argsort(docs, kind="stable")
+    ordered = docs[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    slots = np.empty(len(docs), dtype=np.int64)
+    slots[order] = np.cumsum(first) - 1
+    return ordered[first], slots
+
+
+def _allowed(candidates: IntArray | OffsetArray, allowed: Set[int], size: int) -> npt.NDArray[np.bool_]:
+    """Which candidates `allowed` holds: whichever is cheaper, asking the set per candidate or turning
+    the set into a mask over all papers (a filter keeping most of a million papers is a big set)."""
+    if len(candidates) < len(allowed):
+        return np.fromiter(map(allowed.__contains__, candidates.tolist()), dtype=bool, count=len(candidates))
     numbers = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
     mask = np.zeros(size, dtype=bool)
     mask[numbers[(numbers >= 0) & (numbers < size)]] = True
-    return mask
+    result: npt.NDArray[np.bool_] = mask[candidates]
+    return result
 
 
-def _best(candidates: IntArray | OffsetArray, scores: FloatArray, k: int) -> Ranking:
+def _best(candidates: npt.NDArray[np.integer[Any]], scores: FloatArray, k: int) -> Ranking:
     """The k best (score descending, then paper number) of the candidates, and how many there were."""
     found = len(candidates)
     keep = max(k, 0)
