@@ -7,12 +7,14 @@ sent whole as a query (what `/similar` does, key words repeated), with and witho
 
 from __future__ import annotations
 
+import random
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from bot.corpus.loader import load_corpus
+from bot.search import inverted
 from bot.search.analysis import analyze
 from bot.search.engine import BM25Engine, BM25Settings, Ranking
 from bot.search.index import PaperIndex
@@ -127,3 +129,18 @@ def test_indexing_word_by_word_gives_the_same_terms_as_analysing_each_paper() ->
             want = [expected.vocabulary[i] for i in expected.fields[name].of(doc)]
             assert [fast.vocabulary[i] for i in fast.fields[name].of(doc)] == want
     assert fast.words == expected.words
+
+
+def test_same_rankings_when_only_a_sample_of_scores_sets_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large corpora find the top k among papers above a floor taken from every n-th score; with a
+    tiny sample the floor is loose or missing, and the answer must not change (ties included)."""
+    rng = random.Random(3)
+    words = [f"w{n}" for n in range(60)]
+    texts = [" ".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(3000)]
+    terms = docs(*texts, *texts[:500])  # duplicates: exact ties broken by paper number
+    reference, engine = BM25Engine(terms.fielded_docs()), InvertedEngine.build(terms)
+    for sample in (4, 64, 1 << 14):
+        monkeypatch.setattr(inverted, "_SAMPLE", sample)
+        for query in (["w1"], ["w2", "w3"], ["w4", "w4", "w59"], words[:30]):
+            for k, allowed in ((10, None), (3, set(range(0, 3500, 3))), (1000, None)):
+                assert engine.top_k(query, k, allowed) == reference.top_k(query, k, allowed)
