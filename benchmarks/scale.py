@@ -162,8 +162,17 @@ def step_query(engine_name: str, work: Path, data: Path, count: int) -> dict[str
     open_s = time.perf_counter() - started
     rss_after_open, _ = rss_mb()
     allowed = set(range(0, engine.size, FILTER_SHARE))
-    result: dict[str, Any] = {"open_s": open_s, "rss_open_mb": rss_after_open, "tops": {}}
-    for kind, terms_list in queries(data, count).items():
+    asked = queries(data, count)
+    started = time.perf_counter()
+    engine.top_k(asked["abstract"][-1], 10)  # the first query loads (inverted: compiles) the scoring loop
+    first_ms = (time.perf_counter() - started) * 1000
+    result: dict[str, Any] = {
+        "open_s": open_s,
+        "rss_open_mb": rss_after_open,
+        "first_ms": first_ms,
+        "tops": {},
+    }
+    for kind, terms_list in asked.items():
         for label, filt in (("", None), ("+filter", allowed)):
             latencies, tops = timed(engine, terms_list, filt)
             result[f"{kind}{label}"] = (percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000)
@@ -201,10 +210,11 @@ def report(
           f"{rebuilt['rebuild_s']:.1f} s (peak {rebuilt['rebuild_peak_mb']:.0f} MB); on disk: terms "
           f"{built['terms_mb']:.0f} MB + engine {built['engine_mb']:.0f} MB")  # fmt: skip
     heads = "".join(f"{k + ' p50/p99 ms':>27}" for k in KINDS)
-    print(f"{'engine':<11}{'open s':>8}{'RSS MB':>8}{'peak MB':>9}{heads}")
+    print(f"{'engine':<11}{'open s':>8}{'1st ms':>9}{'RSS MB':>8}{'peak MB':>9}{heads}")
     for name, r in rows.items():
         cells = "".join(f"{f'{r[k][0]:.2f} / {r[k][1]:.2f}':>27}" for k in KINDS)
-        print(f"{name:<11}{r['open_s']:>8.2f}{r['rss_open_mb']:>8.0f}{r['peak_mb']:>9.0f}{cells}")
+        print(f"{name:<11}{r['open_s']:>8.2f}{r.get('first_ms', 0):>9.0f}{r['rss_open_mb']:>8.0f}"
+              f"{r['peak_mb']:>9.0f}{cells}")  # fmt: skip
     if len(rows) == 2:
         same = agreement(rows["inverted"]["tops"], rows["rank-bm25"]["tops"])
         print(f"same top-10 as the reference: {same:.1f} % of the queries both ran")
@@ -243,7 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(root, ignore_errors=True)
     print("\nlatency: ScoringEngine.top_k(terms, 10) alone (analysis of the query excluded); filter: a "
-          "fifth of the papers allowed.\nRSS after open: the process after opening the stored index, "
+          "fifth of the papers allowed; 1st ms: the first query after opening (not in the percentiles)."
+          "\nRSS after open: the process after opening the stored index, "
           "before any query; peak: its high-water mark after all queries.")  # fmt: skip
     return 0
 

@@ -1,4 +1,4 @@
-"""The large-corpus engine: an inverted index of precomputed BM25 weights, scored with numpy.
+"""The large-corpus engine: an inverted index of precomputed BM25 weights, summed per query (numpy, numba).
 
 Same answers as `engine.BM25Engine` (rank-bm25), bit for bit: for every (term, paper) pair it stores the
 very float64 that rank-bm25 computes at query time — same formula, same operation order, same idf code —
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,7 +187,7 @@ class InvertedEngine:
             scores = np.zeros(self._size, dtype=np.float64)
             starts = np.fromiter((lo for lo, _ in spans), dtype=np.int64, count=len(spans))
             ends = np.fromiter((hi for _, hi in spans), dtype=np.int64, count=len(spans))
-            _accumulate()(scores, field.docs, field.weights, starts, ends)
+            _accumulate(scores, field.docs, field.weights, starts, ends)
             return None, scores
         docs = np.concatenate([field.docs[lo:hi] for lo, hi in spans])
         weights = np.concatenate([field.weights[lo:hi] for lo, hi in spans])
@@ -271,27 +272,67 @@ class InvertedEngine:
         return cls(terms.size, terms.term_id, fields)
 
 
+prange = range
+"""numba's parallel range once the kernels are compiled (`_kernels`); plain range until then, so that
+importing this module does not import numba (≈ 0.2 s of every `paperbot ask`)."""
+
+
 def _accumulate_python(
-    scores: FloatArray, docs: IntArray, weights: FloatArray, starts: IdArray, ends: IdArray
+    scores: FloatArray, docs: IntArray, weights: FloatArray, starts: IdArray, ends: IdArray, parts: int
 ) -> None:
-    """scores[docs[j]] += weights[j] for each span in order: rank-bm25's sum, term after term."""
-    for span in range(len(starts)):
-        for j in range(starts[span], ends[span]):
-            scores[docs[j]] += weights[j]
+    """scores[docs[j]] += weights[j], span after span (rank-bm25's sum, term after term), split by
+    paper number into `parts` ranges run in parallel: a span's papers are ascending, so each range is a
+    contiguous piece of it, and each paper is summed by one thread, in the same order as alone."""
+    size = len(scores)
+    for part in prange(parts):
+        low, high = size * part // parts, size * (part + 1) // parts
+        for span in range(len(starts)):
+            first, last = starts[span], ends[span]
+            begin = first + np.searchsorted(docs[first:last], low)
+            end = first + np.searchsorted(docs[first:last], high)
+            for j in range(begin, end):
+                scores[docs[j]] += weights[j]
+
+
+Accumulate = Callable[[FloatArray, IntArray, FloatArray, IdArray, IdArray, int], None]
+_PARALLEL = threading.Lock()
+_PARALLEL_FROM = 1 << 18
+"""Fewer postings than this are summed on one thread: waking the pool costs more than it saves."""
 
 
 @lru_cache(maxsize=1)
-def _accumulate() -> Callable[[FloatArray, IntArray, FloatArray, IdArray, IdArray], None]:
-    """`_accumulate_python` compiled by numba (≈ 1.2 ns a posting against np.add.at's ≈ 2, and it
-    releases the GIL). numba is imported and the loop compiled on the first large query only (≈ 0.5 s,
-    then cached on disk), so the CLI over a small corpus never pays for it. Only additions, so no
-    fused multiply-add can change a bit."""
+def _kernels() -> tuple[Accumulate, Accumulate, int]:
+    """`_accumulate_python` compiled by numba, serial and parallel, and the number of threads.
+
+    ≈ 1.2 ns a posting on one core against np.add.at's ≈ 2, about half that on two, with the GIL
+    released. numba is imported and the loops compiled on the first large query only (≈ 2 s, then cached
+    on disk), so the CLI over a small corpus never pays for it. Only additions: no fused multiply-add
+    can change a bit.
+    """
     import numba
 
-    compiled: Callable[[FloatArray, IntArray, FloatArray, IdArray, IdArray], None] = numba.njit(
-        cache=True, nogil=True
-    )(_accumulate_python)
-    return compiled
+    global prange
+    prange = numba.prange  # read by numba when it compiles (on the first call below)
+    serial: Accumulate = numba.njit(cache=True, nogil=True)(_accumulate_python)
+    parallel: Accumulate = numba.njit(cache=True, nogil=True, parallel=True)(_accumulate_python)
+    return serial, parallel, numba.get_num_threads()
+
+
+def _accumulate(
+    scores: FloatArray, docs: IntArray, weights: FloatArray, starts: IdArray, ends: IdArray
+) -> None:
+    """Sum the spans into `scores`, on all cores for a large query — one query at a time: numba's
+    default thread pool must not be entered from two threads at once (searches run in a thread pool),
+    so a second concurrent query sums on its own thread instead."""
+    serial, parallel, threads = _kernels()
+    postings = int((ends - starts).sum())
+    if threads > 1 and postings >= _PARALLEL_FROM and _PARALLEL.acquire(blocking=False):
+        try:
+            parallel(scores, docs, weights, starts, ends, threads)
+        finally:
+            _PARALLEL.release()
+    else:
+        serial(scores, docs, weights, starts, ends, 1)
 
 
 def _mapped(path: Path) -> Any:

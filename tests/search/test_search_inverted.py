@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,20 @@ def test_same_rankings_when_only_a_sample_of_scores_sets_the_floor(monkeypatch: 
         for query in (["w1"], ["w2", "w3"], ["w4", "w4", "w59"], words[:30]):
             for k, allowed in ((10, None), (3, set(range(0, 3500, 3))), (1000, None)):
                 assert engine.top_k(query, k, allowed) == reference.top_k(query, k, allowed)
+
+
+def test_concurrent_queries_on_all_cores_rank_as_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches run in a thread pool; the summing loop runs on all cores for one query at a time, and
+    any query finding it busy sums on its own thread. Either way the answers are the same."""
+    monkeypatch.setattr(inverted, "_PARALLEL_FROM", 1)  # every query takes the parallel loop if free
+    rng = random.Random(5)
+    words = [f"w{n}" for n in range(40)]
+    terms = docs(*(" ".join(rng.choices(words, k=rng.randint(1, 8))) for _ in range(4000)))
+    engine = InvertedEngine.build(terms)
+    queries = [rng.choices(words, k=rng.randint(1, 30)) for _ in range(120)]
+    alone = [engine.top_k(q, 10) for q in queries]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda q: engine.top_k(q, 10), queries))
+    assert together == alone
+    reference = BM25Engine(terms.fielded_docs())
+    assert alone[:20] == [reference.top_k(q, 10) for q in queries[:20]]
