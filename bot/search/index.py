@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Final, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -73,6 +74,8 @@ def choose_engine(choice: EngineChoice, papers: int) -> str:
 
 
 Today = Callable[[], date]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 def utc_today() -> date:
@@ -273,15 +276,24 @@ class PaperIndex:
     def matches(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
         """Every paper covering the question's topic words (best first, or by date for a date sort)."""
         q = question.query
-        ranking = self._engine.top_k(list(question.terms), self._engine.size, allowed)
-        docs = np.fromiter((d for d, _ in ranking.hits), dtype=np.int64, count=len(ranking.hits))
+        docs, scores = self._ranked(list(question.terms), allowed)
         covering = covered(question.words, docs, self._terms)
-        kept = [hit for hit, keep in zip(ranking.hits, covering.tolist(), strict=True) if keep]
+        kept = list(zip(docs[covering].tolist(), scores[covering].tolist(), strict=True))
         if q.sort == "date":
             kept.sort(key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
         elif q.sort == "oldest":
             kept.sort(key=lambda item: (*_oldest_first(self.papers[item[0]]), item[0]))
         return kept
+
+    def _ranked(self, terms: list[str], allowed: set[int] | None) -> tuple[IntArray, FloatArray]:
+        """Every paper sharing a word with the query, best first, as arrays: the inverted engine gives
+        them as such (at a million papers, half a million (paper, score) tuples cost ~0.1 s to make),
+        any other engine through `top_k`."""
+        if isinstance(self._engine, InvertedEngine):
+            return self._engine.ranked(terms, allowed)
+        hits = self._engine.top_k(terms, self._engine.size, allowed).hits
+        docs = np.fromiter((d for d, _ in hits), dtype=np.int64, count=len(hits))
+        return docs, np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits))
 
     def similar(self, paper_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Papers most like this one: its own title and abstract as the query, itself excluded."""

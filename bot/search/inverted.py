@@ -221,6 +221,23 @@ class InvertedEngine:
                     touched.append(papers)
         return None if total is None else (total, touched)
 
+    def ranked(
+        self, query_terms: Sequence[str], allowed: Set[int] | None = None
+    ) -> tuple[OffsetArray, FloatArray]:
+        """Every paper scoring > 0 (in `allowed`), best first, ties by paper number, as arrays: what
+        `top_k(terms, size, allowed)` returns, without making a tuple per paper."""
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if self._size == 0 or (allowed is not None and not allowed) or not query_terms:
+            return empty
+        found = self._scores(query_terms)
+        if found is None:
+            return empty
+        total, touched = found
+        candidates = _matching(total, touched, allowed)
+        scores = total[candidates]
+        order = np.lexsort((candidates, -scores))
+        return candidates[order].astype(np.int64), scores[order]
+
     def top_k(self, query_terms: Sequence[str], k: int, allowed: Set[int] | None = None) -> Ranking:
         """The k best documents with score > 0 (restricted to `allowed`), ties by document number."""
         if self._size == 0 or (allowed is not None and not allowed) or not query_terms:
@@ -231,10 +248,7 @@ class InvertedEngine:
         total, touched = found
         if touched is None:
             return _dense_best(total, k, allowed)
-        candidates = touched[0] if len(touched) == 1 else _compact(np.concatenate(touched))[0]
-        candidates = candidates[total[candidates] > _POSITIVE]
-        if allowed is not None:
-            candidates = candidates[_allowed(candidates, allowed, self._size)]
+        candidates = _matching(total, touched, allowed)
         return _best(candidates, total[candidates], k)
 
     # --- on disk -----------------------------------------------------------------------------------
@@ -351,6 +365,21 @@ def _compact(docs: IntArray) -> tuple[IntArray, OffsetArray]:
     slots = np.empty(len(docs), dtype=np.int64)
     slots[order] = np.cumsum(first) - 1
     return ordered[first], slots
+
+
+def _matching(
+    total: FloatArray, touched: list[IntArray] | None, allowed: Set[int] | None
+) -> npt.NDArray[np.integer[Any]]:
+    """The papers scoring > 0 that `allowed` holds, ascending (`touched`: the only ones that can)."""
+    candidates: npt.NDArray[np.integer[Any]]
+    if touched is None:
+        candidates = np.flatnonzero(total > _POSITIVE)
+    else:
+        candidates = touched[0] if len(touched) == 1 else _compact(np.concatenate(touched))[0]
+        candidates = candidates[total[candidates] > _POSITIVE]
+    if allowed is not None:
+        candidates = candidates[_allowed(candidates, allowed, len(total))]
+    return candidates
 
 
 _SAMPLE = 1 << 14

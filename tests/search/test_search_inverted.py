@@ -61,6 +61,10 @@ def test_same_rankings_as_rank_bm25_on_the_seed_corpus(
     for terms in queries:
         for k, allowed in ((10, None), (seeds.size, None), (10, odd_papers), (3, {0, 7, 9})):
             assert engine.top_k(terms, k, allowed) == reference.top_k(terms, k, allowed), terms
+        for allowed in (None, odd_papers):  # every match at once, as arrays (what search's counts use)
+            papers, scores = engine.ranked(terms, allowed)
+            everything = reference.top_k(terms, seeds.size, allowed).hits
+            assert list(zip(papers.tolist(), scores.tolist(), strict=True)) == list(everything)
 
 
 def test_search_answers_are_the_same_with_either_engine() -> None:
