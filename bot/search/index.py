@@ -2,9 +2,11 @@
 
 Each paper is indexed in three fields — `body` (title + readable abstract), `title` again (so a title
 match counts for more than an abstract match), and `authors` (so a bare name finds that person's
-papers) — scored by a `ScoringEngine` (rank-bm25 by default). Filters (author, year, category, code)
-select the candidate papers *before* ranking. The index never changes after `build`; a new corpus means
-a new index, swapped in whole by its owner.
+papers) — scored by a `ScoringEngine`: rank-bm25 for small corpora, the inverted engine (same ranking,
+`inverted.py`) from `AUTO_INVERTED_FROM` papers on, its analysed terms and postings stored on disk
+(`store.py`). Papers' terms are kept as arrays (`terms.py`), not a set per paper. Filters (author, year,
+category, code) select the candidate papers *before* ranking. The index never changes after `build`; a
+new corpus means a new index, swapped in whole by its owner.
 """
 
 from __future__ import annotations
