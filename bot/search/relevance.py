@@ -8,9 +8,7 @@ is not "covered" by a paper that merely shares the word "best".
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Sequence, Set
 from typing import Protocol
 
 import numpy as np
@@ -18,7 +16,7 @@ import numpy.typing as npt
 
 from bot.search.analysis import Word
 
-__all__ = ["MIN_COVERAGE", "Idf", "TermIndex", "TermStats", "coverage", "covered"]
+__all__ = ["MIN_COVERAGE", "Idf", "TermIndex", "coverage", "covered"]
 
 MIN_COVERAGE = 0.6
 """A paper matches a question only if it covers at least this idf-weighted share of the question's
@@ -27,7 +25,7 @@ same rule decides search hits, counts, "N more", cited sources and digest topics
 
 
 class Idf(Protocol):
-    """Where coverage gets a term's weight (`TermStats`, or the analysed corpus `terms.AnalysedTerms`)."""
+    """Where coverage gets a term's Lucene idf (the analysed corpus, `terms.AnalysedTerms`)."""
 
     def idf(self, term: str) -> float:
         """The term's idf over the corpus."""
@@ -42,22 +40,6 @@ class TermIndex(Idf, Protocol):
     def containing(self, term: str) -> npt.NDArray[np.int32]:
         """The papers holding `term`, ascending."""
         ...
-
-
-class TermStats:
-    """Document frequencies over all fields, and the Lucene idf derived from them."""
-
-    def __init__(self, doc_terms: Iterable[Set[str]]) -> None:
-        self.df: Counter[str] = Counter()
-        self.size = 0
-        for terms in doc_terms:
-            self.df.update(terms)
-            self.size += 1
-
-    def idf(self, term: str) -> float:
-        """log(1 + (N − df + 0.5)/(df + 0.5)): positive, largest for a term no document has."""
-        df = self.df.get(term, 0)
-        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
 
 def _word_share(word: Word, doc_terms: Set[str], stats: Idf) -> tuple[float, float]:
