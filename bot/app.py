@@ -23,6 +23,7 @@ from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
 from bot.readinggroup.service import ReadingGroupService
 from bot.search.index import PaperIndex
+from bot.search.store import INDEX_FOLDER
 from bot.settings import Settings
 from bot.sources import PaperSources
 from bot.storage.added_papers_repo import AddedPaperRepo
@@ -97,7 +98,12 @@ async def open_app(
         stored = tuple(await added_papers.stored())
         if library is None:
             library = Library(
-                path=settings.corpus.path, strict=settings.corpus.strict, clock=clock, stored=stored
+                path=settings.corpus.path,
+                strict=settings.corpus.strict,
+                clock=clock,
+                stored=stored,
+                engine=settings.corpus.engine,
+                index_dir=settings.storage.data_dir / INDEX_FOLDER,
             )
             library.load()
         elif stored:

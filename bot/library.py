@@ -21,7 +21,8 @@ from bot.clock import Clock
 from bot.corpus.loader import CorpusLoad, load_corpus, problem_lines
 from bot.corpus.stored import StoredPaper, lay_over
 from bot.errors import CorpusError, Problem
-from bot.search.index import PaperIndex
+from bot.search.index import EngineChoice, PaperIndex
+from bot.search.store import IndexStore
 
 log = logging.getLogger("paperbot.library")
 
@@ -57,6 +58,9 @@ class Library:
     clock: Clock
     loader: Callable[..., CorpusLoad] = load_corpus
     stored: tuple[StoredPaper, ...] = ()
+    engine: EngineChoice = "auto"
+    index_dir: Path | None = None
+    """Where the large-corpus engine keeps its index between starts (None: rebuilt at every start)."""
     _snapshot: Snapshot | None = field(default=None, init=False)
     _files: CorpusLoad | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
@@ -150,7 +154,12 @@ class Library:
         papers, conflicts = lay_over(loaded.papers, self.stored)
         for problem in conflicts:
             log.warning("corpus: %s", problem)
-        index = PaperIndex.build(papers, today=lambda: self.clock.now().date())
+        index = PaperIndex.build(
+            papers,
+            engine=self.engine,
+            store=None if self.index_dir is None else IndexStore(self.index_dir),
+            today=lambda: self.clock.now().date(),
+        )
         if warm:
             index.warm()
         return Snapshot(

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -55,6 +55,11 @@ class CorpusSettings(Section):
 
     path: Path | None = Field(None, description="A corpus file or folder; empty = the bundled seeds/.")
     strict: bool = Field(False, description="Refuse to start when any corpus record is malformed.")
+    engine: Literal["auto", "rank-bm25", "inverted"] = Field(
+        "auto",
+        description="The BM25 engine: rank-bm25 (the reference), inverted (large corpora, same ranking, "
+        "stored under storage.data_dir), or auto (rank-bm25 below 10,000 papers, inverted from there).",
+    )
 
 
 class SearchSettings(Section):

@@ -21,6 +21,7 @@ from bot.corpus.model import Paper
 from bot.errors import QueryError, UserError
 from bot.search.index import Hit, PaperIndex
 from bot.search.query import Query
+from bot.search.store import INDEX_FOLDER, IndexStore
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
         from bot.terminal_papers import with_added_papers
 
         papers = with_added_papers(papers, settings)
-    return PaperIndex.build(papers)
+    store = IndexStore(settings.storage.data_dir / INDEX_FOLDER)  # written only for the large-corpus engine
+    return PaperIndex.build(papers, engine=settings.corpus.engine, store=store)
 
 
 def _warn_problems(loaded: CorpusLoad) -> None:

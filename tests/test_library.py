@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +82,8 @@ async def test_a_stored_paper_is_indexed_off_the_loop_while_the_old_index_serves
     await swap
     assert [hit.paper.id for hit in library.index.search("sparse mixtures").hits] == ["sparse-mixtures"]
     assert [p.id for p in library.index.papers] == ["random-teachers-are-good-teachers", "sparse-mixtures"]
+
+
 async def test_a_reload_builds_off_the_event_loop_while_the_old_index_keeps_serving(tmp_path: Path) -> None:
     """The new corpus is read and indexed in a thread: while it is (held here by the loader), the loop
     runs and searches get the old papers; then the new index is swapped in whole."""
@@ -107,3 +110,17 @@ async def test_a_reload_builds_off_the_event_loop_while_the_old_index_keeps_serv
     report = await reload
     assert report.ok
     assert library.index.search("road networks").hits[0].paper.title == "A Paper About Road Networks"
+
+
+async def test_a_library_with_a_stored_index_opens_it_at_the_next_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = tmp_path / "lab.txt"
+    corpus.write_text(LISTING + SECOND)
+    clock = ManualClock(datetime(2026, 11, 26, tzinfo=UTC))
+    caplog.set_level(logging.INFO, logger="paperbot.search")
+    for _ in range(2):  # two starts of the bot
+        library = Library(corpus, False, clock, engine="inverted", index_dir=tmp_path / "index")
+        library.load()
+        assert library.index.search("road networks").hits[0].paper.title == "A Paper About Road Networks"
+    assert sum("analysing the corpus" in r.getMessage() for r in caplog.records) == 1

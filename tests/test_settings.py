@@ -149,3 +149,18 @@ def test_the_contact_address_must_fit_in_a_header(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PAPERBOT_SOURCES__CONTACT", "lab@example.org\r\nX-Injected: yes")
     with pytest.raises(ConfigError, match=r"sources\.contact: must be one e-mail address"):
         load_settings()
+
+
+def test_an_unknown_search_engine_is_reported_with_the_choices_and_env_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[corpus]\nengine = "bm25s"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config)
+    message = raised.value.message
+    assert "corpus.engine" in message
+    assert "'auto', 'rank-bm25' or 'inverted'" in message
+    assert "PAPERBOT_CORPUS__ENGINE" in message
+    monkeypatch.setenv("PAPERBOT_CORPUS__ENGINE", "inverted")
+    assert load_settings(None).corpus.engine == "inverted"

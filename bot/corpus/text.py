@@ -194,6 +194,13 @@ def _readable(text: str, *, tie_is_space: bool) -> str:
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
+# Every rendering step above needs one of these in the text (a command, math, braces, TeX quotes or
+# dashes, a URL, a placeholder); most abstracts have none, and indexing a million of them should not run
+# a dozen regexes over each for nothing.
+_MARKUP_SIGNS = ("\\", "$", "{", "}", "`", "''", "--", "://", "\x00")
+_WHITESPACE = re.compile(r"\s+")
+
+
 def readable_abstract(text: str) -> str:
     """Abstract text for people: LaTeX markup removed (`\\textit{x}` → x, `$k$` → k), spaces collapsed.
 
@@ -201,6 +208,10 @@ def readable_abstract(text: str) -> str:
     than raising, because abstracts come from many hands. `~` is kept: in abstracts it usually means
     "about" (`~5%`).
     """
+    if not any(sign in text for sign in _MARKUP_SIGNS):  # what rendering does to text with nothing to render
+        if text.isprintable() and "  " not in text:  # its only spacing is single ASCII spaces
+            return text.strip()
+        return _WHITESPACE.sub(" ", text).strip()
     return _readable(text, tie_is_space=False)
 
 

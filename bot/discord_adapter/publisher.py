@@ -121,7 +121,7 @@ class DiscordPublisher:
         return message.id
 
     async def announce_paper(self, channel_id: int, paper: Paper) -> int:
-        """"New from the group" with the paper's card and its persistent buttons; returns the message id."""
+        """ "New from the group" with the paper's card and its persistent buttons; returns the message id."""
         if (refusal := self._cached_refusal(channel_id)) is not None:
             raise refusal
         channel = self.bot.get_partial_messageable(channel_id)

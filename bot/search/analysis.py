@@ -18,14 +18,26 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 
 from bot.corpus.text import readable_abstract
 
-__all__ = ["STOPWORDS", "Word", "analyze", "analyze_words", "fold", "strip_markup", "words"]
+__all__ = [
+    "STOPWORDS",
+    "Word",
+    "analyze",
+    "analyze_words",
+    "fold",
+    "strip_markup",
+    "terms_of",
+    "word_terms",
+    "words",
+]
 
 # --- LaTeX ------------------------------------------------------------------------------------
 
@@ -51,6 +63,8 @@ _SPECIAL_LETTERS = str.maketrans(
 )  # fmt: skip
 
 
+_SPECIAL = re.compile(f"[{''.join(chr(c) for c in _SPECIAL_LETTERS)}]")
+
 # Unicode's combining-mark blocks: what NFKD splits off a base letter (é → e + ◌́).
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -59,7 +73,9 @@ def fold(text: str) -> str:
     """Lower-case and strip accents: `Aurélien Terzić` → `aurelien terzic` (used for names and titles too)."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    if _SPECIAL.search(text):  # str.translate with a dict costs ~50 ns a character: only when needed
+        text = text.translate(_SPECIAL_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
     return _COMBINING.sub("", decomposed).casefold()
 
 
@@ -178,8 +194,12 @@ _HYPHENS = re.compile(r"-{1,2}|[‐‑‒–]")
 
 def words(text: str) -> list[str]:
     """Folded surface words (compounds kept whole, no stemming); what a person would call the words."""
-    text = strip_markup(_INVISIBLE.sub("", _CONTROL.sub(" ", text)))
-    text = _POSSESSIVE.sub("", _PLURAL_ACRONYM.sub(r"\1", text))
+    if not text.isprintable():  # printable text (most of it) has neither controls nor invisible marks
+        text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+    text = strip_markup(text)
+    text = _PLURAL_ACRONYM.sub(r"\1", text)
+    if "'" in text:  # the possessive regex scans the whole text; most abstracts have no apostrophe
+        text = _POSSESSIVE.sub("", text)
     return _TOKEN.findall(fold(text).replace("'", ""))
 
 
@@ -253,16 +273,44 @@ def _expand(word: str) -> list[str]:
     return [*parts, "".join(parts)]
 
 
-@lru_cache(maxsize=1 << 18)
-def _word_terms(word: str) -> tuple[str, ...]:
-    """The index terms of one folded surface word (cached: a corpus has few distinct words)."""
+def _word_terms_uncached(word: str) -> tuple[str, ...]:
     terms = [americanize(t) for t in _expand(word)]
     return tuple(_stem(t) for t in terms if t not in STOPWORDS)
 
 
+# A plain dict, not lru_cache: analysis looks a word up ~150 times per abstract, and a dict lookup is
+# several times cheaper than an LRU's bookkeeping (the largest single cost of indexing a big corpus).
+# Cleared when full, so memory stays bounded on a corpus with millions of distinct words.
+_TERMS_CACHE: dict[str, tuple[str, ...]] = {}
+_TERMS_CACHE_LIMIT = 1 << 20
+
+
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one folded surface word (cached: a corpus has few distinct words)."""
+    terms = _TERMS_CACHE.get(word)
+    if terms is None:
+        if len(_TERMS_CACHE) >= _TERMS_CACHE_LIMIT:
+            _TERMS_CACHE.clear()
+        terms = _TERMS_CACHE[word] = _word_terms_uncached(word)
+    return terms
+
+
+def word_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one surface word as `words` gives it (what `analyze` emits for it)."""
+    return _word_terms(word)
+
+
 def analyze(text: str) -> list[str]:
     """Index terms of `text`, in order (duplicates kept: term frequency matters to BM25)."""
-    return [t for w in words(text) for t in _word_terms(w)]
+    return terms_of(words(text))
+
+
+def terms_of(surface: Sequence[str]) -> list[str]:
+    """`analyze` for text already split by `words` (indexing needs both, and splitting twice costs)."""
+    try:  # the common case, every word seen before, at C speed
+        return list(chain.from_iterable(map(_TERMS_CACHE.__getitem__, surface)))
+    except KeyError:
+        return [term for word in surface for term in _word_terms(word)]
 
 
 @dataclass(frozen=True)

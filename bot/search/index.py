@@ -2,9 +2,11 @@
 
 Each paper is indexed in three fields — `body` (title + readable abstract), `title` again (so a title
 match counts for more than an abstract match), and `authors` (so a bare name finds that person's
-papers) — scored by a `ScoringEngine` (rank-bm25 by default). Filters (author, year, category, code)
-select the candidate papers *before* ranking. The index never changes after `build`; a new corpus means
-a new index, swapped in whole by its owner.
+papers) — scored by a `ScoringEngine`: rank-bm25 for small corpora, the inverted engine (same ranking,
+`inverted.py`) from `AUTO_INVERTED_FROM` papers on, its analysed terms and postings stored on disk
+(`store.py`). Papers' terms are kept as arrays (`terms.py`), not a set per paper. Filters (author, year,
+category, code) select the candidate papers *before* ranking. The index never changes after `build`; a
+new corpus means a new index, swapped in whole by its owner.
 """
 
 from __future__ import annotations
@@ -14,22 +16,41 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
 from bot.errors import AmbiguousPaperError, CorpusError, Problem, QueryError, UnknownPaperError
-from bot.search.analysis import Word, analyze, analyze_words, fold, words
+from bot.search.analysis import Word, analyze, analyze_words, fold
 from bot.search.authors import AuthorDirectory, name_key
 from bot.search.engine import BM25Engine, BM25Settings, FieldedDoc, ScoringEngine
+from bot.search.inverted import InvertedEngine
+from bot.search.meaning import MAX_PAPERS as MEANING_MAX_PAPERS
 from bot.search.meaning import Embedder, MeaningIndex, VectorCache, bundled_model
 from bot.search.query import Query, with_note
-from bot.search.relevance import MIN_COVERAGE, TermStats, coverage
+from bot.search.relevance import coverage, covered
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet, trim_around
 from bot.search.spelling import Speller
+from bot.search.store import IndexStore, corpus_key
+from bot.search.terms import AnalysedTerms, analyse_papers
 from bot.search.understanding import QUESTION_WORDS, Question, Reader
 
-__all__ = ["DEFAULT_SETTINGS", "MAX_LIMIT", "MAX_RESULTS", "Hit", "PaperIndex", "Question", "SearchResults"]
+__all__ = [
+    "AUTO_INVERTED_FROM",
+    "DEFAULT_SETTINGS",
+    "MAX_LIMIT",
+    "MAX_RESULTS",
+    "EngineChoice",
+    "Hit",
+    "PaperIndex",
+    "Question",
+    "SearchResults",
+    "choose_engine",
+]
 
 DEFAULT_SETTINGS = BM25Settings()
 """The engine defaults (documented on `BM25Settings`)."""
@@ -43,7 +64,25 @@ _MEANING_INTENTS = frozenset({"topic", "who_wrote"})
 list of one "closest" paper would misstate the corpus)."""
 
 EngineFactory = Callable[[Sequence[FieldedDoc], BM25Settings], ScoringEngine]
+EngineChoice = Literal["auto", "rank-bm25", "inverted"]
+RANK_BM25: Final = "rank-bm25"
+INVERTED: Final = "inverted"
+AUTO_INVERTED_FROM = 10_000
+"""`engine = "auto"` uses rank-bm25 (the reference) below this many papers and the inverted engine from
+it on: rank-bm25 scans every paper once per query word (≈ 25 ms a query at 5,000 papers, growing
+linearly), the inverted engine only the papers holding a query word. Both rank alike (tests pin it)."""
+
+
+def choose_engine(choice: EngineChoice, papers: int) -> str:
+    """The engine `choice` means for a corpus of `papers` papers: "rank-bm25" or "inverted"."""
+    if choice == "auto":
+        return INVERTED if papers >= AUTO_INVERTED_FROM else RANK_BM25
+    return choice
+
+
 Today = Callable[[], date]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 def utc_today() -> date:
@@ -92,38 +131,41 @@ class PaperIndex:
         self,
         papers: Sequence[Paper],
         settings: BM25Settings,
-        engine_factory: EngineFactory,
+        engine_factory: EngineFactory | None,
         today: Today = utc_today,
         embedder: Embedder | None = None,
+        *,
+        engine: EngineChoice = "auto",
+        store: IndexStore | None = None,
     ) -> None:
         _check_ids(papers)
         self._today = today
         self.papers: tuple[Paper, ...] = tuple(papers)
         self._by_id = {p.id: i for i, p in enumerate(self.papers)}
-        self._abstracts = [readable_abstract(p.abstract) for p in self.papers]
         self._authors = AuthorDirectory(self.papers)
-        docs: list[FieldedDoc] = []
-        self._doc_terms: list[frozenset[str]] = []
-        for paper, abstract in zip(self.papers, self._abstracts, strict=True):
-            title = analyze(paper.title)
-            body = title + analyze(abstract)
-            authors = analyze(" ; ".join(paper.authors))
-            docs.append({"body": body, "title": title, "authors": authors})
-            self._doc_terms.append(frozenset(body) | frozenset(authors))
-        self._stats = TermStats(self._doc_terms)
-        self._engine = engine_factory(docs, settings)
+        self.engine_name = "custom" if engine_factory is not None else choose_engine(engine, len(self.papers))
+        self._terms, self._engine = self._index(settings, engine_factory, store)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
-        self._folded_titles = [" ".join(fold(p.title).split()) for p in self.papers]
-        self._title_keys = [_title_key(p.title) for p in self.papers]
         self._meaning = (
             None
-            if embedder is None
+            if embedder is None or len(self.papers) > MEANING_MAX_PAPERS  # see meaning.MAX_PAPERS
             else MeaningIndex(
-                [f"{p.title}. {a}" for p, a in zip(self.papers, self._abstracts, strict=True)],
+                lambda: [f"{p.title}. {self._abstract(n)}" for n, p in enumerate(self.papers)],
                 embedder,
                 VectorCache(),
             )
         )
+
+    def _index(
+        self, settings: BM25Settings, engine_factory: EngineFactory | None, store: IndexStore | None
+    ) -> tuple[AnalysedTerms, ScoringEngine]:
+        """The analysed terms and the engine: opened from `store` for the large-corpus engine, else built."""
+        if self.engine_name == INVERTED and store is not None:
+            return store.open_or_build(corpus_key(self.papers), lambda: analyse_papers(self.papers), settings)
+        terms = analyse_papers(self.papers)
+        if self.engine_name == INVERTED:
+            return terms, InvertedEngine.build(terms, settings)
+        return terms, (engine_factory or BM25Engine)(terms.fielded_docs(), settings)
 
     @classmethod
     def build(
@@ -131,17 +173,22 @@ class PaperIndex:
         papers: Sequence[Paper],
         *,
         settings: BM25Settings = DEFAULT_SETTINGS,
-        engine_factory: EngineFactory = BM25Engine,
+        engine_factory: EngineFactory | None = None,
+        engine: EngineChoice = "auto",
+        store: IndexStore | None = None,
         today: Today = utc_today,
         by_meaning: bool = True,
     ) -> PaperIndex:
         """Index `papers` (any number, 0 included). Raises CorpusError if two papers share an id.
 
+        `engine` picks the scoring engine (see `choose_engine`; `engine_factory` overrides it with any
+        `ScoringEngine`); `store` keeps the large-corpus engine's index on disk between starts.
         `today` resolves relative dates in questions ("this year", "last month"). `by_meaning` lets a
         question that shares no distinctive word with any paper find the one paper closest in meaning
         (`meaning.py`); off, such a question finds nothing.
         """
-        return cls(papers, settings, engine_factory, today, bundled_model() if by_meaning else None)
+        embedder = bundled_model() if by_meaning else None
+        return cls(papers, settings, engine_factory, today, embedder, engine=engine, store=store)
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -179,17 +226,26 @@ class PaperIndex:
 
     @cached_property
     def _reader(self) -> Reader:
-        """The question reader for this corpus (built on first use: its word list costs a pass)."""
-        counts: Counter[str] = Counter()
-        for paper, abstract in zip(self.papers, self._abstracts, strict=True):
-            counts.update(words(f"{paper.title} {abstract}"))
-        # The words questions are made of count as known and common: "paprs" is "papers", not "pairs".
-        common = max(counts.values(), default=1)
-        counts.update(dict.fromkeys(QUESTION_WORDS, common))
+        """The question reader for this corpus (built on first use). Its spelling vocabulary is the
+        corpus's surface words counted while indexing (the most frequent `terms.MAX_WORDS`)."""
         affiliations = sorted({a for p in self.papers for a in p.affiliations})
-        known = self._stats.df.__contains__
         categories = [c for c, _ in self.categories()]
-        return Reader(self._authors, affiliations, categories, Speller(counts.items()), known, self._today)
+        # The words questions are made of count as known and common: "paprs" is "papers", not "pairs".
+        common = max((count for _, count in self._terms.words), default=1)
+        speller = Speller([*self._terms.words, *((word, common) for word in QUESTION_WORDS)])
+        return Reader(self._authors, affiliations, categories, speller, self._terms.knows, self._today)
+
+    @cached_property
+    def _folded_titles(self) -> list[str]:
+        return [" ".join(fold(p.title).split()) for p in self.papers]
+
+    @cached_property
+    def _title_keys(self) -> list[str]:
+        return [_title_key(p.title) for p in self.papers]
+
+    def _abstract(self, number: int) -> str:
+        """A paper's readable abstract (rendered when needed: a million of them would not fit in RAM)."""
+        return readable_abstract(self.papers[number].abstract)
 
     def today(self) -> date:
         """The date relative dates in questions are read against."""
@@ -285,17 +341,24 @@ class PaperIndex:
     def matches(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
         """Every paper covering the question's topic words (best first, or by date for a date sort)."""
         q = question.query
-        ranking = self._engine.top_k(list(question.terms), self._engine.size, allowed)
-        kept = [
-            (d, s)
-            for d, s in ranking.hits
-            if coverage(question.words, self._doc_terms[d], self._stats) >= MIN_COVERAGE
-        ]
+        docs, scores = self._ranked(list(question.terms), allowed)
+        covering = covered(question.words, docs, self._terms)
+        kept = list(zip(docs[covering].tolist(), scores[covering].tolist(), strict=True))
         if q.sort == "date":
             kept.sort(key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
         elif q.sort == "oldest":
             kept.sort(key=lambda item: (*_oldest_first(self.papers[item[0]]), item[0]))
         return kept
+
+    def _ranked(self, terms: list[str], allowed: set[int] | None) -> tuple[IntArray, FloatArray]:
+        """Every paper sharing a word with the query, best first, as arrays: the inverted engine gives
+        them as such (at a million papers, half a million (paper, score) tuples cost ~0.1 s to make),
+        any other engine through `top_k`."""
+        if isinstance(self._engine, InvertedEngine):
+            return self._engine.ranked(terms, allowed)
+        hits = self._engine.top_k(terms, self._engine.size, allowed).hits
+        docs = np.fromiter((d for d, _ in hits), dtype=np.int64, count=len(hits))
+        return docs, np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits))
 
     def similar(self, paper_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Papers most like this one: its own title and abstract as the query, itself excluded."""
@@ -303,19 +366,19 @@ class PaperIndex:
         if number is None:
             raise UnknownPaperError(paper_id)
         paper = self.papers[number]
-        text = f"{paper.title}. {self._abstracts[number]}"
+        text = f"{paper.title}. {self._abstract(number)}"
         terms = analyze(text)
-        words = sorted(analyze_words(text), key=lambda w: -max(map(self._stats.idf, w.terms)))
+        words = sorted(analyze_words(text), key=lambda w: -max(map(self._terms.idf, w.terms)))
         ranking = self._engine.top_k(terms, max(limit, 0) + 1)
         return tuple(self._hit(d, s, words, terms) for d, s in ranking.hits if d != number)[: max(limit, 0)]
 
     def coverage(self, words: Sequence[Word], paper_id: str) -> float:
         """Idf-weighted share (0..1) of the query words that occur in the paper (see relevance.py)."""
-        return coverage(words, self._doc_terms[self._by_id[paper_id]], self._stats)
+        return coverage(words, self._terms.doc_terms(self._by_id[paper_id]), self._terms)
 
     def term_weight(self, term: str) -> float:
         """The idf of an index term over the whole corpus (rarer → larger)."""
-        return self._stats.idf(term)
+        return self._terms.idf(term)
 
     def sentences(self, paper_id: str) -> tuple[Sentence, ...]:
         """The readable abstract of a paper split into analysed sentences (cached)."""
@@ -324,13 +387,13 @@ class PaperIndex:
     def _sentences_of(self, number: int) -> tuple[Sentence, ...]:
         cached = self._sentences.get(number)
         if cached is None:
-            cached = self._sentences[number] = analyze_sentences(self._abstracts[number])
+            cached = self._sentences[number] = analyze_sentences(self._abstract(number))
         return cached
 
     def _hit(self, doc: int, score: float, words: Sequence[Word], terms: Sequence[str]) -> Hit:
-        doc_terms = self._doc_terms[doc]
+        doc_terms = self._terms.doc_terms(doc)
         matched = [w.text for w in words if doc_terms.intersection(w.terms)]
-        snippet = make_snippet(self._sentences_of(doc), set(terms), self._stats.idf)
+        snippet = make_snippet(self._sentences_of(doc), set(terms), self._terms.idf)
         return Hit(self.papers[doc], score, snippet, tuple(matched[:MAX_MATCHED_TERMS]))
 
     def _listing(self, q: Query, allowed: set[int] | None, limit: int, offset: int) -> SearchResults:
@@ -435,8 +498,13 @@ class PaperIndex:
 
     def categories(self) -> list[tuple[str, int]]:
         """Category codes with their paper counts, most common first."""
+        return list(self._categories)
+
+    @cached_property
+    def _categories(self) -> tuple[tuple[str, int], ...]:
+        """Counted once: filters ask for it on every query, and a pass over a million papers costs."""
         counts = Counter(c for p in self.papers for c in dict.fromkeys(p.categories))
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def date_range(self) -> tuple[date, date] | None:
         """The oldest and newest publication dates, or None when no paper has a date."""

@@ -210,16 +210,28 @@ class VectorCache:
 class MeaningIndex:
     """Paper vectors (title + abstract), computed on first use, and the nearest-paper rule."""
 
-    def __init__(self, texts: Sequence[str], embedder: Embedder, cache: VectorCache | None = None) -> None:
-        self._texts = list(texts)
+    def __init__(
+        self,
+        texts: Sequence[str] | Callable[[], Sequence[str]],
+        embedder: Embedder,
+        cache: VectorCache | None = None,
+    ) -> None:
+        """`texts`: one per paper, or a function giving them when they are first needed (rendering a large
+        corpus's abstracts up front would cost memory and start-up time for a fallback most never use)."""
+        self._texts = texts
         self._embedder = embedder
         self._cache = cache
         self._lock = threading.Lock()
         self._vectors: Vectors | None = None
         self._broken = False
 
+    def _paper_texts(self) -> Sequence[str]:
+        if callable(self._texts):
+            self._texts = list(self._texts())
+        return self._texts
+
     def _paper_vectors(self) -> Vectors | None:
-        if len(self._texts) > MAX_PAPERS:
+        if len(self._paper_texts()) > MAX_PAPERS:
             return None
         with self._lock:
             if self._vectors is None and not self._broken:
@@ -239,10 +251,11 @@ class MeaningIndex:
             return None
 
     def _load_or_compute(self) -> Vectors:
-        key = VectorCache.key(self._texts) if self._cache else ""
-        if self._cache and (cached := self._cache.load(key, len(self._texts))) is not None:
+        texts = self._paper_texts()
+        key = VectorCache.key(texts) if self._cache else ""
+        if self._cache and (cached := self._cache.load(key, len(texts))) is not None:
             return cached
-        vectors = self._embedder.embed(self._texts)
+        vectors = self._embedder.embed(texts)
         if self._cache:
             self._cache.save(key, vectors)
         return vectors

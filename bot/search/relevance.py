@@ -8,13 +8,15 @@ is not "covered" by a paper that merely shares the word "best".
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Sequence, Set
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.search.analysis import Word
 
-__all__ = ["MIN_COVERAGE", "TermStats", "coverage"]
+__all__ = ["MIN_COVERAGE", "Idf", "TermIndex", "coverage", "covered"]
 
 MIN_COVERAGE = 0.6
 """A paper matches a question only if it covers at least this idf-weighted share of the question's
@@ -22,23 +24,25 @@ words: "state space models" needs "state" and "space" (rare), not just "models" 
 same rule decides search hits, counts, "N more", cited sources and digest topics."""
 
 
-class TermStats:
-    """Document frequencies over all fields, and the Lucene idf derived from them."""
-
-    def __init__(self, doc_terms: Iterable[Set[str]]) -> None:
-        self.df: Counter[str] = Counter()
-        self.size = 0
-        for terms in doc_terms:
-            self.df.update(terms)
-            self.size += 1
+class Idf(Protocol):
+    """Where coverage gets a term's Lucene idf (the analysed corpus, `terms.AnalysedTerms`)."""
 
     def idf(self, term: str) -> float:
-        """log(1 + (N − df + 0.5)/(df + 0.5)): positive, largest for a term no document has."""
-        df = self.df.get(term, 0)
-        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+        """The term's idf over the corpus."""
+        ...
 
 
-def _word_share(word: Word, doc_terms: Set[str], stats: TermStats) -> tuple[float, float]:
+class TermIndex(Idf, Protocol):
+    """What `covered` needs: idf, the papers holding a term, and how many papers there are."""
+
+    size: int
+
+    def containing(self, term: str) -> npt.NDArray[np.int32]:
+        """The papers holding `term`, ascending."""
+        ...
+
+
+def _word_share(word: Word, doc_terms: Set[str], stats: Idf) -> tuple[float, float]:
     """(matched weight, total weight) of one query word. A compound counts by its parts; the joined
     form present in the paper covers all of them ("state-space" vs "statespace")."""
     weights = [stats.idf(p) for p in word.parts] or [stats.idf(word.joined or "")]
@@ -49,7 +53,7 @@ def _word_share(word: Word, doc_terms: Set[str], stats: TermStats) -> tuple[floa
     return matched, total
 
 
-def coverage(words: Sequence[Word], doc_terms: Set[str], stats: TermStats) -> float:
+def coverage(words: Sequence[Word], doc_terms: Set[str], stats: Idf) -> float:
     """Idf-weighted share (0..1) of the query words found in a paper's terms."""
     matched = total = 0.0
     for word in words:
@@ -57,3 +61,37 @@ def coverage(words: Sequence[Word], doc_terms: Set[str], stats: TermStats) -> fl
         matched += m
         total += t
     return matched / total if total > 0 else 0.0
+
+
+def covered(words: Sequence[Word], docs: npt.NDArray[np.int64], index: TermIndex) -> npt.NDArray[np.bool_]:
+    """For each paper in `docs`: does it cover the words (`coverage` ≥ MIN_COVERAGE)?
+
+    The same arithmetic as `coverage`, in the same order (so the same floats), for many papers at once:
+    a paper's terms are looked up in the postings of the query's few terms instead of building a set
+    of every paper's terms, which a corpus of a million papers could not hold.
+    """
+    present: dict[str, npt.NDArray[np.bool_]] = {}
+
+    def holds(term: str) -> npt.NDArray[np.bool_]:
+        if term not in present:
+            mask = np.zeros(index.size, dtype=bool)
+            mask[index.containing(term)] = True
+            present[term] = mask[docs]
+        return present[term]
+
+    matched = np.zeros(len(docs), dtype=np.float64)
+    total = 0.0
+    for word in words:
+        weights = [index.idf(p) for p in word.parts] or [index.idf(word.joined or "")]
+        word_total = sum(weights)
+        word_matched = np.zeros(len(docs), dtype=np.float64)
+        for part, weight in zip(word.parts, weights, strict=False):
+            word_matched[holds(part)] += weight
+        if word.joined:
+            word_matched[holds(word.joined)] = word_total
+        matched += word_matched
+        total += word_total
+    if total <= 0:
+        return np.zeros(len(docs), dtype=bool)
+    result: npt.NDArray[np.bool_] = matched / total >= MIN_COVERAGE
+    return result

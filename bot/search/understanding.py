@@ -29,6 +29,7 @@ Explicit syntax (`author:`, `year:`, `cat:`, `aff:`, `has:code`, `sort:`) is app
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -411,9 +412,10 @@ class Reader:
         keys = [" ".join(fold(a).replace("-", " ").split()) for a in affiliations]
         self._affiliations = {key: key for key in keys}
         """How an institution may be named → its key ("eth" → "eth zurich" when only one starts so)."""
+        firsts = Counter(key.split()[0] for key in keys if key)  # one pass: a big corpus has many
         for key in keys:
             first = key.split()[0]
-            if len(key.split()) > 1 and sum(k.split()[0] == first for k in keys) == 1:
+            if len(key.split()) > 1 and firsts[first] == 1:
                 self._affiliations.setdefault(first, key)
         self._category_codes = {fold(c): c for c in categories}
         """The listing's category codes as people type them ("cv" → "CV")."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.corpus.text import find_links, readable_abstract, readable_text
+from bot.corpus.loader import load_corpus
+from bot.corpus.text import _readable, find_links, readable_abstract, readable_text
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,21 @@ def test_find_links_strips_trailing_punctuation_and_keeps_balanced_parentheses()
 
 def test_find_links_in_text_without_urls() -> None:
     assert find_links("No links, only http and www words.") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain prose,  with   spaces\tand\nnewlines, an apostrophe's and ~5% of it. ",
+        "\u00a0Non-breaking\u2009spaces and ümlauts stay; \x1cseparators\x1f too.",
+        "Nothing to render - one hyphen, 'single quotes', (brackets) [1] and 50% & more.",
+    ],
+)
+def test_text_without_markup_reads_as_the_full_renderer_would_render_it(text: str) -> None:
+    """The shortcut for abstracts without markup (most of them) must not change a single character."""
+    assert readable_abstract(text) == _readable(text, tie_is_space=False)
+
+
+def test_every_bundled_abstract_reads_the_same_with_or_without_the_shortcut() -> None:
+    for paper in load_corpus(strict=True).papers:
+        assert readable_abstract(paper.abstract) == _readable(paper.abstract, tie_is_space=False)

@@ -1,0 +1,273 @@
+"""paperbot's BM25 engines at 10 k – 1 M papers, side by side, on a synthetic corpus made of SciFact text.
+
+    python benchmarks/scale.py [--sizes 10000,100000,1000000] [--data ../shared/bench/scifact]
+                               [--queries 200] [--reference-max 100000] [--work DIR]
+
+For each size it prints, per engine (`inverted`, the large-corpus engine, and `rank-bm25`, the reference,
+up to --reference-max papers because it needs seconds per long query beyond): build time (analysis of the
+text included, then the engine from the stored analysed terms alone), disk MB, RSS after opening and the
+peak RSS, time to open from disk, and p50/p99 latency of `top_k(terms, 10)` for short queries (SciFact
+claims) and abstract-length queries (SciFact abstracts, what `/similar` sends), without and with a filter
+(a fifth of the papers allowed), plus the share of queries where both engines return the same top 10.
+
+The corpus is deterministic: paper i takes a SciFact title and 6–10 SciFact abstract sentences chosen by
+a seeded generator, 2–6 authors from a fixed pool of names, and a year. Each measurement runs in its own
+process so RSS figures belong to that step alone. If the SciFact folder is missing, says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot.corpus.model import Paper  # noqa: E402
+from bot.search.analysis import analyze  # noqa: E402
+from bot.search.engine import BM25Engine, BM25Settings, ScoringEngine  # noqa: E402
+from bot.search.inverted import InvertedEngine  # noqa: E402
+from bot.search.terms import AnalysedTerms, analyse_papers  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared" / "bench" / "scifact"
+FIRST = ("Anna", "Ben", "Chen", "Dana", "Elif", "Felix", "Gregor", "Hana", "Ivan", "Jun", "Kofi", "Lena",
+         "Marta", "Noor", "Omar", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Uma")  # fmt: skip
+LAST = ("Bachmann", "Hofmann", "Lucchi", "Noci", "Terzić", "Schmidt", "Nguyen", "García", "Kowalski",
+        "Okafor", "Tanaka", "Rossi", "Müller", "Silva", "Haddad", "Novak", "Larsen", "Kim", "Ivanova",
+        "Dubois", "Fischer", "Mehta", "Costa", "Yilmaz", "Sato", "Berg", "Moreau", "Zhou")  # fmt: skip
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+FILTER_SHARE = 5  # "filters on": papers whose number is divisible by 5 (a fifth), like a year range
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident set size of this process in MB, from /proc."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def scifact(data: Path) -> tuple[list[str], list[list[str]], list[str]]:
+    """SciFact titles, abstracts as sentence lists, and claims."""
+    titles, abstracts = [], []
+    with gzip.open(data / "corpus.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for record in map(json.loads, lines):
+            titles.append(record["title"])
+            abstracts.append(_SENTENCE.split(record["text"]) or [record["text"]])
+    claims = [json.loads(line)["text"] for line in (data / "queries.jsonl").open(encoding="utf-8")]
+    return titles, abstracts, claims
+
+
+def synthetic(size: int, data: Path) -> Iterator[Paper]:
+    """The deterministic synthetic corpus, one paper at a time (never held whole)."""
+    titles, abstracts, _ = scifact(data)
+    sentences = [s for abstract in abstracts for s in abstract]
+    rng = random.Random(11)
+    for number in range(size):
+        picked = [sentences[rng.randrange(len(sentences))] for _ in range(rng.randint(6, 10))]
+        authors = tuple(f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(2, 6)))
+        yield Paper(
+            id=f"synthetic-{number}",
+            title=titles[rng.randrange(len(titles))],
+            abstract=" ".join(picked),
+            authors=authors,
+            published=date(2000 + number % 26, 1 + number % 12, 1),
+        )
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+# --- steps, each run in its own process ---------------------------------------------------------------
+
+
+def step_build(size: int, data: Path, work: Path) -> dict[str, Any]:
+    """Analyse the synthetic text (streamed), store the terms, build and store the engine."""
+    started = time.perf_counter()
+    terms = analyse_papers(synthetic(size, data), total=size)
+    analysis_s = time.perf_counter() - started
+    (work / "terms").mkdir(parents=True)
+    terms.save(work / "terms")
+    engine_started = time.perf_counter()
+    engine = InvertedEngine.build(terms, BM25Settings())
+    engine_s = time.perf_counter() - engine_started
+    (work / "engine").mkdir()
+    engine.save(work / "engine", BM25Settings())
+    build_s = time.perf_counter() - started
+    _, peak = rss_mb()
+    return {"build_s": build_s, "analysis_s": analysis_s, "engine_s": engine_s, "peak_mb": peak,
+            "terms_mb": folder_mb(work / "terms"), "engine_mb": folder_mb(work / "engine")}  # fmt: skip
+
+
+def step_rebuild(work: Path) -> dict[str, Any]:
+    """The engine again from the stored analysed terms alone (what a settings change costs)."""
+    started = time.perf_counter()
+    InvertedEngine.build(AnalysedTerms.open(work / "terms"), BM25Settings())
+    return {"rebuild_s": time.perf_counter() - started, "rebuild_peak_mb": rss_mb()[1]}
+
+
+def queries(data: Path, count: int) -> dict[str, list[list[str]]]:
+    _, abstracts, claims = scifact(data)
+    rng = random.Random(5)
+    rng.shuffle(claims)
+    rng.shuffle(abstracts)
+    short = [analyze(c) for c in claims[:count]]  # the first `count` of one fixed order: runs compare
+    long = [analyze(" ".join(a)) for a in abstracts[:count]]
+    return {"short": [q for q in short if q], "abstract": [q for q in long if q]}
+
+
+def timed(
+    engine: ScoringEngine, terms: Sequence[list[str]], allowed: set[int] | None
+) -> tuple[list[float], list[list[int]]]:
+    latencies, tops = [], []
+    for query in terms:
+        started = time.perf_counter()
+        ranking = engine.top_k(query, 10, allowed)
+        latencies.append(time.perf_counter() - started)
+        tops.append([doc for doc, _ in ranking.hits])
+    return latencies, tops
+
+
+def step_query(engine_name: str, work: Path, data: Path, count: int) -> dict[str, Any]:
+    """Open from disk, then time the queries; RSS after opening and at the end."""
+    started = time.perf_counter()
+    terms = AnalysedTerms.open(work / "terms")
+    engine: ScoringEngine
+    if engine_name == "inverted":
+        engine = InvertedEngine.open(work / "engine", terms, BM25Settings())
+    else:
+        engine = BM25Engine(terms.fielded_docs(), BM25Settings())
+    open_s = time.perf_counter() - started
+    rss_after_open, _ = rss_mb()
+    allowed = set(range(0, engine.size, FILTER_SHARE))
+    asked = queries(data, count)
+    started = time.perf_counter()
+    engine.top_k(asked["abstract"][-1], 10)  # the first query loads (inverted: compiles) the scoring loop
+    first_ms = (time.perf_counter() - started) * 1000
+    result: dict[str, Any] = {
+        "open_s": open_s,
+        "rss_open_mb": rss_after_open,
+        "first_ms": first_ms,
+        "tops": {},
+    }
+    for kind, terms_list in asked.items():
+        for label, filt in (("", None), ("+filter", allowed)):
+            latencies, tops = timed(engine, terms_list, filt)
+            result[f"{kind}{label}"] = (percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000)
+            result["tops"][f"{kind}{label}"] = tops
+    result["peak_mb"] = rss_mb()[1]
+    result["rss_end_mb"] = rss_mb()[0]
+    return result
+
+
+# --- the driver ---------------------------------------------------------------------------------------
+
+
+def run_step(*args: str) -> dict[str, Any]:
+    """One step in a fresh Python process; its JSON answer."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--step", *args], check=True, capture_output=True, text=True
+    )
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def agreement(a: dict[str, list[list[int]]], b: dict[str, list[list[int]]]) -> float:
+    pairs = [(x, y) for kind in a for x, y in zip(a[kind], b[kind], strict=True)]
+    return 100.0 * sum(x == y for x, y in pairs) / len(pairs)
+
+
+KINDS = ("short", "short+filter", "abstract", "abstract+filter")
+
+
+def report(
+    size: int, built: dict[str, Any], rebuilt: dict[str, Any], rows: dict[str, dict[str, Any]]
+) -> None:
+    print(f"\n{size:,} papers: build {built['build_s']:.1f} s (analysis {built['analysis_s']:.1f} s, "
+          f"engine {built['engine_s']:.1f} s), peak {built['peak_mb']:.0f} MB; rebuild from stored terms "
+          f"{rebuilt['rebuild_s']:.1f} s (peak {rebuilt['rebuild_peak_mb']:.0f} MB); on disk: terms "
+          f"{built['terms_mb']:.0f} MB + engine {built['engine_mb']:.0f} MB")  # fmt: skip
+    heads = "".join(f"{k + ' p50/p99 ms':>27}" for k in KINDS)
+    print(f"{'engine':<11}{'open s':>8}{'1st ms':>9}{'RSS MB':>8}{'peak MB':>9}{heads}")
+    for name, r in rows.items():
+        cells = "".join(f"{f'{r[k][0]:.2f} / {r[k][1]:.2f}':>27}" for k in KINDS)
+        print(f"{name:<11}{r['open_s']:>8.2f}{r.get('first_ms', 0):>9.0f}{r['rss_open_mb']:>8.0f}"
+              f"{r['peak_mb']:>9.0f}{cells}")  # fmt: skip
+    if len(rows) == 2:
+        same = agreement(rows["inverted"]["tops"], rows["rank-bm25"]["tops"])
+        print(f"same top-10 as the reference: {same:.1f} % of the queries both ran")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="BEIR SciFact folder")
+    parser.add_argument("--queries", type=int, default=200, help="queries of each kind")
+    parser.add_argument("--reference-max", type=int, default=100_000, help="largest size rank-bm25 runs at")
+    parser.add_argument("--reference-queries", type=int, default=50, help="rank-bm25's queries per kind")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the indexes (default: temp)")
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        return _step(args.step, args.data)
+    if not (args.data / "corpus.jsonl.gz").is_file():
+        print(f"SciFact data not found at {args.data} (need corpus.jsonl.gz, queries.jsonl); skipping.")
+        return 0
+    print(f"machine: {platform.platform()} · {os.cpu_count()} CPUs · Python {platform.python_version()}")
+    root = args.work or Path(tempfile.mkdtemp(prefix="paperbot-scale-"))
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            work = root / str(size)
+            shutil.rmtree(work, ignore_errors=True)
+            built = run_step("build", str(size), str(work))
+            rebuilt = run_step("rebuild", str(work))
+            rows = {"inverted": run_step("query", "inverted", str(work), str(args.queries))}
+            if size <= args.reference_max:
+                rows["rank-bm25"] = run_step("query", "rank-bm25", str(work), str(args.reference_queries))
+                count = args.reference_queries
+                rows["inverted"]["tops"] = {k: v[:count] for k, v in rows["inverted"]["tops"].items()}
+            report(size, built, rebuilt, rows)
+    finally:
+        if args.work is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print("\nlatency: ScoringEngine.top_k(terms, 10) alone (analysis of the query excluded); filter: a "
+          "fifth of the papers allowed; 1st ms: the first query after opening (not in the percentiles)."
+          "\nRSS after open: the process after opening the stored index, "
+          "before any query; peak: its high-water mark after all queries.")  # fmt: skip
+    return 0
+
+
+def _step(step: Sequence[str], data: Path) -> int:
+    steps: dict[str, Callable[..., dict[str, Any]]] = {
+        "build": lambda size, work: step_build(int(size), data, Path(work)),
+        "rebuild": lambda work: step_rebuild(Path(work)),
+        "query": lambda name, work, count: step_query(name, Path(work), data, int(count)),
+    }
+    print(json.dumps(steps[step[0]](*step[1:])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
