@@ -85,3 +85,15 @@ async def databases(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         yield made
     finally:
         await made.drop_all()
+
+
+@pytest.fixture
+async def postgres_databases(
+    postgres: PostgresServer, _postgres_template: str, tmp_path: Path
+) -> AsyncIterator[Databases]:
+    """Fresh PostgreSQL databases only, for what only PostgreSQL has (isolation levels, its URLs)."""
+    made = Databases(tmp_path, postgres, _postgres_template)
+    try:
+        yield made
+    finally:
+        await made.drop_all()
