@@ -16,7 +16,16 @@ import pytest
 
 from bot.search.meaning import CACHE_ENV
 from bot.storage.database import Database
-from tests.postgres_server import TEMPLATE, Databases, PostgresServer, admin, run_server, unavailable
+from tests.postgres_server import (
+    TEMPLATE,
+    Databases,
+    PostgresServer,
+    admin,
+    missing_binaries,
+    needs_postgres,
+    run_server,
+    unavailable,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -41,6 +50,14 @@ def _bundled_corpus_vectors(_vector_cache: None) -> None:
 
 
 # ------------------------------------------------------------------ SQLite and PostgreSQL, side by side
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Without PostgreSQL, skip its half before any fixture runs: skipped from here (not from a fixture,
+    which pytest reports at each test's own line), all its tests share one line in `pytest -ra`."""
+    if needs_postgres(item) and (reason := missing_binaries()) is not None:
+        unavailable(reason)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ shows one line; where PostgreSQL is required (`PAPERBOT_TEST_POSTGRES=require`, 
 
 from __future__ import annotations
 
+import functools
 import glob
 import itertools
 import os
@@ -35,6 +36,7 @@ import pytest
 REQUIRE_ENV = "PAPERBOT_TEST_POSTGRES"
 USER = "paperbot"
 TEMPLATE = "paperbot_template"
+NO_BINARIES = "no PostgreSQL server binaries (initdb, pg_ctl) were found"
 _names = itertools.count(1)
 
 
@@ -55,7 +57,27 @@ def unavailable(reason: str) -> None:
     )
 
 
+def needs_postgres(item: pytest.Item) -> bool:
+    """Whether a test runs on the PostgreSQL server (its `postgres` fixtures, or the PostgreSQL run of
+    `databases`)."""
+    callspec = getattr(item, "callspec", None)
+    on_postgres = callspec is not None and callspec.params.get("databases") == "postgresql"
+    fixtures = getattr(item, "fixturenames", ())
+    return on_postgres or "postgres" in fixtures or "postgres_databases" in fixtures
+
+
+def missing_binaries() -> str | None:
+    """Why the server cannot be started here (no binaries), or None."""
+    return None if bindir() is not None else NO_BINARIES
+
+
+@functools.cache
 def bindir() -> Path | None:
+    """Where initdb and pg_ctl are (looked up once)."""
+    return _find_bindir()
+
+
+def _find_bindir() -> Path | None:
     """Where initdb and pg_ctl are: on PATH, else Debian's /usr/lib/postgresql/<newest>/bin."""
     on_path = shutil.which("pg_ctl")
     if on_path and shutil.which("initdb"):
@@ -161,7 +183,7 @@ def run_server() -> Iterator[PostgresServer | str]:
     """Start the server and yield it, then stop it; yields the reason instead if it cannot start."""
     binaries = bindir()
     if binaries is None:
-        yield "no PostgreSQL server binaries (initdb, pg_ctl) were found"
+        yield NO_BINARIES
         return
     cluster = _Cluster(binaries)
     try:
