@@ -113,10 +113,11 @@ class _Cluster:
 
     def __init__(self, binaries: Path) -> None:
         self._bin = binaries
-        self._folder = Path(tempfile.mkdtemp(prefix="paperbot-pg-"))
+        self._owner = _unprivileged_user() if os.geteuid() == 0 else None
+        # As root, somewhere the server's user can reach: TMPDIR may be under root's 0700 home.
+        self._folder = Path(tempfile.mkdtemp(prefix="paperbot-pg-", dir="/tmp" if self._owner else None))
         self._data = self._folder / "data"
         self._log = self._folder / "server.log"
-        self._owner = _unprivileged_user() if os.geteuid() == 0 else None
         if self._owner is not None:
             os.chown(self._folder, self._owner.pw_uid, self._owner.pw_gid)
 
@@ -133,7 +134,7 @@ class _Cluster:
         for _attempt in range(5):  # another program may take the free port between our look and its bind
             port = _free_port()
             options = (
-                f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self._folder} "
+                f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{self._folder}' "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
             )
             started = self._run(
@@ -185,7 +186,11 @@ def run_server() -> Iterator[PostgresServer | str]:
     if binaries is None:
         yield NO_BINARIES
         return
-    cluster = _Cluster(binaries)
+    try:
+        cluster = _Cluster(binaries)
+    except (RuntimeError, OSError) as exc:
+        yield f"the test server could not be set up: {exc}"
+        return
     try:
         try:
             server: PostgresServer | str = cluster.start()
