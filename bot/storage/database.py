@@ -423,7 +423,10 @@ class Database:
         return f"Cannot {action} the database at {self.url}: {self._server_problem(exc)}."
 
     def _server_problem(self, exc: BaseException) -> str:
-        where = f"{self._url.host or 'localhost'}:{self._url.port or 5432}"
+        """Why a database server could not be used, in terms of what to change."""
+        where = self._url.host or "localhost"
+        if self._url.port:
+            where = f"{where}:{self._url.port}"
         if isinstance(exc, TimeoutError):
             return (
                 f"{where} did not answer within {CONNECT_TIMEOUT_S} s: check the host and port in "

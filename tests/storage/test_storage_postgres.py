@@ -17,6 +17,7 @@ from bot.digest.models import LedgerEntry
 from bot.errors import StorageError
 from bot.serve import EXIT_CONFIG, serve
 from bot.settings import CorpusSettings, Settings, StorageSettings
+from bot.storage import database as database_module
 from bot.storage.database import Database
 from bot.storage.digest_repo import DigestRepo
 from bot.storage.guild_repo import GuildRepo, GuildSettings
@@ -57,6 +58,18 @@ async def test_an_unreachable_server_names_the_address_and_the_setting():
     assert f"cannot reach 127.0.0.1:{port}" in message
     assert "host and port in storage.url" in message
     assert "paperbot:***@" in message  # which URL, password hidden
+    assert_one_line_without_secrets(message, SECRET)
+
+
+async def test_a_server_that_never_answers_stops_start_up_after_the_connect_timeout(monkeypatch):
+    monkeypatch.setattr(database_module, "CONNECT_TIMEOUT_S", 0.2)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:  # accepts, then says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        message = await refusal(f"postgresql+asyncpg://paperbot:{SECRET}@127.0.0.1:{port}/paperbot")
+    assert f"127.0.0.1:{port} did not answer within 0.2 s" in message
+    assert "host and port in storage.url" in message
     assert_one_line_without_secrets(message, SECRET)
 
 
@@ -187,6 +200,28 @@ async def test_a_failed_day_is_taken_over_by_one_process_even_if_the_server_defa
     assert won.count(True) == 1
     assert kept is not None
     assert (kept.paper_id, kept.status) == (f"p{won.index(True)}", "claimed")
+
+
+async def test_after_the_server_dropped_every_connection_the_next_transaction_works(
+    postgres_databases: Databases,
+):
+    """A PostgreSQL restart (or failover) ends the pooled connections; the bot's next post must not fail."""
+    url = await postgres_databases.new()
+    db = await Database.open(url)
+    repo = DigestRepo(db)
+    try:
+        await repo.claim(entry("p0"))
+        name = url.rsplit("/", 1)[1]
+        await admin(
+            postgres_databases.server,
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
+        )
+        await repo.mark_posted(1, DAY, 555, NOW, channel_id=77)
+        kept = await repo.entry(1, DAY)
+    finally:
+        await db.close()
+    assert kept is not None
+    assert (kept.status, kept.message_id) == ("posted", 555)
 
 
 async def test_transactions_run_at_read_committed(postgres_databases: Databases):
