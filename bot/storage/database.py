@@ -10,14 +10,21 @@ that may run as two processes on one file:
   ever waiting). Our transactions are short and never span a Discord call, so taking the write lock up
   front costs nothing noticeable.
 
-PostgreSQL (`postgresql+asyncpg://…`) is the shared database for several processes or machines. Its
-transactions run at READ COMMITTED, set explicitly so a server default cannot change it: the ledger's
-claim is an INSERT on a unique key, and there a second claimer waits for the first to commit and then gets
-the unique violation (False), where REPEATABLE READ or SERIALIZABLE would answer some races with a
-serialization failure instead; a take-over is a conditional UPDATE, which READ COMMITTED re-checks against
-the winner's committed row, so only one caller matches. Migrations take an advisory lock first, the
-PostgreSQL counterpart of SQLite's write lock, so two processes starting at once do not both create the
-tables.
+PostgreSQL (`postgresql+asyncpg://…`) is the shared database for several processes or machines, with the
+same guarantees:
+
+* every transaction first takes one transaction-scoped advisory lock (`pg_advisory_xact_lock`), the
+  counterpart of `BEGIN IMMEDIATE`: the services' units of work read and then write (closing a ballot
+  past its deadline reads it open, then closes it and announces the winner), and were written for
+  writers that take turns. Without the lock, two processes closing the same ballot both saw it open and
+  both announced a result. Two processes migrating at start-up take turns the same way;
+* `lock_timeout` is the busy timeout: a transaction waits that long for the lock, then fails (a
+  StorageError) instead of hanging;
+* transactions run at READ COMMITTED, set explicitly so a server default cannot change it. The ledger's
+  claim is an INSERT on a unique key and its take-over a conditional UPDATE, and both stay exactly-once at
+  READ COMMITTED even without the lock (a second inserter waits for the first to commit, then hits the
+  key; a second updater re-checks the condition against the winner's row), where REPEATABLE READ or
+  SERIALIZABLE would answer such races with serialization failures.
 
 Any other SQLAlchemy async URL may work (`storage.url`); the claim logic relies only on unique keys.
 """
@@ -59,7 +66,7 @@ DB_FILENAME = "paperbot.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 10  # a server that does not answer stops start-up with a message, not a long hang
-MIGRATION_LOCK = 0x70617065  # the PostgreSQL advisory lock key migrations hold ("pape")
+WRITE_LOCK = 0x70617065  # the PostgreSQL advisory lock every transaction takes first ("pape")
 
 # Sync driver names people write in config files, mapped to the async driver we ship or document.
 _ASYNC_DRIVERS = {
@@ -196,10 +203,20 @@ def _missing_module(url: URL, exc: Exception) -> str:
     )
 
 
-def _lock_for_migration(connection: Connection) -> None:
-    """On PostgreSQL, wait for any other process migrating (released when the transaction ends)."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+def _install_postgresql_lock(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    """PostgreSQL's counterpart of SQLite's `BEGIN IMMEDIATE` and busy timeout (see the module doc)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def _enable_wal(path: Path, busy_timeout_ms: int) -> None:
@@ -248,6 +265,10 @@ _SQLSTATE_FIXES = {
     "3D000": (
         "there is no database {database} on the server: create it (e.g. `createdb -O {user} {database}`) "
         "or correct the database name in storage.url"
+    ),
+    "55P03": (
+        "another process held paperbot's write lock longer than the busy timeout: look for a stuck paperbot "
+        "process or a long-running transaction on this database (pg_stat_activity)"
     ),
     "42501": (
         "user {user} may not create or change the bot's tables: make it the owner of database "
@@ -298,6 +319,8 @@ class Database:
         engine = cls._create_engine(parsed)
         if parsed.get_backend_name() == "sqlite":
             _install_sqlite_pragmas(engine, busy_timeout_ms)
+        elif parsed.get_backend_name() == "postgresql":
+            _install_postgresql_lock(engine, busy_timeout_ms)
         database = cls(engine, parsed)
         try:
             if _is_sqlite_file(parsed):
@@ -368,7 +391,6 @@ class Database:
         migrates, the other waits for the lock and then finds nothing to do)."""
         try:
             async with self._engine.begin() as connection:
-                await connection.run_sync(_lock_for_migration)
                 before = await connection.run_sync(_current_revisions)
                 await connection.run_sync(_upgrade)
                 after = await connection.run_sync(_current_revisions)

@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 
@@ -18,7 +19,7 @@ from bot.errors import StorageError
 from bot.serve import EXIT_CONFIG, serve
 from bot.settings import CorpusSettings, Settings, StorageSettings
 from bot.storage import database as database_module
-from bot.storage.database import Database
+from bot.storage.database import WRITE_LOCK, Database
 from bot.storage.digest_repo import DigestRepo
 from bot.storage.guild_repo import GuildRepo, GuildSettings
 from tests.postgres_server import Databases, PostgresServer, admin
@@ -222,6 +223,27 @@ async def test_after_the_server_dropped_every_connection_the_next_transaction_wo
         await db.close()
     assert kept is not None
     assert (kept.status, kept.message_id) == ("posted", 555)
+
+
+async def test_a_transaction_waits_for_the_write_lock_only_as_long_as_the_busy_timeout(
+    postgres_databases: Databases,
+):
+    """Another process holding the lock (stuck mid-transaction) costs a clear error, not a hang."""
+    url = await postgres_databases.new()
+    db = await Database.open(url, busy_timeout_ms=100)
+    other = await asyncpg.connect(postgres_databases.server.dsn(url.rsplit("/", 1)[1]))
+    try:
+        async with other.transaction():
+            await other.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            with pytest.raises(StorageError) as raised:
+                await GuildRepo(db, _Clock()).save(SAVED)
+        await GuildRepo(db, _Clock()).save(SAVED)  # once it is free, writing works again
+        kept = await GuildRepo(db, _Clock()).get(SAVED.guild_id)
+    finally:
+        await other.close()
+        await db.close()
+    assert "another process held paperbot's write lock longer than the busy timeout" in raised.value.message
+    assert kept == SAVED
 
 
 async def test_transactions_run_at_read_committed(postgres_databases: Databases):
