@@ -12,15 +12,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.clock import ManualClock
 from bot.digest import next_run
 from bot.digest.ports import OutcomeStatus
 from bot.digest.service import DigestService
 from bot.scheduling import DigestScheduler, job_id
-from tests.storage.fakes import FakeCorpus, FakePublisher, bundled_papers, digest_service, open_db
+from bot.storage.database import Database
+from tests.postgres_server import Databases
+from tests.storage.fakes import FakeCorpus, FakePublisher, bundled_papers, digest_service
 
 ZURICH = ZoneInfo("Europe/Zurich")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -41,12 +44,18 @@ class Bot:
         return await self.scheduler.fire(guild_id)
 
 
+@pytest.fixture
+async def db_url(databases: Databases) -> str:
+    """One bot's database, empty until its first start (each test runs on SQLite and on PostgreSQL)."""
+    return await databases.new(migrated=False)
+
+
 @asynccontextmanager
 async def running_bot(
-    folder: Path, clock: ManualClock, publisher: FakePublisher, corpus: FakeCorpus, **service_options
+    url: str, clock: ManualClock, publisher: FakePublisher, corpus: FakeCorpus, **service_options
 ) -> AsyncIterator[Bot]:
-    """Start a bot process on the SQLite file in `folder`; leaving the block is a shutdown."""
-    db = await open_db(folder)
+    """Start a bot process on the database at `url`; leaving the block is a shutdown."""
+    db = await Database.open(url)
     service = digest_service(db, lambda: corpus, publisher, clock, **service_options)
     scheduler = DigestScheduler(service)
     try:
@@ -69,21 +78,21 @@ def wall(instant: datetime, zone: ZoneInfo) -> str:
     return f"{instant.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
-async def test_sixty_days_sixty_posts_no_repeats_at_nine_local_across_dst_and_two_restarts(tmp_path):
+async def test_sixty_days_sixty_posts_no_repeats_at_nine_local_across_dst_and_two_restarts(db_url):
     clock = ManualClock(datetime(2026, 3, 1, 7, 0, tzinfo=UTC))  # 08:00 in Zurich
     publisher = FakePublisher(clock)
     corpus = FakeCorpus(bundled_papers())
     outcomes = []
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         await set_up_guild(bot)
         for _ in range(20):
             outcomes.append(await bot.fire_next(clock))
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:  # restart 1, minutes after a post
+    async with running_bot(db_url, clock, publisher, corpus) as bot:  # restart 1, minutes after a post
         for _ in range(20):
             outcomes.append(await bot.fire_next(clock))
             outcomes.append(await bot.scheduler.fire(GUILD))  # a stray second firing: must do nothing
     clock.advance(timedelta(hours=3))
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:  # restart 2, hours after a post
+    async with running_bot(db_url, clock, publisher, corpus) as bot:  # restart 2, hours after a post
         for _ in range(20):
             outcomes.append(await bot.fire_next(clock))
 
@@ -102,31 +111,31 @@ async def test_sixty_days_sixty_posts_no_repeats_at_nine_local_across_dst_and_tw
     assert (utc_hours[date(2026, 3, 28)], utc_hours[date(2026, 3, 29)]) == (8, 7)  # the DST switch
 
 
-async def test_restart_right_after_a_post_does_not_post_again(tmp_path):
+async def test_restart_right_after_a_post_does_not_post_again(db_url):
     clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     publisher = FakePublisher(clock)
     corpus = FakeCorpus(bundled_papers())
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         await set_up_guild(bot)
         first = await bot.fire_next(clock)
     clock.advance(timedelta(seconds=30))
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         armed = bot.scheduler.next_run_times()[GUILD]
     assert first.status is OutcomeStatus.POSTED
     assert len(publisher.of_kind("post")) == 1
     assert wall(armed, ZURICH) == "2026-03-03 09:00"
 
 
-async def test_down_at_nine_back_at_eleven_posts_once_on_start_up(tmp_path):
+async def test_down_at_nine_back_at_eleven_posts_once_on_start_up(db_url):
     clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     publisher = FakePublisher(clock)
     corpus = FakeCorpus(bundled_papers())
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         await set_up_guild(bot)
     clock.set(datetime(2026, 3, 2, 11, 0, tzinfo=ZURICH))  # the bot was down at 09:00
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         armed = bot.scheduler.next_run_times()[GUILD]
-    async with running_bot(tmp_path, clock, publisher, corpus):  # and another restart: still one post
+    async with running_bot(db_url, clock, publisher, corpus):  # and another restart: still one post
         pass
     posts = publisher.posts()
     assert len(posts) == 1
@@ -136,39 +145,39 @@ async def test_down_at_nine_back_at_eleven_posts_once_on_start_up(tmp_path):
     assert wall(armed, ZURICH) == "2026-03-03 09:00"
 
 
-async def test_back_after_the_grace_window_posts_nothing_until_the_next_day(tmp_path):
+async def test_back_after_the_grace_window_posts_nothing_until_the_next_day(db_url):
     clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     publisher = FakePublisher(clock)
     corpus = FakeCorpus(bundled_papers())
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         await set_up_guild(bot)
     clock.set(datetime(2026, 3, 2, 15, 1, tzinfo=ZURICH))  # 6 h 1 min late
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         assert publisher.sent == []
         nxt = await bot.fire_next(clock)
     assert nxt.status is OutcomeStatus.POSTED
     assert nxt.local_date == date(2026, 3, 3)
 
 
-async def test_the_grace_window_is_configurable(tmp_path):
+async def test_the_grace_window_is_configurable(db_url):
     clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     publisher = FakePublisher(clock)
     corpus = FakeCorpus(bundled_papers())
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         await set_up_guild(bot)
     clock.set(datetime(2026, 3, 2, 10, 30, tzinfo=ZURICH))
-    async with running_bot(tmp_path, clock, publisher, corpus, grace=timedelta(hours=1)):
+    async with running_bot(db_url, clock, publisher, corpus, grace=timedelta(hours=1)):
         pass
     assert publisher.sent == []
 
 
-async def test_two_bot_processes_on_one_sqlite_file_post_once_a_day(tmp_path):
+async def test_two_bot_processes_on_one_database_post_once_a_day(db_url):
     clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     publisher_a, publisher_b = FakePublisher(clock), FakePublisher(clock)
     corpus = FakeCorpus(bundled_papers())
     async with (
-        running_bot(tmp_path, clock, publisher_a, corpus, instance="a") as a,
-        running_bot(tmp_path, clock, publisher_b, corpus, instance="b") as b,
+        running_bot(db_url, clock, publisher_a, corpus, instance="a") as a,
+        running_bot(db_url, clock, publisher_b, corpus, instance="b") as b,
     ):
         await set_up_guild(a)
         await b.scheduler.sync()  # B learns of A's settings change (it resyncs every 15 min)
@@ -184,10 +193,10 @@ async def test_two_bot_processes_on_one_sqlite_file_post_once_a_day(tmp_path):
     assert len({p.paper.id for p in posted}) == 5
 
 
-async def test_new_york_posts_at_nine_local_around_both_dst_changes(tmp_path):
+async def test_new_york_posts_at_nine_local_around_both_dst_changes(db_url):
     clock = ManualClock(datetime(2026, 3, 6, 20, 0, tzinfo=UTC))
     publisher = FakePublisher(clock)
-    async with running_bot(tmp_path, clock, publisher, FakeCorpus(bundled_papers())) as bot:
+    async with running_bot(db_url, clock, publisher, FakeCorpus(bundled_papers())) as bot:
         await set_up_guild(bot, zone="America/New_York")
         for _ in range(3):
             await bot.fire_next(clock)
@@ -206,10 +215,10 @@ async def test_new_york_posts_at_nine_local_around_both_dst_changes(tmp_path):
     assert [s.at.astimezone(UTC).hour for s in sent] == [14, 13, 13, 14, 14]
 
 
-async def test_zurich_posts_at_nine_local_when_summer_time_ends(tmp_path):
+async def test_zurich_posts_at_nine_local_when_summer_time_ends(db_url):
     clock = ManualClock(datetime(2026, 10, 24, 3, 0, tzinfo=UTC))
     publisher = FakePublisher(clock)
-    async with running_bot(tmp_path, clock, publisher, FakeCorpus(bundled_papers())) as bot:
+    async with running_bot(db_url, clock, publisher, FakeCorpus(bundled_papers())) as bot:
         await set_up_guild(bot)
         for _ in range(3):
             await bot.fire_next(clock)
@@ -222,21 +231,21 @@ async def test_zurich_posts_at_nine_local_when_summer_time_ends(tmp_path):
     assert [s.at.astimezone(UTC).hour for s in sent] == [7, 8, 8]
 
 
-async def test_weekdays_only_skips_saturday_and_sunday(tmp_path):
+async def test_weekdays_only_skips_saturday_and_sunday(db_url):
     clock = ManualClock(datetime(2026, 3, 6, 7, 0, tzinfo=UTC))  # a Friday
     publisher = FakePublisher(clock)
-    async with running_bot(tmp_path, clock, publisher, FakeCorpus(bundled_papers())) as bot:
+    async with running_bot(db_url, clock, publisher, FakeCorpus(bundled_papers())) as bot:
         await set_up_guild(bot, weekdays_only=True)
         for _ in range(3):
             await bot.fire_next(clock)
     assert [f"{p.local_date:%a %d}" for p in publisher.posts()] == ["Fri 06", "Mon 09", "Tue 10"]
 
 
-async def test_jobs_are_derived_from_stored_settings_and_follow_changes(tmp_path):
+async def test_jobs_are_derived_from_stored_settings_and_follow_changes(db_url):
     clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     publisher = FakePublisher(clock)
     corpus = FakeCorpus(bundled_papers())
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         await set_up_guild(bot)
         await bot.service.configure(
             2,
@@ -247,7 +256,7 @@ async def test_jobs_are_derived_from_stored_settings_and_follow_changes(tmp_path
             enabled=True,
         )
     clock.set(datetime(2026, 3, 6, 20, 0, tzinfo=UTC))  # Friday evening
-    async with running_bot(tmp_path, clock, publisher, corpus) as bot:
+    async with running_bot(db_url, clock, publisher, corpus) as bot:
         aps = bot.scheduler.scheduler
         zurich_job, ny_job = aps.get_job(job_id(1)), aps.get_job(job_id(2))
         times = bot.scheduler.next_run_times()
@@ -265,10 +274,10 @@ async def test_jobs_are_derived_from_stored_settings_and_follow_changes(tmp_path
         assert sorted(bot.scheduler.next_run_times()) == [1]
 
 
-async def test_a_transient_failure_is_retried_within_the_grace_window(tmp_path):
+async def test_a_transient_failure_is_retried_within_the_grace_window(db_url):
     clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     publisher = FakePublisher(clock, fail_posts=[None, 503])
-    async with running_bot(tmp_path, clock, publisher, FakeCorpus(bundled_papers())) as bot:
+    async with running_bot(db_url, clock, publisher, FakeCorpus(bundled_papers())) as bot:
         await set_up_guild(bot)
         first = await bot.fire_next(clock)
         assert wall(bot.scheduler.next_run_times()[GUILD], ZURICH) == "2026-03-02 09:05"

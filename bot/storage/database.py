@@ -10,7 +10,23 @@ that may run as two processes on one file:
   ever waiting). Our transactions are short and never span a Discord call, so taking the write lock up
   front costs nothing noticeable.
 
-Any other SQLAlchemy async URL works (`storage.url`); the claim logic relies only on unique keys.
+PostgreSQL (`postgresql+asyncpg://…`) is the shared database for several processes or machines, with the
+same guarantees:
+
+* every transaction first takes one transaction-scoped advisory lock (`pg_advisory_xact_lock`), the
+  counterpart of `BEGIN IMMEDIATE`: the services' units of work read and then write (closing a ballot
+  past its deadline reads it open, then closes it and announces the winner), and were written for
+  writers that take turns. Without the lock, two processes closing the same ballot both saw it open and
+  both announced a result. Two processes migrating at start-up take turns the same way;
+* `lock_timeout` is the busy timeout: a transaction waits that long for the lock, then fails (a
+  StorageError) instead of hanging;
+* transactions run at READ COMMITTED, set explicitly so a server default cannot change it. The ledger's
+  claim is an INSERT on a unique key and its take-over a conditional UPDATE, and both stay exactly-once at
+  READ COMMITTED even without the lock (a second inserter waits for the first to commit, then hits the
+  key; a second updater re-checks the condition against the winner's row), where REPEATABLE READ or
+  SERIALIZABLE would answer such races with serialization failures.
+
+Any other SQLAlchemy async URL may work (`storage.url`); the claim logic relies only on unique keys.
 """
 
 from __future__ import annotations
@@ -19,6 +35,7 @@ import asyncio
 import logging
 import os
 import random
+import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -48,11 +65,14 @@ log = logging.getLogger("paperbot.storage")
 DB_FILENAME = "paperbot.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_S = 10  # a server that does not answer stops start-up with a message, not a long hang
+WRITE_LOCK = 0x70617065  # the PostgreSQL advisory lock every transaction takes first ("pape")
 
 # Sync driver names people write in config files, mapped to the async driver we ship or document.
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",  # the spelling of many hosting providers' DATABASE_URL
     "postgresql": "postgresql+asyncpg",
     "postgresql+psycopg2": "postgresql+asyncpg",
 }
@@ -63,13 +83,19 @@ def default_sqlite_url(data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{(data_dir / DB_FILENAME).as_posix()}"
 
 
+def _mask_password(url: str) -> str:
+    """`url` with anything that could be a password (between ':' and '@') replaced by ***."""
+    return re.sub(r":[^:/@]*@", ":***@", url)
+
+
 def _parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError(
-            f"storage.url {url!r} is not a database URL. Use e.g. 'sqlite+aiosqlite:///data/paperbot.db' "
-            "or leave storage.url empty to use SQLite in storage.data_dir."
+            f"storage.url {_mask_password(url)!r} is not a database URL. Use e.g. "
+            "'postgresql+asyncpg://user:password@host/database', or leave storage.url empty to use SQLite "
+            "in storage.data_dir."
         ) from exc
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
     return parsed.set(drivername=driver) if driver else parsed
@@ -141,6 +167,58 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _engine_options(url: URL) -> dict[str, Any]:
+    """Engine options per database: PostgreSQL's isolation level and connect timeout (see the module doc)."""
+    if url.get_backend_name() != "postgresql":
+        return {}
+    timeout = {"asyncpg": "timeout", "psycopg": "connect_timeout"}.get(url.get_driver_name())
+    return {
+        "isolation_level": "READ COMMITTED",
+        "pool_pre_ping": True,  # a server restart leaves dead pooled connections; replace them, not fail
+        "connect_args": {timeout: CONNECT_TIMEOUT_S} if timeout else {},
+    }
+
+
+def _knows_dialect(url: URL) -> bool:
+    """Whether SQLAlchemy has a dialect for the URL's database (so only its driver can be missing)."""
+    try:
+        url.set(drivername=url.get_backend_name()).get_dialect()
+    except NoSuchModuleError:
+        return False
+    return True
+
+
+def _missing_module(url: URL, exc: Exception) -> str:
+    """What to do when SQLAlchemy cannot load the URL's dialect (unknown database) or its driver."""
+    shown = url.render_as_string(hide_password=True)
+    if not _knows_dialect(url):
+        return (
+            f"storage.url {shown!r} names a kind of database paperbot does not know "
+            f"({url.get_backend_name()!r}). Use 'postgresql+asyncpg://user:password@host/database', or "
+            "leave storage.url empty for SQLite in storage.data_dir."
+        )
+    return (
+        f"storage.url {shown!r} needs a database driver that is not installed ({exc}). Install the async "
+        "driver for your database (e.g. `pip install asyncpg` for PostgreSQL)."
+    )
+
+
+def _install_postgresql_lock(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    """PostgreSQL's counterpart of SQLite's `BEGIN IMMEDIATE` and busy timeout (see the module doc)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
 def _enable_wal(path: Path, busy_timeout_ms: int) -> None:
     """Switch the file to WAL before the engine connects; the mode is stored in the file, so once will do.
 
@@ -177,6 +255,46 @@ def _current_revisions(connection: Connection) -> tuple[str, ...]:
     return tuple(MigrationContext.configure(connection).get_current_heads())
 
 
+# PostgreSQL's SQLSTATE codes (the same through every driver) for refusals the operator fixes in the URL.
+_SQLSTATE_FIXES = {
+    "28P01": "the server refused the password for user {user}: put the right password in storage.url",
+    "28000": (
+        "the server refused user {user} from this machine: check the user name in storage.url and that "
+        "the server's pg_hba.conf lets it connect from here"
+    ),
+    "3D000": (
+        "there is no database {database} on the server: create it (e.g. `createdb -O {user} {database}`) "
+        "or correct the database name in storage.url"
+    ),
+    "55P03": (
+        "another process held paperbot's write lock longer than the busy timeout: look for a stuck paperbot "
+        "process or a long-running transaction on this database (pg_stat_activity)"
+    ),
+    "42501": (
+        "user {user} may not create or change the bot's tables: make it the owner of database "
+        "{database} (or grant it CREATE on its schema)"
+    ),
+}
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver error wrapped by SQLAlchemy (asyncpg keeps it on the original error)."""
+    seen: BaseException | None = exc
+    for _depth in range(4):  # SQLAlchemy error → adapted DBAPI error → the driver's own error
+        if seen is None:
+            break
+        code = getattr(seen, "sqlstate", None) or getattr(seen, "pgcode", None)
+        if isinstance(code, str):
+            return code
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own message (not SQLAlchemy's wrapping, which adds a URL to its docs), first line."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0].rstrip(".")
+
+
 def rowcount(result: Any) -> int:
     """Rows an UPDATE/DELETE touched (`CursorResult.rowcount`, which SQLAlchemy's stubs type loosely)."""
     return int(getattr(result, "rowcount", 0) or 0)
@@ -201,6 +319,8 @@ class Database:
         engine = cls._create_engine(parsed)
         if parsed.get_backend_name() == "sqlite":
             _install_sqlite_pragmas(engine, busy_timeout_ms)
+        elif parsed.get_backend_name() == "postgresql":
+            _install_postgresql_lock(engine, busy_timeout_ms)
         database = cls(engine, parsed)
         try:
             if _is_sqlite_file(parsed):
@@ -245,12 +365,9 @@ class Database:
     def _create_engine(url: URL) -> AsyncEngine:
         shown = url.render_as_string(hide_password=True)
         try:
-            return create_async_engine(url)
+            return create_async_engine(url, **_engine_options(url))
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
-            raise StorageError(
-                f"storage.url {shown!r} needs a database driver that is not installed ({exc}). Install the "
-                "async driver for your database (e.g. `pip install asyncpg` for PostgreSQL)."
-            ) from exc
+            raise StorageError(_missing_module(url, exc)) from exc
         except InvalidRequestError as exc:
             raise StorageError(
                 f"storage.url {shown!r} names a synchronous driver; paperbot needs an async one, e.g. "
@@ -282,7 +399,7 @@ class Database:
                 f"Cannot migrate the database at {self.url}: {exc}. If it was written by a newer paperbot, "
                 "upgrade paperbot (or point storage.url at another database)."
             ) from exc
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:
             raise StorageError(self._explain(exc, "open and migrate")) from exc
         # The one start-up line about the database (Alembic's per-step lines are quieted with its logger).
         change = (
@@ -295,7 +412,7 @@ class Database:
         try:
             async with self._engine.connect() as connection:
                 return await connection.run_sync(_current_revisions)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:
             raise StorageError(self._explain(exc, "read")) from exc
 
     def session(self) -> AsyncSession:
@@ -314,18 +431,39 @@ class Database:
                 yield session
         except IntegrityError:
             raise
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:  # OSError: the server went away (a new connection failed)
             raise StorageError(self._explain(exc, "use")) from exc
 
-    def _explain(self, exc: SQLAlchemyError | sqlite3.Error, action: str) -> str:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        hint = "Check storage.url and that the database server is reachable."
+    def _explain(self, exc: SQLAlchemyError | sqlite3.Error | OSError, action: str) -> str:
+        """One line for the operator: what failed, why, and what to change (never the password)."""
         if self._url.get_backend_name() == "sqlite":
             hint = (
                 f"Check that {self._url.database} is a paperbot database on a writable, non-full disk, and "
                 "that no other program holds a long lock on it."
             )
-        return f"Cannot {action} the database at {self.url}: {detail}. {hint}"
+            return f"Cannot {action} the database at {self.url}: {_first_line(exc)}. {hint}"
+        return f"Cannot {action} the database at {self.url}: {self._server_problem(exc)}."
+
+    def _server_problem(self, exc: BaseException) -> str:
+        """Why a database server could not be used, in terms of what to change."""
+        where = self._url.host or "localhost"
+        if self._url.port:
+            where = f"{where}:{self._url.port}"
+        if isinstance(exc, TimeoutError):
+            return (
+                f"{where} did not answer within {CONNECT_TIMEOUT_S} s: check the host and port in "
+                "storage.url and that no firewall drops the connection"
+            )
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+            return (
+                f"cannot reach {where} ({reason}): check the host and port in storage.url and that the "
+                "database server is running and accepts TCP connections from this machine"
+            )
+        fix = _SQLSTATE_FIXES.get(_sqlstate(exc) or "")
+        if fix is not None:
+            return fix.format(user=self._url.username, database=self._url.database)
+        return f"{_first_line(exc)}. Check storage.url and that the database server is reachable"
 
     async def close(self) -> None:
         """Release every connection (idempotent)."""

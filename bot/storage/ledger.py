@@ -7,7 +7,8 @@ key columns carry a UNIQUE constraint:
 1. `claim()` inserts the key in a transaction of its own, committed before the caller acts. The database,
    not a check in Python, decides a race: the loser (a second process, a restart, a double click) hits
    the unique key, gets False and does nothing. On SQLite `Database.transaction` starts with
-   `BEGIN IMMEDIATE`, so two claimers queue on the write lock instead of failing.
+   `BEGIN IMMEDIATE`, so two claimers queue on the write lock instead of failing; on PostgreSQL an
+   advisory lock does the same (and the unique key alone would suffice, see `bot.storage.database`).
 2. The caller acts (posts to Discord) *outside* any transaction.
 3. `mark()` records the outcome — sent, or a permanent failure that keeps the key taken; `release()`
    deletes the claim after a transient failure so a retry may claim again, but only while the row is

@@ -1,4 +1,5 @@
-"""Fixtures for the reading-group tests: a migrated SQLite file per test, a manual clock, the service."""
+"""Fixtures for the reading-group tests: a migrated database per test (each test runs on SQLite and on
+PostgreSQL), a manual clock, the service."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.readinggroup.service import ReadingGroupService
 from bot.storage.database import Database
+from tests.postgres_server import Databases
 
 from .support import CHANNEL, GUILD, ROLE, START, FakePublisher, make_service, open_copy, sqlite_url
 
@@ -35,7 +37,10 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, migrated_template: Path) -> str:
+async def db_url(databases: Databases, tmp_path: Path, migrated_template: Path) -> str:
+    """A migrated database: a copy of the SQLite template file, or of the PostgreSQL template database."""
+    if databases.backend == "postgresql":
+        return await databases.new()
     path = tmp_path / "rg.db"
     shutil.copyfile(migrated_template, path)
     return sqlite_url(path)

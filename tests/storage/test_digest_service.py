@@ -14,13 +14,13 @@ from bot.digest.ports import OutcomeStatus
 from bot.digest.service import DigestService
 from bot.errors import QueryError, UserError
 from bot.search.index import PaperIndex
+from bot.storage.database import Database
 from bot.storage.guild_repo import GuildSettings
 from tests.storage.fakes import (
     FakeCorpus,
     FakePublisher,
     bundled_papers,
     digest_service,
-    open_db,
     subscription_service,
     synthetic_paper,
 )
@@ -45,8 +45,8 @@ def corpus():
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await open_db(tmp_path)
+async def db(databases):
+    database = await Database.open(await databases.new())
     yield database
     await database.close()
 
@@ -387,9 +387,9 @@ async def test_subscribing_in_a_server_without_a_digest_channel_still_schedules_
     assert outcome.dms_sent == 1
 
 
-async def test_a_topic_with_a_filter_works_with_the_real_search_index(tmp_path, clock, publisher):
+async def test_a_topic_with_a_filter_works_with_the_real_search_index(databases, clock, publisher):
     index = PaperIndex.build(bundled_papers())
-    db = await open_db(tmp_path / "real-index")
+    db = await Database.open(await databases.new())
     svc = digest_service(db, lambda: index, publisher, clock)
     try:
         await svc.configure(GUILD, channel_id=CHANNEL, timezone="Europe/Zurich", enabled=True)

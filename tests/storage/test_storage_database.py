@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -14,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from bot.digest.models import LedgerEntry
 from bot.errors import StorageError
@@ -40,11 +38,12 @@ async def test_opening_creates_the_data_dir_and_a_wal_database_at_the_latest_rev
     assert revisions[0] >= "0001"
 
 
-async def test_reopening_an_up_to_date_database_changes_nothing(tmp_path):
-    first = await Database.open(default_sqlite_url(tmp_path))
+async def test_reopening_an_up_to_date_database_changes_nothing(databases):
+    url = await databases.new(migrated=False)
+    first = await Database.open(url)
     before = await first.revisions()
     await first.close()
-    second = await Database.open(default_sqlite_url(tmp_path))
+    second = await Database.open(url)
     after = await second.revisions()
     await second.close()
     assert before == after
@@ -54,8 +53,8 @@ def _schema_diff(connection):
     return compare_metadata(MigrationContext.configure(connection), metadata())
 
 
-async def test_the_migrations_build_exactly_the_tables_the_code_declares(tmp_path):
-    db = await Database.open(default_sqlite_url(tmp_path))
+async def test_the_migrations_build_exactly_the_tables_the_code_declares(databases):
+    db = await Database.open(await databases.new(migrated=False))
     try:
         async with db.engine.connect() as conn:
             diff = await conn.run_sync(_schema_diff)
@@ -64,8 +63,8 @@ async def test_the_migrations_build_exactly_the_tables_the_code_declares(tmp_pat
     assert diff == []
 
 
-async def test_two_processes_starting_on_a_fresh_file_both_succeed(tmp_path):
-    url = default_sqlite_url(tmp_path)
+async def test_two_processes_starting_on_a_fresh_database_both_succeed(databases):
+    url = await databases.new(migrated=False)
     dbs = await asyncio.gather(Database.open(url), Database.open(url))
     revisions = [await db.revisions() for db in dbs]
     for db in dbs:
@@ -146,15 +145,14 @@ async def test_a_file_that_is_not_a_database_is_reported(tmp_path):
         await Database.open(default_sqlite_url(tmp_path))
 
 
-async def test_a_database_from_a_newer_paperbot_is_refused_with_advice(tmp_path):
-    db = await Database.open(default_sqlite_url(tmp_path))
+async def test_a_database_from_a_newer_paperbot_is_refused_with_advice(databases):
+    url = await databases.new()
+    db = await Database.open(url)
+    async with db.transaction() as session:
+        await session.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     await db.close()
-    conn = sqlite3.connect(Path(tmp_path / "paperbot.db"))
-    with conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.close()
     with pytest.raises(StorageError, match="newer paperbot"):
-        await Database.open(default_sqlite_url(tmp_path))
+        await Database.open(url)
 
 
 def _head() -> str:
@@ -175,11 +173,12 @@ def _downgrade_to(revision: str):
     return run
 
 
-async def test_ledger_rows_from_before_0003_keep_their_post_and_have_no_channel(tmp_path):
+async def test_ledger_rows_from_before_0003_keep_their_post_and_have_no_channel(databases):
     """0003 adds the post's channel to the ledger; rows written before it read back with None (the
     history then links them into the current channel), everything else intact."""
     day, now = date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    db = await Database.open(default_sqlite_url(tmp_path))
+    url = await databases.new()
+    db = await Database.open(url)
     repo = DigestRepo(db)
     await repo.claim(LedgerEntry(1, day, "p1", 1, 1, 50, None, ("why",), "claimed", claimed_at=now))
     await repo.mark_posted(1, day, 555, now, channel_id=77)
@@ -187,7 +186,7 @@ async def test_ledger_rows_from_before_0003_keep_their_post_and_have_no_channel(
         await connection.run_sync(_downgrade_to("0002"))  # as a database from before this revision
     await db.close()
 
-    reopened = await Database.open(default_sqlite_url(tmp_path))  # migrates to the head again
+    reopened = await Database.open(url)  # migrates to the head again
     try:
         entry = await DigestRepo(reopened).entry(1, day)
         revisions = await reopened.revisions()
@@ -198,13 +197,14 @@ async def test_ledger_rows_from_before_0003_keep_their_post_and_have_no_channel(
     assert entry.channel_id is None
 
 
-async def test_start_up_says_in_one_line_which_revision_the_database_is_at(tmp_path, caplog):
+async def test_start_up_says_in_one_line_which_revision_the_database_is_at(databases, caplog):
     """Alembic's own step-by-step lines are for developers; the operator gets this one line."""
     caplog.set_level("INFO", logger="paperbot.storage")
-    url = default_sqlite_url(tmp_path)
+    url = await databases.new(migrated=False)
+    shown = make_url(url).render_as_string(hide_password=True)
 
     def said() -> list[str]:
-        lines = [r.getMessage().replace(url, "URL") for r in caplog.records if r.name == "paperbot.storage"]
+        lines = [r.getMessage().replace(shown, "URL") for r in caplog.records if r.name == "paperbot.storage"]
         caplog.clear()
         return lines
 

@@ -19,8 +19,8 @@ NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db():
-    database = await Database.open("sqlite+aiosqlite://")
+async def db(databases):
+    database = await Database.open(await databases.new())
     yield database
     await database.close()
 
