@@ -18,6 +18,7 @@ from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
 from bot.following.service import FollowService
 from bot.library import Library, ReloadReport
+from bot.metrics import Metrics
 from bot.offload import WorkerPool
 from bot.outbox import Outbox
 from bot.ratelimit import Cooldown
@@ -54,6 +55,8 @@ class App:
     sources: PaperSources
     following: FollowService
     offload: WorkerPool
+    metrics: Metrics
+    """Counters for operators (`bot/metrics.py`); served over HTTP only when `metrics.port` is set."""
     """The threads that search and answer, so the Discord client's event loop never waits for them."""
 
     async def reload_corpus(self) -> ReloadReport:
@@ -113,7 +116,8 @@ async def open_app(
             await database.close()
         raise
     live = library  # services always read the index that is serving now, across reloads
-    offload = WorkerPool()
+    metrics = Metrics()
+    offload = WorkerPool(timed=metrics.work_seconds.observe)
     outbox = Outbox()
     guilds = GuildRepo(database, clock, default_timezone=settings.digest.default_timezone)
     digest = DigestService(
@@ -168,4 +172,5 @@ async def open_app(
         sources=sources,
         following=FollowService(FollowRepo(database), sources, additions, outbox, clock),
         offload=offload,
+        metrics=metrics,
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Final, ParamSpec, Protocol, TypeVar
@@ -54,9 +55,17 @@ async def inline(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
 class WorkerPool:
     """A bounded pool of threads for blocking calls; an `Offload`. Threads start on first use."""
 
-    def __init__(self, workers: int = DEFAULT_WORKERS, *, name: str = "paperbot-work") -> None:
+    def __init__(
+        self,
+        workers: int = DEFAULT_WORKERS,
+        *,
+        name: str = "paperbot-work",
+        timed: Callable[[float], None] | None = None,
+    ) -> None:
+        """`timed` receives each call's duration in seconds (the answer-latency metric)."""
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
         self.workers = workers
+        self._timed = timed
 
     async def __call__(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(*args, **kwargs)` in a pool thread, with the caller's context variables (as
@@ -64,7 +73,13 @@ class WorkerPool:
         its thread; its result is dropped."""
         loop = asyncio.get_running_loop()
         call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
-        return await loop.run_in_executor(self._executor, call)
+        if self._timed is None:
+            return await loop.run_in_executor(self._executor, call)
+        started = time.perf_counter()
+        try:
+            return await loop.run_in_executor(self._executor, call)
+        finally:
+            self._timed(time.perf_counter() - started)
 
     def close(self) -> None:
         """Take no more work and drop the work still queued. Called once the bot has let its replies in

@@ -186,6 +186,17 @@ class SourcesSettings(Section):
         return value.rstrip("/")
 
 
+class MetricsSettings(Section):
+    """Prometheus metrics (`bot/metrics.py`): off unless a port is set."""
+
+    port: int | None = Field(
+        None, ge=0, le=65535, description="serve /metrics on this port (0: any free one)"
+    )
+    address: str = Field(
+        "127.0.0.1", description="the address to listen on; loopback unless scraped remotely"
+    )
+
+
 class LoggingSettings(Section):
     """Logging."""
 
@@ -217,6 +228,7 @@ class Settings(BaseSettings):
     digest: DigestSettings = Field(default_factory=DigestSettings)
     reading_group: ReadingGroupSettings = Field(default_factory=ReadingGroupSettings)
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     _file_data: ClassVar[dict[str, Any]] = {}  # the parsed config file, set on a subclass by `_build`

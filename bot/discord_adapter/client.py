@@ -13,12 +13,14 @@ from typing import Any
 
 import discord
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED, JobEvent
+from discord import app_commands
 from discord.ext import commands
 
 from bot.app import App
 from bot.discord_adapter.errors import PaperTree
 from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy, retry_transient_errors
 from bot.discord_adapter.shutdown import SHUTDOWN_GRACE, InFlight, replies
+from bot.metrics import MetricsServer, serve_metrics
 from bot.outbox import Publisher
 from bot.scheduling import Schedules
 
@@ -77,6 +79,7 @@ class PaperBot(commands.Bot):
         self.in_flight = InFlight()
         self._shutdown: asyncio.Task[None] | None = None
         self._warming: asyncio.Task[None] | None = None
+        self._metrics_server: MetricsServer | None = None
         self.wiring = wire(self)
         self.schedules = self.wiring.schedules
 
@@ -86,6 +89,9 @@ class PaperBot(commands.Bot):
         The scheduler starts here, inside the running loop (APScheduler's AsyncIOScheduler needs it), after
         login: REST works already, so catch-up posts go out through partial channels before the gateway is up.
         """
+        metrics = self.app.settings.metrics
+        if metrics.port is not None:
+            self._metrics_server = serve_metrics(self.app.metrics, metrics.address, metrics.port)
         for cog in self.wiring.cogs:
             await self.add_cog(cog)
         if not self.intents.message_content:
@@ -142,6 +148,10 @@ class PaperBot(commands.Bot):
         hard stop; `shutdown` lets the replies in flight finish first.)"""
         self.schedules.shutdown()
         self.app.outbox.attach(None)
+        self.app.metrics.gateway_connected.set(0)
+        if self._metrics_server is not None:
+            self._metrics_server.close()
+            self._metrics_server = None
         await super().close()
 
     async def sync_commands(self) -> None:
@@ -160,7 +170,28 @@ class PaperBot(commands.Bot):
     async def on_message(self, message: discord.Message, /) -> None:
         """Free text is handled by the questions cog; there are no prefix commands to process."""
 
+    @property
+    def metrics_url(self) -> str | None:
+        """Where the metrics are served (None when `metrics.port` is unset)."""
+        served = self._metrics_server
+        return None if served is None else f"http://{self.app.settings.metrics.address}:{served.port}/metrics"
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction,
+        command: app_commands.Command[Any, Any, Any] | app_commands.ContextMenu,
+    ) -> None:
+        """Count each slash command served, for the operator's metrics."""
+        self.app.metrics.commands.labels(command.qualified_name).inc()
+
+    async def on_resumed(self) -> None:
+        self.app.metrics.gateway_connected.set(1)
+
+    async def on_disconnect(self) -> None:
+        self.app.metrics.gateway_connected.set(0)
+
     async def on_ready(self) -> None:
         """Say who we are and where, once connected."""
+        self.app.metrics.gateway_connected.set(1)
         user = self.user
         log.info("connected as %s (id %s) to %d server(s)", user, user.id if user else "?", len(self.guilds))

@@ -88,6 +88,12 @@ class DiscordPublisher:
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
 
+    def _posted(self, kind: str) -> None:
+        self.bot.app.metrics.posts.labels(kind).inc()
+
+    def _refused_by_discord(self, exc: discord.HTTPException) -> None:
+        self.bot.app.metrics.discord_errors.labels(str(exc.status)).inc()
+
     def _cached_refusal(self, channel_id: int) -> DeliveryError | None:
         """A refusal predicted from the gateway cache; None when all is well or the cache doesn't know."""
         channel = self.bot.get_channel(channel_id)
@@ -116,8 +122,10 @@ class DiscordPublisher:
         try:
             message = await self._send(channel, digest_message(post))
         except discord.HTTPException as exc:
+            self._refused_by_discord(exc)
             detail = f"Discord refused the paper of the day in channel {channel_id}: {exc.status} {exc.text}"
             raise refused_post(channel_id, exc.code or None, detail) from exc
+        self._posted("digest")
         return message.id
 
     async def announce_paper(self, channel_id: int, paper: Paper) -> int:
@@ -128,7 +136,9 @@ class DiscordPublisher:
         try:
             message = await self._send(channel, announcement_message(paper))
         except discord.HTTPException as exc:
+            self._refused_by_discord(exc)
             raise refused_post(channel_id, exc.code or None, f"{exc.status} {exc.text}") from exc
+        self._posted("announcement")
         return message.id
 
     async def notify_admins(self, channel_id: int, text: str) -> None:
@@ -137,7 +147,9 @@ class DiscordPublisher:
         try:
             await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
+            self._refused_by_discord(exc)
             raise _refused(exc, f"an admin notice in channel {channel_id}") from exc
+        self._posted("admin_notice")
 
     async def send_dm(self, user_id: int, message: DigestPost | WeeklyDigest) -> int:
         """DM a subscriber; 50007 (DMs closed) surfaces as a permanent DeliveryError."""
@@ -145,8 +157,10 @@ class DiscordPublisher:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             sent = await self._send(user, dm_message(message))
         except discord.HTTPException as exc:
+            self._refused_by_discord(exc)
             detail = f"Discord refused a DM to user {user_id}: {exc.status} {exc.text}"
             raise refused_dm(exc.code or None, detail) from exc
+        self._posted("dm")
         return sent.id
 
     async def send_reminder(
@@ -168,5 +182,7 @@ class DiscordPublisher:
                 content=content, embed=embed if embed is not None else MISSING, allowed_mentions=mentions
             )
         except discord.HTTPException as exc:
+            self._refused_by_discord(exc)
             raise _refused(exc, f"a reading-group reminder in channel {channel_id}") from exc
+        self._posted("reminder")
         return message.id
