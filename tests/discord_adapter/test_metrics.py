@@ -94,3 +94,15 @@ def test_a_port_in_use_is_a_config_error_naming_the_setting() -> None:
         with pytest.raises(ConfigError, match=r"metrics\.port") as raised:
             serve_metrics(Metrics(), "127.0.0.1", port)
     assert "PAPERBOT_METRICS__PORT" in raised.value.message
+
+
+async def test_a_paper_of_the_day_is_counted_as_a_post(paperbot: PaperBot, fake_discord: FakeDiscord) -> None:
+    from tests.discord_adapter.test_digest_e2e import set_up, slash
+
+    assert paperbot.metrics_url is not None
+    await set_up(fake_discord)
+    await slash(fake_discord, "digest now")
+    await fake_discord.wait_for_bot_message("papers")
+    after = await scraped_when(paperbot.metrics_url, lambda m: 'paperbot_posts_total{kind="digest"}' in m)
+    assert after['paperbot_posts_total{kind="digest"}'] == 1.0
+    assert after.get('paperbot_posts_total{kind="dm"}', 0.0) == 0.0
