@@ -16,6 +16,7 @@ import pytest
 
 from bot.search.meaning import CACHE_ENV
 from bot.storage.database import Database
+from tests.fake_sources import FakeSources
 from tests.postgres_server import (
     TEMPLATE,
     Databases,
@@ -114,3 +115,13 @@ async def postgres_databases(
         yield made
     finally:
         await made.drop_all()
+
+
+@pytest.fixture
+def fake_sources() -> Iterator[FakeSources]:
+    """A loopback fake of arXiv's API and Crossref (tests/fake_sources), for the tests that add papers."""
+    fake = FakeSources().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

@@ -148,7 +148,7 @@ class PaperIndex:
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
         self._meaning = (
             None
-            if embedder is None or len(self.papers) > MEANING_MAX_PAPERS  # see meaning.MAX_PAPERS
+            if embedder is None or len(self.papers) > MEANING_MAX_PAPERS
             else MeaningIndex(
                 lambda: [f"{p.title}. {self._abstract(n)}" for n, p in enumerate(self.papers)],
                 embedder,

@@ -23,6 +23,7 @@ Traps, each guarded here:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -58,7 +59,8 @@ MIN_MARGIN = 0.05
 MAX_TOKENS = 256
 """all-MiniLM-L6-v2's sequence length."""
 MAX_PAPERS = 20_000
-"""Above this many papers, computing every paper's vector (≈ 10 ms each) is not worth it at start-up."""
+"""Above this many papers the index builds no MeaningIndex: every paper's vector (≈ 10 ms each) is not
+worth computing for a fallback."""
 _BATCH = 16
 MODEL_DIR = Path(__file__).with_name("minilm")
 MODEL_VERSION = "all-MiniLM-L6-v2/onnx-int8/mean-pool/256"
@@ -125,15 +127,10 @@ class MiniLM:
         return np.asarray(pooled / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
-_BUNDLED: MiniLM | None = None
-
-
+@functools.cache
 def bundled_model() -> MiniLM:
     """The one MiniLM of this process (its session is shared: loading it twice costs memory and time)."""
-    global _BUNDLED
-    if _BUNDLED is None:
-        _BUNDLED = MiniLM()
-    return _BUNDLED
+    return MiniLM()
 
 
 @dataclass(frozen=True)
@@ -231,8 +228,6 @@ class MeaningIndex:
         return self._texts
 
     def _paper_vectors(self) -> Vectors | None:
-        if len(self._paper_texts()) > MAX_PAPERS:
-            return None
         with self._lock:
             if self._vectors is None and not self._broken:
                 self._vectors = self._guarded(self._load_or_compute)

@@ -20,34 +20,29 @@ from typing import Any
 
 __all__ = ["Period", "describe_dates", "read_period"]
 
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+"""Month names as people type them (not `calendar.month_name`, which follows the machine's locale)."""
+_MONTHS = frozenset(_MONTH_NUMBER)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _UNITS = frozenset({"year", "month", "week"})
 _RELATIVE = frozenset({"this", "last", "past", "previous"})
@@ -242,28 +237,6 @@ def _open_year(words: list[str], i: int) -> Period | None:
     return None
 
 
-_MONTH_NUMBER = {
-    name: number
-    for number, names in enumerate(
-        [
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ],
-        start=1,
-    )
-    for name in names.split()
-}
-"""Month names as people type them (not `calendar.month_name`, which follows the machine's locale)."""
 
 
 def _month_range(words: list[str], i: int, today: date) -> Period | None:

@@ -6,7 +6,7 @@ requests are kept (and checked) without being waited.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,15 +29,6 @@ LISTING = (
     "A Paper About Road NetworksMaria Parelli, Alexandros Delitzas\nRoads and their networks.\n"
 )
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def fake_sources() -> Iterator[FakeSources]:
-    fake = FakeSources().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ again says it's there, and people without the right are refused with nothing cha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +21,6 @@ from tests.fake_sources import Reply as SourceReply
 SPARSE_TITLE = "Sparse Mixtures of Reading Groups: Routing Questions to the Right Paper"
 SPARSE = "sparse-mixtures-of-reading-groups-routing-questions-to-the"
 QUESTION = "how do you route questions with a sparse mixture of lexical experts?"
-
-
-@pytest.fixture
-def fake_sources() -> Iterator[FakeSources]:
-    fake = FakeSources().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture

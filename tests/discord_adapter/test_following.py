@@ -21,7 +21,7 @@ from tests.fake_sources import Reply as SourceReply
 from tests.following.test_follow_service import NEW, NEW_TITLE, publish_new_paper
 from tests.sources.conftest import FakeTime
 
-from .test_adding_papers import bot_settings, fake_sources, librarian, run  # noqa: F401  (fixtures)
+from .test_adding_papers import bot_settings, librarian, run  # noqa: F401  (fixtures)
 
 
 def announcements(fake: FakeDiscord) -> list[Any]:
@@ -60,7 +60,7 @@ async def restart(
 async def test_a_followed_authors_new_paper_is_announced_exactly_once(
     paperbot: Any,
     fake_discord: FakeDiscord,
-    fake_sources: FakeSources,  # noqa: F811
+    fake_sources: FakeSources,
     bot_runner: BotRunner,
     bot_settings: Settings,  # noqa: F811
     clock: ManualClock,

@@ -3,7 +3,7 @@ fake monotonic time whose `sleep` records the wait and moves time instead of wai
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -38,15 +38,6 @@ class Config:
     arxiv_interval_seconds: float = 3.0
     timeout_seconds: float = 5.0
     max_retry_wait_seconds: float = 30.0
-
-
-@pytest.fixture
-def fake_sources() -> Iterator[FakeSources]:
-    fake = FakeSources().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture
