@@ -170,8 +170,15 @@ def _numbered(hits: Sequence[Hit], everything: bool) -> tuple[Citation, ...]:
 
 def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Answer:
     """Every matching paper (newest first for filters alone, best first with a topic); the number comes
-    first, so a count question is answered by the same text."""
-    results = _search_all(index, question)
+    first, so a count question is answered by the same text.
+
+    "Which paper argues …?" is asked as a list but often describes one paper in other words than its
+    abstract's: when no paper uses the words, a list question (never a count) gets the paper closest in
+    meaning, answered like a topic question that says it was found by meaning.
+    """
+    results = index.search(question, limit=MAX_RESULTS, by_meaning=question.intent == "list")
+    if results.hits and results.hits[0].by_meaning:
+        return _cited_answer(index, question, list(results.hits[:1]), results)
     what = describe(index, question)
     if not results.hits:
         return _refusal(question, results.notes, hint=f"No papers {what}." if what else "No papers match.")
@@ -240,6 +247,13 @@ def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> An
     sources, results = _sources(index, question, max_sources)
     if not sources:
         return _refusal(question, results.notes)
+    return _cited_answer(index, question, sources, results)
+
+
+def _cited_answer(
+    index: PaperIndex, question: Question, sources: Sequence[Hit], results: SearchResults
+) -> Answer:
+    """What the sources say about the question, each statement cited."""
     terms = set(question.terms)
     parts: list[str] = []
     citations: list[Citation] = []

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
 from bot.errors import AmbiguousPaperError, CorpusError, Problem, QueryError, UnknownPaperError
+from bot.search.abbreviations import Abbreviations
 from bot.search.analysis import Word, analyze, analyze_words, fold
 from bot.search.authors import AuthorDirectory, name_key
 from bot.search.engine import BM25Engine, BM25Settings, FieldedDoc, ScoringEngine
@@ -59,7 +60,7 @@ MAX_LIMIT = 100
 MAX_RESULTS = 1000
 """The most results `search` returns in one call: enough for a TREC-style run (BEIR scores the top 1000)."""
 MAX_MATCHED_TERMS = 8
-_MEANING_INTENTS = frozenset({"topic", "who_wrote"})
+_MEANING_INTENTS = frozenset({"topic", "who_wrote", "list"})
 """Questions one paper answers: only these may fall back to the paper closest in meaning (a count or a
 list of one "closest" paper would misstate the corpus)."""
 
@@ -273,9 +274,9 @@ class PaperIndex:
         A paper matches only if it covers the query's distinctive words (`relevance.MIN_COVERAGE`), so
         counts and "N more" count real matches. `rank_all=True` ranks every paper sharing a word with
         the query instead (evaluation runs, TREC output). `by_meaning=True` (questions people ask: `ask`,
-        `search`, `/ask`, `/search`) lets a topic question no paper matches by its words find the one paper
-        clearly closest in meaning; sets of papers (digest topics, counts, lists) never do. Raises
-        QueryError for an empty or malformed query, or a limit outside 1..MAX_RESULTS.
+        `search`, `/ask`, `/search`) lets a topic or list question no paper matches by its words find the
+        one paper clearly closest in meaning; counts and digest topics never do. Raises QueryError for an
+        empty or malformed query, or a limit outside 1..MAX_RESULTS.
         """
         if not 1 <= limit <= MAX_RESULTS or offset < 0:
             raise QueryError(f"Ask for between 1 and {MAX_RESULTS} results at a time (from result 1 on).")
@@ -339,16 +340,38 @@ class PaperIndex:
         return Question(text, "topic", query, tuple(analyze_words(text)), tuple(analyze(text)))
 
     def matches(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
-        """Every paper covering the question's topic words (best first, or by date for a date sort)."""
+        """Every paper covering the question's topic words, or the same words with an abbreviation the
+        corpus defines in its other form ("GAN" for "generative adversarial network", `abbreviations.py`);
+        best first, or by date for a date sort."""
         q = question.query
-        docs, scores = self._ranked(list(question.terms), allowed)
-        covering = covered(question.words, docs, self._terms)
-        kept = list(zip(docs[covering].tolist(), scores[covering].tolist(), strict=True))
+        kept = self._covering(question, allowed)
+        variants = self._abbreviations.variants(question.words) if self._abbreviations else []
+        seen = {doc for doc, _ in kept}
+        for text in variants:
+            # after the papers using the question's own words, in their own order: scores of different
+            # queries are not comparable
+            found = self._covering(question.with_topic(text), allowed)
+            kept += [(doc, score) for doc, score in found if doc not in seen]
+            seen.update(doc for doc, _ in found)
         if q.sort == "date":
             kept.sort(key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
         elif q.sort == "oldest":
             kept.sort(key=lambda item: (*_oldest_first(self.papers[item[0]]), item[0]))
         return kept
+
+    def _covering(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
+        """Every paper covering the question's topic words, best first."""
+        docs, scores = self._ranked(list(question.terms), allowed)
+        covering = covered(question.words, docs, self._terms)
+        return list(zip(docs[covering].tolist(), scores[covering].tolist(), strict=True))
+
+    @cached_property
+    def _abbreviations(self) -> Abbreviations | None:
+        """The abbreviations the corpus defines: found on first use, only for a corpus small enough to
+        also search by meaning (finding them costs ≈ 0.13 ms per abstract)."""
+        if len(self.papers) > MEANING_MAX_PAPERS:
+            return None
+        return Abbreviations.defined_in(f"{p.title}. {self._abstract(n)}" for n, p in enumerate(self.papers))
 
     def _ranked(self, terms: list[str], allowed: set[int] | None) -> tuple[IntArray, FloatArray]:
         """Every paper sharing a word with the query, best first, as arrays: the inverted engine gives

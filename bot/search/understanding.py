@@ -84,7 +84,10 @@ class Question:
 _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "count",
-        re.compile(r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"),
+        re.compile(
+            r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"
+            r"|\bhow (?:big|large)\b|\bsize of\b"
+        ),
     ),
     (
         "who_wrote",
@@ -319,6 +322,7 @@ _FILLER = frozenset(
         "else",
         "whose",
         "contact",
+        "like",
     ]
 )
 
@@ -387,6 +391,19 @@ def _detect_intent(folded: str) -> Intent | None:
     return None
 
 
+_SIZE_CUE = re.compile(r"\bhow (?:big|large)\b|\bsize of\b")
+
+
+def _without_size_cue(tokens: list[_Token], folded: str) -> list[_Token]:
+    """ "how big is the collection", "the size of the corpus": a count, and "big", "size" are not topic
+    words (while "large" in "how many large language model papers" is)."""
+    cue = _SIZE_CUE.search(folded)
+    if cue is None:
+        return tokens
+    first = folded[: cue.start()].count(" ")
+    return tokens[:first] + tokens[first + cue.group().count(" ") + 1 :]
+
+
 @dataclass
 class _Reading:
     """The state of one read: the query being built, topic words, corrections, names."""
@@ -437,6 +454,7 @@ class Reader:
         tokens = self._corrected_names(_tokens(rest), reading)
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
+        tokens = _without_size_cue(tokens, folded)
         self._read_words(tokens, reading, intent)
         topic = self._corrected_topic(reading)
         b = reading.builder
@@ -658,15 +676,17 @@ class Reader:
 
 _CODE_LEAD = frozenset({"with", "have", "has", "having", "released", "release", "releases", "releasing",
                         "shared", "share", "published", "public", "open", "available", "came",
-                        "shipped", "ship", "ships", "shipping"})  # fmt: skip
+                        "shipped", "ship", "ships", "shipping", "where", "whose"})  # fmt: skip
 _CODE_FILL = frozenset({"any", "a", "the", "its", "their", "source", "public", "open", "some", "that"})
 _CODE_NEGATION = frozenset({"no", "without", "didnt", "didn't", "not", "never", "lacking", "doesnt", "dont"})
-_CODE_TAIL = frozenset({"link", "links", "available", "released", "repo", "repository", "out"})
+_CODE_TAIL = frozenset({"link", "links", "available", "released", "repo", "repository", "out", "is", "was",
+                        "are", "public", "online", "open", "sourced"})  # fmt: skip
 
 
 def _code_phrase(words: list[str], i: int, b: QueryBuilder) -> int:
     """ "with code", "that have code", "released code", "have no code link", "didn't release code",
-    "without code" → the code filter; return words used (0 if no code phrase starts at i)."""
+    "without code", "where the code is public" → the code filter; return words used (0 if no code phrase
+    starts at i)."""
     j = i
     negated = False
     while j < len(words) and j - i < 4 and words[j] != "code":

@@ -18,9 +18,9 @@ FLOORS = {
     ("questions_third", "dev"): 0.91,
     ("questions", "test"): 0.92,
     ("questions_more", "test"): 0.91,
-    ("questions_third", "test"): 0.85,
+    ("questions_third", "test"): 0.86,
     # Written blind after search by meaning; first measured at dev 73 % / test 79 % before any tuning on it.
-    ("questions_fourth", "dev"): 0.88,
+    ("questions_fourth", "dev"): 0.91,
     ("questions_fourth", "test"): 0.82,
 }
 """(set, split) → the least share of right answers: each one question below what was measured, since

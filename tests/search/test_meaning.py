@@ -79,7 +79,16 @@ def test_chatter_finds_nothing_by_meaning_either(index: PaperIndex, question: st
     assert answer.citations == ()
 
 
-def test_lists_counts_and_plain_searches_never_match_by_meaning(index: PaperIndex) -> None:
+def test_which_paper_asked_as_a_list_gets_the_paper_it_describes(index: PaperIndex) -> None:
+    """ "which of our papers …" is a list question, but it describes one paper in other words."""
+    question = f"which of our papers say {DELETE_PARTS}"
+    assert index.understand(question).intent == "list"
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == [SIMPLIFYING]
+    assert answer.text.startswith("No paper uses those words; this is the closest in meaning.")
+
+
+def test_counts_and_plain_searches_never_match_by_meaning(index: PaperIndex) -> None:
     """A set of papers ("how many", digest topics) must be the papers that use the words, not a guess."""
     count = answer_question(
         index, "how many papers are about deleting transformer components without slowing training"

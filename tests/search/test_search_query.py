@@ -103,6 +103,11 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("oldest papers by Hofmann", Query(authors=("hofmann",), sort="oldest")),
         ("diffusion with code", Query(text="diffusion", has_code=True)),
         ("diffusion without code", Query(text="diffusion", has_code=False)),
+        ("diffusion work where the code is public", Query(text="diffusion", has_code=True)),
+        ("papers whose code is online", Query(has_code=True)),
+        ("how big is the collection overall, like total papers", Query()),
+        ("what's the size of the collection", Query()),
+        ("how many large language model papers", Query(text="large language model")),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
