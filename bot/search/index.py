@@ -311,7 +311,8 @@ class PaperIndex:
             or question.query.sort != "relevance"
         ):
             return None
-        closest = self._meaning.closest(text, allowed)
+        by_words = self._engine.top_k(list(question.terms), 1, allowed).hits if question.terms else ()
+        closest = self._meaning.closest(text, allowed, by_words[0][0] if by_words else None)
         if closest is None:
             return None
         sentences = self._sentences_of(closest.doc)

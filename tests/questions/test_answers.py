@@ -14,11 +14,11 @@ from tests.questions.grading import Graded, run
 
 FLOORS = {
     ("questions", "dev"): 1.0,
-    ("questions_more", "dev"): 0.96,
-    ("questions_third", "dev"): 0.91,
+    ("questions_more", "dev"): 0.97,
+    ("questions_third", "dev"): 0.93,
     ("questions", "test"): 0.92,
     ("questions_more", "test"): 0.91,
-    ("questions_third", "test"): 0.86,
+    ("questions_third", "test"): 0.87,
     # Written blind after search by meaning; first measured at dev 73 % / test 79 % before any tuning on it.
     ("questions_fourth", "dev"): 0.91,
     ("questions_fourth", "test"): 0.82,

@@ -72,11 +72,22 @@ def test_who_wrote_a_paraphrased_paper_names_its_authors(index: PaperIndex) -> N
         "what's the wifi password in the lab",
         "who's bringing cake on friday",
         "recommender systems for e-commerce",
+        "pruning apple trees",  # the pruning paper is both the best by words and closest, but far
     ],
 )
 def test_chatter_finds_nothing_by_meaning_either(index: PaperIndex, question: str) -> None:
     answer = answer_question(index, question)
     assert answer.citations == ()
+
+
+def test_a_loose_paraphrase_counts_when_words_and_meaning_point_at_one_paper(index: PaperIndex) -> None:
+    """ "MS MARCO" and "query" are in the query decoder paper, "reformulations" is not: no paper covers
+    the question, but the paper sharing the most words is also the closest in meaning."""
+    question = "query reformulations for MS MARCO"
+    assert not index.search(question).hits, "precondition: no paper matches these words"
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == ["decoding-a-neural-retriever-s-latent-space-for-query"]
+    assert "closest in meaning" in answer.text
 
 
 def test_which_paper_asked_as_a_list_gets_the_paper_it_describes(index: PaperIndex) -> None:
