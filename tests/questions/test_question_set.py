@@ -22,7 +22,13 @@ import pytest
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 
-QUESTION_FILES = ("questions.toml", "questions_more.toml", "questions_third.toml", "questions_fourth.toml")
+QUESTION_FILES = (
+    "questions.toml",
+    "questions_more.toml",
+    "questions_third.toml",
+    "questions_fourth.toml",
+    "questions_fifth.toml",
+)
 INTENTS = ("topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "none")
 SPLITS = ("dev", "test")
 TAGS = frozenset(
@@ -89,6 +95,8 @@ MINIMUMS: dict[str, dict[str, int]] = {
                              "topic": 45, "latest+oldest": 35},
     "questions_fourth.toml": {"total": 240, "none": 45, "count": 30, "who_wrote": 20, "who_works_on": 12,
                               "topic": 50, "latest+oldest": 35},
+    "questions_fifth.toml": {"total": 150, "none": 30, "count": 18, "who_wrote": 12, "who_works_on": 8,
+                             "topic": 30, "latest+oldest": 20},
 }  # fmt: skip
 
 
