@@ -21,7 +21,13 @@ sys.path.insert(0, str(REPO))
 
 from tests.questions.grading import run  # noqa: E402
 
-SUFFIX = {"questions": "", "questions_more": "2", "questions_third": "3", "questions_fourth": "4", "questions_fifth": "5"}
+SUFFIX = {
+    "questions": "",
+    "questions_more": "2",
+    "questions_third": "3",
+    "questions_fourth": "4",
+    "questions_fifth": "5",
+}
 """Column suffix per question file: dev, dev2, dev3, dev4 …"""
 
 

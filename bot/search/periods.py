@@ -116,6 +116,8 @@ def _expression_at(words: list[str], i: int, after_preposition: bool) -> int:
         return 2
     if w[0] in _MONTHS and len(w) == 2 and _YEAR.match(w[1]):
         return 2
+    if w[0] in _MONTHS and words[i + 1 : i + 3][:1] == ["of"] and _YEAR.match("".join(words[i + 2 : i + 3])):
+        return 3  # "june of 2025"
     if _YEAR.match(w[0]) or w[0] in _SOLO:
         return 1
     if w[0] in _MONTHS and after_preposition:
@@ -211,15 +213,29 @@ def _named_span(words: list[str], i: int, today: date) -> Period | None:
         return None
     used = j - i + (2 if which else 1)
     rest = words[i + used : i + used + 2]
-    year = today.year
-    if rest[:1] and _YEAR.match(rest[0]):
-        year, used = int(rest[0]), used + 1
-    elif rest[:2] and rest[0] == "of" and _YEAR.match(rest[1]):
-        year, used = int(rest[1]), used + 2
+    year, named = today.year, None
+    if rest[:1] and rest[0] != "of" and (named := _season_year(rest[0])):
+        year, used = named, used + 1
+    elif rest[:2] and rest[0] == "of" and (named := _season_year(rest[1])):
+        year, used = named, used + 2
     start, end = _months(year, *months)
-    if which == "last" or (which is None and start > today):
+    if which == "last" or (which is None and start > today and not named):
         start, end = _months(year - 1, *months)
     return Period(start, end, used)
+
+
+_SEASON_YEARS = re.compile(r"^(\d{2}|\d{4})/(\d{2}|\d{4})$")
+
+
+def _season_year(word: str) -> int | None:
+    """The year a season starts in: "2025", or "23/24" and "2023/24" for a winter."""
+    if _YEAR.match(word):
+        return int(word)
+    both = _SEASON_YEARS.match(word)
+    if both is None:
+        return None
+    first = int(both.group(1))
+    return first + 2000 if first < 100 else first
 
 
 def _open_year(words: list[str], i: int) -> Period | None:
@@ -240,7 +256,8 @@ def _open_year(words: list[str], i: int) -> Period | None:
 
 
 def _month_range(words: list[str], i: int, today: date) -> Period | None:
-    """ "jan to june 2025", "from march through may 2024", "between feb and april" (this year)."""
+    """ "jan to june 2025", "from march through may 2024", "between feb and april", "dec through feb" (the
+    latest such stretch that has begun)."""
     j = i + (words[i : i + 1] in (["from"], ["between"]))
     w = words[j : j + 4]
     if (
@@ -253,11 +270,13 @@ def _month_range(words: list[str], i: int, today: date) -> Period | None:
     if w[1] == "and" and j == i:  # "march and april" alone is two words, not a range
         return None
     year, used = today.year, j - i + 3
+    first, last = _MONTH_NUMBER[w[0]], _MONTH_NUMBER[w[2]]
     if w[3:4] and _YEAR.match(w[3]):
         year, used = int(w[3]), used + 1
-    first, last = _MONTH_NUMBER[w[0]], _MONTH_NUMBER[w[2]]
-    if last < first:
-        return None
+        if last < first:  # "dec through feb 2024" ends in that year
+            year -= 1
+    elif date(year, first, 1) > today:  # without a year, the latest such stretch that has begun
+        year -= 1
     return Period(*_months(year, first, last), used)
 
 

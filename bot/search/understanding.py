@@ -86,7 +86,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "count",
         re.compile(
             r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"
-            r"|\bhow (?:big|large)\b|\bsize of\b"
+            r"|\bhow (?:big|large)\b|\bsize of\b|\bhow much (?:did|have|has|do)\b"
         ),
     ),
     (
@@ -95,7 +95,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
             r"|introduced|developed|was on|were on|credit)\b|\bauthors? (?:of|on)\b|\bwho are the authors\b"
             r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
-            r"|\bwhose\b|\bwho did (?:the|that)\b"
+            r"|\bwhose\b|\bwho did (?:the|that)\b|\bnames on (?:the|that)\b"
+            r"|\bwho (?:looked at|studied|showed|found|proved)\b"
         ),
     ),
     (
@@ -121,7 +122,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             # "the first computer vision paper", "which stat.ML paper came first"
             r"|\bfirst\b(?! (?:half|quarter|author|time|question))"
             r"(?: [a-z][a-z.]*){0,3} (?:paper|article|preprint)s?\b"
-            r"|\bcame (?:out )?first\b|\bstart(?:ed)? (?:with|out)\b|\bfirst (?:show(?:ed)? up|appear\w*)\b"
+            r"|\bcame (?:out )?first\b|\bstart(?:ed)? (?:with|out|publishing)\b"
+            r"|\bfirst (?:show(?:ed)? up|appear\w*)\b"
         ),
     ),
     (
@@ -133,6 +135,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
 )
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
+_ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
+"""'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
 _LISTING_VERBS = re.compile(r"\b(?:publish\w*|wrote|written|put out|came out|released?)\b")
 
@@ -323,6 +327,18 @@ _FILLER = frozenset(
         "whose",
         "contact",
         "like",
+        "whatever",
+        "output",
+        "tagged",
+        "labelled",
+        "labeled",
+        "think",
+        "thinks",
+        "much",
+        "affiliation",
+        "affiliations",
+        "carried",
+        "names",
     ]
 )
 
@@ -356,6 +372,11 @@ class _Token:
     folded: str
 
     @property
+    def possessive(self) -> bool:
+        """Written with a possessive ("thomas's", "Noci’s"): a name, even a lower-case first name."""
+        return self.typed.lower().replace("’", "'").endswith(("'s", "s'"))
+
+    @property
     def capitalized(self) -> bool:
         """Written like a name ("Marco"), not like an acronym ("MARCO", "MS")."""
         return self.typed[:1].isupper() and not self.typed.isupper()
@@ -366,9 +387,12 @@ _SPELLED_OUT = (
      lambda m: f"{'before' if m[1].lower() == 'pre' else 'after'} {m[2]}"),
     (re.compile(r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
     (re.compile(r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
+    (re.compile(r"(?<=[^\W\d])-(?:ish|esque)\b", re.IGNORECASE), lambda m: ""),
 )  # fmt: skip
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "eth-affiliated" → "eth
-affiliated", "gregor+sotiris" → "gregor and sotiris"."""
+affiliated", "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba"."""
+_GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a", "i.e.,"})
+"""Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -402,6 +426,16 @@ def _without_size_cue(tokens: list[_Token], folded: str) -> list[_Token]:
         return tokens
     first = folded[: cue.start()].count(" ")
     return tokens[:first] + tokens[first + cue.group().count(" ") + 1 :]
+
+
+def _without_gloss(tokens: list[_Token]) -> list[_Token]:
+    """A set of papers is named by its topic, not by a restatement of it: "how many papers on continual
+    learning, i.e. not forgetting old tasks" counts the continual-learning papers. (A question about one
+    paper keeps the restatement: its words may be what tells that paper apart.)"""
+    for place, token in enumerate(tokens):
+        if place and token.folded in _GLOSS:
+            return tokens[:place]
+    return tokens
 
 
 @dataclass
@@ -455,6 +489,8 @@ class Reader:
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
         tokens = _without_size_cue(tokens, folded)
+        if intent in {"count", "list", "who_works_on"}:
+            tokens = _without_gloss(tokens)
         self._read_words(tokens, reading, intent)
         topic = self._corrected_topic(reading)
         b = reading.builder
@@ -481,7 +517,8 @@ class Reader:
             words=tuple(analyze_words(topic)),
             terms=tuple(analyze(topic)),
             corrections=tuple(reading.corrections),
-            singular=bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split()),
+            singular=bool(_ONE_OF.search(folded))
+            or (bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split())),
         )
 
     # --- words ----------------------------------------------------------------------------------
@@ -594,7 +631,7 @@ class Reader:
         n = self._authors.name_length(words[i : i + AuthorDirectory.MAX_NAME_WORDS])
         if not n:
             return 0
-        if cued or n > 1:
+        if cued or n > 1 or tokens[i].possessive:
             return n
         word = words[i]
         if word in STOPWORDS or (word in _FILLER):

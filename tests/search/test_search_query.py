@@ -19,6 +19,10 @@ def _years(start: int | None, end: int | None) -> dict[str, date | None]:
     return {"date_from": low, "date_to": high}
 
 
+def _between(start: date, end: date) -> dict[str, date | None]:
+    return {"date_from": start, "date_to": end}
+
+
 @pytest.fixture(scope="module")
 def small_index() -> PaperIndex:
     """Three people and some topics, so plain questions have names and words to recognise."""
@@ -108,6 +112,16 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("how big is the collection overall, like total papers", Query()),
         ("what's the size of the collection", Query()),
         ("how many large language model papers", Query(text="large language model")),
+        ("thomas's papers", Query(authors=("thomas",))),  # a possessive makes a lower-case first name a name
+        ("thomas papers", Query(text="thomas")),  # … while alone it stays an ordinary word
+        ("fusion in june of 2025", Query(text="fusion", **_between(date(2025, 6, 1), date(2025, 6, 30)))),
+        ("fusion dec through feb", Query(text="fusion", **_between(date(2025, 12, 1), date(2026, 2, 28)))),
+        ("fusion from oct to nov", Query(text="fusion", **_between(date(2025, 10, 1), date(2025, 11, 30)))),
+        ("fusion winter of 23/24", Query(text="fusion", **_between(date(2023, 12, 1), date(2024, 2, 29)))),
+        ("how much did we publish in 2024", Query(**_years(2024, 2024))),
+        ("lucchi stuff tagged cs.CV", Query(authors=("lucchi",), categories=("CV",))),
+        ("how many papers on fusion, i.e. merging several models", Query(text="fusion")),
+        ("pruning-ish fusion", Query(text="pruning fusion")),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
@@ -218,6 +232,26 @@ def test_chat_shorthand_for_periods(
     query = understood(small_index, text)
     assert (query.date_from, query.date_to) == (expected["date_from"], expected["date_to"])
     assert query.text == "fusion"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "singular"),
+    [
+        ("who looked at fusion of transformers", "who_wrote", True),
+        ("names on the fusion paper?", "who_wrote", True),
+        ("when did lucchi start publishing", "oldest", False),
+        ("oldest of our fusion papers", "oldest", True),  # one paper, though it says "papers"
+        ("oldest fusion papers", "oldest", False),
+        ("who found that fusion needs care, i.e. the pruning one", "who_wrote", True),
+    ],
+)
+def test_what_a_question_asks_for(small_index: PaperIndex, text: str, intent: str, singular: bool) -> None:
+    question = small_index.understand(text)
+    assert question.intent == intent
+    if intent == "oldest":
+        assert question.singular is singular
+    if text.endswith("the pruning one"):  # a question about one paper keeps its restatement
+        assert "pruning" in question.query.text.split()
 
 
 def test_plus_joins_people_and_a_colon_followed_by_prose_is_no_filter(small_index: PaperIndex) -> None:
