@@ -105,7 +105,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"\bwho(?:s| is| are)? into\b"
             r"|\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
             r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto|person|people|guy)\b"
-            r"|\bexperts? (?:on|in)\b|\b(?:which|what) (?:author|person|people)\b"
+            r"|\bexperts? (?:on|in)\b|\b(?:which|what) (?:author|person|people)\b|\bwho does\b"
             # "who was most active last year", "most prolific person", "top author in cs.LG"
             r"|\bmost (?:active|prolific|productive)\b|\btop (?:author|person|contributor|writer)s?\b"
             r"|\bby a single (?:person|author)\b"
