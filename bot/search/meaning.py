@@ -263,8 +263,12 @@ class MeaningIndex:
         return vectors
 
     def warm(self) -> None:
-        """Compute the paper vectors now (the Discord bot does this off the event loop at start-up)."""
-        self._paper_vectors()
+        """Compute (or load) the paper vectors and start the model now, so the first paraphrased question
+        costs what every other one does. The Discord bot does this off the event loop at start-up: with the
+        vectors cached on disk, the model (≈ 0.5 s, 100 MB) would otherwise start inside someone's `/ask`,
+        under Discord's 3-second deadline."""
+        if self._paper_vectors() is not None:
+            self._guarded(lambda: self._embedder.embed(["paper"]))
 
     def closest(
         self, text: str, allowed: Set[int] | None = None, by_words: int | None = None
