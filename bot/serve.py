@@ -124,6 +124,7 @@ async def serve(settings: Settings, token: str) -> int:
         log.error("%s", exc.message)
         return EXIT_CONFIG
     log.info("corpus: %d papers loaded", len(app.library.index.papers))
+    log.info("connecting %s to Discord", app.shards)
     bot = build_client(app)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,6 +44,8 @@ from .rg_helpers import (
     setup_group,
     slash,
 )
+from .test_freetext import QUESTION
+from .test_runtime import Process as PaperbotRun
 
 START = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # Friday; the session is next Thursday, 3 Dec
 END = SECOND_SLOT + timedelta(hours=2)
@@ -316,3 +320,79 @@ def _kind(body: dict[str, Any]) -> str:
     if content.startswith("🗳️ Voting closed"):
         return "result"
     return "other"
+
+
+# ------------------------------------------------------------------------------ two real OS processes
+
+
+def served_commands(metrics_url: str) -> float:
+    """The process's count of slash commands served, read from its Prometheus endpoint as an operator
+    would."""
+    with urllib.request.urlopen(metrics_url, timeout=5) as response:
+        text = response.read().decode()
+    counts = [line for line in text.splitlines() if line.startswith("paperbot_commands_total")]
+    return sum(float(line.rsplit(" ", 1)[1]) for line in counts)
+
+
+async def test_two_paperbot_run_processes_on_two_shards_each_answer_only_their_own_servers(
+    fake_discord: FakeDiscord, tmp_path: Path, postgres_databases: Databases
+) -> None:
+    """`paperbot run --shard-count 2 --shards 0` and `--shards 1` as two OS processes on one PostgreSQL
+    database: each connects its shard, answers the commands of its own server, and only the first
+    registers the commands."""
+    fake = fake_discord
+    labs = {shard: fake.add_guild(f"Lab on shard {shard}", shard=(shard, 2)) for shard in (0, 1)}
+    for lab in labs.values():
+        lab.add_channel("chat")
+        lab.add_member(fake.alice)
+    url = await postgres_databases.new()
+    runs = []
+    for shard in (0, 1):
+        folder = tmp_path / f"shard-{shard}"
+        folder.mkdir()
+        env = {"PAPERBOT_STORAGE__URL": url, "PAPERBOT_METRICS__PORT": "0"}
+        flags = ("--shard-count", "2", "--shards", str(shard))
+        runs.append(await PaperbotRun.start(fake, folder, *flags, **env))
+    try:
+        metrics = [
+            await fake.wait_until(
+                lambda run=run: (m := re.search(r"metrics at (\S+)", run.logs())) and m[1],
+                within=60,
+                what="the metrics endpoint's log line",
+            )
+            for run in runs
+        ]
+        await fake.wait_for_request("PUT", r"/applications/\d+/commands", within=60)
+        delivered = {str(lab.id) for lab in labs.values()}
+        await fake.wait_until(
+            lambda: (
+                delivered
+                <= {
+                    str(f.d["id"]) for f in fake.gateway_log if f.t == "GUILD_CREATE" and f.direction == "out"
+                }
+                or None
+            ),
+            within=60,
+            what="both labs' GUILD_CREATE",
+        )
+        assert sorted(tuple(s.shard) for s in fake.sessions) == [(0, 2), (1, 2)]
+        for shard, lab in labs.items():
+            chat = lab.channel("chat")
+            handle = await fake.invoke_slash("ask", {"question": QUESTION}, user="alice", channel=chat)
+            reply = await handle.reply(within=30)
+            assert reply.embed is not None
+            await fake.wait_until(
+                lambda shard=shard: served_commands(metrics[shard]) == 1 or None,
+                within=15,
+                what=f"shard {shard}'s process to count its answer",
+            )
+        assert [served_commands(m) for m in metrics] == [1, 1]  # each answered its own lab's, only
+    finally:
+        codes = [await run.stop() for run in runs]
+    logs = [run.logs() for run in runs]
+    assert codes == [0, 0], logs
+    assert len(fake.find_requests("PUT", r"/applications/\d+/commands")) == 1  # registered once
+    assert "slash commands are registered by the process serving shard 0, not shard(s) 1 of 2" in logs[1]
+    for shard, log in enumerate(logs):
+        assert f"connecting shard(s) {shard} of 2 to Discord" in log, log
+        assert " ERROR " not in log, log
