@@ -409,6 +409,6 @@ def with_shards(settings: Settings, count: int | None, ids: list[int] | None) ->
             f"{err['msg'].removeprefix('Value error, ')}"
             for err in exc.errors()
         ]
-        raise ConfigError("Invalid shard flags:" + "".join(f"\n  - {p}" for p in problems)) from None
+        raise ConfigError("; ".join(problems)) from None
     shards = checked.model_dump(include={"shard_count", "shard_ids"})
     return settings.model_copy(update={"discord": settings.discord.model_copy(update=shards)})
