@@ -28,6 +28,7 @@ from .wire import (
     Intent,
     Perm,
     _real_now,
+    shard_snowflake,
     snowflake,
 )
 from .world import FakeAttachment, FakeChannel, FakeGuild, FakeMember, FakeOverwrite, FakeRole, FakeUser
@@ -183,9 +184,13 @@ class FakeState:
                 return user
         raise KeyError(f"no user {key!r}")
 
-    def add_guild(self, name: str, *, owner: FakeUser | None = None) -> FakeGuild:
-        """An extra guild (with @everyone and the bot as a member); add channels/members yourself."""
-        guild = FakeGuild(snowflake(), name, owner_id=(owner or self.owner).id)
+    def add_guild(
+        self, name: str, *, owner: FakeUser | None = None, shard: tuple[int, int] | None = None
+    ) -> FakeGuild:
+        """An extra guild (with @everyone and the bot as a member); add channels/members yourself.
+        ``shard=(id, count)`` gives it an id on that shard, so a sharded client sees it there only."""
+        guild_id = snowflake() if shard is None else shard_snowflake(shard)
+        guild = FakeGuild(guild_id, name, owner_id=(owner or self.owner).id)
         guild.roles.append(FakeRole(guild.id, "@everyone", DEFAULT_EVERYONE_PERMISSIONS))
         bot_role = guild.add_role(
             self.bot_user.username, DEFAULT_BOT_PERMISSIONS, managed=True, bot_id=self.bot_user.id
