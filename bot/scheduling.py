@@ -21,6 +21,7 @@ job that fires twice, late, or in two processes still posts once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -47,6 +48,12 @@ READING_GROUP_JOB_ID = "readinggroup:jobs"
 READING_GROUP_EVERY = timedelta(minutes=1)
 FOLLOW_JOB_ID = "following:daily"
 FOLLOW_EVERY = timedelta(days=1)
+DIGEST_RUNS_AT_ONCE = 5
+"""Servers whose paper of the day is being run at the same moment, at most. Many servers due in the same
+minute (a thousand, measured by benchmarks/load.py) otherwise all wait for the database pool at once, and
+the unlucky ones give up after its 30 s timeout and miss their day; a run takes about eight short
+transactions and one Discord post, so a few at a time keep the database busy. Five is SQLAlchemy's pool
+size: the digest never needs the overflow connections, which stay free for members' commands."""
 
 
 def job_id(guild_id: int) -> str:
@@ -57,9 +64,16 @@ def job_id(guild_id: int) -> str:
 class DigestScheduler:
     """Keeps one APScheduler job per server pointed at its next scheduled instant."""
 
-    def __init__(self, service: DigestService, *, resync_every: timedelta = timedelta(minutes=15)) -> None:
+    def __init__(
+        self,
+        service: DigestService,
+        *,
+        resync_every: timedelta = timedelta(minutes=15),
+        runs_at_once: int = DIGEST_RUNS_AT_ONCE,
+    ) -> None:
         self._service = service
         self._resync_every = resync_every
+        self._runs = asyncio.Semaphore(runs_at_once)
         self._scheduler: AsyncIOScheduler | None = None
         self._retries: dict[int, datetime] = {}
 
@@ -111,7 +125,12 @@ class DigestScheduler:
         return self._arm(settings)
 
     async def fire(self, guild_id: int) -> Outcome | None:
-        """The job body: run the server's due post, then arm the next run (or a retry)."""
+        """The job body: run the server's due post, then arm the next run (or a retry) — waiting its
+        turn among at most `runs_at_once` runs (see DIGEST_RUNS_AT_ONCE)."""
+        async with self._runs:
+            return await self._run(guild_id)
+
+    async def _run(self, guild_id: int) -> Outcome | None:
         outcome: Outcome | None = None
         try:
             outcome = await self._service.run_due(guild_id)

@@ -183,9 +183,13 @@ class FakeState:
                 return user
         raise KeyError(f"no user {key!r}")
 
-    def add_guild(self, name: str, *, owner: FakeUser | None = None) -> FakeGuild:
-        """An extra guild (with @everyone and the bot as a member); add channels/members yourself."""
-        guild = FakeGuild(snowflake(), name, owner_id=(owner or self.owner).id)
+    def add_guild(
+        self, name: str, *, owner: FakeUser | None = None, guild_id: int | None = None
+    ) -> FakeGuild:
+        """An extra guild (with @everyone and the bot as a member); add channels/members yourself.
+        ``guild_id`` picks its id (its shard is ``(guild_id >> 22) % shard_count``); a new snowflake
+        otherwise."""
+        guild = FakeGuild(guild_id or snowflake(), name, owner_id=(owner or self.owner).id)
         guild.roles.append(FakeRole(guild.id, "@everyone", DEFAULT_EVERYONE_PERMISSIONS))
         bot_role = guild.add_role(
             self.bot_user.username, DEFAULT_BOT_PERMISSIONS, managed=True, bot_id=self.bot_user.id
