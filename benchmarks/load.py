@@ -281,15 +281,22 @@ async def measure_fan_out(
 class AskFigures:
     acknowledged: list[float]
     answered: list[float]
-    refused: int
-    unanswered: int
+    endings: Counter[str]
+    """How the other interactions ended: "refused" (an immediate reply: the cooldown, a malformed
+    question), "late" (no acknowledgement within Discord's deadline: the user saw "The application did
+    not respond"), "unanswered" (acknowledged, no answer within ANSWER_WAIT)."""
     seconds: float
 
 
-def finished(handle: InteractionHandle) -> InteractionHandle | None:
-    """The handle once its user sees the final answer: the deferred "thinking…" replaced, or an immediate
-    reply (a refusal)."""
-    return handle if handle.edits or handle.callback_type == 4 else None
+def ending(handle: InteractionHandle, deadline: float) -> str | None:
+    """How the interaction ended for its user, once it has: "answered", "refused", "late"; None before."""
+    if handle.edits:
+        return "answered"
+    if handle.callback_type == 4:
+        return "refused"
+    if handle.callback is None and time.monotonic() - handle.created > deadline:
+        return "late"
+    return None
 
 
 async def ask_load(
@@ -297,12 +304,12 @@ async def ask_load(
 ) -> AskFigures:
     """`total` /ask interactions, `users` in flight at once; question n is asked in guild n (so every
     shard gets its share) by a member who asks nothing else."""
-    handles: list[InteractionHandle] = []
-    refused = unanswered = 0
+    answered: list[InteractionHandle] = []
+    endings: Counter[str] = Counter()
     upcoming = iter(range(total))
+    deadline = fake.interaction_deadline or ANSWER_WAIT
 
     async def one_user() -> None:
-        nonlocal refused, unanswered
         for n in upcoming:
             guild = guilds[n % len(guilds)]
             member = fake.new_user(f"asker{n}")
@@ -310,20 +317,18 @@ async def ask_load(
             question = questions[n % len(questions)]
             handle = await fake.invoke_slash("ask", {"question": question}, user=member, guild_id=guild.id)
             try:
-                await fake.wait_until(partial(finished, handle), within=ANSWER_WAIT, what="an answer")
+                end = await fake.wait_until(partial(ending, handle, deadline), within=ANSWER_WAIT)
             except TimeoutError:
-                unanswered += 1
-                continue
-            if handle.callback_type == 4:
-                refused += 1  # answered at once (a refusal: the cooldown, a malformed question)
-                continue
-            handles.append(handle)
+                end = "unanswered"
+            if end == "answered":
+                answered.append(handle)
+            else:
+                endings[end] += 1
 
     started = time.monotonic()
     await asyncio.gather(*(one_user() for _ in range(users)))
     took = time.monotonic() - started
-    acknowledged, answered = latencies(fake, handles)
-    return AskFigures(acknowledged, answered, refused, unanswered, took)
+    return AskFigures(*latencies(fake, answered), endings, took)
 
 
 def latencies(fake: FakeDiscord, handles: Sequence[InteractionHandle]) -> tuple[list[float], list[float]]:
@@ -397,7 +402,11 @@ def print_table(
     print(f"| /ask acknowledgement p50 / p99 ({served} answered) | {percentiles(asks.acknowledged)} |")
     print(f"| /ask answer p50 / p99 | {percentiles(asks.answered)} |")
     print(f"| /ask throughput | {served / asks.seconds:.1f} answers/s over {asks.seconds:.0f} s |")
-    print(f"| /ask refused at once / unanswered | {asks.refused} / {asks.unanswered} |")
+    ended = asks.endings
+    print(
+        f"| /ask not answered: refused at once / missed Discord's 3 s / no answer in {ANSWER_WAIT:.0f} s "
+        f"| {ended['refused']} / {ended['late']} / {ended['unanswered']} |"
+    )
 
 
 async def measure(args: argparse.Namespace, server: postgres_server.PostgresServer, work: Path) -> int:
