@@ -76,10 +76,10 @@ ANSWER_WAIT = 90.0
 
 @dataclass
 class BotProcess:
-    """One `paperbot run` (one shard, or every guild), steered by environment variables as an operator
+    """One `paperbot run` serving one shard, steered by environment variables as an operator
     would; its log goes to a file, which says when it is ready."""
 
-    shard: int | None
+    shard: int
     popen: subprocess.Popen[bytes]
     log: Path
     shard_count: int
@@ -90,10 +90,8 @@ class BotProcess:
     rss_ready: float = 0.0
 
     @classmethod
-    def start(
-        cls, fake: FakeDiscord, url: str, folder: Path, shard: int | None, shard_count: int
-    ) -> BotProcess:
-        """Start `python -m bot run` (with its shard's flags when `shard` is given)."""
+    def start(cls, fake: FakeDiscord, url: str, folder: Path, shard: int, shard_count: int) -> BotProcess:
+        """Start `python -m bot run --shard-count N --shards i`."""
         folder.mkdir(parents=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
         env.update(
@@ -104,7 +102,7 @@ class BotProcess:
             PAPERBOT_STORAGE__DATA_DIR=str(folder / "data"),
             PAPERBOT_STORAGE__URL=url,
         )
-        flags = [] if shard is None else ["--shard-count", str(shard_count), "--shards", str(shard)]
+        flags = ["--shard-count", str(shard_count), "--shards", str(shard)]
         log = folder / "paperbot.log"
         with log.open("wb") as out:
             started = time.monotonic()
@@ -115,12 +113,12 @@ class BotProcess:
 
     @property
     def name(self) -> str:
-        return "all guilds" if self.shard is None else f"shard {self.shard}"
+        return f"shard {self.shard} of {self.shard_count}"
 
     def check_identified(self, fake: FakeDiscord) -> None:
         """Note when its gateway session identified (setup_hook is over: commands synced, catch-up done,
         jobs armed; the guilds come next)."""
-        shard = (self.shard or 0, self.shard_count)
+        shard = (self.shard, self.shard_count)
         if self.identified_at is None and any(s.shard == shard for s in fake.sessions):
             self.identified_at = time.monotonic()
 
@@ -153,15 +151,6 @@ class BotProcess:
         except subprocess.TimeoutExpired:
             self.popen.kill()
             return self.popen.wait()
-
-
-def sharding_supported() -> bool:
-    """Whether this checkout's `paperbot run` takes shard flags (issue 13 part 2)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    shown = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--help"], capture_output=True, text=True, env=env, check=False
-    )
-    return "--shard-count" in shown.stdout
 
 
 async def wait_ready(fake: FakeDiscord, processes: Sequence[BotProcess], within: float) -> None:
@@ -413,23 +402,19 @@ async def measure(args: argparse.Namespace, server: postgres_server.PostgresServ
     """Set up the guilds and their digests, start the processes, measure, stop them; the exit code."""
     await postgres_server.admin(server, f"CREATE DATABASE {DATABASE}")
     url = server.url(DATABASE)
-    shards = args.processes if sharding_supported() else None
-    if shards is None:
-        print("this checkout's `paperbot run` has no --shard-count yet: ONE process serves every guild")
     _, question_set = load_set()
     questions = [q["text"] for q in question_set]
     async with FakeDiscord() as fake:
         del fake.guilds[fake.guild.id]  # only the bulk guilds
-        guilds = add_guilds(fake, args.guilds)
+        guilds = add_guilds(fake, args.guilds, shards=args.processes)
         due = due_minute(args.lead)
         configured = time.monotonic()
         await configure_digests(url, guilds, due)
         took = time.monotonic() - configured
         print(f"{args.guilds:,} guilds' digests configured in {took:.1f} s; due at {due:%H:%M} UTC")
-        count = shards or 1
         processes = [
-            BotProcess.start(fake, url, work / f"process{i}", i if shards else None, count)
-            for i in range(count)
+            BotProcess.start(fake, url, work / f"process{shard}", shard, args.processes)
+            for shard in range(args.processes)
         ]
         try:
             await wait_ready(fake, processes, within=max(10.0, (due - datetime.now(UTC)).total_seconds() - 5))

@@ -26,6 +26,7 @@ from bot.readinggroup.service import ReadingGroupService
 from bot.search.index import PaperIndex
 from bot.search.store import INDEX_FOLDER
 from bot.settings import Settings
+from bot.shards import Shards
 from bot.sources import PaperSources
 from bot.storage.added_papers_repo import AddedPaperRepo
 from bot.storage.corpus_repo import CorpusRepo
@@ -58,6 +59,11 @@ class App:
     metrics: Metrics
     """Counters for operators (`bot/metrics.py`); served over HTTP only when `metrics.port` is set."""
     """The threads that search and answer, so the Discord client's event loop never waits for them."""
+
+    @property
+    def shards(self) -> Shards:
+        """This process's shards: the servers it serves and runs the scheduled jobs of (`bot.shards`)."""
+        return self.settings.discord.shards()
 
     async def reload_corpus(self) -> ReloadReport:
         """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new.

@@ -134,7 +134,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_paper_commands(sub)
 
-    sub.add_parser("run", help="serve Discord (needs PAPERBOT_DISCORD__TOKEN)")
+    p = sub.add_parser("run", help="serve Discord (needs PAPERBOT_DISCORD__TOKEN)")
+    p.add_argument(
+        "--shard-count",
+        type=int,
+        metavar="N",
+        help="split the bot's servers over N shards, across all its processes (discord.shard_count)",
+    )
+    p.add_argument(
+        "--shards",
+        type=shard_ids_argument,
+        metavar="IDS",
+        help="the shards this process connects, e.g. 0,1 (discord.shard_ids; default: all)",
+    )
     return parser
 
 
@@ -177,6 +189,14 @@ def _add_paper_commands(sub: Any) -> None:
         f.add_argument("--as", **who)
     f = follow_sub.add_parser("list", help="whom a server follows, and where news goes")
     f.add_argument("--server", type=int, required=True, help="the Discord server (guild) id")
+
+
+def shard_ids_argument(text: str) -> list[int]:
+    """`--shards 0,1`: shard ids separated by commas (their range is checked with the shard count)."""
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of shard ids; write them as 0,1") from None
 
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1}

@@ -17,6 +17,12 @@ made by another process on the same database). Nothing is pickled; the job calla
 
 Exactly-once does not depend on this module: `DigestService.run_due` claims the day in the database, so a
 job that fires twice, late, or in two processes still posts once.
+
+Who runs which server's jobs does: each job is given this process's `Shards` (`bot.shards`) and only works
+for the servers it owns — the servers whose commands this process hears. Several processes on one database
+therefore split the work instead of each doing all of it. A member's DM digest goes out with their
+server's paper of the day (`DigestService.run_due`), so it belongs to the process owning that server: it
+follows the schedule the member subscribed under, and needs no owner of its own.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from bot.following.service import FollowService
 from bot.readinggroup.reminding import ReminderPublisher
 from bot.readinggroup.results import BallotResult
 from bot.readinggroup.service import ReadingGroupService
+from bot.shards import EVERY_SERVER, Shards
 
 log = logging.getLogger("paperbot.scheduling")
 
@@ -68,10 +75,14 @@ class DigestScheduler:
         self,
         service: DigestService,
         *,
+        shards: Shards = EVERY_SERVER,
         resync_every: timedelta = timedelta(minutes=15),
         runs_at_once: int = DIGEST_RUNS_AT_ONCE,
     ) -> None:
+        """Keep the jobs of `shards`' servers (every server by default), running at most `runs_at_once`
+        of them at the same moment."""
         self._service = service
+        self._shards = shards
         self._resync_every = resync_every
         self._runs = asyncio.Semaphore(runs_at_once)
         self._scheduler: AsyncIOScheduler | None = None
@@ -94,7 +105,7 @@ class DigestScheduler:
         self._scheduler.start(paused=paused)
         self._service.add_listener(self.reschedule)
         await self._service.sync_corpus()
-        outcomes = await self._service.catch_up_all() if catch_up else []
+        outcomes = await self._service.catch_up_all(self._shards) if catch_up else []
         await self.sync()
         self._scheduler.add_job(
             self.sync,
@@ -105,8 +116,8 @@ class DigestScheduler:
         return outcomes
 
     async def sync(self) -> None:
-        """Re-derive every server's job from the database; drop jobs of servers without settings."""
-        wanted = {s.guild_id: s for s in await self._service.all_settings()}
+        """Re-derive every owned server's job from the database; drop jobs of servers without settings."""
+        wanted = {s.guild_id: s for s in await self._service.all_settings(self._shards)}
         for job in self.scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX) and int(job.id.removeprefix(JOB_PREFIX)) not in wanted:
                 job.remove()
@@ -117,7 +128,7 @@ class DigestScheduler:
         """Re-arm one server's job after its settings changed; returns the new run time (None: removed)."""
         if self._scheduler is None:
             return None
-        settings = await self._service.settings(guild_id)
+        settings = await self._service.settings(guild_id) if self._shards.owns(guild_id) else None
         if settings is None:
             if self._scheduler.get_job(job_id(guild_id)) is not None:
                 self._scheduler.remove_job(job_id(guild_id))
@@ -199,11 +210,14 @@ class ReadingGroupJobs:
         publisher: ReminderPublisher,
         announcer: BallotAnnouncer,
         *,
+        shards: Shards = EVERY_SERVER,
         every: timedelta = READING_GROUP_EVERY,
     ) -> None:
+        """Close the ballots and send the reminders of `shards`' servers (every server by default)."""
         self._service = service
         self._publisher = publisher
         self._announcer = announcer
+        self._shards = shards
         self._every = every
 
     def arm(self, scheduler: AsyncIOScheduler) -> None:
@@ -218,7 +232,7 @@ class ReadingGroupJobs:
     async def run(self) -> None:
         """The job body (tests call it directly after moving the clock)."""
         try:
-            results = await self._service.ballots.close_due()
+            results = await self._service.ballots.close_due(self._shards)
         except Exception:
             log.exception("reading group: closing ballots past their deadline failed")
             results = []
@@ -228,7 +242,7 @@ class ReadingGroupJobs:
             except Exception:
                 log.exception("reading group: announcing the result of ballot #%d failed", result.ballot.id)
         try:
-            outcomes = await self._service.reminders.send_due(self._publisher)
+            outcomes = await self._service.reminders.send_due(self._publisher, self._shards)
         except Exception:
             log.exception("reading group: sending reminders failed")
             return
@@ -246,8 +260,12 @@ class FollowJobs:
     """Once a day (and once at start-up, shortly after): followed people's new papers, imported and
     announced once (`FollowService.run_all`; its ledger, not this job, makes "once" hold)."""
 
-    def __init__(self, service: FollowService, *, every: timedelta = FOLLOW_EVERY) -> None:
+    def __init__(
+        self, service: FollowService, *, shards: Shards = EVERY_SERVER, every: timedelta = FOLLOW_EVERY
+    ) -> None:
+        """Run the follows of `shards`' servers (every server by default)."""
         self._service = service
+        self._shards = shards
         self._every = every
 
     def arm(self, scheduler: AsyncIOScheduler) -> None:
@@ -263,7 +281,7 @@ class FollowJobs:
     async def run(self) -> None:
         """The job body (tests call it directly). A failure is logged; the next run tries again."""
         try:
-            runs = await self._service.run_all()
+            runs = await self._service.run_all(self._shards)
         except Exception:
             log.exception("following: the daily run failed; it runs again tomorrow")
             return

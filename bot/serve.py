@@ -57,12 +57,14 @@ def wire(bot: PaperBot, *, scheduler_paused: bool = False) -> Wiring:
     """What the client runs: every cog, the publisher the core's outbox sends through, and the schedules
     (paper of the day and DM digests; the reading group's ballot closing and reminders, whose results
     are announced through the reading group's Discord posts). `scheduler_paused` arms the jobs without
-    letting real time fire them (tests fire them)."""
+    letting real time fire them (tests fire them). Every job works only for this process's servers
+    (`App.shards`)."""
     app = bot.app
+    shards = app.shards
     schedules = Schedules(
-        DigestScheduler(app.digest),
-        ReadingGroupJobs(for_discord(app.reading_group), app.outbox, RgPosts(bot)),
-        following=FollowJobs(app.following),
+        DigestScheduler(app.digest, shards=shards),
+        ReadingGroupJobs(for_discord(app.reading_group), app.outbox, RgPosts(bot), shards=shards),
+        following=FollowJobs(app.following, shards=shards),
         paused=scheduler_paused,
     )
     return Wiring(cogs=all_cogs(bot), publisher=DiscordPublisher(bot), schedules=schedules)
@@ -122,6 +124,7 @@ async def serve(settings: Settings, token: str) -> int:
         log.error("%s", exc.message)
         return EXIT_CONFIG
     log.info("corpus: %d papers loaded", len(app.library.index.papers))
+    log.info("connecting %s to Discord", app.shards)
     bot = build_client(app)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

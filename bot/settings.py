@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -24,6 +32,7 @@ from pydantic_settings import (
 )
 
 from bot.errors import ConfigError
+from bot.shards import Shards, shard_problem
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 CONFIG_ENV_VAR = "PAPERBOT_CONFIG"
@@ -98,6 +107,24 @@ class DiscordSettings(Section):
         default_factory=list,
         description="Roles whose members may add, import, fix and remove papers (besides Manage Server).",
     )
+    shard_count: int = Field(
+        1, ge=1, description="How many shards the bot's servers are split over, across all its processes."
+    )
+    shard_ids: list[int] | None = Field(
+        None, description="The shards this process connects (0 to shard_count - 1); empty = all of them."
+    )
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_in_range(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        count = info.data.get("shard_count")
+        if value is not None and isinstance(count, int) and (problem := shard_problem(count, value)):
+            raise ValueError(problem)
+        return value
+
+    def shards(self) -> Shards:
+        """This process's shards: which servers it serves and owns the scheduled jobs of."""
+        return Shards.of(self.shard_count, self.shard_ids)
 
     @field_validator("api_base")
     @classmethod
@@ -362,3 +389,26 @@ def load_settings(config_file: Path | None = None) -> Settings:
     if report.problems or report.settings is None:
         raise ConfigError(report.message())
     return report.settings
+
+
+SHARD_FLAGS = {"shard_count": "--shard-count", "shard_ids": "--shards"}
+
+
+def with_shards(settings: Settings, count: int | None, ids: list[int] | None) -> Settings:
+    """`paperbot run --shard-count N --shards 0,1`: the flags over `discord.shard_count`/`shard_ids`, checked
+    by the same rules as the settings; a ConfigError names the flag (every problem at once)."""
+    flags = {key: value for key, value in (("shard_count", count), ("shard_ids", ids)) if value is not None}
+    if not flags:
+        return settings
+    given = settings.discord.model_dump(include={"shard_count", "shard_ids"})
+    try:
+        checked = DiscordSettings.model_validate({**given, **flags})
+    except ValidationError as exc:
+        problems = [
+            f"{SHARD_FLAGS.get(str(err['loc'][-1]), str(err['loc'][-1]))}: "
+            f"{err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        ]
+        raise ConfigError("; ".join(problems)) from None
+    shards = checked.model_dump(include={"shard_count", "shard_ids"})
+    return settings.model_copy(update={"discord": settings.discord.model_copy(update=shards)})

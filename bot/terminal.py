@@ -307,10 +307,11 @@ def cmd_rg(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: Tex
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
-    """`paperbot run`: serve Discord until stopped."""
+    """`paperbot run`: serve Discord until stopped (its shard flags over the settings')."""
     from bot.serve import run_bot
+    from bot.settings import with_shards
 
-    return run_bot(settings)
+    return run_bot(with_shards(settings, args.shard_count, args.shards))
 
 
 def _print_json(data: Any, out: TextIO) -> None:

@@ -44,6 +44,7 @@ from bot.digest.preview import check_horizon
 from bot.digest.schedule import next_run, parse_post_time, parse_timezone, previous_run, run_dates
 from bot.errors import DeliveryError, UserError
 from bot.offload import Offload, inline
+from bot.shards import EVERY_SERVER, Shards
 
 log = logging.getLogger("paperbot.digest")
 
@@ -133,9 +134,9 @@ class DigestService:
         """The server's settings, if it has any."""
         return await self.repo.get_settings(guild_id)
 
-    async def all_settings(self) -> list[DigestSettings]:
-        """Every server with settings (the scheduler derives its jobs from these)."""
-        return list(await self.repo.all_settings())
+    async def all_settings(self, shards: Shards = EVERY_SERVER) -> list[DigestSettings]:
+        """Every server of `shards` with settings (the scheduler derives its jobs from these)."""
+        return [s for s in await self.repo.all_settings() if shards.owns(s.guild_id)]
 
     async def ensure_settings(self, guild_id: int) -> DigestSettings:
         """The server's settings, creating defaults (channel post off, server's zone) if it has none."""
@@ -242,10 +243,11 @@ class DigestService:
             outcome = replace(outcome, dms_sent=await self._dm_sender(settings, day, weekly))
         return outcome
 
-    async def catch_up_all(self) -> list[Outcome]:
-        """At start-up: one run per server, which posts only what is due within the grace window."""
+    async def catch_up_all(self, shards: Shards = EVERY_SERVER) -> list[Outcome]:
+        """At start-up: one run per server of `shards`, which posts only what is due within the grace
+        window."""
         outcomes = []
-        for settings in await self.repo.all_settings():
+        for settings in await self.all_settings(shards):
             outcome = await self.run_due(settings.guild_id)
             if outcome.status is OutcomeStatus.POSTED:
                 log.info(

@@ -1,6 +1,12 @@
 """The Discord client: built from an App and its `Wiring` (the cogs, the publisher and the schedules, which
 the entry point `bot.serve` builds); adds the cogs, syncs commands, sends with no pings by default,
-retries transient Discord errors on every request, and shuts down without cutting replies off."""
+retries transient Discord errors on every request, and shuts down without cutting replies off.
+
+It is discord.py's `AutoShardedBot` given this process's shards explicitly (`App.shards`, from
+`discord.shard_count`/`shard_ids`): discord.py connects one gateway session per shard, and Discord sends
+each session only its servers' events. Without shard settings that is one shard of one: every server, as
+a plain `Bot` would serve them. Only the process that connects shard 0 registers the commands.
+"""
 
 from __future__ import annotations
 
@@ -53,7 +59,7 @@ class Wiring:
     """Every scheduled job; started in setup_hook, stopped before the connection closes."""
 
 
-class PaperBot(commands.Bot):
+class PaperBot(commands.AutoShardedBot):
     """paperbot on Discord. Everything it sends disables mentions unless a call names exactly whom to ping."""
 
     def __init__(
@@ -67,7 +73,10 @@ class PaperBot(commands.Bot):
         """`wire` builds what the client runs, for this client (the cogs and the publisher need it);
         `retry` says how every REST request is retried after a transient Discord error (`retry.py`)."""
         options.setdefault("intents", build_intents(app.settings.discord.message_content))
+        shards = app.shards
         super().__init__(
+            shard_count=shards.count,
+            shard_ids=list(shards.ids),
             command_prefix=commands.when_mentioned,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
@@ -155,7 +164,15 @@ class PaperBot(commands.Bot):
         await super().close()
 
     async def sync_commands(self) -> None:
-        """Global sync by default; `discord.dev_guild_ids` copies the commands to those servers instantly."""
+        """Global sync by default; `discord.dev_guild_ids` copies the commands to those servers instantly.
+
+        Only the process that connects shard 0 syncs: the commands are one set per application, so N
+        processes syncing the same set would spend N times the (tightly rate-limited) command writes, and
+        processes of different versions starting together would overwrite each other's set."""
+        shards = self.app.shards
+        if not shards.registers_commands:
+            log.info("slash commands are registered by the process serving shard 0, not %s", shards)
+            return
         guild_ids = self.app.settings.discord.dev_guild_ids
         if not guild_ids:
             synced = await self.tree.sync()
@@ -194,4 +211,10 @@ class PaperBot(commands.Bot):
         """Say who we are and where, once connected."""
         self.app.metrics.gateway_connected.set(1)
         user = self.user
-        log.info("connected as %s (id %s) to %d server(s)", user, user.id if user else "?", len(self.guilds))
+        log.info(
+            "connected as %s (id %s) to %d server(s) on %s",
+            user,
+            user.id if user else "?",
+            len(self.guilds),
+            self.app.shards,
+        )

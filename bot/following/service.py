@@ -25,6 +25,7 @@ from bot.corpus.model import Paper
 from bot.errors import DeliveryError, SourceError, UserError
 from bot.following.ports import ArxivSearch, Follow, FollowPublisher, FollowStore, PaperAdder
 from bot.following.queries import read_follow
+from bot.shards import EVERY_SERVER, Shards
 
 __all__ = ["FollowRun", "FollowService"]
 
@@ -98,9 +99,9 @@ class FollowService:
             raise UserError(f"This server doesn't follow {wanted.label}. See `/corpus following`.")
         return follow
 
-    async def run_all(self) -> list[FollowRun]:
-        """Run every server that follows someone (the daily job)."""
-        guilds = sorted({f.guild_id for f in await self.store.follows()})
+    async def run_all(self, shards: Shards = EVERY_SERVER) -> list[FollowRun]:
+        """Run every server of `shards` that follows someone (the daily job)."""
+        guilds = sorted({f.guild_id for f in await self.store.follows() if shards.owns(f.guild_id)})
         return [await self.run(guild_id) for guild_id in guilds]
 
     async def run(self, guild_id: int) -> FollowRun:

@@ -25,6 +25,7 @@ from bot.readinggroup.models import (
 from bot.readinggroup.ports import ReadingGroupTx, Wording
 from bot.readinggroup.results import BallotResult, BallotView
 from bot.readinggroup.votes import ballot_candidates, tally
+from bot.shards import EVERY_SERVER, Shards
 
 
 class BallotService:
@@ -121,11 +122,12 @@ class BallotService:
                 raise ReadingGroupError(f"Ballot #{ballot.id} is already closed.")
             return await self._close(tx, ballot, closed_by, now)
 
-    async def close_due(self) -> list[BallotResult]:
-        """The deadline job: close every open ballot (any server) whose deadline has passed."""
+    async def close_due(self, shards: Shards = EVERY_SERVER) -> list[BallotResult]:
+        """The deadline job: close every open ballot of `shards`' servers whose deadline has passed."""
         async with self._ctx.store.transaction() as tx:
             now = await self._ctx.settle(tx)
-            return [await self._close(tx, ballot, None, now) for ballot in await tx.overdue_ballots(now)]
+            overdue = [ballot for ballot in await tx.overdue_ballots(now) if shards.owns(ballot.guild_id)]
+            return [await self._close(tx, ballot, None, now) for ballot in overdue]
 
     async def _open_ballot(self, tx: ReadingGroupTx, guild_id: int, ballot_id: int, now: datetime) -> Ballot:
         ballot = await self._ctx.ballot(tx, guild_id, ballot_id)

@@ -18,6 +18,7 @@ from bot.readinggroup.models import SessionStatus
 from bot.readinggroup.ports import ReminderPublisher
 from bot.readinggroup.reminders import DueReminder, due_offset, next_fire_time
 from bot.readinggroup.results import ReminderOutcome
+from bot.shards import EVERY_SERVER, Shards
 
 __all__ = ["ReminderPublisher", "ReminderService"]
 
@@ -29,8 +30,8 @@ class ReminderService:
         """Share the service's dependencies."""
         self._ctx = ctx
 
-    async def due(self) -> list[DueReminder]:
-        """The reminders to send now, across servers: pinging the presenter and the group's role only."""
+    async def due(self, shards: Shards = EVERY_SERVER) -> list[DueReminder]:
+        """The reminders to send now in `shards`' servers: pinging the presenter and the group's role only."""
         async with self._ctx.store.transaction() as tx:
             now = await self._ctx.settle(tx)
             by_guild = {x.guild_id: x for x in await tx.all_settings()}
@@ -39,7 +40,7 @@ class ReminderService:
         due = []
         for session in sessions:
             settings = by_guild.get(session.guild_id)
-            if settings is None:
+            if settings is None or not shards.owns(session.guild_id):
                 continue
             taken = {
                 offset for sid, offset, starts in claimed if sid == session.id and starts == session.starts_at
@@ -80,6 +81,9 @@ class ReminderService:
         await self._ctx.store.mark_reminder_sent(reminder.key, message_id, self._ctx.clock.now())
         return ReminderOutcome(reminder, "sent", message_id=message_id)
 
-    async def send_due(self, publisher: ReminderPublisher) -> list[ReminderOutcome]:
-        """The reminder job: send everything due now; one failed post does not stop the others."""
-        return [await self.claim_and_send(reminder, publisher) for reminder in await self.due()]
+    async def send_due(
+        self, publisher: ReminderPublisher, shards: Shards = EVERY_SERVER
+    ) -> list[ReminderOutcome]:
+        """The reminder job: send everything due now in `shards`' servers; one failed post does not stop
+        the others."""
+        return [await self.claim_and_send(reminder, publisher) for reminder in await self.due(shards)]

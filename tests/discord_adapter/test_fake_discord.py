@@ -674,9 +674,46 @@ async def test_identify_with_wrong_token_closes_4004(fake_discord: FakeDiscord) 
 async def test_autosharded_bot_uses_gateway_bot(fake_discord: FakeDiscord, bot_runner: BotRunner) -> None:
     client = commands.AutoShardedBot(command_prefix="!", intents=discord.Intents.default())
     await bot_runner.start(client)
-    assert fake_discord.find_requests("GET", "/gateway/bot")
+    (gateway_bot,) = fake_discord.find_requests("GET", "/gateway/bot")
+    assert gateway_bot.response["shards"] == 1  # the recommended count, which the client followed
     assert fake_discord.identify_payloads[0]["shard"] == [0, 1]
     assert client.get_guild(fake_discord.guild.id) is not None
+
+
+async def test_two_sharded_clients_each_get_only_their_shards_guilds_and_events(
+    fake_discord: FakeDiscord, bot_runner: BotRunner
+) -> None:
+    """Two AutoShardedBots with explicit shards, as two processes would run them: READY/GUILD_CREATE carry
+    only each shard's guilds ((id >> 22) % 2), and a message is delivered only on its guild's shard."""
+    fake = fake_discord
+    guilds = [fake.add_guild(f"shard {n % 2} guild", shard=(n % 2, 2)) for n in range(4)]
+    for guild in guilds:
+        guild.add_channel("chat")
+    heard: dict[int, list[int]] = {0: [], 1: []}
+    clients = []
+    for shard_id in (0, 1):
+        client = commands.AutoShardedBot(
+            command_prefix="!", intents=discord.Intents.default(), shard_count=2, shard_ids=[shard_id]
+        )
+
+        async def on_message(message: discord.Message, shard_id: int = shard_id) -> None:
+            heard[shard_id].append(message.guild.id if message.guild else 0)
+
+        client.add_listener(on_message)
+        await bot_runner.start(client)
+        clients.append(client)
+
+    assert [p["shard"] for p in fake.identify_payloads] == [[0, 2], [1, 2]]
+    assert not fake.find_requests("GET", "/gateway/bot")  # an explicit shard count needs no recommendation
+    for shard_id, client in enumerate(clients):
+        mine = {g.id for g in fake.guilds.values() if (g.id >> 22) % 2 == shard_id}
+        assert {g.id for g in client.guilds} == mine
+    for guild in guilds:
+        await fake.send_message(guild.channel("chat"), "hello", author=fake.owner)
+    await fake.wait_until(lambda: len(heard[0]) + len(heard[1]) == 4 or None)
+    await fake.settle()
+    assert sorted(heard[0]) == sorted(g.id for g in guilds[0::2])
+    assert sorted(heard[1]) == sorted(g.id for g in guilds[1::2])
 
 
 async def test_runtime_permission_check_uses_member_permissions(

@@ -187,7 +187,8 @@ class Process:
         self.proc, self.out, self.err = proc, out, err
 
     @classmethod
-    async def start(cls, fake: FakeDiscord, tmp_path: Path, **env_vars: str) -> Process:
+    async def start(cls, fake: FakeDiscord, tmp_path: Path, *options: str, **env_vars: str) -> Process:
+        """`python -m bot run *options` in `tmp_path`, with `env_vars` over the fake's settings."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
         env.update(
             PYTHONPATH=str(REPO),  # a checkout, not an installed package
@@ -200,7 +201,15 @@ class Process:
         out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
         with out.open("wb") as stdout, err.open("wb") as stderr:
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stdout=stdout, stderr=stderr
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                *options,
+                cwd=tmp_path,
+                env=env,
+                stdout=stdout,
+                stderr=stderr,
             )
         return cls(proc, out, err)
 

@@ -1,36 +1,33 @@
-"""Many guilds at once, for load figures (`benchmarks/load.py`): a thousand guilds in milliseconds, spread
-evenly over the shards, with their channels found by id in one dictionary look-up.
+"""Many guilds at once, for load figures (`benchmarks/load.py`): a thousand guilds in milliseconds, dealt
+round-robin over the shards, with their channels found by id in one dictionary look-up.
 
-Why ids are chosen here: Discord puts a guild on shard ``(guild_id >> 22) % shard_count``, and ``>> 22`` is
-the id's creation millisecond. Guilds made in one burst by ``snowflake()`` share a millisecond, so they
-would all land on one shard. These guilds were "created" one millisecond apart a month ago instead, so
-consecutive guilds alternate between two shards (and cycle through N), as real guilds spread.
+Why the shards are dealt here: Discord puts a guild on shard ``(guild_id >> 22) % shard_count``, and
+``>> 22`` is the id's creation millisecond. Guilds made in one burst share a millisecond, so they would all
+land on one shard; ``add_guild(shard=…)`` picks each id on the shard asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 
 from .state import FakeState
-from .wire import snowflake
 from .world import FakeGuild
-
-CREATED_AGO = timedelta(days=30)
-"""How long before now the first bulk guild was "created" (safely before any real-time snowflake)."""
 
 
 def add_guilds(
-    fake: FakeState, count: int, *, channels: Sequence[str] = ("general", "papers"), name: str = "Lab {n}"
+    fake: FakeState,
+    count: int,
+    *,
+    shards: int = 1,
+    channels: Sequence[str] = ("general", "papers"),
+    name: str = "Lab {n}",
 ) -> list[FakeGuild]:
-    """Add `count` guilds, each with the bot, the owner and text `channels` (the first is the system
-    channel). Their ids are consecutive milliseconds, so guild n is on shard ``n % shard_count`` up to a
-    fixed rotation. Add members with ``guild.add_member``; interactions carry them, so a running bot needs
-    no sync for them."""
-    first = datetime.now(UTC) - CREATED_AGO
+    """Add `count` guilds, guild n on shard ``n % shards``, each with the bot, the owner and text
+    `channels` (the first is the system channel). Add members with ``guild.add_member``; interactions
+    carry them, so a running bot needs no sync for them."""
     guilds = []
     for n in range(count):
-        guild = fake.add_guild(name.format(n=n), guild_id=snowflake(first + timedelta(milliseconds=n)))
+        guild = fake.add_guild(name.format(n=n), shard=(n % shards, shards))
         for channel_name in channels:
             channel = guild.add_channel(channel_name)
             fake.channels[channel.id] = channel  # by id at once: a name search would walk every guild

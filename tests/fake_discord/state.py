@@ -28,6 +28,7 @@ from .wire import (
     Intent,
     Perm,
     _real_now,
+    shard_snowflake,
     snowflake,
 )
 from .world import FakeAttachment, FakeChannel, FakeGuild, FakeMember, FakeOverwrite, FakeRole, FakeUser
@@ -184,12 +185,12 @@ class FakeState:
         raise KeyError(f"no user {key!r}")
 
     def add_guild(
-        self, name: str, *, owner: FakeUser | None = None, guild_id: int | None = None
+        self, name: str, *, owner: FakeUser | None = None, shard: tuple[int, int] | None = None
     ) -> FakeGuild:
         """An extra guild (with @everyone and the bot as a member); add channels/members yourself.
-        ``guild_id`` picks its id (its shard is ``(guild_id >> 22) % shard_count``); a new snowflake
-        otherwise."""
-        guild = FakeGuild(guild_id or snowflake(), name, owner_id=(owner or self.owner).id)
+        ``shard=(id, count)`` gives it an id on that shard, so a sharded client sees it there only."""
+        guild_id = snowflake() if shard is None else shard_snowflake(shard)
+        guild = FakeGuild(guild_id, name, owner_id=(owner or self.owner).id)
         guild.roles.append(FakeRole(guild.id, "@everyone", DEFAULT_EVERYONE_PERMISSIONS))
         bot_role = guild.add_role(
             self.bot_user.username, DEFAULT_BOT_PERMISSIONS, managed=True, bot_id=self.bot_user.id

@@ -246,6 +246,18 @@ def snowflake(at: datetime | None = None) -> int:
     return value
 
 
+def shard_snowflake(shard: tuple[int, int]) -> int:
+    """A fresh snowflake for a guild on ``shard`` = (id, count): Discord's rule ``(id >> 22) % count``. The
+    timestamp moves at most ``count - 1`` ms ahead, and later snowflakes stay above it."""
+    global _last_snowflake
+    shard_id, count = shard
+    value = snowflake()
+    while (value >> 22) % count != shard_id:
+        value += 1 << 22
+    _last_snowflake = value
+    return value
+
+
 def snowflake_time(value: int) -> datetime:
     return datetime.fromtimestamp(((value >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
 

@@ -188,12 +188,26 @@ async def test_following_twice_and_arxiv_down_at_follow_time(bot: App, fake_sour
         await bot.following.unfollow(GUILD, "au:Hofmann_T AND cat:cs.LG")
 
 
+async def test_the_daily_run_covers_only_the_servers_of_this_process_shards(bot: App) -> None:
+    """With two processes on shards 0 and 1 of 2, each runs (asks arXiv for, announces) only its own
+    servers' follows."""
+    from bot.shards import Shards
+
+    servers = {shard: ((1_000 + shard) << 22) | 7 for shard in (0, 1)}  # (id >> 22) % 2 == shard
+    for guild_id in servers.values():
+        await bot.following.store.set_channel(guild_id, CHANNEL)
+        await bot.following.follow(guild_id, "Thomas Hofmann", "discord:1")
+    for shard, guild_id in servers.items():
+        assert [run.guild_id for run in await bot.following.run_all(Shards(2, (shard,)))] == [guild_id]
+    assert [run.guild_id for run in await bot.following.run_all()] == sorted(servers.values())
+
+
 async def test_the_daily_job_survives_a_failing_run(caplog: pytest.LogCaptureFixture) -> None:
     """An unexpected error in a run is one log line; the job (and the bot) carry on to the next day."""
     from bot.scheduling import FollowJobs
 
     class Broken:
-        async def run_all(self) -> list[object]:
+        async def run_all(self, shards: object) -> list[object]:
             raise RuntimeError("database on fire")
 
     caplog.set_level("ERROR", logger="paperbot.scheduling")
