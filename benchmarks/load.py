@@ -274,6 +274,8 @@ class AskFigures:
     """How the other interactions ended: "refused" (an immediate reply: the cooldown, a malformed
     question), "late" (no acknowledgement within Discord's deadline: the user saw "The application did
     not respond"), "unanswered" (acknowledged, no answer within ANSWER_WAIT)."""
+    first_wave: Counter[str]
+    """How the first `users` interactions ended (all sent at once, the moment the fan-out is over)."""
     seconds: float
 
 
@@ -295,6 +297,7 @@ async def ask_load(
     shard gets its share) by a member who asks nothing else."""
     answered: list[InteractionHandle] = []
     endings: Counter[str] = Counter()
+    first_wave: Counter[str] = Counter()
     upcoming = iter(range(total))
     deadline = fake.interaction_deadline or ANSWER_WAIT
 
@@ -309,6 +312,8 @@ async def ask_load(
                 end = await fake.wait_until(partial(ending, handle, deadline), within=ANSWER_WAIT)
             except TimeoutError:
                 end = "unanswered"
+            if n < users:
+                first_wave[end] += 1
             if end == "answered":
                 answered.append(handle)
             else:
@@ -317,7 +322,7 @@ async def ask_load(
     started = time.monotonic()
     await asyncio.gather(*(one_user() for _ in range(users)))
     took = time.monotonic() - started
-    return AskFigures(*latencies(fake, answered), endings, took)
+    return AskFigures(*latencies(fake, answered), endings, first_wave, took)
 
 
 def latencies(fake: FakeDiscord, handles: Sequence[InteractionHandle]) -> tuple[list[float], list[float]]:
@@ -396,6 +401,8 @@ def print_table(
         f"| /ask not answered: refused at once / missed Discord's 3 s / no answer in {ANSWER_WAIT:.0f} s "
         f"| {ended['refused']} / {ended['late']} / {ended['unanswered']} |"
     )
+    wave = ", ".join(f"{count} {end}" for end, count in sorted(asks.first_wave.items()))
+    print(f"| /ask: how the first {sum(asks.first_wave.values())} (sent at once) ended | {wave} |")
 
 
 async def measure(args: argparse.Namespace, server: postgres_server.PostgresServer, work: Path) -> int:
