@@ -84,9 +84,9 @@ class WorkerPool:
 
     async def quick(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(*args, **kwargs)` in a thread of its own, for the short calls Discord is waiting on: reading a
-        question before its reply is acknowledged, which Discord allows 3 s. In the pool they would queue
-        behind the answers being computed — with 50 users asking at once (benchmarks/load.py) the wait
-        grew past 3 s and Discord dropped a quarter of the questions. Not timed as work."""
+        question before its reply is acknowledged, which Discord allows 3 s. In the pool they would wait,
+        first in, first out, behind every answer queued before them (with four long searches running, for
+        as long as the first of them takes). Not timed as work."""
         loop = asyncio.get_running_loop()
         call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
         return await loop.run_in_executor(self._quick_lane, call)

@@ -2,9 +2,9 @@
 the pool's quick lane (`WorkerPool.quick`), so with every worker busy computing other users' answers the
 reply is still deferred at once, and answered once a worker frees up.
 
-Found by benchmarks/load.py: with 50 users asking at once, reading a question queued behind the answers in
-the pool, the wait grew past 3 s, and Discord dropped about a quarter of the questions ("Unknown
-interaction"). Here every worker is held at a `threading.Event` instead of by load: no timing involved.
+Seen while measuring benchmarks/load.py (50 users asking at once): reading a question waited, first in,
+first out, behind every answer queued in the pool before it. Here every worker is held at a
+`threading.Event` instead of by load: no timing involved.
 """
 
 from __future__ import annotations
