@@ -206,6 +206,9 @@ async def configure_digests(url: str, guilds: Sequence[FakeGuild], due: datetime
 
 @dataclass(frozen=True)
 class FanOut:
+    """The paper of the day's fan-out: seconds from the due instant to the first and the last post, and
+    how many posts each guild received."""
+
     first: float
     last: float
     posts_per_guild: Counter[int]
@@ -272,6 +275,9 @@ async def measure_fan_out(
 
 @dataclass(frozen=True)
 class AskFigures:
+    """The /ask phase: seconds to acknowledgement and to answer of each answered question, and how the
+    others ended."""
+
     acknowledged: list[float]
     answered: list[float]
     endings: Counter[str]
@@ -382,7 +388,11 @@ def seconds(start: float | None, end: float | None) -> str:
 
 
 def print_table(
-    processes: Sequence[BotProcess], fan_out: FanOut, asks: AskFigures, end: list[tuple[float, float]]
+    processes: Sequence[BotProcess],
+    fan_out: FanOut,
+    asks: AskFigures,
+    fake_lag: Sequence[float],
+    end: Sequence[tuple[float, float]],
 ) -> None:
     """The figures as a Markdown table."""
     print()
@@ -419,6 +429,9 @@ def print_table(
     )
     wave = ", ".join(f"{count} {end}" for end, count in sorted(asks.first_wave.items()))
     print(f"| /ask: how the first {sum(asks.first_wave.values())} (sent at once) ended | {wave} |")
+    print(
+        f"| this process's loop (fake Discord, users) late p50 / p99 during /ask | {percentiles(fake_lag)} |"
+    )
 
 
 async def measure(args: argparse.Namespace, server: postgres_server.PostgresServer, work: Path) -> int:
@@ -449,11 +462,9 @@ async def measure(args: argparse.Namespace, server: postgres_server.PostgresServ
             )
             end = [p.memory() for p in processes]
         finally:
-            codes = [p.stop() for p in processes]
-    print_table(processes, fan_out, asks, end)
-    print(
-        f"| this process's loop (fake Discord, users) late p50 / p99 during /ask | {percentiles(fake_lag)} |"
-    )
+            # in threads: the fake must keep serving while the bots finish what is in flight and close
+            codes = await asyncio.gather(*(asyncio.to_thread(p.stop) for p in processes))
+    print_table(processes, fan_out, asks, fake_lag, end)
     print(f"\nexit codes {codes}; {machine()}")
     for process in processes:
         problems = process.problems()
