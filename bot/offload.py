@@ -64,6 +64,7 @@ class WorkerPool:
     ) -> None:
         """`timed` receives each call's duration in seconds (the answer-latency metric)."""
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._quick_lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-quick")
         self.workers = workers
         self._timed = timed
 
@@ -81,8 +82,18 @@ class WorkerPool:
         finally:
             self._timed(time.perf_counter() - started)
 
+    async def quick(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(*args, **kwargs)` in a thread of its own, for the short calls Discord is waiting on: reading a
+        question before its reply is acknowledged, which Discord allows 3 s. In the pool they would wait,
+        first in, first out, behind every answer queued before them (with four long searches running, for
+        as long as the first of them takes). Not timed as work."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+        return await loop.run_in_executor(self._quick_lane, call)
+
     def close(self) -> None:
         """Take no more work and drop the work still queued. Called once the bot has let its replies in
         flight finish (`PaperBot.shutdown`), so nothing a user waits for is dropped; a call still running
         ends in its thread, without delaying the caller."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._quick_lane.shutdown(wait=False, cancel_futures=True)

@@ -27,6 +27,7 @@ follows the schedule the member subscribed under, and needs no owner of its own.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -54,6 +55,12 @@ READING_GROUP_JOB_ID = "readinggroup:jobs"
 READING_GROUP_EVERY = timedelta(minutes=1)
 FOLLOW_JOB_ID = "following:daily"
 FOLLOW_EVERY = timedelta(days=1)
+DIGEST_RUNS_AT_ONCE = 5
+"""Servers whose paper of the day is being run at the same moment, at most. Many servers due in the same
+minute (a thousand, measured by benchmarks/load.py) otherwise all wait for the database pool at once, and
+the unlucky ones give up after its 30 s timeout and miss their day; a run takes about eight short
+transactions and one Discord post, so a few at a time keep the database busy. Five is SQLAlchemy's pool
+size: the digest never needs the overflow connections, which stay free for members' commands."""
 
 
 def job_id(guild_id: int) -> str:
@@ -70,11 +77,14 @@ class DigestScheduler:
         *,
         shards: Shards = EVERY_SERVER,
         resync_every: timedelta = timedelta(minutes=15),
+        runs_at_once: int = DIGEST_RUNS_AT_ONCE,
     ) -> None:
-        """Keep the jobs of `shards`' servers (every server by default)."""
+        """Keep the jobs of `shards`' servers (every server by default), running at most `runs_at_once`
+        of them at the same moment."""
         self._service = service
         self._shards = shards
         self._resync_every = resync_every
+        self._runs = asyncio.Semaphore(runs_at_once)
         self._scheduler: AsyncIOScheduler | None = None
         self._retries: dict[int, datetime] = {}
 
@@ -126,7 +136,12 @@ class DigestScheduler:
         return self._arm(settings)
 
     async def fire(self, guild_id: int) -> Outcome | None:
-        """The job body: run the server's due post, then arm the next run (or a retry)."""
+        """The job body: run the server's due post, then arm the next run (or a retry) — waiting its
+        turn among at most `runs_at_once` runs (see DIGEST_RUNS_AT_ONCE)."""
+        async with self._runs:
+            return await self._run(guild_id)
+
+    async def _run(self, guild_id: int) -> Outcome | None:
         outcome: Outcome | None = None
         try:
             outcome = await self._service.run_due(guild_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,8 +19,9 @@ import pytest
 from bot.clock import ManualClock
 from bot.digest import next_run
 from bot.digest.ports import OutcomeStatus
+from bot.digest.post import DigestPost
 from bot.digest.service import DigestService
-from bot.scheduling import DigestScheduler, job_id
+from bot.scheduling import DIGEST_RUNS_AT_ONCE, DigestScheduler, job_id
 from bot.storage.database import Database
 from tests.postgres_server import Databases
 from tests.storage.fakes import FakeCorpus, FakePublisher, bundled_papers, digest_service
@@ -289,3 +290,47 @@ async def test_a_transient_failure_is_retried_within_the_grace_window(db_url):
     ]
     assert wall(publisher.sent[0].at, ZURICH) == "2026-03-02 09:10"
     assert wall(after, ZURICH) == "2026-03-03 09:00"
+
+
+@dataclass
+class HeldPublisher(FakePublisher):
+    """Holds every post until `gate` opens, counting how many are under way; `busy` is set once `expect`
+    of them are."""
+
+    expect: int = DIGEST_RUNS_AT_ONCE
+    under_way: int = 0
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    busy: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def post_digest(self, channel_id: int, post: DigestPost) -> int:
+        self.under_way += 1
+        if self.under_way >= self.expect:
+            self.busy.set()
+        try:
+            await self.gate.wait()
+            return await super().post_digest(channel_id, post)
+        finally:
+            self.under_way -= 1
+
+
+async def test_a_thousand_servers_due_at_once_would_exhaust_the_pool_so_a_few_run_at_a_time(db_url):
+    # benchmarks/load.py: 1,000 servers due in one minute all waited for the database pool; one gave up
+    # after 30 s and missed its day. Now at most DIGEST_RUNS_AT_ONCE run, the rest wait their turn.
+    clock = ManualClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    publisher = HeldPublisher(clock)
+    guilds = range(1, 31)
+    async with running_bot(db_url, clock, publisher, FakeCorpus(bundled_papers())) as bot:
+        for guild in guilds:
+            await bot.service.configure(
+                guild, channel_id=100 + guild, post_time="09:00", timezone="Europe/Zurich", enabled=True
+            )
+        clock.set(bot.scheduler.next_run_times()[1])
+        runs = asyncio.gather(*(bot.scheduler.fire(guild) for guild in guilds))
+        await asyncio.wait_for(publisher.busy.wait(), 10)
+        await asyncio.sleep(0.2)  # time enough for one more to start, if the bound did not hold
+        under_way = publisher.under_way
+        publisher.gate.set()
+        outcomes = await runs
+    assert under_way == DIGEST_RUNS_AT_ONCE
+    assert [o.status for o in outcomes if o is not None] == [OutcomeStatus.POSTED] * len(guilds)
+    assert sorted(s.target for s in publisher.of_kind("post")) == [100 + g for g in guilds]

@@ -182,8 +182,9 @@ class PapersCog(commands.Cog, name="Papers"):
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
         """A cited answer from the corpus — the same sources `paperbot ask` prints."""
         index = self.index
-        # A malformed question is refused privately, before the public defer.
-        await self.offload(index.parse, question)
+        # A malformed question is refused privately, before the public defer (read in the quick lane:
+        # the acknowledgement must not wait behind other users' answers).
+        await self.bot.app.offload.quick(index.parse, question)
         self.bot.app.ask_cooldown.hit(interaction.user.id)
         await interaction.response.defer(thinking=True)
         answer = await self.offload(answer_question, index, question)
@@ -215,7 +216,7 @@ class PapersCog(commands.Cog, name="Papers"):
         text = search_query(query, author=author, year=year, category=category, has_code=has_code)
         index = self.index
         # Bad syntax (say `year:soon`) is refused privately, before the public defer.
-        await self.offload(index.parse, text)
+        await self.bot.app.offload.quick(index.parse, text)
         await interaction.response.defer(thinking=True)
         pages = SearchPages.for_query(index, text, self.offload, limit=limit)
         view = await SearchView.open(pages, interaction.user.id)
