@@ -232,7 +232,6 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
-
     @classmethod
     def settings_customise_sources(
         cls,

@@ -213,9 +213,7 @@ class PaperIndex:
         (`meaning.py`); off, such a question finds nothing.
         """
         embedder = bundled_model() if by_meaning else None
-        return cls(
-            papers, settings, engine_factory, today, embedder, engine=engine, store=store, ready=ready
-        )
+        return cls(papers, settings, engine_factory, today, embedder, engine=engine, store=store, ready=ready)
 
     def __len__(self) -> int:
         return len(self.papers)

@@ -86,12 +86,13 @@ class ReadyCache:
         path = self.directory / name
         try:
             with path.open("rb") as handle:
-                return pickle.load(handle)  # noqa: S301 (the user's own cache folder; see the module doc)
+                found: object = pickle.load(handle)  # the user's own cache folder: see the module doc
         except FileNotFoundError:
             return None
         except _DAMAGED as exc:
             log.warning("Ignoring the unreadable cache file %s (%s); making it again.", path, exc)
             return None
+        return found
 
     def save(self, name: str, value: object) -> None:
         """Store `value` under `name` (written then renamed: a reader never sees half a file)."""
