@@ -212,10 +212,11 @@ def _collect_folder(folder: Path, today: date) -> tuple[list[ParsedRecord], list
 
 
 def corpus_fingerprint(path: Path | None) -> list[bytes]:
-    """What `load_corpus(path)` reads, as bytes: the root, then each file's name and content (the files
-    `load_corpus` would parse, in its order). OSError when the path is missing or unreadable."""
+    """What `load_corpus(path)` reads, as bytes: the root as given (records' sources name it) and resolved,
+    then each file's name and content (the files `load_corpus` would parse, in its order). OSError when
+    the path is missing or unreadable."""
     root = bundled_seeds_dir() if path is None else Path(path)
-    parts = [str(root.resolve()).encode()]
+    parts = [str(root).encode(), str(root.resolve()).encode()]
     if not root.is_dir():
         return [*parts, root.read_bytes()]
     for file in _files_in(root):
