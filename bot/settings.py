@@ -9,10 +9,11 @@ ignored: config files get copied and committed, and a token there has leaked alr
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -258,8 +259,6 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
-    _file_data: ClassVar[dict[str, Any]] = {}  # the parsed config file, set on a subclass by `_build`
-
     @classmethod
     def settings_customise_sources(
         cls,
@@ -270,7 +269,12 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Environment beats the config file, which load_settings has read (and taken the token out of)."""
-        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=cls._file_data))
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=_FILE_DATA.get()))
+
+
+_FILE_DATA: ContextVar[dict[str, Any]] = ContextVar("paperbot_config_file_data", default={})  # noqa: B039
+"""The parsed config file `Settings` is being built from (set by `_build` for that one call): a context
+variable rather than a subclass per call, which pydantic would build a whole new schema for."""
 
 
 @dataclass(frozen=True)
@@ -342,8 +346,11 @@ def _read_config_file(path: Path | None) -> dict[str, Any]:
 
 
 def _build(file_data: dict[str, Any], **init: Any) -> Settings:
-    bound: type[Settings] = type("Settings", (Settings,), {"_file_data": file_data})
-    return bound(**init)
+    token = _FILE_DATA.set(file_data)
+    try:
+        return Settings(**init)
+    finally:
+        _FILE_DATA.reset(token)
 
 
 def _with_defaults_for(broken: set[str], file_data: dict[str, Any]) -> Settings | None:

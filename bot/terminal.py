@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.answer import answer_question
 from bot.clock import SystemClock
-from bot.corpus.loader import CorpusLoad, load_corpus, problem_lines
+from bot.corpus.loader import CorpusLoad, corpus_fingerprint, load_corpus, problem_lines
 from bot.corpus.model import Paper
 from bot.errors import QueryError, UserError
 from bot.search.index import Hit, PaperIndex
 from bot.search.query import Query
+from bot.search.ready import ReadyCache
 from bot.search.store import INDEX_FOLDER, IndexStore
 from bot.settings import Settings
 
@@ -33,10 +34,15 @@ BATCH_DEFAULT_LIMIT = 100
 
 
 def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
-    """Load the corpus named on the command line (or in settings), warn about bad records, build the index."""
+    """Load the corpus named on the command line (or in settings), warn about bad records, build the index.
+
+    What an earlier command loaded and analysed from the same files is taken from the cache folder
+    (`bot/search/ready.py`): a one-shot command would otherwise parse, validate and analyse the same
+    corpus every run."""
     path: Path | None = getattr(args, "corpus", None) or settings.corpus.path
     strict = bool(getattr(args, "strict", False)) or settings.corpus.strict
-    loaded = load_corpus(path, strict=strict)
+    ready = ReadyCache()
+    loaded = _ready_corpus(path, strict, ready)
     _warn_problems(loaded)
     papers = loaded.papers
     if getattr(args, "corpus", None) is None:  # the configured corpus, so with the papers people added
@@ -44,7 +50,24 @@ def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
 
         papers = with_added_papers(papers, settings)
     store = IndexStore(settings.storage.data_dir / INDEX_FOLDER)  # written only for the large-corpus engine
-    return PaperIndex.build(papers, engine=settings.corpus.engine, store=store)
+    return PaperIndex.build(papers, engine=settings.corpus.engine, store=store, ready=ready)
+
+
+def _ready_corpus(path: Path | None, strict: bool, ready: ReadyCache) -> CorpusLoad:
+    """`load_corpus(path, strict=strict)`, kept in `ready` under the files' names and bytes, the options
+    and the day (yearless listing dates are read against it)."""
+    today = SystemClock().now().date()
+    try:
+        parts = corpus_fingerprint(path)
+    except OSError:  # missing or unreadable: load_corpus says what is wrong
+        return load_corpus(path, strict=strict, today=today)
+    name = ready.name("corpus", *parts, f"{strict}:{today.isoformat()}".encode())
+    found = ready.load(name)
+    if isinstance(found, CorpusLoad):
+        return found
+    loaded = load_corpus(path, strict=strict, today=today)
+    ready.save(name, loaded)
+    return loaded
 
 
 def _warn_problems(loaded: CorpusLoad) -> None:

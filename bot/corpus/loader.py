@@ -211,6 +211,19 @@ def _collect_folder(folder: Path, today: date) -> tuple[list[ParsedRecord], list
     return records, problems, files
 
 
+def corpus_fingerprint(path: Path | None) -> list[bytes]:
+    """What `load_corpus(path)` reads, as bytes: the root as given (records' sources name it) and resolved,
+    then each file's name and content (the files `load_corpus` would parse, in its order). OSError when
+    the path is missing or unreadable."""
+    root = bundled_seeds_dir() if path is None else Path(path)
+    parts = [str(root).encode(), str(root.resolve()).encode()]
+    if not root.is_dir():
+        return [*parts, root.read_bytes()]
+    for file in _files_in(root):
+        parts += [file.relative_to(root).as_posix().encode(), file.read_bytes()]
+    return parts
+
+
 def _check_single_file(path: Path) -> None:
     """A file given by name must have a type paperbot reads; say which ones if not."""
     if not is_supported_name(path.name):

@@ -32,6 +32,7 @@ from bot.search.inverted import InvertedEngine
 from bot.search.meaning import MAX_PAPERS as MEANING_MAX_PAPERS
 from bot.search.meaning import Embedder, MeaningIndex, VectorCache, bundled_model
 from bot.search.query import Query, with_note
+from bot.search.ready import ReadyCache
 from bot.search.relevance import coverage, covered
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet, trim_around
@@ -138,6 +139,7 @@ class PaperIndex:
         *,
         engine: EngineChoice = "auto",
         store: IndexStore | None = None,
+        ready: ReadyCache | None = None,
     ) -> None:
         _check_ids(papers)
         self._today = today
@@ -145,7 +147,7 @@ class PaperIndex:
         self._by_id = {p.id: i for i, p in enumerate(self.papers)}
         self._authors = AuthorDirectory(self.papers)
         self.engine_name = "custom" if engine_factory is not None else choose_engine(engine, len(self.papers))
-        self._terms, self._engine = self._index(settings, engine_factory, store)
+        self._terms, self._engine = self._ready_index(settings, engine_factory, store, ready)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
         self._meaning = (
             None
@@ -156,6 +158,27 @@ class PaperIndex:
                 VectorCache(),
             )
         )
+
+    def _ready_index(
+        self,
+        settings: BM25Settings,
+        engine_factory: EngineFactory | None,
+        store: IndexStore | None,
+        ready: ReadyCache | None,
+    ) -> tuple[AnalysedTerms, ScoringEngine]:
+        """`_index`, or what an earlier process built from the same papers, kept in `ready` (rank-bm25 only:
+        the inverted engine has its own store, and a custom engine may not pickle)."""
+        if ready is None or engine_factory is not None or self.engine_name != RANK_BM25:
+            return self._index(settings, engine_factory, store)
+        name = ready.name("index", corpus_key(self.papers).encode(), repr(settings).encode())
+        found = ready.load(name)
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], AnalysedTerms):
+            terms, engine = found
+            if isinstance(engine, BM25Engine) and engine.size == terms.size == len(self.papers):
+                return terms, engine
+        built = self._index(settings, engine_factory, store)
+        ready.save(name, built)
+        return built
 
     def _index(
         self, settings: BM25Settings, engine_factory: EngineFactory | None, store: IndexStore | None
@@ -177,19 +200,21 @@ class PaperIndex:
         engine_factory: EngineFactory | None = None,
         engine: EngineChoice = "auto",
         store: IndexStore | None = None,
+        ready: ReadyCache | None = None,
         today: Today = utc_today,
         by_meaning: bool = True,
     ) -> PaperIndex:
         """Index `papers` (any number, 0 included). Raises CorpusError if two papers share an id.
 
         `engine` picks the scoring engine (see `choose_engine`; `engine_factory` overrides it with any
-        `ScoringEngine`); `store` keeps the large-corpus engine's index on disk between starts.
+        `ScoringEngine`); `store` keeps the large-corpus engine's index on disk between starts, `ready`
+        the rank-bm25 one between one-shot terminal commands (`ready.py`).
         `today` resolves relative dates in questions ("this year", "last month"). `by_meaning` lets a
         question that shares no distinctive word with any paper find the one paper closest in meaning
         (`meaning.py`); off, such a question finds nothing.
         """
         embedder = bundled_model() if by_meaning else None
-        return cls(papers, settings, engine_factory, today, embedder, engine=engine, store=store)
+        return cls(papers, settings, engine_factory, today, embedder, engine=engine, store=store, ready=ready)
 
     def __len__(self) -> int:
         return len(self.papers)
