@@ -221,8 +221,8 @@ class InvertedEngine:
             field_of = np.full(len(held), number, dtype=np.int64)
             parts.append((field_of, lo[held], hi[held], scale))
             occurrences.append(numbers[inverse.reshape(-1)])
-        columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
-        return rescore.Lists(*columns, occurrences=tuple(occurrences))  # type: ignore[arg-type]
+        field_of, lo, hi, scale = (np.concatenate(column) for column in zip(*parts, strict=True))
+        return rescore.Lists(field_of, lo, hi, scale, tuple(occurrences))
 
     def _rescored(self, lists: rescore.Lists, k: int, allowed: Set[int] | None) -> Ranking:
         """The top k via `rescore.py`: the same `Ranking` as summing every occurrence."""

@@ -219,13 +219,13 @@ Kernel = Callable[..., Any]
 
 @lru_cache(maxsize=1)
 def _kernels() -> tuple[Kernel, Kernel, Kernel, Kernel]:
-    """The sum (serial and parallel), the selection and the exact scores, compiled by numba on first use (≈ 2 s,
-    then cached on disk); numba is imported only then, as in inverted.py."""
+    """The sum (serial and parallel), the selection and the exact scores, compiled by numba on first
+    use (≈ 2 s, then cached on disk); numba is imported only then, as in inverted.py."""
     import numba
 
     global prange, _raise_cut
     prange = numba.prange
     jit = numba.njit(cache=True, nogil=True)
-    _raise_cut = jit(_raise_cut)  # type: ignore[assignment]  # a global numba resolves when compiling
+    _raise_cut = jit(_raise_cut)  # a global that numba resolves when compiling `_select_python`
     parallel = numba.njit(cache=True, nogil=True, parallel=True)(_sum_python)
     return jit(_sum_python), parallel, jit(_select_python), jit(_exact_python)

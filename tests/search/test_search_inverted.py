@@ -12,10 +12,12 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.corpus.loader import load_corpus
 from bot.search import inverted, rescore
+from bot.search import terms as terms_module
 from bot.search.analysis import analyze
 from bot.search.engine import BM25Engine, BM25Settings, Ranking
 from bot.search.index import PaperIndex
@@ -209,3 +211,18 @@ def test_an_engine_whose_weights_can_be_negative_sums_every_occurrence() -> None
     reference = BM25Engine(terms.fielded_docs(), BM25Settings(variant="okapi"))
     assert engine.top_k(["common", "rare"], 3) == reference.top_k(["common", "rare"], 3)
     assert engine.top_k(["common"], 3) == reference.top_k(["common"], 3)
+
+
+def test_analysing_in_worker_processes_gives_the_same_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large corpus is analysed by worker processes in chunks, each worker numbering terms its own
+    way; translated back, every array and the spelling words are those of analysing here, in order."""
+    monkeypatch.setattr(terms_module, "CHUNK", 7)  # many chunks, spread over both workers
+    papers = load_corpus(today=TODAY, strict=True).papers
+    alone, together = analyse_papers(papers, processes=1), analyse_papers(papers * 3, processes=2)
+    thrice = analyse_papers(papers * 3, processes=1)
+    assert together.vocabulary == thrice.vocabulary == alone.vocabulary
+    for name, field in thrice.fields.items():
+        assert np.array_equal(together.fields[name].ids, field.ids)
+        assert np.array_equal(together.fields[name].offsets, field.offsets)
+    assert np.array_equal(together.postings.docs, thrice.postings.docs)
+    assert together.words == thrice.words
