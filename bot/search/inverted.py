@@ -5,7 +5,10 @@ very float64 that rank-bm25 computes at query time — same formula, same operat
 and a query adds them up per field in query-term order and sums the fields with their weights in the same
 order, so scores, ties (by paper number), the `allowed` filter and `Ranking.total` all agree. A query
 touches only the papers containing its terms instead of every paper once per term: at a million papers a
-short query costs milliseconds, not seconds. Saved as `.npy` files and opened memory-mapped.
+short query costs milliseconds, not seconds. A query touching many papers, when only the best few are
+wanted (`top_k`, k ≤ `RESCORE_MAX_K`), sums each distinct term once and rescores the best exactly
+(`rescore.py`): an abstract repeats its key words, and this halves the postings read, same answers. Saved
+as `.npy` files and opened memory-mapped.
 
 Why not a library (measured in benchmarks/README.md, issue 11): bm25s scores in float32 (and drops
 Lucene's constant k1 + 1), so agreement is empirical rather than exact, and it builds its index in a
@@ -19,7 +22,7 @@ Traps, each guarded here:
   differ in the last bit), and for the "okapi" variant its mean is summed in rank-bm25's order (a term's
   first appearance in the field);
 - a repeated query term is added once per occurrence, as rank-bm25 does (adding 2w once can round
-  differently from adding w twice);
+  differently from adding w twice) — in every score returned, rescored ones included;
 - summing with np.add.reduce/reduceat is pairwise, not left to right → sums are np.bincount (in array
   order) for few papers, and a compiled left-to-right loop (numba) for many;
 - BM25Plus's constant per-term credit cannot be reproduced by summing postings → "plus" is refused.

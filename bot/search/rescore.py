@@ -146,34 +146,51 @@ BATCH = 4096
 
 def _select_python(scores: FloatArray, allowed: Mask, k: int, batch: int) -> tuple[PaperArray, int]:
     """The allowed papers scoring within MARGIN of the k-th best (ascending), and how many allowed
-    papers score > 0; zeroes `scores`. The cut rises each time `batch` more candidates pile up."""
-    filtered = len(allowed) > 0
+    papers score > 0; zeroes `scores`. The cut rises each time `batch` more candidates pile up; when
+    ties at the cut fill the buffers, they grow — outside `_scan`, whose buffers must stay put (numba
+    keeps an array that a loop may reallocate in memory, not registers: ≈ 80× slower)."""
     kept = np.empty(batch + k, dtype=np.int32)
     values = np.empty(batch + k, dtype=np.float64)
-    count = 0
-    total = 0
-    cut = 0.0
-    for d in range(len(scores)):
-        value = scores[d]
-        if value == 0.0:
-            continue
-        scores[d] = 0.0
-        if filtered and allowed[d] == 0:
-            continue
-        total += 1
-        if value < cut:
-            continue
-        kept[count] = d
-        values[count] = value
-        count += 1
-        if count == len(kept):
-            cut, count = _raise_cut(kept, values, count, k)
-            if count + batch > len(kept):  # ties at the cut kept too many: make room (numba does not check)
-                kept = np.concatenate((kept, np.empty(len(kept), dtype=np.int32)))
-                values = np.concatenate((values, np.empty(len(values), dtype=np.float64)))
+    start, count, total, cut = 0, 0, 0, 5e-324  # the smallest positive float: "≥ cut" means "> 0"
+    while True:
+        start, count, total, cut = _scan(scores, allowed, k, batch, kept, values, start, count, total, cut)
+        if start == len(scores):
+            break
+        kept = np.concatenate((kept, np.empty(len(kept), dtype=np.int32)))
+        values = np.concatenate((values, np.empty(len(values), dtype=np.float64)))
     if count > k:
         cut, count = _raise_cut(kept, values, count, k)
     return kept[:count].copy(), total
+
+
+def _scan(
+    scores: FloatArray, allowed: Mask, k: int, batch: int, kept: PaperArray, values: FloatArray,
+    start: int, count: int, total: int, cut: float,
+) -> tuple[int, int, int, float]:  # fmt: skip
+    """`_select_python` from paper `start` on, until the end or until the buffers are too full: where
+    it stopped, and the count, total and cut so far.
+
+    Branch-free but for the cut: which papers hold a query term is random, so a test per paper on it
+    would be mispredicted half the time; once the cut has risen, "value ≥ cut" is almost always false,
+    which the processor predicts.
+    """
+    filtered = len(allowed) > 0
+    for d in range(start, len(scores)):
+        value = scores[d]
+        scores[d] = 0.0
+        hit = value > 0.0
+        if filtered:  # the same way for every paper: predicted
+            hit &= allowed[d] != 0
+        total += hit
+        if value >= cut and hit:
+            kept[count] = d
+            values[count] = value
+            count += 1
+            if count == len(kept):
+                cut, count = _raise_cut(kept, values, count, k)
+                if count + batch > len(kept):  # ties at the cut: no room for a batch (numba does not check)
+                    return d + 1, count, total, cut
+    return len(scores), count, total, cut
 
 
 def _raise_cut(kept: PaperArray, values: FloatArray, count: int, k: int) -> tuple[float, int]:
@@ -223,9 +240,10 @@ def _kernels() -> tuple[Kernel, Kernel, Kernel, Kernel]:
     use (≈ 2 s, then cached on disk); numba is imported only then, as in inverted.py."""
     import numba
 
-    global prange, _raise_cut
+    global prange, _raise_cut, _scan
     prange = numba.prange
     jit = numba.njit(cache=True, nogil=True)
-    _raise_cut = jit(_raise_cut)  # a global that numba resolves when compiling `_select_python`
+    _raise_cut = jit(_raise_cut)  # globals that numba resolves when compiling `_select_python`
+    _scan = jit(_scan)
     parallel = numba.njit(cache=True, nogil=True, parallel=True)(_sum_python)
     return jit(_sum_python), parallel, jit(_select_python), jit(_exact_python)

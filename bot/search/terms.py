@@ -11,6 +11,8 @@ paper, five minutes a million).
 - `AnalysedTerms`: the vocabulary, the fields, the postings and the corpus's surface words with their
   counts (the spelling corrector's vocabulary, capped at `MAX_WORDS`).
 - `TermsBuilder`: fed one paper at a time (bounded extra memory: ids, not strings), then `finish()`.
+- `analyse_papers`: a large corpus is analysed by one worker process per core, in chunks, each worker's
+  ids translated back (`Part`): the same arrays as alone, in about half the time on two cores.
 
 numpy traps, each guarded here:
 - `np.repeat`/`np.unique` on an empty corpus give empty float arrays → every array is typed explicitly;
