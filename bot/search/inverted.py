@@ -154,6 +154,8 @@ class InvertedEngine:
         self._fields = list(fields)
         # rescore.py counts every paper touched as a match: it must score above the "> 0" cut.
         self._rescorable = bool(fields) and all(f.floor * w > 2 * _POSITIVE for _, f, w in self._fields)
+        self._docs = rescore.readonly([f.docs for _, f, _ in self._fields])
+        self._weights = rescore.readonly([f.weights for _, f, _ in self._fields])
 
     @classmethod
     def build(cls, terms: AnalysedTerms, settings: BM25Settings | None = None) -> InvertedEngine:
@@ -230,13 +232,11 @@ class InvertedEngine:
     def _rescored(self, lists: rescore.Lists, k: int, allowed: Set[int] | None) -> Ranking:
         """The top k via `rescore.py`: the same `Ranking` as summing every occurrence."""
         mask = None if allowed is None else _allowed_mask(allowed, self._size).view(np.uint8)
-        fields = self._fields
-        docs, weights = [f.docs for _, f, _ in fields], [f.weights for _, f, _ in fields]
-        field_weights = [w for _, _, w in fields]
+        weights = [w for _, _, w in self._fields]
         parallel = lists.postings() >= _PARALLEL_FROM and _PARALLEL.acquire(blocking=False)
         try:
             threads = _kernels()[2] if parallel else 1
-            found = rescore.top_k(lists, docs, weights, field_weights, self._size, k, mask, threads)
+            found = rescore.top_k(lists, self._docs, self._weights, weights, self._size, k, mask, threads)
         finally:
             if parallel:
                 _PARALLEL.release()

@@ -23,7 +23,8 @@ score ≥ θ(1 − 2ε) and is kept. Traps, each guarded here:
   only when every stored weight × field weight is above it (a BM25Okapi corpus can have negative idf
   floors; such engines sum every occurrence as before);
 - numba indexes a tuple of arrays by a runtime number only if all have one type → the fields' arrays
-  are passed as read-only plain views, whether memory-mapped or built in memory;
+  are passed as read-only plain views, whether memory-mapped or built in memory, made once per engine
+  (`readonly`: a fresh view costs milliseconds per call);
 - numba's default thread pool must not be entered from two threads at once → the parallel sum runs
   under the caller's lock (`inverted._PARALLEL`), a concurrent query sums on its own thread.
 """
@@ -39,7 +40,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BATCH", "MARGIN", "MAX_OCCURRENCES", "Lists", "top_k"]
+__all__ = ["BATCH", "MARGIN", "MAX_OCCURRENCES", "Lists", "readonly", "top_k"]
 
 MARGIN = 1e-9
 """Relative slack of every cut (float sums of ≤ MAX_OCCURRENCES positive terms err by < 1e-11)."""
@@ -83,10 +84,19 @@ class _Scratch(threading.local):
 _SCRATCH = _Scratch()
 
 
+def readonly(arrays: Sequence[npt.NDArray[Any]]) -> tuple[npt.NDArray[Any], ...]:
+    """The fields' arrays as `top_k` takes them: read-only plain views, made once per engine (numba
+    takes ≈ 7 ms to accept a read-only view it has not seen before, µs for one it has)."""
+    views = tuple(array.view(np.ndarray) for array in arrays)
+    for view in views:
+        view.flags.writeable = False
+    return views
+
+
 def top_k(
     lists: Lists,
-    docs: Sequence[PaperArray],
-    weights: Sequence[FloatArray],
+    docs: tuple[PaperArray, ...],
+    weights: tuple[FloatArray, ...],
     field_weights: Sequence[float],
     size: int,
     k: int,
@@ -94,28 +104,21 @@ def top_k(
     threads: int,
 ) -> tuple[PaperArray, FloatArray, int]:
     """The papers that may be in the top k (ascending) with their exact scores, and the number of
-    matches (allowed papers holding a query term). `allowed`: a 0/1 mask over all papers, or None."""
+    matches (allowed papers holding a query term). `docs`, `weights`: per field, from `readonly`;
+    `allowed`: a 0/1 mask over all papers, or None."""
     serial, parallel, select, exact = _kernels()
     summed = parallel if threads > 1 else serial
-    field_docs = tuple(_readonly(a) for a in docs)
-    field_weights_ = tuple(_readonly(a) for a in weights)
     scores = _SCRATCH.get(size)
-    summed(scores, field_docs, field_weights_, lists.field, lists.lo, lists.hi, lists.scale, max(threads, 1))
+    summed(scores, docs, weights, lists.field, lists.lo, lists.hi, lists.scale, max(threads, 1))
     mask = np.zeros(0, dtype=np.uint8) if allowed is None else allowed
     candidates, total = select(scores, mask, k, BATCH)
     occurrences = np.concatenate(lists.occurrences).astype(np.int64)
     starts = np.cumsum([0, *map(len, lists.occurrences)]).astype(np.int64)
     exact_scores = exact(
-        field_docs, field_weights_, lists.field, lists.lo, lists.hi, occurrences, starts,
+        docs, weights, lists.field, lists.lo, lists.hi, occurrences, starts,
         np.asarray(field_weights, dtype=np.float64), candidates,
     )  # fmt: skip
     return candidates, exact_scores, int(total)
-
-
-def _readonly(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    view = array.view(np.ndarray)
-    view.flags.writeable = False
-    return view
 
 
 prange = range
