@@ -3,12 +3,14 @@
     python benchmarks/scale.py [--sizes 10000,100000,1000000] [--data ../shared/bench/scifact]
                                [--queries 200] [--reference-max 100000] [--work DIR]
 
-For each size it prints, per engine (`inverted`, the large-corpus engine, and `rank-bm25`, the reference,
-up to --reference-max papers because it needs seconds per long query beyond): build time (analysis of the
-text included, then the engine from the stored analysed terms alone), disk MB, RSS after opening and the
-peak RSS, time to open from disk, and p50/p99 latency of `top_k(terms, 10)` for short queries (SciFact
-claims) and abstract-length queries (SciFact abstracts, what `/similar` sends), without and with a filter
-(a fifth of the papers allowed), plus the share of queries where both engines return the same top 10.
+For each size it prints, per engine (`inverted`, the large-corpus engine; `inverted-every`, the same
+engine summing every query-term occurrence instead of rescoring, as it did before; and `rank-bm25`, the
+reference, up to --reference-max papers because it needs seconds per long query beyond): build time
+(analysis of the text included, in worker processes, then the engine from the stored analysed terms
+alone), disk MB, RSS after opening and the peak RSS, time to open from disk, and p50/p99 latency of
+`top_k(terms, 10)` for short queries (SciFact claims) and abstract-length queries (SciFact abstracts, what
+`/similar` sends), without and with a filter (a fifth of the papers allowed), plus the share of queries
+where two engines return the same top 10.
 
 The corpus is deterministic: paper i takes a SciFact title and 6–10 SciFact abstract sentences chosen by
 a seeded generator, 2–6 authors from a fixed pool of names, and a year. Each measurement runs in its own
@@ -39,6 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.corpus.model import Paper  # noqa: E402
+from bot.search import inverted  # noqa: E402
 from bot.search.analysis import analyze  # noqa: E402
 from bot.search.engine import BM25Engine, BM25Settings, ScoringEngine  # noqa: E402
 from bot.search.inverted import InvertedEngine  # noqa: E402
@@ -151,11 +154,14 @@ def timed(
 
 
 def step_query(engine_name: str, work: Path, data: Path, count: int) -> dict[str, Any]:
-    """Open from disk, then time the queries; RSS after opening and at the end."""
+    """Open from disk, then time the queries; RSS after opening and at the end. "inverted-every" is the
+    inverted engine summing every query-term occurrence (no rescoring: what it did before)."""
+    if engine_name == "inverted-every":
+        inverted.RESCORE_MAX_K = 0
     started = time.perf_counter()
     terms = AnalysedTerms.open(work / "terms")
     engine: ScoringEngine
-    if engine_name == "inverted":
+    if engine_name.startswith("inverted"):
         engine = InvertedEngine.open(work / "engine", terms, BM25Settings())
     else:
         engine = BM25Engine(terms.fielded_docs(), BM25Settings())
@@ -185,17 +191,21 @@ def step_query(engine_name: str, work: Path, data: Path, count: int) -> dict[str
 # --- the driver ---------------------------------------------------------------------------------------
 
 
-def run_step(*args: str) -> dict[str, Any]:
+def run_step(data: Path, *args: str) -> dict[str, Any]:
     """One step in a fresh Python process; its JSON answer."""
     done = subprocess.run(
-        [sys.executable, __file__, "--step", *args], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--data", str(data), "--step", *args],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return answer
 
 
 def agreement(a: dict[str, list[list[int]]], b: dict[str, list[list[int]]]) -> float:
-    pairs = [(x, y) for kind in a for x, y in zip(a[kind], b[kind], strict=True)]
+    """The share of queries (the first ones, as many as both ran) with the same top 10."""
+    pairs = [(x, y) for kind in a for x, y in zip(a[kind], b[kind], strict=False)]
     return 100.0 * sum(x == y for x, y in pairs) / len(pairs)
 
 
@@ -210,14 +220,16 @@ def report(
           f"{rebuilt['rebuild_s']:.1f} s (peak {rebuilt['rebuild_peak_mb']:.0f} MB); on disk: terms "
           f"{built['terms_mb']:.0f} MB + engine {built['engine_mb']:.0f} MB")  # fmt: skip
     heads = "".join(f"{k + ' p50/p99 ms':>27}" for k in KINDS)
-    print(f"{'engine':<11}{'open s':>8}{'1st ms':>9}{'RSS MB':>8}{'peak MB':>9}{heads}")
+    print(f"{'engine':<15}{'open s':>8}{'1st ms':>9}{'RSS MB':>8}{'peak MB':>9}{heads}")
     for name, r in rows.items():
         cells = "".join(f"{f'{r[k][0]:.2f} / {r[k][1]:.2f}':>27}" for k in KINDS)
-        print(f"{name:<11}{r['open_s']:>8.2f}{r.get('first_ms', 0):>9.0f}{r['rss_open_mb']:>8.0f}"
+        print(f"{name:<15}{r['open_s']:>8.2f}{r.get('first_ms', 0):>9.0f}{r['rss_open_mb']:>8.0f}"
               f"{r['peak_mb']:>9.0f}{cells}")  # fmt: skip
-    if len(rows) == 2:
+    if "rank-bm25" in rows:
         same = agreement(rows["inverted"]["tops"], rows["rank-bm25"]["tops"])
         print(f"same top-10 as the reference: {same:.1f} % of the queries both ran")
+    every = agreement(rows["inverted"]["tops"], rows["inverted-every"]["tops"])
+    print(f"same top-10 rescoring as summing every occurrence: {every:.1f} % of the queries")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -241,13 +253,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size in (int(s) for s in args.sizes.split(",")):
             work = root / str(size)
             shutil.rmtree(work, ignore_errors=True)
-            built = run_step("build", str(size), str(work))
-            rebuilt = run_step("rebuild", str(work))
-            rows = {"inverted": run_step("query", "inverted", str(work), str(args.queries))}
+            built = run_step(args.data, "build", str(size), str(work))
+            rebuilt = run_step(args.data, "rebuild", str(work))
+            rows = {
+                name: run_step(args.data, "query", name, str(work), str(args.queries))
+                for name in ("inverted", "inverted-every")
+            }
             if size <= args.reference_max:
-                rows["rank-bm25"] = run_step("query", "rank-bm25", str(work), str(args.reference_queries))
-                count = args.reference_queries
-                rows["inverted"]["tops"] = {k: v[:count] for k, v in rows["inverted"]["tops"].items()}
+                queries = str(args.reference_queries)
+                rows["rank-bm25"] = run_step(args.data, "query", "rank-bm25", str(work), queries)
             report(size, built, rebuilt, rows)
     finally:
         if args.work is None:

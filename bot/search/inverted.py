@@ -5,7 +5,10 @@ very float64 that rank-bm25 computes at query time — same formula, same operat
 and a query adds them up per field in query-term order and sums the fields with their weights in the same
 order, so scores, ties (by paper number), the `allowed` filter and `Ranking.total` all agree. A query
 touches only the papers containing its terms instead of every paper once per term: at a million papers a
-short query costs milliseconds, not seconds. Saved as `.npy` files and opened memory-mapped.
+short query costs milliseconds, not seconds. A query touching many papers, when only the best few are
+wanted (`top_k`, k ≤ `RESCORE_MAX_K`), sums each distinct term once and rescores the best exactly
+(`rescore.py`): an abstract repeats its key words, and this halves the postings read, same answers. Saved
+as `.npy` files and opened memory-mapped.
 
 Why not a library (measured in benchmarks/README.md, issue 11): bm25s scores in float32 (and drops
 Lucene's constant k1 + 1), so agreement is empirical rather than exact, and it builds its index in a
@@ -19,7 +22,7 @@ Traps, each guarded here:
   differ in the last bit), and for the "okapi" variant its mean is summed in rank-bm25's order (a term's
   first appearance in the field);
 - a repeated query term is added once per occurrence, as rank-bm25 does (adding 2w once can round
-  differently from adding w twice);
+  differently from adding w twice) — in every score returned, rescored ones included;
 - summing with np.add.reduce/reduceat is pairwise, not left to right → sums are np.bincount (in array
   order) for few papers, and a compiled left-to-right loop (numba) for many;
 - BM25Plus's constant per-term credit cannot be reproduced by summing postings → "plus" is refused.
@@ -39,12 +42,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.search import rescore
 from bot.search.engine import BM25Settings, Ranking
 from bot.search.terms import AnalysedTerms, FieldTerms, term_doc_keys, unique_counts
 
 __all__ = ["ENGINE_VERSION", "InvertedEngine", "settings_key"]
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 """Bump when the stored arrays change meaning; stored engines of another version are rebuilt."""
 
 FloatArray = npt.NDArray[np.float64]
@@ -55,6 +59,9 @@ IdArray = npt.NDArray[np.int64]
 
 # BM25Engine keeps a paper only above this score (float noise after the BM25Plus correction).
 _POSITIVE = 1e-9
+RESCORE_MAX_K = 100
+"""`top_k` sums each distinct term once and rescores the best exactly (`rescore.py`) for at most this
+many papers (more would mean rescoring many) and when the query touches many papers (the dense case)."""
 
 
 def settings_key(settings: BM25Settings) -> dict[str, object]:
@@ -75,6 +82,8 @@ class FieldIndex:
     offsets: OffsetArray
     docs: IntArray
     weights: FloatArray
+    floor: float
+    """The smallest weight in the field: `rescore` needs every match to score above the "> 0" cut."""
 
     def postings(self, term_id: int) -> tuple[IntArray, FloatArray]:
         """The papers holding term `term_id` in this field, and each one's weight for it."""
@@ -133,7 +142,7 @@ def build_field(field: FieldTerms, vocabulary: int, settings: BM25Settings) -> F
     tf = tf.astype(np.int64)
     # rank-bm25: idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl))), term by term.
     weights = idf[terms] * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))
-    return FieldIndex(offsets, docs, weights)
+    return FieldIndex(offsets, docs, weights, float(weights.min()))
 
 
 class InvertedEngine:
@@ -143,6 +152,10 @@ class InvertedEngine:
         self._size = size
         self._term_id = term_id
         self._fields = list(fields)
+        # rescore.py counts every paper touched as a match: it must score above the "> 0" cut.
+        self._rescorable = bool(fields) and all(f.floor * w > 2 * _POSITIVE for _, f, w in self._fields)
+        self._docs = rescore.readonly([f.docs for _, f, _ in self._fields])
+        self._weights = rescore.readonly([f.weights for _, f, _ in self._fields])
 
     @classmethod
     def build(cls, terms: AnalysedTerms, settings: BM25Settings | None = None) -> InvertedEngine:
@@ -194,10 +207,45 @@ class InvertedEngine:
         papers, slots = _compact(docs)
         return papers, np.bincount(slots, weights, minlength=len(papers)).astype(np.float64, copy=False)
 
-    def _scores(self, query_terms: Sequence[str]) -> tuple[FloatArray, list[IntArray] | None] | None:
+    def _ids(self, query_terms: Sequence[str]) -> IdArray:
+        """The query's indexed terms as ids, in query order (repeats kept)."""
+        return np.asarray([i for i in map(self._term_id, query_terms) if i is not None], dtype=np.int64)
+
+    def _lists(self, ids: IdArray) -> rescore.Lists:
+        """`rescore`'s lists for the query `ids`: one per field and distinct term the field holds."""
+        unique, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+        parts: list[tuple[IdArray, IdArray, IdArray, FloatArray]] = []
+        occurrences, numbered = [], 0
+        for number, (_, field, weight) in enumerate(self._fields):
+            lo, hi = field.offsets[unique], field.offsets[unique + 1]
+            held = np.flatnonzero(hi > lo)
+            numbers = np.full(len(unique), -1, dtype=np.int64)
+            numbers[held] = numbered + np.arange(len(held))
+            numbered += len(held)
+            scale = weight * counts[held].astype(np.float64)
+            field_of = np.full(len(held), number, dtype=np.int64)
+            parts.append((field_of, lo[held], hi[held], scale))
+            occurrences.append(numbers[inverse.reshape(-1)])
+        field_of, lo, hi, scale = (np.concatenate(column) for column in zip(*parts, strict=True))
+        return rescore.Lists(field_of, lo, hi, scale, tuple(occurrences))
+
+    def _rescored(self, lists: rescore.Lists, k: int, allowed: Set[int] | None) -> Ranking:
+        """The top k via `rescore.py`: the same `Ranking` as summing every occurrence."""
+        mask = None if allowed is None else _allowed_mask(allowed, self._size).view(np.uint8)
+        weights = [w for _, _, w in self._fields]
+        parallel = lists.postings() >= _PARALLEL_FROM and _PARALLEL.acquire(blocking=False)
+        try:
+            threads = _kernels()[2] if parallel else 1
+            found = rescore.top_k(lists, self._docs, self._weights, weights, self._size, k, mask, threads)
+        finally:
+            if parallel:
+                _PARALLEL.release()
+        papers, scores, total = found
+        return Ranking(_best(papers, scores, k).hits, total)
+
+    def _scores(self, ids: IdArray) -> tuple[FloatArray, list[IntArray] | None] | None:
         """Every paper's score (rank-bm25's float64, bit for bit) and the papers that can score above 0
         (None: look at all); None when no query term is indexed."""
-        ids = np.asarray([i for i in map(self._term_id, query_terms) if i is not None], dtype=np.int64)
         total: FloatArray | None = None
         touched: list[IntArray] | None = []
         for _, field, weight in self._fields:
@@ -229,7 +277,7 @@ class InvertedEngine:
         empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         if self._size == 0 or (allowed is not None and not allowed) or not query_terms:
             return empty
-        found = self._scores(query_terms)
+        found = self._scores(self._ids(query_terms))
         if found is None:
             return empty
         total, touched = found
@@ -242,7 +290,12 @@ class InvertedEngine:
         """The k best documents with score > 0 (restricted to `allowed`), ties by document number."""
         if self._size == 0 or (allowed is not None and not allowed) or not query_terms:
             return Ranking((), 0)
-        found = self._scores(query_terms)
+        ids = self._ids(query_terms)
+        if self._rescorable and 0 < k <= RESCORE_MAX_K and len(ids) <= rescore.MAX_OCCURRENCES:
+            lists = self._lists(ids)
+            if 8 * lists.postings() >= self._size:  # as in _field_scores: the dense case
+                return self._rescored(lists, k, allowed)
+        found = self._scores(ids)
         if found is None:
             return Ranking((), 0)
         total, touched = found
@@ -260,7 +313,8 @@ class InvertedEngine:
             np.save(directory / f"{name}.docs.npy", field.docs)
             np.save(directory / f"{name}.weights.npy", field.weights)
         names = [name for name, _, _ in self._fields]
-        meta = {"settings": settings_key(settings), "papers": self._size, "fields": names}
+        floors = {name: field.floor for name, field, _ in self._fields}
+        meta = {"settings": settings_key(settings), "papers": self._size, "fields": names, "floors": floors}
         (directory / "engine.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
@@ -277,6 +331,7 @@ class InvertedEngine:
                 _mapped(directory / f"{name}.offsets.npy"),
                 _mapped(directory / f"{name}.docs.npy"),
                 _mapped(directory / f"{name}.weights.npy"),
+                float(meta["floors"][name]),
             )
             if len(field.offsets) != len(terms.vocabulary) + 1 or int(field.offsets[-1]) != len(field.docs):
                 raise ValueError(f"the stored field {name} does not fit the vocabulary")

@@ -11,6 +11,8 @@ paper, five minutes a million).
 - `AnalysedTerms`: the vocabulary, the fields, the postings and the corpus's surface words with their
   counts (the spelling corrector's vocabulary, capped at `MAX_WORDS`).
 - `TermsBuilder`: fed one paper at a time (bounded extra memory: ids, not strings), then `finish()`.
+- `analyse_papers`: a large corpus is analysed by one worker process per core, in chunks, each worker's
+  ids translated back (`Part`): the same arrays as alone, in about half the time on two cores.
 
 numpy traps, each guarded here:
 - `np.repeat`/`np.unique` on an empty corpus give empty float arrays → every array is typed explicitly;
@@ -23,12 +25,15 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
+import os
 from array import array
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence, Sized
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, count
+from itertools import chain, count, islice
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +51,7 @@ __all__ = [
     "COVERAGE_FIELDS",
     "FIELDS",
     "MAX_WORDS",
+    "PARALLEL_FROM",
     "AnalysedTerms",
     "FieldTerms",
     "Postings",
@@ -264,6 +270,8 @@ class TermsBuilder:
         self._word_terms: list[tuple[int, ...]] = []  # word number → its term ids
         self._surface: list[str] = []  # word number → the word
         self._seen_words = array("i")  # every counted word's number, in order
+        self._terms_sent = self._words_sent = 0  # `take_part`: what earlier parts carried
+        self._translations: dict[int, tuple[array[int], array[int]]] = {}  # `add_part`: per worker
 
     def _numbers(self, surface: Sequence[str]) -> list[int]:
         """The numbers of these surface words, analysing the ones never seen before."""
@@ -291,17 +299,61 @@ class TermsBuilder:
 
     def add_paper(self, paper: Paper) -> None:
         """One paper, analysed as `paper_fields` does (same terms), word by word from the cache."""
-        title = self._numbers(words(paper.title))
-        abstract = self._numbers(words(readable_abstract(paper.abstract)))
+        self.add_text(paper.title, paper.abstract, paper.authors)
+
+    def add_text(self, title_text: str, abstract_text: str, authors: Sequence[str]) -> None:
+        """`add_paper` from the three texts it reads (what a worker process is sent)."""
+        title = self._numbers(words(title_text))
+        abstract = self._numbers(words(readable_abstract(abstract_text)))
         terms_of_word = self._word_terms.__getitem__
         body = self._tokens["body"]
         body.extend(chain.from_iterable(map(terms_of_word, title)))
         body.extend(chain.from_iterable(map(terms_of_word, abstract)))
         self._tokens["title"].extend(chain.from_iterable(map(terms_of_word, title)))
-        self._tokens["authors"].extend(map(self._ids.__getitem__, analyze(" ; ".join(paper.authors))))
+        self._tokens["authors"].extend(map(self._ids.__getitem__, analyze(" ; ".join(authors))))
         self._seen_words.extend(title)
         self._seen_words.extend(abstract)
         self._close()
+
+    def take_part(self) -> Part:
+        """What was added since the last part, with the terms and words first seen in it; then forgets
+        the added papers (it keeps its vocabulary): a worker's answer for one chunk (`analyse_papers`)."""
+        new_terms = len(self._ids) - self._terms_sent
+        newest = list(islice(reversed(self._ids), new_terms))[::-1]  # a dict iterates newest first: O(new)
+        part = Part(
+            os.getpid(),
+            newest,
+            self._surface[self._words_sent :],
+            {name: np.frombuffer(self._tokens[name], dtype=np.int32).copy() for name in FIELDS},
+            {name: _lengths(self._offsets[name]) for name in FIELDS},
+            np.frombuffer(self._seen_words, dtype=np.int32).copy(),
+        )
+        self._terms_sent, self._words_sent = len(self._ids), len(self._surface)
+        self._tokens = {name: array("i") for name in FIELDS}
+        self._offsets = {name: array("q", [0]) for name in FIELDS}
+        self._seen_words = array("i")
+        return part
+
+    def add_part(self, part: Part) -> None:
+        """A worker's part, its ids translated into this builder's: the same ids, in the same order, as
+        adding its papers here one by one (parts arrive in corpus order, and anything a worker has seen
+        before, this builder has seen before)."""
+        terms, numbers = self._translations.setdefault(part.worker, (array("i"), array("i")))
+        terms.extend(map(self._ids.__getitem__, part.new_terms))
+        numbers.extend(map(self._word_number, part.new_words))
+        term_ids, word_numbers = np.frombuffer(terms, dtype=np.int32), np.frombuffer(numbers, dtype=np.int32)
+        for name in FIELDS:
+            self._tokens[name].frombytes(term_ids[part.tokens[name]].tobytes())
+            ends = self._offsets[name][-1] + np.cumsum(part.lengths[name], dtype=np.int64)
+            self._offsets[name].frombytes(ends.tobytes())
+        self._seen_words.frombytes(word_numbers[part.seen_words].tobytes())
+
+    def _word_number(self, word: str) -> int:
+        """A surface word's number here, numbering it if new (its terms are the worker's business)."""
+        number = self._word_numbers.setdefault(word, len(self._surface))
+        if number == len(self._surface):
+            self._surface.append(word)
+        return number
 
     def _word_counts(self) -> list[tuple[str, int]]:
         """The surface words with their counts, most frequent first, at most MAX_WORDS."""
@@ -341,13 +393,88 @@ def paper_fields(paper: Paper) -> tuple[dict[str, list[str]], list[str]]:
     return fields, title_words + abstract_words
 
 
-def analyse_papers(papers: Iterable[Paper], total: int | None = None) -> AnalysedTerms:
+@dataclass(frozen=True)
+class Part:
+    """A worker's analysis of one chunk of papers, in its own ids (`TermsBuilder.take_part`)."""
+
+    worker: int
+    new_terms: list[str]
+    new_words: list[str]
+    tokens: dict[str, IntArray]
+    lengths: dict[str, OffsetArray]
+    seen_words: IntArray
+
+
+def analyse_papers(
+    papers: Iterable[Paper], total: int | None = None, processes: int | None = None
+) -> AnalysedTerms:
     """Analyse papers as they come (a stream is never held whole: only its term ids are kept), with a
-    progress bar and log lines for a large corpus. `total` sizes the bar when `papers` has no len()."""
+    progress bar and log lines for a large corpus. `total` sizes the bar when `papers` has no len().
+
+    From `PARALLEL_FROM` papers on, the text is analysed by one worker process per core (`processes`
+    overrides), in chunks; the result is the same, array for array, as analysing here alone.
+    """
     builder = TermsBuilder()
     expected = total if total is not None else len(papers) if isinstance(papers, Sized) else 0
+    workers = processes or ((os.cpu_count() or 1) if expected >= PARALLEL_FROM else 1)
     with Progress("indexing", expected) as progress:
-        for paper in papers:
-            builder.add_paper(paper)
-            progress.advance()
+        if workers > 1:
+            for part in _parts(papers, workers):
+                builder.add_part(part)
+                progress.advance(len(part.lengths[FIELDS[0]]))
+        else:
+            for paper in papers:
+                builder.add_paper(paper)
+                progress.advance()
     return builder.finish()
+
+
+PARALLEL_FROM = 50_000
+"""`analyse_papers` uses worker processes from this many papers on (starting them costs ≈ 1 s)."""
+CHUNK = 2_000
+"""Papers per worker task: large enough that sending them costs little, small enough for a smooth bar."""
+
+Text = tuple[str, str, tuple[str, ...]]
+
+
+def _parts(papers: Iterable[Paper], workers: int) -> Iterator[Part]:
+    """The papers analysed in worker processes, chunk by chunk, in corpus order.
+
+    multiprocessing traps, each guarded here:
+    - `Pool.imap` and `Executor.map` read their whole input at once (a million papers in memory) →
+      chunks are submitted by hand, at most two per worker in flight;
+    - forking a process that runs threads (the bot: event loop, thread pools) can copy a held lock →
+      workers are spawned, fresh interpreters importing only this module's dependencies;
+    - a worker's term ids are its own → each part says which worker made it (`Part.worker`, its pid)
+      and `TermsBuilder.add_part` keeps one translation per worker.
+    """
+    texts = ((p.title, p.abstract, tuple(p.authors)) for p in papers)
+    chunks = iter(lambda: list(islice(texts, CHUNK)), [])
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = deque(pool.submit(_analyse_chunk, chunk) for chunk in islice(chunks, 2 * workers))
+        while pending:
+            part: Part = pending.popleft().result()
+            for chunk in islice(chunks, 1):
+                pending.append(pool.submit(_analyse_chunk, chunk))
+            yield part
+
+
+def _lengths(offsets: array[int]) -> OffsetArray:
+    """Each paper's number of terms, from a builder's offsets."""
+    ends = np.frombuffer(offsets, dtype=np.int64)
+    return ends[1:] - ends[:-1]
+
+
+_WORKER: list[TermsBuilder] = []
+"""A worker process's own builder: its vocabulary and word cache last across chunks."""
+
+
+def _analyse_chunk(chunk: list[Text]) -> Part:
+    """In a worker process: one chunk of papers as a `Part`."""
+    if not _WORKER:
+        _WORKER.append(TermsBuilder())
+    builder = _WORKER[0]
+    for title, abstract, authors in chunk:
+        builder.add_text(title, abstract, authors)
+    return builder.take_part()

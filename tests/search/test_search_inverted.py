@@ -12,10 +12,12 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.corpus.loader import load_corpus
-from bot.search import inverted
+from bot.search import inverted, rescore
+from bot.search import terms as terms_module
 from bot.search.analysis import analyze
 from bot.search.engine import BM25Engine, BM25Settings, Ranking
 from bot.search.index import PaperIndex
@@ -25,6 +27,7 @@ from bot.search.terms import AnalysedTerms, TermsBuilder, analyse_papers, paper_
 
 from .conftest import TODAY
 
+real_top_k = rescore.top_k
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
 
 
@@ -166,3 +169,60 @@ def test_concurrent_queries_on_all_cores_rank_as_one_at_a_time(monkeypatch: pyte
     assert together == alone
     reference = BM25Engine(terms.fielded_docs())
     assert alone[:20] == [reference.top_k(q, 10) for q in queries[:20]]
+
+
+@pytest.mark.parametrize("batch", [1, 7, rescore.BATCH])
+def test_summing_each_distinct_term_once_then_rescoring_ranks_exactly(
+    monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Long queries sum each distinct term once (approximately) and rescore the best exactly; the
+    Ranking must be the one of summing every occurrence — ties, repeated words, filters, k beyond the
+    matches, and a selection cut raised early and often (small batches) included."""
+    monkeypatch.setattr(rescore, "BATCH", batch)
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(50)]
+    zipf = [1 / (n + 1) for n in range(50)]
+    texts = [" ".join(rng.choices(words, zipf, k=rng.randint(1, 12))) for _ in range(2500)]
+    terms = docs(*texts, *texts[:400])  # duplicates: exact ties broken by paper number
+    engine = InvertedEngine.build(terms)
+    queries = [rng.choices(words, zipf, k=rng.randint(1, 80)) for _ in range(30)] + [["w49", "w48"]]
+    calls = []
+    monkeypatch.setattr(rescore, "top_k", lambda *args: calls.append(1) or real_top_k(*args))
+    filters = (None, set(range(0, 2900, 3)), {5, 17, 2600}, set(range(2500, 2900)))
+    for query in queries:
+        for k in (1, 10, inverted.RESCORE_MAX_K):
+            for allowed in filters:
+                rescored = engine.top_k(query, k, allowed)
+                monkeypatch.setattr(inverted, "RESCORE_MAX_K", 0)  # every occurrence summed, as before
+                assert rescored == engine.top_k(query, k, allowed), (query, k, allowed)
+                monkeypatch.setattr(inverted, "RESCORE_MAX_K", 100)
+    assert len(calls) > 300  # the rescoring path was taken
+    reference = BM25Engine(terms.fielded_docs())
+    for query in queries[:10]:
+        assert engine.top_k(query, 10) == reference.top_k(query, 10)
+
+
+def test_an_engine_whose_weights_can_be_negative_sums_every_occurrence() -> None:
+    """BM25Okapi floors negative idfs at a share of the mean, which can itself be negative: then a paper
+    holding a query term need not score above 0, and the rescoring shortcut (which counts every paper
+    touched as a match) must not be taken."""
+    terms = docs(*(["common rare"] + ["common"] * 9))
+    engine = InvertedEngine.build(terms, BM25Settings(variant="okapi"))
+    reference = BM25Engine(terms.fielded_docs(), BM25Settings(variant="okapi"))
+    assert engine.top_k(["common", "rare"], 3) == reference.top_k(["common", "rare"], 3)
+    assert engine.top_k(["common"], 3) == reference.top_k(["common"], 3)
+
+
+def test_analysing_in_worker_processes_gives_the_same_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large corpus is analysed by worker processes in chunks, each worker numbering terms its own
+    way; translated back, every array and the spelling words are those of analysing here, in order."""
+    monkeypatch.setattr(terms_module, "CHUNK", 7)  # many chunks, spread over both workers
+    papers = load_corpus(today=TODAY, strict=True).papers
+    alone, together = analyse_papers(papers, processes=1), analyse_papers(papers * 3, processes=2)
+    thrice = analyse_papers(papers * 3, processes=1)
+    assert together.vocabulary == thrice.vocabulary == alone.vocabulary
+    for name, field in thrice.fields.items():
+        assert np.array_equal(together.fields[name].ids, field.ids)
+        assert np.array_equal(together.fields[name].offsets, field.offsets)
+    assert np.array_equal(together.postings.docs, thrice.postings.docs)
+    assert together.words == thrice.words
