@@ -167,17 +167,19 @@ class PaperIndex:
         ready: ReadyCache | None,
     ) -> tuple[AnalysedTerms, ScoringEngine]:
         """`_index`, or what an earlier process built from the same papers, kept in `ready` (rank-bm25 only:
-        the inverted engine has its own store, and a custom engine may not pickle)."""
+        the inverted engine has its own store, and a custom engine may not pickle). The abbreviations the
+        papers define are kept with them: finding them is most of a one-shot question's own work."""
         if ready is None or engine_factory is not None or self.engine_name != RANK_BM25:
             return self._index(settings, engine_factory, store)
         name = ready.name("index", corpus_key(self.papers).encode(), repr(settings).encode())
         found = ready.load(name)
-        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], AnalysedTerms):
-            terms, engine = found
+        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], AnalysedTerms):
+            terms, engine, abbreviations = found
             if isinstance(engine, BM25Engine) and engine.size == terms.size == len(self.papers):
+                self.__dict__["_abbreviations"] = abbreviations  # what the cached_property would compute
                 return terms, engine
         built = self._index(settings, engine_factory, store)
-        ready.save(name, built)
+        ready.save(name, (*built, self._abbreviations))
         return built
 
     def _index(
