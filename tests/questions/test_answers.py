@@ -17,8 +17,8 @@ FLOORS = {
     ("questions_more", "dev"): 0.97,
     ("questions_third", "dev"): 0.93,
     ("questions", "test"): 0.92,
-    ("questions_more", "test"): 0.91,
-    ("questions_third", "test"): 0.87,
+    ("questions_more", "test"): 0.92,
+    ("questions_third", "test"): 0.88,
     # Written blind after search by meaning; first measured at dev 73 % / test 79 % before any tuning on it.
     ("questions_fourth", "dev"): 0.91,
     ("questions_fourth", "test"): 0.82,
