@@ -81,12 +81,15 @@ class Question:
 
 # --- intent ------------------------------------------------------------------------------------------
 
+_SIZE_CUE = re.compile(r"\bhow (?:big|large)\b|\bsize of\b")
+"""A count asked as a size ("how big is the collection"); its words are no topic (`_without_size_cue`)."""
+
 _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "count",
         re.compile(
             r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"
-            r"|\bhow (?:big|large)\b|\bsize of\b|\bhow much (?:did|have|has|do)\b"
+            rf"|{_SIZE_CUE.pattern}|\bhow much (?:did|have|has|do)\b"
         ),
     ),
     (
@@ -391,7 +394,7 @@ _SPELLED_OUT = (
 )  # fmt: skip
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "eth-affiliated" → "eth
 affiliated", "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba"."""
-_GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a", "i.e.,"})
+_GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 
 
@@ -413,9 +416,6 @@ def _detect_intent(folded: str) -> Intent | None:
         if pattern.search(folded):
             return intent
     return None
-
-
-_SIZE_CUE = re.compile(r"\bhow (?:big|large)\b|\bsize of\b")
 
 
 def _without_size_cue(tokens: list[_Token], folded: str) -> list[_Token]:
