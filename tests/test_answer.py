@@ -160,6 +160,15 @@ def test_who_works_on_names_the_person_with_most_papers_on_the_topic(index: Pape
     assert answer.people[0][1] == sum("Aleksandar Terzić" in c.paper.authors for c in answer.citations)
 
 
+@pytest.mark.parametrize(
+    "text", ["need someone to explain state space models to me, who?", "anyone who knows state space models?"]
+)
+def test_asking_for_someone_who_knows_a_topic_names_people(index: PaperIndex, text: str) -> None:
+    answer = answer_question(index, text)
+    assert answer.people
+    assert answer.people[0][0] == "Aleksandar Terzić"
+
+
 def test_latest_on_a_topic_is_the_newest_relevant_paper(index: PaperIndex) -> None:
     answer = answer_question(index, "summarize the latest paper on tokenization")
     assert answer.citations[0].paper.id == "causal-estimation-of-tokenisation-bias"

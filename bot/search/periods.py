@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-__all__ = ["Period", "describe_dates", "read_period"]
+__all__ = ["Period", "describe_dates", "read_period", "within"]
 
 _MONTH_NUMBER = {
     name: number
@@ -58,6 +58,9 @@ class Period:
     start: date | None
     end: date | None
     used: int
+    yearless: bool = False
+    """Months named without a year ("in March", "dec through feb", "in the spring"): placed relative to
+    today alone, but inside a year the question names elsewhere ("in 2024, march to may") — `within`."""
 
 
 def _naive(day: date) -> datetime:
@@ -79,6 +82,8 @@ def _span(expression: str, today: date) -> tuple[date, date] | None:
     if _YEAR.match(expression):  # a bare year needs no date parser (and most questions have only that)
         year = int(expression)
         return date(year, 1, 1), date(year, 12, 31)
+    if holiday := _holiday(expression, today):
+        return holiday, holiday
     data = _parse(expression, settings)
     if data is None:
         return None
@@ -120,9 +125,53 @@ def _expression_at(words: list[str], i: int, after_preposition: bool) -> int:
         return 3  # "june of 2025"
     if _YEAR.match(w[0]) or w[0] in _SOLO:
         return 1
+    if holiday := _holiday_words(words, i):
+        return holiday
     if w[0] in _MONTHS and after_preposition:
         return 1
     return 0
+
+
+_HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1)}
+"""Days people date things by ("since last christmas", "before new year"); dateparser knows none."""
+
+
+def _holiday_words(words: list[str], i: int) -> int:
+    """How many words from i name a holiday: [last|this] <holiday> [year] (0 if none)."""
+    j = i + (words[i : i + 1] in (["last"], ["this"]))
+    for name in _HOLIDAYS:
+        n = len(name.split())
+        if " ".join(words[j : j + n]) == name:
+            return j - i + n + bool(_YEAR.match("".join(words[j + n : j + n + 1])))
+    return 0
+
+
+def _holiday(expression: str, today: date) -> date | None:
+    """The day a holiday expression names: with a year, that year's; "this christmas", this year's;
+    otherwise ("last christmas", "since christmas") the latest one up to today."""
+    words = expression.split()
+    year = int(words[-1]) if _YEAR.match(words[-1]) else None
+    name = " ".join(words[words[0] in {"last", "this"} : len(words) - (year is not None)])
+    if name not in _HOLIDAYS:
+        return None
+    month, day = _HOLIDAYS[name]
+    if year is not None:
+        return date(year, month, day)
+    this_year = date(today.year, month, day)
+    if words[0] == "this" or this_year <= today:
+        return this_year
+    return date(today.year - 1, month, day)
+
+
+def within(months: tuple[date, date], named: tuple[date, date]) -> tuple[date, date]:
+    """A yearless period (`Period.yearless`) moved into the year(s) a question names elsewhere: "in 2024 …
+    march to may" → March–May 2024, "the winter of 23/24, dec through feb" → December 2023–February 2024.
+    When it fits in neither the first nor the last named year, the named period stands alone."""
+    for year in (named[0].year, named[1].year):
+        start, end = _months(year, months[0].month, months[1].month)
+        if named[0] <= start <= named[1]:
+            return start, end
+    return named
 
 
 def _bounded(prep: str, span: tuple[date, date]) -> tuple[date | None, date | None]:
@@ -221,7 +270,7 @@ def _named_span(words: list[str], i: int, today: date) -> Period | None:
     start, end = _months(year, *months)
     if which == "last" or (which is None and start > today and not named):
         start, end = _months(year - 1, *months)
-    return Period(start, end, used)
+    return Period(start, end, used, yearless=which is None and named is None)
 
 
 _SEASON_YEARS = re.compile(r"^(\d{2}|\d{4})/(\d{2}|\d{4})$")
@@ -253,8 +302,6 @@ def _open_year(words: list[str], i: int) -> Period | None:
     return None
 
 
-
-
 def _month_range(words: list[str], i: int, today: date) -> Period | None:
     """ "jan to june 2025", "from march through may 2024", "between feb and april", "dec through feb" (the
     latest such stretch that has begun)."""
@@ -277,7 +324,7 @@ def _month_range(words: list[str], i: int, today: date) -> Period | None:
             year -= 1
     elif date(year, first, 1) > today:  # without a year, the latest such stretch that has begun
         year -= 1
-    return Period(*_months(year, first, last), used)
+    return Period(*_months(year, first, last), used, yearless=not _YEAR.match("".join(w[3:4])))
 
 
 def _ago(words: list[str], i: int, today: date) -> Period | None:
@@ -327,7 +374,7 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
         n = _expression_at(words, i + 1, after_preposition=True)
         if n and w[0] != "by" and (span := _span(" ".join(words[i + 1 : i + 1 + n]), today)):
             start, end = _bounded(w[0], span)
-            return Period(start, end, n + 1)
+            return Period(start, end, n + 1, yearless=n == 1 and words[i + 1] in _MONTHS)
         return None
     n = _expression_at(words, i, after_preposition=False)
     if n and (span := _span(" ".join(words[i : i + n]), today)):

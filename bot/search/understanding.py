@@ -38,7 +38,7 @@ from typing import Literal
 from bot.errors import QueryError
 from bot.search.analysis import STOPWORDS, Word, analyze, analyze_words, fold
 from bot.search.authors import AuthorDirectory
-from bot.search.periods import read_period
+from bot.search.periods import read_period, within
 from bot.search.query import (
     CATEGORY_ALIASES,
     EXAMPLE,
@@ -112,6 +112,9 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             # "who was most active last year", "most prolific person", "top author in cs.LG"
             r"|\bmost (?:active|prolific|productive)\b|\btop (?:author|person|contributor|writer)s?\b"
             r"|\bby a single (?:person|author)\b"
+            # "need someone to explain mamba to me", "anyone who knows optimal transport?"
+            r"|\b(?:someone|somebody|anyone|anybody)"
+            r" (?:to (?:explain|talk|ask)|who (?:knows|works|understands))\b"
         ),
     ),
     (
@@ -445,6 +448,9 @@ class _Reading:
     builder: QueryBuilder
     topic: list[str] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    period: tuple[tuple[date, date], bool] | None = None
+    """The last closed time phrase read and whether it was yearless, for one that follows it
+    (`periods.within`)."""
 
 
 class Reader:
@@ -553,7 +559,14 @@ class Reader:
             return 0
         b = r.builder
         if period.start is not None and period.end is not None:
-            b.set_dates(period.start, period.end)
+            span = (period.start, period.end)
+            earlier, r.period = r.period, (span, period.yearless)
+            if earlier is not None and earlier[1] != period.yearless:
+                # "last year in march", "in march of last year": the months, in the named year
+                months, named = (span, earlier[0]) if period.yearless else (earlier[0], span)
+                span = within(months, named)
+                r.period = (span, False)
+            b.set_dates(*span)
         else:  # an open bound ("since 2024") keeps the other side of an earlier one ("before 2026")
             b.set_dates(period.start or b.date_from, period.end or b.date_to)
         return period.used

@@ -122,6 +122,26 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("lucchi stuff tagged cs.CV", Query(authors=("lucchi",), categories=("CV",))),
         ("how many papers on fusion, i.e. merging several models", Query(text="fusion")),
         ("pruning-ish fusion", Query(text="pruning fusion")),
+        # months without a year go into the year the question names elsewhere, before or after them
+        (
+            "fusion from last year in march",
+            Query(text="fusion", **_between(date(2025, 3, 1), date(2025, 3, 31))),
+        ),
+        (
+            "fusion in march of last year",
+            Query(text="fusion", **_between(date(2025, 3, 1), date(2025, 3, 31))),
+        ),
+        (
+            "fusion in 2024 between march and may",
+            Query(text="fusion", **_between(date(2024, 3, 1), date(2024, 5, 31))),
+        ),
+        (
+            "fusion in the winter of 23/24, dec through feb",
+            Query(text="fusion", **_between(date(2023, 12, 1), date(2024, 2, 29))),
+        ),
+        ("fusion since last christmas", Query(text="fusion", date_from=date(2025, 12, 25))),
+        ("fusion before christmas 2024", Query(text="fusion", date_to=date(2024, 12, 24))),
+        ("fusion since new year", Query(text="fusion", date_from=date(2026, 1, 1))),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
