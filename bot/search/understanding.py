@@ -129,6 +129,9 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bfirst\b(?! (?:half|quarter|author|time|question))"
             r"(?: [a-z][a-z.]*){0,3} (?:paper|article|preprint)s?\b"
             r"|\bcame (?:out )?first\b|\bstart(?:ed)? (?:with|out|publishing)\b"
+            # "what did we kick off 2025 with", "which paper opened 2024"
+            r"|\b(?:kick(?:ed)? off|open(?:ed)?|start(?:ed)?) (?:19|20)\d\d\b"
+            r"|\bkick(?:ed)? (?:19|20)\d\d off\b"
             r"|\bfirst (?:show(?:ed)? up|appear\w*)\b"
         ),
     ),
@@ -136,10 +139,17 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "latest",
         re.compile(
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|whats? new|anything new)\b"
-            r"|\blast (?:paper|publication|article|thing)\b"
+            r"|\b(?:last|final) (?:paper|publication|article|thing|one)\b"
+            # "which paper closed out 2024", "what did we end 2024 with", "which one wrapped the year up"
+            r"|\b(?:closed|wrapped|rounded) (?:\w+ ){0,2}(?:out|up|off)\b"
+            r"|\bend(?:ed)? (?:the year|(?:19|20)\d\d) with\b"
         ),
     ),
 )
+_OLDEST_CUES = frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
+                          "start", "started"})  # fmt: skip
+_LATEST_CUES = frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended"})
+"""Words that only said which end of the list was asked for: no topic words then."""
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
 _ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
@@ -546,8 +556,8 @@ class Reader:
             word = words[i]
             dropped = (
                 word in _FILLER
-                or (word in {"first", "up", "appear", "appeared", "showed"} and intent == "oldest")
-                or (word == "last" and intent == "latest")
+                or (word in _OLDEST_CUES and intent == "oldest")
+                or (word in _LATEST_CUES and intent == "latest")
             )
             if not dropped:
                 r.topic.append(tokens[i].typed)

@@ -142,6 +142,11 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("fusion since last christmas", Query(text="fusion", date_from=date(2025, 12, 25))),
         ("fusion before christmas 2024", Query(text="fusion", date_to=date(2024, 12, 24))),
         ("fusion since new year", Query(text="fusion", date_from=date(2026, 1, 1))),
+        # which end of a year: the cue words are no topic
+        ("what was our final paper of 2024", Query(sort="date", **_years(2024, 2024))),
+        ("which paper closed out 2024", Query(sort="date", **_years(2024, 2024))),
+        ("what did we kick off 2025 with", Query(sort="oldest", **_years(2025, 2025))),
+        ("the final layer of transformers", Query(text="final layer of transformers")),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
