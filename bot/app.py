@@ -9,11 +9,14 @@ core (bot.digest.ports), so the core never builds a repository — or a session 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.additions.service import AdditionService
+from bot.additions.sync import StoredPaperSync
 from bot.clock import Clock, SystemClock
+from bot.corpus.stored import StoredPaper
 from bot.digest.service import DigestService
 from bot.digest.subscriptions import SubscriptionService
 from bot.following.service import FollowService
@@ -56,9 +59,11 @@ class App:
     sources: PaperSources
     following: FollowService
     offload: WorkerPool
+    """The threads that search and answer, so the Discord client's event loop never waits for them."""
     metrics: Metrics
     """Counters for operators (`bot/metrics.py`); served over HTTP only when `metrics.port` is set."""
-    """The threads that search and answer, so the Discord client's event loop never waits for them."""
+    stored_papers: StoredPaperSync
+    """Serves papers another process (`paperbot add`, another shard) stored; checked every minute."""
 
     @property
     def shards(self) -> Shards:
@@ -104,6 +109,7 @@ async def open_app(
         database = await (Database.open_existing(url) if existing_database else Database.open(url))
     added_papers = AddedPaperRepo(database)
     try:
+        seen = await added_papers.last_change()  # before the papers: see bot/additions/sync.py
         stored = tuple(await added_papers.stored())
         if library is None:
             library = Library(
@@ -139,10 +145,16 @@ async def open_app(
         offload=offload,
     )
 
-    async def corpus_changed() -> None:
-        """After an addition, fix or removal: serve the stored papers now, and date the new ones."""
-        await live.use_stored(tuple(await added_papers.stored()))
+    async def serve_stored(papers: Sequence[StoredPaper]) -> None:
+        """Serve these stored papers, and date the new ones for the digest."""
+        await live.use_stored(tuple(papers))
         await digest.sync_corpus()
+
+    stored_papers = StoredPaperSync(added_papers, serve_stored, seen)
+
+    async def corpus_changed() -> None:
+        """After an addition, fix or removal by this process: serve the stored papers now."""
+        await stored_papers.refresh(changed_here=True)
 
     sources = PaperSources(settings.sources)
     additions = AdditionService(
@@ -179,4 +191,5 @@ async def open_app(
         following=FollowService(FollowRepo(database), sources, additions, outbox, clock),
         offload=offload,
         metrics=metrics,
+        stored_papers=stored_papers,
     )

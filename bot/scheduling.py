@@ -4,6 +4,7 @@
     DigestScheduler    the paper of the day and members' DM digests: one job per server, from stored settings
     ReadingGroupJobs   every minute: close ballots past their deadline, send due session reminders
     FollowJobs         every day: import and announce followed people's new arXiv papers
+    StoredPapersJob    every minute: serve papers another process stored (`paperbot add`, another shard)
 
 The paper of the day: one job per server, derived from stored settings.
 
@@ -37,6 +38,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.additions.sync import StoredPaperSync
 from bot.digest import next_run
 from bot.digest.models import DigestSettings
 from bot.digest.ports import Outcome
@@ -55,6 +57,8 @@ READING_GROUP_JOB_ID = "readinggroup:jobs"
 READING_GROUP_EVERY = timedelta(minutes=1)
 FOLLOW_JOB_ID = "following:daily"
 FOLLOW_EVERY = timedelta(days=1)
+STORED_PAPERS_JOB_ID = "corpus:stored-papers"
+STORED_PAPERS_EVERY = timedelta(minutes=1)
 DIGEST_RUNS_AT_ONCE = 5
 """Servers whose paper of the day is being run at the same moment, at most. Many servers due in the same
 minute (a thousand, measured by benchmarks/load.py) otherwise all wait for the database pool at once, and
@@ -296,6 +300,32 @@ class FollowJobs:
                 )
 
 
+class StoredPapersJob:
+    """Every minute: papers another process stored are served here too (`StoredPaperSync`). Every process
+    serves the whole corpus, so this job runs in each, whatever its shards."""
+
+    def __init__(self, sync: StoredPaperSync, *, every: timedelta = STORED_PAPERS_EVERY) -> None:
+        self._sync = sync
+        self._every = every
+
+    def arm(self, scheduler: AsyncIOScheduler) -> None:
+        """Run `run` every `every`."""
+        scheduler.add_job(
+            self.run,
+            IntervalTrigger(seconds=self._every.total_seconds(), timezone=UTC),
+            id=STORED_PAPERS_JOB_ID,
+            replace_existing=True,
+        )
+
+    async def run(self) -> None:
+        """The job body (tests call it directly). A failure is logged; the next minute tries again."""
+        try:
+            if await self._sync.refresh():
+                log.info("corpus: papers stored by another process are served now")
+        except Exception:
+            log.exception("corpus: checking for papers another process stored failed; retrying in a minute")
+
+
 class Schedules:
     """Every scheduled job of a running bot, on the digest's APScheduler. `paused=True` arms the jobs
     without ever firing them (for tests and dry runs)."""
@@ -306,11 +336,13 @@ class Schedules:
         reading_group: ReadingGroupJobs,
         *,
         following: FollowJobs | None = None,
+        stored_papers: StoredPapersJob | None = None,
         paused: bool = False,
     ) -> None:
         self.digest = digest
         self.reading_group = reading_group
         self.following = following
+        self.stored_papers = stored_papers
         self.paused = paused
 
     @property
@@ -324,6 +356,8 @@ class Schedules:
         self.reading_group.arm(self.digest.scheduler)
         if self.following is not None:
             self.following.arm(self.digest.scheduler)
+        if self.stored_papers is not None:
+            self.stored_papers.arm(self.digest.scheduler)
 
     def shutdown(self) -> None:
         """Stop firing jobs."""

@@ -31,7 +31,7 @@ from bot.discord_adapter.readinggroup.posts import RgPosts
 from bot.discord_adapter.retry import DEFAULT_RETRY, RetryPolicy
 from bot.errors import PaperbotError
 from bot.safetext import SafeFormatter
-from bot.scheduling import DigestScheduler, FollowJobs, ReadingGroupJobs, Schedules
+from bot.scheduling import DigestScheduler, FollowJobs, ReadingGroupJobs, Schedules, StoredPapersJob
 from bot.settings import Settings
 
 log = logging.getLogger("paperbot")
@@ -65,6 +65,7 @@ def wire(bot: PaperBot, *, scheduler_paused: bool = False) -> Wiring:
         DigestScheduler(app.digest, shards=shards),
         ReadingGroupJobs(for_discord(app.reading_group), app.outbox, RgPosts(bot), shards=shards),
         following=FollowJobs(app.following, shards=shards),
+        stored_papers=StoredPapersJob(app.stored_papers),
         paused=scheduler_paused,
     )
     return Wiring(cogs=all_cogs(bot), publisher=DiscordPublisher(bot), schedules=schedules)

@@ -56,6 +56,10 @@ class AddedPaperStore(Protocol):
         """The audit trail, oldest first (of one paper, or of all)."""
         ...
 
+    async def last_change(self) -> int:
+        """A number that grows with every change to the stored papers, by any process (0: none yet)."""
+        ...
+
 
 class PaperLookup(Protocol):
     """Fetches a paper's metadata from its source."""

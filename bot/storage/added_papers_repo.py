@@ -117,3 +117,8 @@ class AddedPaperRepo:
         async with self._db.transaction() as session:
             rows = await session.scalars(query)
             return [Change(row.paper_id, _action(row.action), row.actor, row.at, row.detail) for row in rows]
+
+    async def last_change(self) -> int:
+        """The newest audit row's id: every add, import, merge, edit and removal appends one."""
+        async with self._db.transaction() as session:
+            return (await session.scalar(select(func.max(PaperChangeRow.id)))) or 0

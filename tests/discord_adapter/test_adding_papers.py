@@ -4,6 +4,7 @@ again says it's there, and people without the right are refused with nothing cha
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from bot.app import open_app
 from bot.clock import ManualClock
 from bot.library import Library
+from bot.scheduling import STORED_PAPERS_JOB_ID
 from bot.search.index import PaperIndex
 from bot.settings import DiscordSettings, Settings, SourcesSettings, StorageSettings
 from tests.fake_discord import BotRunner, FakeAttachment, FakeDiscord, FakeRole, Reply
@@ -96,6 +98,36 @@ async def test_an_admin_adds_a_paper_a_member_finds_it_and_it_survives_a_restart
         await bot_runner.stop(restarted)
     finally:
         await second_app.close()
+
+
+async def test_a_paper_added_from_the_terminal_is_found_after_the_bots_next_check(
+    paperbot: Any,
+    fake_discord: FakeDiscord,
+    bot_settings: Settings,
+    clock: ManualClock,
+    bundled_index: PaperIndex,
+) -> None:
+    """`paperbot add` is another process on the same database: the running bot serves what it stored at its
+    next minute's check (`StoredPapersJob`), and a check with nothing new rebuilds nothing."""
+    armed = paperbot.schedules.scheduler.get_job(STORED_PAPERS_JOB_ID)
+    assert armed.trigger.interval == timedelta(minutes=1)
+    job = paperbot.schedules.stored_papers
+    served_before = paperbot.app.library.index
+    await job.run()
+    assert paperbot.app.library.index is served_before  # nothing changed: the same index serves
+
+    terminal = await open_app(bot_settings, clock=clock, library=Library.from_papers(bundled_index, clock))
+    try:
+        await terminal.additions.add("arXiv:2302.11563", "terminal:dana")
+    finally:
+        await terminal.close()
+    assert not cites(await run(fake_discord, "ask", {"question": QUESTION}, user="alice"), SPARSE_TITLE)
+
+    await job.run()
+    assert cites(await run(fake_discord, "ask", {"question": QUESTION}, user="alice"), SPARSE_TITLE)
+    served_after = paperbot.app.library.index
+    await job.run()
+    assert paperbot.app.library.index is served_after
 
 
 def _client(app: Any) -> Any:
