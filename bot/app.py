@@ -73,9 +73,11 @@ class App:
     async def reload_corpus(self) -> ReloadReport:
         """Re-import the corpus; new papers are dated "first seen" now, so the digest calls them new.
         Stored papers are read again too (another process, e.g. `paperbot add`, may have added some)."""
+        counter = await self.additions.store.last_change()
         self.library.stored = tuple(await self.additions.store.stored())
         report = await self.library.reload()
         if report.ok:
+            self.stored_papers.served(counter)  # the minute's check has nothing to rebuild then
             await self.digest.sync_corpus()
         return report
 

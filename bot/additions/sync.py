@@ -41,3 +41,7 @@ class StoredPaperSync:
         await self._serve(await self._store.stored())
         self._seen = counter
         return True
+
+    def served(self, counter: int) -> None:
+        """The stored papers read at `counter` are served now by other means (a corpus reload)."""
+        self._seen = counter

@@ -130,6 +130,27 @@ async def test_a_paper_added_from_the_terminal_is_found_after_the_bots_next_chec
     assert paperbot.app.library.index is served_after
 
 
+async def test_after_a_corpus_reload_the_minutes_check_rebuilds_nothing(
+    paperbot: Any,
+    fake_discord: FakeDiscord,
+    bot_settings: Settings,
+    clock: ManualClock,
+    bundled_index: PaperIndex,
+) -> None:
+    terminal = await open_app(bot_settings, clock=clock, library=Library.from_papers(bundled_index, clock))
+    try:
+        await terminal.additions.add("arXiv:2302.11563", "terminal:dana")
+    finally:
+        await terminal.close()
+    handle = await fake_discord.invoke_slash("corpus reload", user="bob")
+    reloaded = await handle.reply(within=60)  # re-reads and re-indexes the whole bundled corpus
+    assert "(1 new, 0 gone)" in reloaded.content
+    assert cites(await run(fake_discord, "ask", {"question": QUESTION}, user="alice"), SPARSE_TITLE)
+    served = paperbot.app.library.index
+    await paperbot.schedules.stored_papers.run()
+    assert paperbot.app.library.index is served
+
+
 def _client(app: Any) -> Any:
     from bot.serve import build_client
 
