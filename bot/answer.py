@@ -286,12 +286,9 @@ def _who_wrote(index: PaperIndex, question: Question) -> Answer:
 
 
 def _who_works_on(index: PaperIndex, question: Question) -> Answer:
-    """The people with the most matching papers; "X and Y" counts papers on either."""
-    hits = list(_search_all(index, question).hits)
-    parts = re.split(r"\s+(?:and|&)\s+", question.topic)
-    for part in parts if len(parts) > 1 else []:
-        seen = {h.paper.id for h in hits}
-        hits += [h for h in _search_all(index, question.with_topic(part)).hits if h.paper.id not in seen]
+    """The people with the most matching papers. "X and Y" counts the papers covering both when there are
+    any (the literal reading), else the papers on either."""
+    hits = _topic_hits(index, question)
     if not hits:
         return _refusal(question, hint="Nobody in the corpus has written on that.")
     counts: Counter[str] = Counter(a for h in hits for a in index.author_keys(h.paper))
@@ -311,6 +308,27 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     text = " ".join([*_corrections(question), lead])
     return Answer(text, citations, tuple(hits[: len(citations)]), True, question, len(hits),
                   tuple(h.paper for h in hits), people)  # fmt: skip
+
+
+def _topic_hits(index: PaperIndex, question: Question) -> list[Hit]:
+    """The papers on the question's topic; for "X and Y", those on both X and Y if any paper is, else the
+    papers on X or Y (each part searched on its own: "state space models and diffusion" as one text is
+    matched by the state-space papers alone, its rarer words outweighing "diffusion")."""
+    whole = list(_search_all(index, question).hits)
+    parts = re.split(r"\s+(?:and|&)\s+", question.topic)
+    if len(parts) < 2:
+        return whole
+    each = [list(_search_all(index, question.with_topic(part)).hits) for part in parts]
+    on_all = set.intersection(*({h.paper.id for h in hits} for hits in each))
+    if on_all:
+        return [h for h in each[0] if h.paper.id in on_all]
+    seen: set[str] = set()
+    either = []
+    for h in [*whole, *(h for hits in each for h in hits)]:
+        if h.paper.id not in seen:
+            seen.add(h.paper.id)
+            either.append(h)
+    return either
 
 
 def _papers(n: int) -> str:

@@ -169,6 +169,26 @@ def test_asking_for_someone_who_knows_a_topic_names_people(index: PaperIndex, te
     assert answer.people[0][0] == "Aleksandar Terzić"
 
 
+def test_who_works_on_x_and_y_names_people_on_both_when_a_paper_covers_both(index: PaperIndex) -> None:
+    both = answer_question(index, "who works on state space models and length generalization")
+    ssm = {h.paper.id for h in index.search("state space models", limit=50).hits}
+    length = {h.paper.id for h in index.search("length generalization", limit=50).hits}
+    assert both.citations
+    assert {c.paper.id for c in both.citations} == ssm & length
+
+
+def test_who_works_on_x_and_y_names_people_on_either_when_no_paper_covers_both(index: PaperIndex) -> None:
+    either = answer_question(index, "who works on state space models and diffusion")
+    cited = {c.paper.id for c in either.citations}
+    ssm = {h.paper.id for h in index.search("state space models", limit=50).hits}
+    diffusion = {h.paper.id for h in index.search("diffusion", limit=50).hits}
+    assert not ssm & diffusion
+    assert cited & ssm
+    assert cited & diffusion
+    diffusion_authors = {a for c in either.citations if c.paper.id in diffusion for a in c.paper.authors}
+    assert {name for name, _ in either.people} & diffusion_authors  # diffusion people are named too
+
+
 def test_latest_on_a_topic_is_the_newest_relevant_paper(index: PaperIndex) -> None:
     answer = answer_question(index, "summarize the latest paper on tokenization")
     assert answer.citations[0].paper.id == "causal-estimation-of-tokenisation-bias"
