@@ -33,7 +33,7 @@ from bot.search.meaning import MAX_PAPERS as MEANING_MAX_PAPERS
 from bot.search.meaning import Embedder, MeaningIndex, VectorCache, bundled_model
 from bot.search.query import Query, with_note
 from bot.search.ready import ReadyCache
-from bot.search.relevance import coverage, covered
+from bot.search.relevance import BROAD_SHARE, LEAD_SENTENCES, coverage, covered, leads_with
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet, trim_around
 from bot.search.spelling import Speller
@@ -381,11 +381,31 @@ class PaperIndex:
             found = self._covering(question.with_topic(text), allowed)
             kept += [(doc, score) for doc, score in found if doc not in seen]
             seen.update(doc for doc, _ in found)
+        if kept and self._broad(question, len(kept) if allowed is None else None):
+            forms = [question.words, *(analyze_words(text) for text in variants)]
+            kept = [item for item in kept if any(self._leads_with(item[0], words) for words in forms)]
         if q.sort == "date":
             kept.sort(key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
         elif q.sort == "oldest":
             kept.sort(key=lambda item: (*_oldest_first(self.papers[item[0]]), item[0]))
         return kept
+
+    def _broad(self, question: Question, matched: int | None) -> bool:
+        """Is the topic broad here (`relevance.BROAD_SHARE`)? Judged on the whole corpus, so a filter
+        ("… in 2023") never changes which papers count as about it; `matched`: the count, if known.
+        Only for a corpus small enough to split every matching abstract into sentences."""
+        if len(self.papers) > MEANING_MAX_PAPERS:
+            return False
+        if matched is None:
+            matched = len(self._covering(question, None))
+        return matched >= BROAD_SHARE * len(self.papers)
+
+    def _leads_with(self, doc: int, words: Sequence[Word]) -> bool:
+        """Does paper `doc` name the words in its title or first sentences (`relevance.leads_with`)?"""
+        lead = set(analyze(self.papers[doc].title))
+        for sentence in self._sentences_of(doc)[:LEAD_SENTENCES]:
+            lead |= sentence.terms
+        return leads_with(words, lead, self._terms.df, len(self.papers))
 
     def _covering(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
         """Every paper covering the question's topic words, best first."""

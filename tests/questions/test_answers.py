@@ -18,13 +18,13 @@ FLOORS = {
     ("questions_third", "dev"): 0.93,
     ("questions", "test"): 0.92,
     ("questions_more", "test"): 0.92,
-    ("questions_third", "test"): 0.88,
+    ("questions_third", "test"): 0.90,
     # Written blind after search by meaning; first measured at dev 73 % / test 79 % before any tuning on it.
-    ("questions_fourth", "dev"): 0.91,
+    ("questions_fourth", "dev"): 0.92,
     ("questions_fourth", "test"): 0.82,
     # Written blind by a helper on 2026-12-06; first run dev 58/76, test 49/74 before any tuning on it.
-    ("questions_fifth", "dev"): 0.86,
-    ("questions_fifth", "test"): 0.64,
+    ("questions_fifth", "dev"): 0.90,
+    ("questions_fifth", "test"): 0.67,
 }
 """(set, split) → the least share of right answers: each one question below what was measured, since
 search by meaning compares cosines against a threshold and another CPU's float rounding may move one

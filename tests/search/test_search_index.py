@@ -130,7 +130,7 @@ def test_plain_question_equals_explicit_syntax(lab_index: PaperIndex) -> None:
             lambda p: {"LG", "ML"} & set(p.categories) and p.year == 2025,
         ),
         ("has:code", 14, lambda p: p.has_code),
-        ("transformers in 2023", 5, lambda p: p.year == 2023),
+        ("transformers in 2023", 3, lambda p: p.year == 2023),  # the 2023 papers *about* transformers
     ],
 )
 def test_filters_apply_before_ranking(lab_index: PaperIndex, query: str, total: int, check: object) -> None:
@@ -299,3 +299,50 @@ def test_undated_papers_list_last(make_paper: MakePaper) -> None:
     ]
     index = PaperIndex.build(papers)
     assert ids(index, Query()) == ["new", "old", "undated"]
+
+
+def _mentions_late(paper_id: str, make_paper: MakePaper, topic: str) -> Paper:
+    """A paper about something else that names `topic` only in its fourth sentence."""
+    return make_paper(
+        paper_id,
+        f"Sorting networks {paper_id}",
+        "We study sorting networks. They sort numbers. Depth matters most. "
+        f"A {topic} term appears in one of our limits.",
+    )
+
+
+def _about(paper_id: str, make_paper: MakePaper, topic: str) -> Paper:
+    return make_paper(paper_id, f"Better {topic} for images {paper_id}", f"We improve {topic} for images.")
+
+
+def _unrelated(paper_id: str, make_paper: MakePaper) -> Paper:
+    return make_paper(paper_id, f"Graph colouring {paper_id}", "We colour graphs with few colours.")
+
+
+def test_a_broad_topic_matches_papers_about_it_not_those_that_mention_it(make_paper: MakePaper) -> None:
+    """A topic a tenth of the papers match or more ("diffusion" in a lab doing image generation): a paper
+    that only mentions it late, about something else, is no match — in search, counts and lists alike."""
+    papers = [_about(f"d{i}", make_paper, "diffusion") for i in range(4)]
+    papers += [_mentions_late("late", make_paper, "diffusion")]
+    papers += [_unrelated(f"u{i}", make_paper) for i in range(7)]
+    index = PaperIndex.build(papers, by_meaning=False)
+    found = index.search("diffusion", limit=50)
+    assert {h.paper.id for h in found.hits} == {"d0", "d1", "d2", "d3"}
+    assert found.total == 4
+
+
+def test_a_rare_topic_still_matches_a_paper_that_only_mentions_it(make_paper: MakePaper) -> None:
+    """Below a tenth of the papers, a mention is all there is to go on, and it is kept."""
+    papers = [_mentions_late("late", make_paper, "diffusion"), _about("d0", make_paper, "diffusion")]
+    papers += [_unrelated(f"u{i}", make_paper) for i in range(30)]
+    index = PaperIndex.build(papers, by_meaning=False)
+    assert {h.paper.id for h in index.search("diffusion", limit=50).hits} == {"d0", "late"}
+
+
+@pytest.mark.parametrize("topic", ["transformers", "diffusion", "language models", "continual learning"])
+def test_a_date_filter_narrows_a_topic_without_changing_which_papers_are_about_it(
+    lab_index: PaperIndex, topic: str
+) -> None:
+    every = lab_index.search(topic, limit=50).hits
+    in_2023 = lab_index.search(f"{topic} in 2023", limit=50).hits
+    assert {h.paper.id for h in in_2023} == {h.paper.id for h in every if h.paper.year == 2023}
