@@ -33,7 +33,7 @@ from bot.search.meaning import MAX_PAPERS as MEANING_MAX_PAPERS
 from bot.search.meaning import Embedder, MeaningIndex, VectorCache, bundled_model
 from bot.search.query import Query, with_note
 from bot.search.ready import ReadyCache
-from bot.search.relevance import BROAD_SHARE, LEAD_SENTENCES, coverage, covered, leads_with
+from bot.search.relevance import BROAD_MIN, BROAD_SHARE, LEAD_SENTENCES, coverage, covered, leads_with
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet, trim_around
 from bot.search.spelling import Speller
@@ -391,21 +391,22 @@ class PaperIndex:
         return kept
 
     def _broad(self, question: Question, matched: int | None) -> bool:
-        """Is the topic broad here (`relevance.BROAD_SHARE`)? Judged on the whole corpus, so a filter
+        """Is the topic broad here (`relevance.BROAD_MIN`)? Judged on the whole corpus, so a filter
         ("… in 2023") never changes which papers count as about it; `matched`: the count, if known.
         Only for a corpus small enough to split every matching abstract into sentences."""
         if len(self.papers) > MEANING_MAX_PAPERS:
             return False
         if matched is None:
             matched = len(self._covering(question, None))
-        return matched >= BROAD_SHARE * len(self.papers)
+        return matched >= max(BROAD_MIN, BROAD_SHARE * len(self.papers))
 
     def _leads_with(self, doc: int, words: Sequence[Word]) -> bool:
         """Does paper `doc` name the words in its title or first sentences (`relevance.leads_with`)?"""
-        lead = set(analyze(self.papers[doc].title))
+        paper = self.papers[doc]
+        lead = set(analyze(" ".join([paper.title, *paper.authors])))
         for sentence in self._sentences_of(doc)[:LEAD_SENTENCES]:
             lead |= sentence.terms
-        return leads_with(words, lead, self._terms.df, len(self.papers))
+        return leads_with(words, lead, self._terms)
 
     def _covering(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
         """Every paper covering the question's topic words, best first."""

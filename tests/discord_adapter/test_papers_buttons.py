@@ -55,7 +55,7 @@ async def test_show_abstract_of_a_cited_paper_is_private(
 async def test_more_results_pages_the_uncited_hits_privately(
     paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
 ) -> None:
-    question = "diffusion models"
+    question = "language models"  # more uncited matches than a page holds
     answer = await run(fake_discord, "ask", {"question": question})
     cited = [c.paper.id for c in answer_question(bundled_index, question).citations]
     uncited = [h.paper.id for h in bundled_index.search(question, limit=100).hits if h.paper.id not in cited]
@@ -63,7 +63,8 @@ async def test_more_results_pages_the_uncited_hits_privately(
     _, page = await click(fake_discord, answer, "pb:ask:more", user="bob")
     assert page.ephemeral
     assert page.embed is not None
-    assert page.embed["title"] == "Search: more for “diffusion models”"
+    assert len(uncited) > 5
+    assert page.embed["title"] == "Search: more for “language models”"
     assert ids_on_page(page) == uncited[:5]
     assert page.embed["footer"]["text"] == f"{len(uncited)} papers · page 1/{-(-len(uncited) // 5)}"
 
@@ -85,22 +86,29 @@ async def test_similar_papers_under_an_answer_are_those_of_the_first_source(
 # --- search paging --------------------------------------------------------------------------------
 
 
-async def test_next_and_previous_page_the_search(paperbot: Any, fake_discord: FakeDiscord) -> None:
+async def test_next_and_previous_page_the_search(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    total = bundled_index.search("diffusion", limit=50).total
+    assert 5 < total <= 10  # two pages
     first = await run(fake_discord, "search", {"query": "diffusion"}, user="alice")
     handle, second = await click(fake_discord, first, "pb:search:next", user="alice")
     assert handle.callback_type == 7  # the page itself is updated, no new message
     assert second.id == first.id
     assert second.embed is not None
-    assert second.embed["footer"]["text"] == "10 papers · page 2/2"
+    assert second.embed["footer"]["text"] == f"{total} papers · page 2/2"
     assert second.embed["description"].startswith("**6.** ")
     assert second.component("pb:search:next")["disabled"] is True
     _, back = await click(fake_discord, second, "pb:search:prev", user="alice")
     assert back.embed is not None
-    assert back.embed["footer"]["text"] == "10 papers · page 1/2"
+    assert back.embed["footer"]["text"] == f"{total} papers · page 1/2"
     assert ids_on_page(back) == ids_on_page(first)
 
 
-async def test_only_the_searcher_can_page(paperbot: Any, fake_discord: FakeDiscord) -> None:
+async def test_only_the_searcher_can_page(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    total = bundled_index.search("diffusion", limit=50).total
     first = await run(fake_discord, "search", {"query": "diffusion"}, user="alice")
     handle, refusal = await click(fake_discord, first, "pb:search:next", user="bob")
     assert refusal.ephemeral
@@ -108,7 +116,7 @@ async def test_only_the_searcher_can_page(paperbot: Any, fake_discord: FakeDisco
     assert handle.callback_type == 4
     unchanged = Reply(fake_discord.messages[first.id])
     assert unchanged.embed is not None
-    assert unchanged.embed["footer"]["text"] == "10 papers · page 1/2"
+    assert unchanged.embed["footer"]["text"] == f"{total} papers · page 1/{-(-total // 5)}"
 
 
 # --- under a paper card ---------------------------------------------------------------------------

@@ -168,13 +168,15 @@ async def test_a_6000_char_question_gets_a_sane_answer(paperbot: Any, fake_disco
 
 
 async def test_search_pages_five_at_a_time_with_total_and_page(
-    paperbot: Any, fake_discord: FakeDiscord
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
 ) -> None:
     reply = await run(fake_discord, "search", {"query": "diffusion"})
+    found = bundled_index.search("diffusion", limit=50)
+    assert found.total > 5  # more than a page
     assert reply.embed is not None
     assert reply.embed["title"] == "Search: diffusion"
-    assert reply.embed["footer"]["text"] == "10 papers · page 1/2"
-    assert reply.embed["description"].startswith("**1.** [Generalized Interpolating Discrete Diffusion]")
+    assert reply.embed["footer"]["text"] == f"{found.total} papers · page 1/{-(-found.total // 5)}"
+    assert reply.embed["description"].startswith(f"**1.** [{found.hits[0].paper.title}]")
     assert "**5.** " in reply.embed["description"]
     assert "**6.** " not in reply.embed["description"]
     assert reply.component("pb:search:prev")["disabled"] is True
@@ -215,14 +217,17 @@ async def test_search_bad_year_is_refused_privately(paperbot: Any, fake_discord:
     assert reply.content == "`year:` expects a year like 2024 or a range like 2022..2024, not “last year”."
 
 
-async def test_a_6000_char_search_is_cut_with_a_note(paperbot: Any, fake_discord: FakeDiscord) -> None:
+async def test_a_6000_char_search_is_cut_with_a_note(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
     reply = await run(fake_discord, "search", {"query": ("diffusion " * 600)[:6000]})
+    total = bundled_index.search("diffusion", limit=50).total
     assert reply.embed is not None
     assert len(reply.embed["title"]) <= 256
     assert reply.embed["fields"] == [
         {"name": "Note", "value": "• Your query was cut to its first 512 characters.", "inline": False}
     ]
-    assert reply.embed["footer"]["text"] == "10 papers · page 1/2"
+    assert reply.embed["footer"]["text"] == f"{total} papers · page 1/{-(-total // 5)}"
 
 
 async def test_search_autocompletes_authors_and_categories(paperbot: Any, fake_discord: FakeDiscord) -> None:

@@ -121,7 +121,7 @@ def test_search_page_shows_ranks_total_page_and_notes(bundled_index: PaperIndex)
     embed = search_page_embed(results, 2, 2, label="diffusion")
     assert_within_limits(embed)
     assert (embed.description or "").startswith("**6.** ")
-    assert embed.footer.text == "10 papers · page 2/2"
+    assert embed.footer.text == f"{results.total} papers · page 2/2"
     assert embed.fields[0].value == "• Your query was cut to its first 512 characters."
 
 

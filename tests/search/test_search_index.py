@@ -346,3 +346,12 @@ def test_a_date_filter_narrows_a_topic_without_changing_which_papers_are_about_i
     every = lab_index.search(topic, limit=50).hits
     in_2023 = lab_index.search(f"{topic} in 2023", limit=50).hits
     assert {h.paper.id for h in in_2023} == {h.paper.id for h in every if h.paper.year == 2023}
+
+
+def test_a_broad_topic_that_names_people_matches_their_papers(make_paper: MakePaper) -> None:
+    """"lorenzos papers" read as topic words still finds Lorenzo's papers: authors are part of a lead."""
+    papers = [make_paper(f"l{i}", f"Graph colouring {i}", "We colour graphs.", authors=("Lorenzo Example",))
+              for i in range(6)]  # fmt: skip
+    papers += [_unrelated(f"u{i}", make_paper) for i in range(6)]
+    index = PaperIndex.build(papers, by_meaning=False)
+    assert {h.paper.id for h in index.search("lorenzo", limit=50).hits} == {f"l{i}" for i in range(6)}
