@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -18,7 +19,7 @@ from bot.answer import answer_question
 from bot.clock import SystemClock
 from bot.corpus.loader import CorpusLoad, corpus_fingerprint, load_corpus, problem_lines
 from bot.corpus.model import Paper
-from bot.errors import QueryError, UserError
+from bot.errors import QueryError, StorageError, UserError
 from bot.search.index import Hit, PaperIndex
 from bot.search.query import Query
 from bot.search.ready import ReadyCache
@@ -27,6 +28,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
+    from bot.corpus.stored import StoredPaper
 
 log = logging.getLogger("paperbot.terminal")
 
@@ -46,8 +48,6 @@ def load_index(args: argparse.Namespace, settings: Settings) -> PaperIndex:
     _warn_problems(loaded)
     papers = loaded.papers
     if getattr(args, "corpus", None) is None:  # the configured corpus, so with the papers people added
-        from bot.terminal_papers import with_added_papers
-
         papers = with_added_papers(papers, settings)
     store = IndexStore(settings.storage.data_dir / INDEX_FOLDER)  # written only for the large-corpus engine
     return PaperIndex.build(papers, engine=settings.corpus.engine, store=store, ready=ready)
@@ -73,6 +73,43 @@ def _ready_corpus(path: Path | None, strict: bool, ready: ReadyCache) -> CorpusL
 def _warn_problems(loaded: CorpusLoad) -> None:
     for line in problem_lines(loaded.problems):
         print(f"warning: {line}", file=sys.stderr)
+
+
+SQLITE_FILE = "paperbot.db"  # bot.storage.database.DB_FILENAME, named here to skip importing SQLAlchemy
+
+
+def with_added_papers(papers: Sequence[Paper], settings: Settings) -> tuple[Paper, ...]:
+    """The corpus files' papers with the bot's stored papers laid over them, as the bot serves them.
+
+    Without a database (a newcomer trying `paperbot ask`) this costs one file check, and asyncio is not
+    even imported; a database that can't be read is a warning, and the files' papers are answered from.
+    """
+    if settings.storage.url is None and not (settings.storage.data_dir / SQLITE_FILE).is_file():
+        return tuple(papers)
+    import asyncio
+
+    from bot.corpus.stored import lay_over
+
+    try:
+        stored = asyncio.run(_read_stored(settings))
+    except StorageError as exc:
+        print(f"warning: answering without the added papers: {exc.message}", file=sys.stderr)
+        return tuple(papers)
+    served, problems = lay_over(papers, stored)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return served
+
+
+async def _read_stored(settings: Settings) -> tuple[StoredPaper, ...]:
+    from bot.storage.added_papers_repo import AddedPaperRepo
+    from bot.storage.database import Database
+
+    database = await Database.open_existing(settings.storage.database_url())
+    try:
+        return tuple(await AddedPaperRepo(database).stored())
+    finally:
+        await database.close()
 
 
 def paper_json(paper: Paper) -> dict[str, Any]:

@@ -13,13 +13,12 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from bot.corpus.export import to_bibtex, to_jsonl
 from bot.corpus.model import Paper
-from bot.corpus.stored import StoredPaper, lay_over
 from bot.errors import PaperbotError, StorageError, UserError
 from bot.settings import Settings
 
@@ -28,39 +27,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ACTOR_MAX = 60
-
-
-SQLITE_FILE = "paperbot.db"  # bot.storage.database.DB_FILENAME, named here to skip importing SQLAlchemy
-
-
-def with_added_papers(papers: Sequence[Paper], settings: Settings) -> tuple[Paper, ...]:
-    """The corpus files' papers with the bot's stored papers laid over them, as the bot serves them.
-
-    Without a database (a newcomer trying `paperbot ask`) this costs one file check; a database that
-    can't be read is a warning, and the files' papers are answered from.
-    """
-    if settings.storage.url is None and not (settings.storage.data_dir / SQLITE_FILE).is_file():
-        return tuple(papers)
-    try:
-        stored = asyncio.run(_read_stored(settings))
-    except StorageError as exc:
-        print(f"warning: answering without the added papers: {exc.message}", file=sys.stderr)
-        return tuple(papers)
-    served, problems = lay_over(papers, stored)
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    return served
-
-
-async def _read_stored(settings: Settings) -> tuple[StoredPaper, ...]:
-    from bot.storage.added_papers_repo import AddedPaperRepo
-    from bot.storage.database import Database
-
-    database = await Database.open_existing(settings.storage.database_url())
-    try:
-        return tuple(await AddedPaperRepo(database).stored())
-    finally:
-        await database.close()
 
 
 def actor_of(args: argparse.Namespace) -> str:

@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from bot.corpus.bibtex import parse_bibtex
 from bot.storage.database import DB_FILENAME
-from bot.terminal_papers import SQLITE_FILE
+from bot.terminal import SQLITE_FILE
 from tests.additions.conftest import LISTING
 from tests.additions.test_importing import BIB
 from tests.fake_sources import FakeSources, Reply
