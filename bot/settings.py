@@ -12,6 +12,7 @@ import os
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import time
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,12 +25,6 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
-)
-from pydantic_settings import (
-    BaseSettings,
-    InitSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
 )
 
 from bot.errors import ConfigError
@@ -239,15 +234,8 @@ class LoggingSettings(Section):
         return upper
 
 
-class Settings(BaseSettings):
-    """All of paperbot's settings."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="PAPERBOT_",
-        env_nested_delimiter="__",
-        extra="forbid",
-        nested_model_default_partial_update=True,
-    )
+class Settings(Section):
+    """All of paperbot's settings: the defaults, or what `load_settings` read (see `_sourced`)."""
 
     corpus: CorpusSettings = Field(default_factory=CorpusSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
@@ -259,22 +247,61 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Environment beats the config file, which load_settings has read (and taken the token out of)."""
-        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=_FILE_DATA.get()))
+
+ENV_PREFIX = "PAPERBOT_"
+
+
+@cache
+def _sourced() -> type[Settings]:
+    """`Settings` read by pydantic-settings: the config file's data, under `PAPERBOT_SECTION__KEY` variables.
+
+    Built at the first call, not at import: pydantic-settings imports asyncio, ssl and dotenv (~60 ms), which
+    `paperbot ask` in a folder with no config file and no PAPERBOT_ variable does not need (`check_settings`).
+    """
+    from pydantic_settings import (
+        BaseSettings,
+        InitSettingsSource,
+        PydanticBaseSettingsSource,
+        SettingsConfigDict,
+    )
+
+    class SourcedSettings(Settings, BaseSettings):
+        model_config = SettingsConfigDict(
+            env_prefix=ENV_PREFIX,
+            env_nested_delimiter="__",
+            extra="forbid",
+            nested_model_default_partial_update=True,
+        )
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            """Environment beats the config file, which load_settings has read (and taken the token out
+            of)."""
+            return (
+                init_settings,
+                env_settings,
+                InitSettingsSource(settings_cls, init_kwargs=_FILE_DATA.get()),
+            )
+
+    return SourcedSettings
 
 
 _FILE_DATA: ContextVar[dict[str, Any]] = ContextVar("paperbot_config_file_data", default={})  # noqa: B039
 """The parsed config file `Settings` is being built from (set by `_build` for that one call): a context
 variable rather than a subclass per call, which pydantic would build a whole new schema for."""
+
+
+def _environment_sets_settings() -> bool:
+    """Whether pydantic-settings may find a setting in the environment: any PAPERBOT_ variable, in any case
+    (it matches names case-insensitively), counts."""
+    return any(name.upper().startswith(ENV_PREFIX) for name in os.environ)
 
 
 @dataclass(frozen=True)
@@ -346,11 +373,14 @@ def _read_config_file(path: Path | None) -> dict[str, Any]:
 
 
 def _build(file_data: dict[str, Any], **init: Any) -> Settings:
+    """The settings pydantic-settings reads from `file_data`, the environment and `init`, as a plain
+    `Settings` (equal to one built any other way, and picklable)."""
     token = _FILE_DATA.set(file_data)
     try:
-        return Settings(**init)
+        sourced = _sourced()(**init)
     finally:
         _FILE_DATA.reset(token)
+    return Settings.model_construct(sourced.model_fields_set, **dict(sourced))
 
 
 def _with_defaults_for(broken: set[str], file_data: dict[str, Any]) -> Settings | None:
@@ -371,8 +401,10 @@ def check_settings(config_file: Path | None = None) -> SettingsReport:
     Raises ConfigError only when the config file is missing or unreadable: then nothing can be checked.
     """
     path = _config_path(config_file)
-    data = _read_config_file(path)
     origin = str(path) if path else "environment"
+    if path is None and not _environment_sets_settings():
+        return SettingsReport(origin, [], Settings())  # nothing to read: the defaults, without the reader
+    data = _read_config_file(path)
     problems: list[str] = []
     discord = data.get("discord")
     if isinstance(discord, dict) and "token" in discord:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import bot.settings as settings_module
 from bot.errors import ConfigError
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -164,3 +169,83 @@ def test_an_unknown_search_engine_is_reported_with_the_choices_and_env_name(
     assert "PAPERBOT_CORPUS__ENGINE" in message
     monkeypatch.setenv("PAPERBOT_CORPUS__ENGINE", "inverted")
     assert load_settings(None).corpus.engine == "inverted"
+
+
+@pytest.fixture
+def nothing_to_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder with no config.toml and an environment with no PAPERBOT_ variable (the suite sets one)."""
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.upper().startswith("PAPERBOT_")]:
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def library_builds(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The config-file data of every build pydantic-settings made."""
+    calls: list[dict[str, Any]] = []
+    real = settings_module._build
+
+    def spy(file_data: dict[str, Any], **init: Any) -> Settings:
+        calls.append(file_data)
+        return real(file_data, **init)
+
+    monkeypatch.setattr(settings_module, "_build", spy)
+    return calls
+
+
+@pytest.mark.usefixtures("nothing_to_read")
+def test_with_nothing_to_read_the_defaults_are_built_without_pydantic_settings_and_equal_its_own(
+    library_builds: list[dict[str, Any]],
+) -> None:
+    fast = load_settings()
+    assert library_builds == []
+    assert fast == settings_module._build({}) == Settings()
+    assert fast.model_dump() == settings_module._build({}).model_dump()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PAPERBOT_DIGEST__GRACE_HOURS", "3"),
+        ("paperbot_digest__grace_hours", "3"),  # pydantic-settings matches names in any case
+        ("PAPERBOT_CACHE_DIR", "/tmp/elsewhere"),  # not a setting, but the library decides that
+    ],
+)
+@pytest.mark.usefixtures("nothing_to_read")
+def test_any_paperbot_variable_is_read_by_pydantic_settings(
+    library_builds: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert library_builds == [{}]
+    assert settings.digest.grace_hours == (6.0 if name == "PAPERBOT_CACHE_DIR" else 3.0)
+
+
+@pytest.mark.usefixtures("nothing_to_read")
+def test_a_config_file_is_read_by_pydantic_settings_even_when_empty(
+    library_builds: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    (tmp_path / "config.toml").write_text("")
+    assert load_settings() == Settings()
+    (tmp_path / "config.toml").write_text("[digest]\ngrace_hours = 2\n")
+    assert load_settings().digest.grace_hours == 2.0
+    assert library_builds == [{}, {"digest": {"grace_hours": 2}}]
+
+
+def test_ask_with_nothing_to_read_imports_neither_pydantic_settings_nor_asyncio(tmp_path: Path) -> None:
+    """pydantic-settings imports asyncio, ssl and dotenv: ~60 ms of a `paperbot ask` that has no use for
+    them (benchmarks/README.md, `paperbot ask` start-up)."""
+    script = (
+        "import io, sys\n"
+        "from bot.cli import main\n"
+        "main(['ask', 'who wrote the random teachers paper?'], stdout=io.StringIO())\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    env = {name: value for name, value in os.environ.items() if not name.upper().startswith("PAPERBOT_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # not the developer's cache folder
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path, env=env
+    )
+    loaded = set(done.stdout.split())
+    assert "pydantic" in loaded  # the check sees what ask does load
+    assert loaded.isdisjoint({"pydantic_settings", "asyncio", "ssl", "dotenv"}), loaded
