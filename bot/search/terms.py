@@ -30,7 +30,6 @@ import os
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, count, islice
@@ -448,6 +447,8 @@ def _parts(papers: Iterable[Paper], workers: int) -> Iterator[Part]:
     - a worker's term ids are its own → each part says which worker made it (`Part.worker`, its pid)
       and `TermsBuilder.add_part` keeps one translation per worker.
     """
+    from concurrent.futures import ProcessPoolExecutor  # large corpora only; `paperbot ask` needs no pool
+
     texts = ((p.title, p.abstract, tuple(p.authors)) for p in papers)
     chunks = iter(lambda: list(islice(texts, CHUNK)), [])
     context = multiprocessing.get_context("spawn")
