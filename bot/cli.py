@@ -69,8 +69,13 @@ def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="fail on any malformed corpus record")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; a function so tests can check every command has help."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; a function so tests can check every command has help.
+
+    `only` names a one-shot command (`ONE_SHOT`) to build alone, for `run` to read a command line that
+    starts with it: building every command's parser was ~10 ms of each `paperbot ask`. It parses that
+    command line as the whole parser does (tests/test_cli.py); a help or an error naming every command
+    comes from the whole parser, which `run` builds for any other command line."""
     parser = _Parser(
         prog="paperbot",
         description="paperbot: search, cited answers, paper of the day and reading groups for a lab.",
@@ -78,36 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(config=None, verbose=False)
     parser.add_argument("--version", action="version", version=f"paperbot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser("ask", help="answer a question from the papers, with citations")
-    p.add_argument("question", help="your question, in plain words")
-    p.add_argument("--json", action="store_true", help="print {answer, citations} as JSON")
-    p.add_argument(
-        "--all", action="store_true", help="list every matching paper (a list answer shows the first 10)"
-    )
-    _add_corpus_options(p)
-
-    p = sub.add_parser(
-        "search", help="ranked search (query language: author:, year:, cat:, has:code, sort:date)"
-    )
-    p.add_argument("query", nargs="?", help="what to look for")
-    p.add_argument("--queries", type=Path, help="a JSONL file of {_id, text} queries to run in batch")
-    p.add_argument(
-        "--limit", type=int, default=None, help="how many hits per query (default 5; 100 in batch)"
-    )
-    p.add_argument("--json", action="store_true", help="print hits as JSON")
-    p.add_argument("--format", choices=["text", "json", "trec"], default=None, help="output format")
-    p.add_argument("--tag", default="paperbot", help="run tag for --format trec")
-    _add_corpus_options(p)
-
-    p = sub.add_parser("papers", help="list every paper in the corpus")
-    p.add_argument("--json", action="store_true", help="print the papers as a JSON array")
-    _add_corpus_options(p)
-
-    p = sub.add_parser("paper", help="show one paper by id or title")
-    p.add_argument("reference", help="a paper id or its exact title")
-    p.add_argument("--json", action="store_true", help="print the paper as JSON")
-    _add_corpus_options(p)
+    _add_one_shot_commands(sub, only)
+    if only is not None:
+        return parser
 
     p = sub.add_parser("chat", help="an interactive prompt over the same core (type /help inside)")
     _add_corpus_options(p)
@@ -148,6 +126,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="the shards this process connects, e.g. 0,1 (discord.shard_ids; default: all)",
     )
     return parser
+
+
+def _add_one_shot_commands(sub: Any, only: str | None) -> None:
+    """`ask`, `search`, `papers`, `paper` (all of them, or `only` that one): see `build_parser`."""
+    if only in (None, "ask"):
+        p = sub.add_parser("ask", help="answer a question from the papers, with citations")
+        p.add_argument("question", help="your question, in plain words")
+        p.add_argument("--json", action="store_true", help="print {answer, citations} as JSON")
+        p.add_argument(
+            "--all", action="store_true", help="list every matching paper (a list answer shows the first 10)"
+        )
+        _add_corpus_options(p)
+    if only in (None, "search"):
+        p = sub.add_parser(
+            "search", help="ranked search (query language: author:, year:, cat:, has:code, sort:date)"
+        )
+        p.add_argument("query", nargs="?", help="what to look for")
+        p.add_argument("--queries", type=Path, help="a JSONL file of {_id, text} queries to run in batch")
+        p.add_argument(
+            "--limit", type=int, default=None, help="how many hits per query (default 5; 100 in batch)"
+        )
+        p.add_argument("--json", action="store_true", help="print hits as JSON")
+        p.add_argument("--format", choices=["text", "json", "trec"], default=None, help="output format")
+        p.add_argument("--tag", default="paperbot", help="run tag for --format trec")
+        _add_corpus_options(p)
+    if only in (None, "papers"):
+        p = sub.add_parser("papers", help="list every paper in the corpus")
+        p.add_argument("--json", action="store_true", help="print the papers as a JSON array")
+        _add_corpus_options(p)
+    if only in (None, "paper"):
+        p = sub.add_parser("paper", help="show one paper by id or title")
+        p.add_argument("reference", help="a paper id or its exact title")
+        p.add_argument("--json", action="store_true", help="print the paper as JSON")
+        _add_corpus_options(p)
 
 
 def _add_paper_commands(sub: Any) -> None:
@@ -259,7 +271,8 @@ def run() -> NoReturn:
     `os._exit`: Python's teardown, which frees every module and object one by one, was ~30 ms of
     `paperbot ask`. Every other command exits normally.
     """
-    args = build_parser().parse_args()
+    argv = sys.argv[1:]
+    args = build_parser(argv[0] if argv and argv[0] in ONE_SHOT else None).parse_args(argv)
     code = _run(args, sys.stdout, sys.stdin)
     if args.command not in ONE_SHOT:
         sys.exit(code)

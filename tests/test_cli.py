@@ -212,6 +212,33 @@ def test_every_command_has_help_text() -> None:
     assert all(helps.values())
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ask", "what is new?", "--json", "--all", "--strict", "--corpus", "seeds", "-v"],
+        ["ask", "--config", "c.toml", "what is new?"],
+        ["search", "diffusion", "--limit", "3", "--format", "trec", "--tag", "t"],
+        ["search", "--queries", "q.jsonl"],
+        ["papers", "--json"],
+        ["paper", "some-id", "--json", "--config", "c.toml"],
+        ["ask"],  # an error: the same usage and message
+        ["ask", "--nope", "x"],
+        ["paper", "-h"],
+    ],
+)
+def test_a_one_shot_command_parser_built_alone_reads_its_command_line_as_the_whole_parser(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run` builds only the parser of a one-shot command that starts the command line (`build_parser`)."""
+    read = []
+    for parser in (build_parser(), build_parser(argv[0])):
+        try:
+            read.append(vars(parser.parse_args(argv)))
+        except SystemExit as exit_:
+            read.append({"exit": exit_.code, "output": capsys.readouterr()})
+    assert read[0] == read[1]
+
+
 def test_run_without_a_token_explains_how_to_provide_one(tmp_path: Path) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
