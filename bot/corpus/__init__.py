@@ -1,18 +1,6 @@
 """The corpus: the Paper model and the importers that turn files into papers.
 
-Most callers need only `load_corpus` (file or folder → `CorpusLoad`) and `readable_abstract`.
+Most callers need only `bot.corpus.loader.load_corpus` (file or folder → `CorpusLoad`) and
+`bot.corpus.text.readable_abstract`. Nothing is imported here: a module of the package imports this
+first, and `paperbot ask`, which answers from a corpus loaded before, needs no importer.
 """
-
-from bot.corpus.loader import SUPPORTED_FORMATS, CorpusLoad, bundled_seeds_dir, load_corpus
-from bot.corpus.model import Paper
-from bot.corpus.text import find_links, readable_abstract
-
-__all__ = [
-    "SUPPORTED_FORMATS",
-    "CorpusLoad",
-    "Paper",
-    "bundled_seeds_dir",
-    "find_links",
-    "load_corpus",
-    "readable_abstract",
-]
