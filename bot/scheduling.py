@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -65,6 +65,20 @@ minute (a thousand, measured by benchmarks/load.py) otherwise all wait for the d
 the unlucky ones give up after its 30 s timeout and miss their day; a run takes about eight short
 transactions and one Discord post, so a few at a time keep the database busy. Five is SQLAlchemy's pool
 size: the digest never needs the overflow connections, which stay free for members' commands."""
+
+
+def arm_every(
+    scheduler: AsyncIOScheduler,
+    job: Callable[[], Awaitable[None]],
+    name: str,
+    every: timedelta,
+    *,
+    first: datetime | None = None,
+) -> None:
+    """Run `job` every `every` (first at `first`, else one interval from now), replacing the job named so."""
+    extra = {} if first is None else {"next_run_time": first}
+    trigger = IntervalTrigger(seconds=every.total_seconds(), timezone=UTC)
+    scheduler.add_job(job, trigger, id=name, replace_existing=True, **extra)
 
 
 def job_id(guild_id: int) -> str:
@@ -226,12 +240,7 @@ class ReadingGroupJobs:
 
     def arm(self, scheduler: AsyncIOScheduler) -> None:
         """Run `run` every `every` (a minute by default)."""
-        scheduler.add_job(
-            self.run,
-            IntervalTrigger(seconds=self._every.total_seconds(), timezone=UTC),
-            id=READING_GROUP_JOB_ID,
-            replace_existing=True,
-        )
+        arm_every(scheduler, self.run, READING_GROUP_JOB_ID, self._every)
 
     async def run(self) -> None:
         """The job body (tests call it directly after moving the clock)."""
@@ -274,12 +283,8 @@ class FollowJobs:
 
     def arm(self, scheduler: AsyncIOScheduler) -> None:
         """Run `run` every `every`, the first time a minute after start-up (not during the catch-up)."""
-        scheduler.add_job(
-            self.run,
-            IntervalTrigger(seconds=self._every.total_seconds(), timezone=UTC),
-            id=FOLLOW_JOB_ID,
-            replace_existing=True,
-            next_run_time=datetime.now(UTC) + timedelta(minutes=1),
+        arm_every(
+            scheduler, self.run, FOLLOW_JOB_ID, self._every, first=datetime.now(UTC) + timedelta(minutes=1)
         )
 
     async def run(self) -> None:
@@ -310,12 +315,7 @@ class StoredPapersJob:
 
     def arm(self, scheduler: AsyncIOScheduler) -> None:
         """Run `run` every `every`."""
-        scheduler.add_job(
-            self.run,
-            IntervalTrigger(seconds=self._every.total_seconds(), timezone=UTC),
-            id=STORED_PAPERS_JOB_ID,
-            replace_existing=True,
-        )
+        arm_every(scheduler, self.run, STORED_PAPERS_JOB_ID, self._every)
 
     async def run(self) -> None:
         """The job body (tests call it directly). A failure is logged; the next minute tries again."""
