@@ -8,13 +8,16 @@ What it understands (README, "Plain questions", has the table):
 
     intent     "how many …" → count · "who wrote …", "authors of …" → who_wrote ·
                "who works on …", "who should I talk to about …" → who_works_on ·
-               "latest/newest/most recent …", "what's new" → latest · "oldest/earliest …", "X's first
-               paper" → oldest · a filter or "papers" → list · anything else → topic (a cited answer)
+               "latest/newest/most recent …", "what's new", "the final paper of 2024" → latest ·
+               "oldest/earliest …", "X's first paper", "what did we kick off 2025 with" → oldest ·
+               a filter or "papers" → list · anything else → topic (a cited answer)
     people     "by Noci", "Noci's papers", "what did Lorenzo publish", "anything by X", "X and Y";
                full names, surnames, particles ("van der Klis"), first names; accents and case ignored;
                a misspelt name is corrected against the author list ("Nocci" → Noci)
     time       "this year", "last year", "since 2024", "before 2023", "in March", "last month",
-               "between 2022 and 2023", a bare year (`bot.search.periods`, dates read by dateparser)
+               "between 2022 and 2023", "since last christmas", a bare year (`bot.search.periods`, dates
+               read by dateparser); months without a year go into a year named elsewhere in the question
+               ("last year in March")
     filters    "from Princeton", "Harvard papers", "ETH Zurich" (affiliations in the corpus);
                "NLP", "computer vision papers", "cs.AI" (categories); "with code"
     filler     "is there anything on", "tell me about", "summarize", "show me", "find", "pls" — the
