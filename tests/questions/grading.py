@@ -26,9 +26,10 @@ SETS = tuple(
         "questions_third.toml",
         "questions_fourth.toml",
         "questions_fifth.toml",
+        "questions_sixth.toml",
     )
 )
-"""Five sets, each written by someone else before the bot was tuned on it; each has a held-out test split."""
+"""Six sets, each written by someone else before the bot was tuned on it; each has a held-out test split."""
 
 
 @dataclass(frozen=True)

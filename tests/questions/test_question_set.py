@@ -1,9 +1,9 @@
 """The question sets are sound: ids exist, counts add up, lists are complete, splits are balanced.
 
-This checks `questions.toml`, `questions_more.toml`, `questions_third.toml` and `questions_fourth.toml` (the
-second, third and fourth sets, each written independently) against the bundled corpus, not the bot: a failure
-here means an expectation in a set is wrong (or the corpus changed under it), never that paperbot answers
-badly. Every check runs on all four files; texts must be unique across them.
+This checks `questions.toml` and `questions_more.toml` to `questions_sixth.toml` (the second to sixth sets,
+each written independently) against the bundled corpus, not the bot: a failure here means an expectation in a
+set is wrong (or the corpus changed under it), never that paperbot answers badly. Every check runs on all six
+files; texts must be unique across them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ QUESTION_FILES = (
     "questions_third.toml",
     "questions_fourth.toml",
     "questions_fifth.toml",
+    "questions_sixth.toml",
 )
 INTENTS = ("topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "none")
 SPLITS = ("dev", "test")
@@ -96,6 +97,8 @@ MINIMUMS: dict[str, dict[str, int]] = {
     "questions_fourth.toml": {"total": 240, "none": 45, "count": 30, "who_wrote": 20, "who_works_on": 12,
                               "topic": 50, "latest+oldest": 35},
     "questions_fifth.toml": {"total": 150, "none": 30, "count": 18, "who_wrote": 12, "who_works_on": 8,
+                             "topic": 30, "latest+oldest": 20},
+    "questions_sixth.toml": {"total": 150, "none": 30, "count": 18, "who_wrote": 12, "who_works_on": 8,
                              "topic": 30, "latest+oldest": 20},
 }  # fmt: skip
 
