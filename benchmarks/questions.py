@@ -27,6 +27,7 @@ SUFFIX = {
     "questions_third": "3",
     "questions_fourth": "4",
     "questions_fifth": "5",
+    "questions_sixth": "6",
 }
 """Column suffix per question file: dev, dev2, dev3, dev4 …"""
 
