@@ -189,6 +189,19 @@ def test_who_works_on_x_and_y_names_people_on_either_when_no_paper_covers_both(i
     assert {name for name, _ in either.people} & diffusion_authors  # diffusion people are named too
 
 
+def test_an_institution_named_with_a_word_the_listing_leaves_out_is_still_found(index: PaperIndex) -> None:
+    answer = answer_question(index, "did we ever write something together with google deepmind")
+    deepmind = {p.id for p in index.papers if "deepmind" in p.affiliations}
+    assert deepmind
+    assert {c.paper.id for c in answer.citations} == deepmind
+
+
+def test_which_people_did_a_paper_names_its_authors(index: PaperIndex) -> None:
+    answer = answer_question(index, "which people did neuron interpolation fusion")
+    assert answer.question.intent == "who_wrote"
+    assert all(name in answer.text for name in answer.citations[0].paper.authors)
+
+
 def test_latest_on_a_topic_is_the_newest_relevant_paper(index: PaperIndex) -> None:
     answer = answer_question(index, "summarize the latest paper on tokenization")
     assert answer.citations[0].paper.id == "causal-estimation-of-tokenisation-bias"

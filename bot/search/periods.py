@@ -84,6 +84,8 @@ def _span(expression: str, today: date) -> tuple[date, date] | None:
         return date(year, 1, 1), date(year, 12, 31)
     if holiday := _holiday(expression, today):
         return holiday, holiday
+    if named_month := _relative_month(expression, today):
+        return named_month
     data = _parse(expression, settings)
     if data is None:
         return None
@@ -117,8 +119,8 @@ def _expression_at(words: list[str], i: int, after_preposition: bool) -> int:
     w = words[i : i + 2]
     if not w:
         return 0
-    if w[0] in _RELATIVE and len(w) == 2 and w[1] in _UNITS:
-        return 2
+    if w[0] in _RELATIVE and len(w) == 2 and (w[1] in _UNITS or w[1] in _MONTHS):
+        return 2  # "last year", "last may"
     if w[0] in _MONTHS and len(w) == 2 and _YEAR.match(w[1]):
         return 2
     if w[0] in _MONTHS and words[i + 1 : i + 3][:1] == ["of"] and _YEAR.match("".join(words[i + 2 : i + 3])):
@@ -161,6 +163,17 @@ def _holiday(expression: str, today: date) -> date | None:
     if words[0] == "this" or this_year <= today:
         return this_year
     return date(today.year - 1, month, day)
+
+
+def _relative_month(expression: str, today: date) -> tuple[date, date] | None:
+    """ "last may" → the latest May before this month; "this may" → this year's May (dateparser reads
+    neither)."""
+    words = expression.split()
+    if len(words) != 2 or words[0] not in _RELATIVE or words[1] not in _MONTHS:
+        return None
+    month = _MONTH_NUMBER[words[1]]
+    year = today.year if words[0] == "this" or month < today.month else today.year - 1
+    return _months(year, month, month)
 
 
 def within(months: tuple[date, date], named: tuple[date, date]) -> tuple[date, date]:

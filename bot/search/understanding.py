@@ -103,6 +103,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
             r"|\bwhose\b|\bwho did (?:the|that)\b|\bnames on (?:the|that)\b"
             r"|\bwho (?:looked at|studied|showed|found|proved)\b"
+            r"|\b(?:which|what) (?:people|persons|authors) (?:did|wrote|made|came up with|proposed)\b"
         ),
     ),
     (
@@ -110,7 +111,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwho(?:s| is| are)? into\b"
             r"|\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
-            r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto|person|people|guy)\b"
+            r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto|person|people|guy"
+            r"|ping|dm|message)\b"
             r"|\bexperts? (?:on|in)\b|\b(?:which|what) (?:author|person|people)\b|\bwho does\b"
             # "who was most active last year", "most prolific person", "top author in cs.LG"
             r"|\bmost (?:active|prolific|productive)\b|\btop (?:author|person|contributor|writer)s?\b"
@@ -136,6 +138,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\b(?:kick(?:ed)? off|open(?:ed)?|start(?:ed)?) (?:19|20)\d\d\b"
             r"|\bkick(?:ed)? (?:19|20)\d\d off\b"
             r"|\bfirst (?:show(?:ed)? up|appear\w*)\b"
+            r"|\b(?:publish\w*|put out|release\w*|wr[io]te) first\b"
         ),
     ),
     (
@@ -157,7 +160,7 @@ _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhat
 _ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
-_LISTING_VERBS = re.compile(r"\b(?:publish\w*|wrote|written|put out|came out|released?)\b")
+_LISTING_VERBS = re.compile(r"\b(?:publish\w*|wrote|written|put out|came out|released?|dropped)\b")
 
 # --- filler ------------------------------------------------------------------------------------------
 
@@ -194,6 +197,15 @@ _FILLER = frozenset(
         "come",
         "released",
         "release",
+        "dropped",
+        "drop",
+        "drops",
+        "only",
+        "now",
+        "main",
+        "ping",
+        "category",
+        "categories",
         "group",
         "lab",
         "team",
@@ -364,6 +376,9 @@ _FILLER = frozenset(
 QUESTION_WORDS = _FILLER
 """The words questions are made of besides their topic: the spelling corrector knows them too."""
 _PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
+_AUTHOR_VERBS = [[verb] for verb in ("appear", "appears", "appeared", "publish", "published", "publishes",
+                                     "wrote", "write", "coauthored", "co-authored")]  # fmt: skip
+"""A first name before one of these is a person ("does thomas appear on", "what did giulia publish")."""
 _AND = frozenset({"and", "&", "or"})
 _AFTER_FIELD = frozenset({"", "about", "on", "with", "from", "since", "by", "in", "papers", "paper"})
 _PLAIN_CATEGORY_NAMES = {
@@ -378,7 +393,7 @@ _ABBREVIATIONS = {
     "rnn": "recurrent neural network", "gnn": "graph neural network", "nlp": "natural language processing",
     "ot": "optimal transport", "sde": "stochastic differential equation", "icl": "in-context learning",
 }  # fmt: skip
-_CATEGORY_NOUNS = frozenset({"paper", "stuff", "work", "research", "preprint"})
+_CATEGORY_NOUNS = frozenset({"paper", "stuff", "work", "research", "preprint", "category", "categories"})
 _ARXIV_CODE = re.compile(r"^(?:cs|stat|math|eess|q-bio|astro-ph|physics)\.([a-z-]+)$")
 _PUNCT = ".,;:!?()[]\"'“”‘’"
 
@@ -407,9 +422,13 @@ _SPELLED_OUT = (
     (re.compile(r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
     (re.compile(r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
     (re.compile(r"(?<=[^\W\d])-(?:ish|esque)\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+                r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
+    (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
 )  # fmt: skip
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "eth-affiliated" → "eth
-affiliated", "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba"."""
+affiliated", "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "this past may" → "last
+may", "the earliest we have on record" → "the earliest we have"."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 
@@ -452,6 +471,22 @@ def _without_gloss(tokens: list[_Token]) -> list[_Token]:
         if place and token.folded in _GLOSS:
             return tokens[:place]
     return tokens
+
+
+_SET_INTENTS = frozenset({"count", "list", "who_works_on"})
+_PARENTHETICAL = re.compile(r"\([^()]*\s[^()]*\)")
+"""A restatement in brackets ("count the model merging papers (combining independently trained nets)"):
+like a gloss after "i.e.", no part of a set's topic. One bracketed word ("(cs.CV)", "(GANs)") is kept."""
+
+
+def _keep_after_about(r: _Reading) -> None:
+    """ "who would be the right person to chat with about catastrophic forgetting": the people are asked
+    about what follows "about"; what comes before it only frames the question."""
+    folded = [fold(word) for word in r.topic]
+    for cue in ("about", "regarding"):
+        if cue in folded[:-1]:
+            r.topic = r.topic[len(folded) - folded[::-1].index(cue) :]
+            return
 
 
 @dataclass
@@ -504,13 +539,17 @@ class Reader:
         reading = _Reading(QueryBuilder(notes=list(notes)))
         rest = extract_fields(cleaned, reading.builder)
         explicit = reading.builder.freeze("").has_filters
+        if _detect_intent(fold(rest)) in _SET_INTENTS:
+            rest = _PARENTHETICAL.sub(" ", rest)
         tokens = self._corrected_names(_tokens(rest), reading)
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
         tokens = _without_size_cue(tokens, folded)
-        if intent in {"count", "list", "who_works_on"}:
+        if intent in _SET_INTENTS:
             tokens = _without_gloss(tokens)
         self._read_words(tokens, reading, intent)
+        if intent == "who_works_on":
+            _keep_after_about(reading)
         topic = self._corrected_topic(reading)
         b = reading.builder
         if intent is None:
@@ -624,6 +663,9 @@ class Reader:
             name = " ".join(words[start : start + n])
             if len(words[start : start + n]) == n and name in self._affiliations:
                 r.builder.affiliations.append(self._affiliations[name])
+                glued = start == i and i and r.topic and fold(r.topic[-1]) == words[i - 1]
+                if glued and self._unknown(r.topic[-1]):
+                    r.topic.pop()  # "google deepmind" for the listing's "DeepMind": part of its name
                 # "ETH affiliated", "the ETH affiliation", "ETH-based": the word after the name is part of it
                 tail = words[start + n : start + n + 1] in (["affiliated"], ["affiliation"], ["based"])
                 return start - i + n + tail
@@ -657,7 +699,7 @@ class Reader:
         n = self._authors.name_length(words[i : i + AuthorDirectory.MAX_NAME_WORDS])
         if not n:
             return 0
-        if cued or n > 1 or tokens[i].possessive:
+        if cued or n > 1 or tokens[i].possessive or words[i + 1 : i + 2] in _AUTHOR_VERBS:
             return n
         word = words[i]
         if word in STOPWORDS or (word in _FILLER):
@@ -740,6 +782,8 @@ class Reader:
 _CODE_LEAD = frozenset({"with", "have", "has", "having", "released", "release", "releases", "releasing",
                         "shared", "share", "published", "public", "open", "available", "came",
                         "shipped", "ship", "ships", "shipping", "where", "whose"})  # fmt: skip
+_CODE_WORDS = frozenset({"code", "repo", "repository", "github"})
+"""What "has code" is called: "with a repo", "that has a github"."""
 _CODE_FILL = frozenset({"any", "a", "the", "its", "their", "source", "public", "open", "some", "that"})
 _CODE_NEGATION = frozenset({"no", "without", "didnt", "didn't", "not", "never", "lacking", "doesnt", "dont"})
 _CODE_TAIL = frozenset({"link", "links", "available", "released", "repo", "repository", "out", "is", "was",
@@ -752,14 +796,14 @@ def _code_phrase(words: list[str], i: int, b: QueryBuilder) -> int:
     starts at i)."""
     j = i
     negated = False
-    while j < len(words) and j - i < 4 and words[j] != "code":
+    while j < len(words) and j - i < 4 and words[j] not in _CODE_WORDS:
         if words[j] in _CODE_NEGATION:
             negated = True
         elif words[j] not in _CODE_LEAD | _CODE_FILL:
             return 0
         j += 1
     starts_right = words[i] in _CODE_LEAD | _CODE_NEGATION
-    if j >= len(words) or words[j] != "code" or not starts_right:
+    if j >= len(words) or words[j] not in _CODE_WORDS or not starts_right:
         return 0
     j += 1
     while j < len(words) and words[j] in _CODE_TAIL:

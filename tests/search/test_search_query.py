@@ -147,6 +147,19 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("which paper closed out 2024", Query(sort="date", **_years(2024, 2024))),
         ("what did we kick off 2025 with", Query(sort="oldest", **_years(2025, 2025))),
         ("the final layer of transformers", Query(text="final layer of transformers")),
+        ("what dropped this past may", Query(**_between(date(2026, 5, 1), date(2026, 5, 31)))),
+        (
+            "fusion papers from last may",
+            Query(text="fusion", **_between(date(2026, 5, 1), date(2026, 5, 31))),
+        ),
+        ("fusion paper count by now?", Query(text="fusion")),
+        ("earliest fusion paper we have on record", Query(text="fusion", sort="oldest")),
+        ("what did hofmann publish first", Query(authors=("hofmann",), sort="oldest")),
+        ("fusion papers that have a repo", Query(text="fusion", has_code=True)),
+        ("count the fusion papers (merging several trained models)", Query(text="fusion")),
+        ("which fusion papers does thomas appear on", Query(text="fusion", authors=("thomas",))),
+        ("who would be the right person to chat with about fusion", Query(text="fusion")),
+        ("computer vision category, 2024 only", Query(categories=("CV",), **_years(2024, 2024))),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
