@@ -20,6 +20,7 @@ process so RSS figures belong to that step alone. If the SciFact folder is missi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import math
@@ -212,10 +213,8 @@ class Phases:
     def run(self, name: str, call: Callable[[], Any]) -> Any:
         """`call()` as the phase `name`."""
         self._reading()
-        try:
-            Path("/proc/self/clear_refs").write_text("5")
-        except OSError:  # not Linux, or not allowed: peaks are then the process's high-water mark
-            pass
+        with contextlib.suppress(OSError):  # not Linux, or not allowed: peaks are then the process's
+            Path("/proc/self/clear_refs").write_text("5")  # high-water mark
         row: dict[str, Any] = {"phase": name, "depth": len(self._open), "peak_mb": 0.0}
         self.rows.append(row)
         self._open.append(row)

@@ -47,10 +47,14 @@ _ARXIV = re.compile(
     re.IGNORECASE,
 )
 _DOI = re.compile(r"doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _strip_marks(text: str) -> str:
-    """Remove combining accents: 'Aurélien' → 'Aurelien'."""
+    """Remove combining accents: 'Aurélien' → 'Aurelien'. ASCII text has none and is its own NFKD form,
+    so it is returned as it is (a Python loop over a million titles' characters costs a minute)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -61,9 +65,14 @@ def fold_ascii(text: str) -> str:
 
 
 def normalize_title(title: str) -> str:
-    """The comparison key of a title: casefolded, accent-free, punctuation and spacing ignored."""
-    folded = _strip_marks(title.translate(_ASCII_EXTRA).casefold())
-    return " ".join(re.split(r"[\W_]+", folded)).strip()
+    """The comparison key of a title: casefolded, accent-free, punctuation and spacing ignored.
+
+    Computed for every record of every load (and for every paper when one is added), so an ASCII title —
+    most of them — takes a shortcut.
+    """
+    # an ASCII title's casefold() is its lower(), and the letter table and accents change nothing in it
+    folded = title.lower() if title.isascii() else _strip_marks(title.translate(_ASCII_EXTRA).casefold())
+    return " ".join(_NOT_WORD.split(folded)).strip()
 
 
 def slugify(title: str, max_length: int = SLUG_MAX_LENGTH) -> str:
@@ -142,9 +151,11 @@ def merge_papers(first: Paper, later: Paper) -> Paper:
     )
 
 
-@dataclass
+@dataclass(eq=False)
 class _Slot:
-    """A paper being assembled from one or more records."""
+    """A paper being assembled from one or more records. Compared by identity: two slots never hold the
+    same paper (ids are unique), and comparing their papers field by field made every record with an
+    often-used title ("Summary", "Introduction") cost as much as all the earlier papers with that title."""
 
     paper: Paper
     own_ids: set[str] = field(default_factory=set)
@@ -168,21 +179,21 @@ class _Deduplicator:
         self._by_title: dict[str, list[_Slot]] = {}
         self._taken: set[str] = set()
 
-    def _find(self, record: ParsedRecord) -> _Slot | None:
-        """The slot holding the same paper as `record`, if any."""
-        for identifier in sorted(paper_identifiers(record.paper)):
+    def _find(self, record: ParsedRecord, identifiers: frozenset[str], title: str) -> _Slot | None:
+        """The slot holding the same paper as `record` (its `identifiers` and normalized `title`), if any."""
+        for identifier in sorted(identifiers):
             if identifier in self._by_identifier:
                 return self._by_identifier[identifier]
-        for slot in self._by_title.get(normalize_title(record.paper.title), []):
+        for slot in self._by_title.get(title, []):
             if not _distinct_documents(slot, record):
                 return slot
         return None
 
-    def _index(self, slot: _Slot, paper: Paper) -> None:
-        """Make `slot` findable by the identifiers and title of `paper`."""
-        for identifier in paper_identifiers(paper):
+    def _index(self, slot: _Slot, identifiers: frozenset[str], title: str) -> None:
+        """Make `slot` findable by a record's identifiers and normalized title."""
+        for identifier in identifiers:
             self._by_identifier.setdefault(identifier, slot)
-        same_title = self._by_title.setdefault(normalize_title(paper.title), [])
+        same_title = self._by_title.setdefault(title, [])
         if slot not in same_title:
             same_title.append(slot)
 
@@ -194,13 +205,17 @@ class _Deduplicator:
         return candidate
 
     def add(self, record: ParsedRecord) -> None:
-        """Merge `record` into its duplicate's slot, or open a new slot with a unique id."""
-        slot = self._find(record)
+        """Merge `record` into its duplicate's slot, or open a new slot with a unique id.
+
+        The record's identifiers and title key are computed once, for finding and for indexing alike (a
+        renamed copy keeps the record's title and links)."""
+        identifiers, title = paper_identifiers(record.paper), normalize_title(record.paper.title)
+        slot = self._find(record, identifiers, title)
         if slot is not None:
             slot.paper = merge_papers(slot.paper, record.paper)
             if record.has_own_id:
                 slot.own_ids.add(record.paper.id)
-            self._index(slot, record.paper)
+            self._index(slot, identifiers, title)
             return
         paper = record.paper
         new_id = self._free_id(paper.id)
@@ -211,7 +226,7 @@ class _Deduplicator:
         self._taken.add(new_id)
         slot = _Slot(paper, {record.paper.id} if record.has_own_id else set())
         self.slots.append(slot)
-        self._index(slot, paper)
+        self._index(slot, identifiers, title)
 
 
 def _renamed_problem(paper: Paper, new_id: str) -> Problem:
