@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.model import Paper
@@ -161,12 +161,24 @@ class _Slot:
     own_ids: set[str] = field(default_factory=set)
 
 
-def _distinct_documents(slot: _Slot, record: ParsedRecord) -> bool:
-    """True when a title match must not merge: both ids are the sources' own and the texts differ."""
-    if not (record.has_own_id and slot.own_ids) or record.paper.id in slot.own_ids:
-        return False
-    mine, theirs = slot.paper.abstract.strip(), record.paper.abstract.strip()
-    return bool(mine and theirs and mine != theirs)
+def _same_title_match(slots: Sequence[_Slot], record: ParsedRecord) -> _Slot | None:
+    """The first of `slots` (papers with the record's title) that the record merges into: one that is not
+    a distinct document, which it is when both ids are the sources' own and both texts differ.
+
+    The record's side is looked at once, not once per slot: a title shared by many distinct documents
+    (BEIR's "Summary"s) makes this loop run over all of them for each new one.
+    """
+    theirs = record.paper.abstract.strip()
+    if not record.has_own_id or not theirs:  # nothing can keep it apart from the first
+        return slots[0] if slots else None
+    own_id = record.paper.id
+    for slot in slots:
+        if not slot.own_ids or own_id in slot.own_ids:
+            return slot
+        mine = slot.paper.abstract.strip()
+        if not mine or mine == theirs:
+            return slot
+    return None
 
 
 class _Deduplicator:
@@ -184,10 +196,7 @@ class _Deduplicator:
         for identifier in sorted(identifiers):
             if identifier in self._by_identifier:
                 return self._by_identifier[identifier]
-        for slot in self._by_title.get(title, []):
-            if not _distinct_documents(slot, record):
-                return slot
-        return None
+        return _same_title_match(self._by_title.get(title, ()), record)
 
     def _index(self, slot: _Slot, identifiers: frozenset[str], title: str) -> None:
         """Make `slot` findable by a record's identifiers and normalized title."""

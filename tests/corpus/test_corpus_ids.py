@@ -118,6 +118,29 @@ def test_generic_titles_with_own_ids_and_different_texts_stay_apart() -> None:
     assert problems == ()
 
 
+@pytest.mark.parametrize(
+    ("last", "merged_into"),
+    [
+        (rec("103", "Summary", own=True, abstract="About fish."), None),  # a third document
+        (rec("103", "Summary", own=True, abstract="  About mice. "), "102"),  # the second one again
+        (rec("103", "Summary", own=True), "101"),  # no text to tell them apart: the first
+        (rec("summary", "Summary", abstract="About fish."), "101"),  # no id of its own: the first
+        (rec("102", "Summary", own=True, abstract="About fish."), "102"),  # its id says which one
+    ],
+)
+def test_a_record_with_a_shared_title_merges_into_the_right_paper(
+    last: ParsedRecord, merged_into: str | None
+) -> None:
+    records = [
+        rec("101", "Summary", own=True, abstract="About cells."),
+        rec("102", "Summary", own=True, abstract="About mice."),
+        last,
+    ]
+    papers, _ = dedup_papers(records)
+    expected = ["101", "102"] if merged_into else ["101", "102", "103"]
+    assert [p.id for p in papers] == expected
+
+
 def test_colliding_slugs_of_different_papers_get_numeric_suffixes() -> None:
     long_prefix = "Towards a Theory of Everything in Deep Learning with Many Many Words"
     records = [
