@@ -225,6 +225,8 @@ class Phases:
             row["s"] = time.perf_counter() - started
             row["rss_mb"] = self._reading()[0]
             self._open.pop()
+            print(f"{'  ' * row['depth']}{name}: {row['s']:.2f} s, RSS {row['rss_mb']:.0f} MB, peak "
+                  f"{row['peak_mb']:.0f} MB", file=sys.stderr, flush=True)  # fmt: skip
 
     def wrap(self, owner: Any, attribute: str, name: str) -> None:
         """Make `owner.attribute` (a function or class the start-up looks up there) a timed phase."""
