@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.corpus.model import Paper
@@ -153,32 +154,71 @@ def merge_papers(first: Paper, later: Paper) -> Paper:
 
 @dataclass(eq=False)
 class _Slot:
-    """A paper being assembled from one or more records. Compared by identity: two slots never hold the
-    same paper (ids are unique), and comparing their papers field by field made every record with an
-    often-used title ("Summary", "Introduction") cost as much as all the earlier papers with that title."""
+    """A paper being assembled from one or more records. Compared (and hashed) by identity: two slots
+    never hold the same paper (ids are unique)."""
 
     paper: Paper
     own_ids: set[str] = field(default_factory=set)
+    titles: dict[_SameTitle, int] = field(default_factory=dict)
+    """The title groups the slot is in (one per normalized title its records had) → its place in each."""
 
 
-def _same_title_match(slots: Sequence[_Slot], record: ParsedRecord) -> _Slot | None:
-    """The first of `slots` (papers with the record's title) that the record merges into: one that is not
-    a distinct document, which it is when both ids are the sources' own and both texts differ.
+def _is_open(slot: _Slot) -> bool:
+    """Whether every record with the slot's title merges into it (no own id or no text to tell apart)."""
+    return not slot.own_ids or not slot.paper.abstract.strip()
 
-    The record's side is looked at once, not once per slot: a title shared by many distinct documents
-    (BEIR's "Summary"s) makes this loop run over all of them for each new one.
+
+@dataclass(eq=False)
+class _SameTitle:
+    """The slots sharing one normalized title, in the order they joined, indexed so that a new record
+    finds the first one it merges into without comparing it with each (a title shared by many distinct
+    documents — BEIR's "Summary"s, the synthetic benchmark's reused titles — made loading quadratic).
+
+    A record merges into the first slot of its title that is not a distinct document; it is distinct when
+    both ids are the sources' own and both texts differ. That is the first slot that has no own id or no
+    text (`open`; a slot only ever leaves that state), that has the record's id among its own, or whose
+    text is the record's: the least of three places.
     """
-    theirs = record.paper.abstract.strip()
-    if not record.has_own_id or not theirs:  # nothing can keep it apart from the first
-        return slots[0] if slots else None
-    own_id = record.paper.id
-    for slot in slots:
-        if not slot.own_ids or own_id in slot.own_ids:
-            return slot
-        mine = slot.paper.abstract.strip()
-        if not mine or mine == theirs:
-            return slot
-    return None
+
+    slots: list[_Slot] = field(default_factory=list)
+    open: deque[int] = field(default_factory=deque)
+    """Places of the slots that had no own id or no text when they joined, first first."""
+    by_own_id: dict[str, int] = field(default_factory=dict)
+    """An own id → the first place holding it."""
+    by_text: dict[str, int] = field(default_factory=dict)
+    """A stripped abstract → the first place with it."""
+
+    def match(self, record: ParsedRecord) -> _Slot | None:
+        """The first slot `record` merges into, if any."""
+        theirs = record.paper.abstract.strip()
+        if not record.has_own_id or not theirs:  # nothing can keep it apart from the first
+            return self.slots[0] if self.slots else None
+        while self.open and not _is_open(self.slots[self.open[0]]):
+            self.open.popleft()  # it has an own id and a text now, for good
+        places = (
+            self.open[0] if self.open else None,
+            self.by_own_id.get(record.paper.id),
+            self.by_text.get(theirs),
+        )
+        found = [place for place in places if place is not None]
+        return self.slots[min(found)] if found else None
+
+    def add(self, slot: _Slot) -> None:
+        """`slot` joins the title (at the end)."""
+        slot.titles[self] = len(self.slots)
+        if _is_open(slot):
+            self.open.append(len(self.slots))
+        self.slots.append(slot)
+
+    def note(self, slot: _Slot) -> None:
+        """Index `slot`'s own ids and text (when it joined, and after each record merged into it)."""
+        place = slot.titles[self]
+        for own_id in slot.own_ids:
+            if self.by_own_id.setdefault(own_id, place) > place:
+                self.by_own_id[own_id] = place
+        text = slot.paper.abstract.strip()
+        if text and self.by_text.setdefault(text, place) > place:
+            self.by_text[text] = place
 
 
 class _Deduplicator:
@@ -188,7 +228,7 @@ class _Deduplicator:
         self.slots: list[_Slot] = []
         self.problems: list[Problem] = []
         self._by_identifier: dict[str, _Slot] = {}
-        self._by_title: dict[str, list[_Slot]] = {}
+        self._by_title: dict[str, _SameTitle] = {}
         self._taken: set[str] = set()
 
     def _find(self, record: ParsedRecord, identifiers: frozenset[str], title: str) -> _Slot | None:
@@ -196,15 +236,19 @@ class _Deduplicator:
         for identifier in sorted(identifiers):
             if identifier in self._by_identifier:
                 return self._by_identifier[identifier]
-        return _same_title_match(self._by_title.get(title, ()), record)
+        same = self._by_title.get(title)
+        return same.match(record) if same is not None else None
 
     def _index(self, slot: _Slot, identifiers: frozenset[str], title: str) -> None:
-        """Make `slot` findable by a record's identifiers and normalized title."""
+        """Make `slot` findable by a record's identifiers and normalized title, and by its own ids and text
+        as they are now (a merge may have added either) under every title it has."""
         for identifier in identifiers:
             self._by_identifier.setdefault(identifier, slot)
-        same_title = self._by_title.setdefault(title, [])
-        if slot not in same_title:
-            same_title.append(slot)
+        same = self._by_title.setdefault(title, _SameTitle())
+        if same not in slot.titles:
+            same.add(slot)
+        for group in slot.titles:
+            group.note(slot)
 
     def _free_id(self, wanted: str) -> str:
         """`wanted` if nobody has it yet, else the first free `wanted-N` (N ≥ 2)."""
