@@ -218,15 +218,17 @@ class Phases:
         row: dict[str, Any] = {"phase": name, "depth": len(self._open), "peak_mb": 0.0}
         self.rows.append(row)
         self._open.append(row)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             return call()
         finally:
             row["s"] = time.perf_counter() - started
+            row["cpu_s"] = time.process_time() - cpu_started  # this process's CPU: a loaded machine's wall
             row["rss_mb"] = self._reading()[0]
             self._open.pop()
-            print(f"{'  ' * row['depth']}{name}: {row['s']:.2f} s, RSS {row['rss_mb']:.0f} MB, peak "
-                  f"{row['peak_mb']:.0f} MB", file=sys.stderr, flush=True)  # fmt: skip
+            line = f"{row['s']:.2f} s (CPU {row['cpu_s']:.2f} s), RSS {row['rss_mb']:.0f} MB"
+            line += f", peak {row['peak_mb']:.0f} MB"
+            print(f"{'  ' * row['depth']}{name}: {line}", file=sys.stderr, flush=True)
 
     def wrap(self, owner: Any, attribute: str, name: str) -> None:
         """Make `owner.attribute` (a function or class the start-up looks up there) a timed phase."""
@@ -293,14 +295,15 @@ def resource_children_mb() -> float:
 def report_app(result: dict[str, Any]) -> None:
     """The start-up's phases as a table."""
     start = "second start (index stored)" if result["stored_before"] else "first start (nothing stored)"
+    print(f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
     print(f"{result['papers']:,} papers ({result['file_mb']:.0f} MB file), engine {result['engine']}, "
           f"{start}: {result['start_s']:.1f} s; RSS after load {result['rss_loaded_mb']:.0f} MB, after "
           f"two questions (gc'd) {result['rss_steady_mb']:.0f} MB, peak {result['peak_mb']:.0f} MB "
           f"(analysis workers' peak {result['workers_peak_mb']:.0f} MB)")  # fmt: skip
-    print(f"{'phase':<50}{'s':>8}{'RSS MB':>9}{'peak MB':>9}")
+    print(f"{'phase':<50}{'s':>8}{'CPU s':>8}{'RSS MB':>9}{'peak MB':>9}")
     for row in result["phases"]:
         name = "  " * row["depth"] + row["phase"]
-        print(f"{name:<50}{row['s']:>8.2f}{row['rss_mb']:>9.0f}{row['peak_mb']:>9.0f}")
+        print(f"{name:<50}{row['s']:>8.2f}{row['cpu_s']:>8.2f}{row['rss_mb']:>9.0f}{row['peak_mb']:>9.0f}")
 
 
 # --- the driver ---------------------------------------------------------------------------------------
