@@ -285,6 +285,18 @@ def step_app(file: Path, data_dir: Path, engine: str) -> dict[str, Any]:
             "phases": phases.rows, "file_mb": file.stat().st_size / 1e6}  # fmt: skip
 
 
+def step_jsonl(size: int, data: Path, file: Path) -> dict[str, Any]:
+    """Write the synthetic corpus as a JSON Lines corpus file (what `--step app` loads)."""
+    with file.open("w", encoding="utf-8") as out:
+        for paper in synthetic(size, data):
+            published = paper.published.isoformat() if paper.published else None
+            record = {"id": paper.id, "title": paper.title, "authors": list(paper.authors),
+                      "abstract": paper.abstract, "published": published,
+                      "categories": list(paper.categories)}  # fmt: skip
+            out.write(json.dumps(record) + "\n")
+    return {"papers": size, "file_mb": file.stat().st_size / 1e6}
+
+
 def resource_children_mb() -> float:
     """The largest peak RSS of a finished child process (the analysis workers), in MB."""
     import resource
@@ -397,6 +409,7 @@ def _step(step: Sequence[str], data: Path) -> int:
         "rebuild": lambda work: step_rebuild(Path(work)),
         "query": lambda name, work, count: step_query(name, Path(work), data, int(count)),
         "app": lambda file, data_dir, engine="auto": step_app(Path(file), Path(data_dir), engine),
+        "jsonl": lambda size, file: step_jsonl(int(size), data, Path(file)),
     }
     result = steps[step[0]](*step[1:])
     if step[0] == "app":
