@@ -159,8 +159,6 @@ class _Slot:
 
     paper: Paper
     own_ids: set[str] = field(default_factory=set)
-    titles: dict[_SameTitle, int] = field(default_factory=dict)
-    """The title groups the slot is in (one per normalized title its records had) → its place in each."""
 
 
 def _is_open(slot: _Slot) -> bool:
@@ -181,6 +179,8 @@ class _SameTitle:
     """
 
     slots: list[_Slot] = field(default_factory=list)
+    places: dict[_Slot, int] = field(default_factory=dict)
+    """A slot → its place in `slots`."""
     open: deque[int] = field(default_factory=deque)
     """Places of the slots that had no own id or no text when they joined, first first."""
     by_own_id: dict[str, int] = field(default_factory=dict)
@@ -205,14 +205,14 @@ class _SameTitle:
 
     def add(self, slot: _Slot) -> None:
         """`slot` joins the title (at the end)."""
-        slot.titles[self] = len(self.slots)
+        self.places[slot] = len(self.slots)
         if _is_open(slot):
             self.open.append(len(self.slots))
         self.slots.append(slot)
 
     def note(self, slot: _Slot) -> None:
         """Index `slot`'s own ids and text (when it joined, and after each record merged into it)."""
-        place = slot.titles[self]
+        place = self.places[slot]
         for own_id in slot.own_ids:
             if self.by_own_id.setdefault(own_id, place) > place:
                 self.by_own_id[own_id] = place
@@ -229,6 +229,9 @@ class _Deduplicator:
         self.problems: list[Problem] = []
         self._by_identifier: dict[str, _Slot] = {}
         self._by_title: dict[str, _SameTitle] = {}
+        self._titles_of: dict[_Slot, list[_SameTitle]] = {}
+        """A slot → the title groups it is in (one per normalized title its records had). Kept here, not on
+        the slot: a slot ↔ group cycle would outlive the load until the cyclic collector ran."""
         self._taken: set[str] = set()
 
     def _find(self, record: ParsedRecord, identifiers: frozenset[str], title: str) -> _Slot | None:
@@ -245,9 +248,11 @@ class _Deduplicator:
         for identifier in identifiers:
             self._by_identifier.setdefault(identifier, slot)
         same = self._by_title.setdefault(title, _SameTitle())
-        if same not in slot.titles:
+        groups = self._titles_of.setdefault(slot, [])
+        if slot not in same.places:
             same.add(slot)
-        for group in slot.titles:
+            groups.append(same)
+        for group in groups:
             group.note(slot)
 
     def _free_id(self, wanted: str) -> str:
