@@ -278,10 +278,9 @@ def step_app(file: Path, data_dir: Path, engine: str) -> dict[str, Any]:
         phases.run(f"question {number}", lambda q=question: library.index.search(q, limit=5))
     gc.collect()
     steady = rss_mb()[0]
-    children = resource_children_mb()
     return {"papers": len(library.index.papers), "engine": library.index.engine_name,
             "stored_before": stored_before, "start_s": started_total, "rss_loaded_mb": rss_loaded,
-            "rss_steady_mb": steady, "peak_mb": phases.overall_peak, "workers_peak_mb": children,
+            "rss_steady_mb": steady, "peak_mb": phases.overall_peak,
             "phases": phases.rows, "file_mb": file.stat().st_size / 1e6}  # fmt: skip
 
 
@@ -297,13 +296,6 @@ def step_jsonl(size: int, data: Path, file: Path) -> dict[str, Any]:
     return {"papers": size, "file_mb": file.stat().st_size / 1e6}
 
 
-def resource_children_mb() -> float:
-    """The largest peak RSS of a finished child process (the analysis workers), in MB."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def report_app(result: dict[str, Any]) -> None:
     """The start-up's phases as a table."""
     start = "second start (index stored)" if result["stored_before"] else "first start (nothing stored)"
@@ -311,7 +303,7 @@ def report_app(result: dict[str, Any]) -> None:
     print(f"{result['papers']:,} papers ({result['file_mb']:.0f} MB file), engine {result['engine']}, "
           f"{start}: {result['start_s']:.1f} s; RSS after load {result['rss_loaded_mb']:.0f} MB, after "
           f"two questions (gc'd) {result['rss_steady_mb']:.0f} MB, peak {result['peak_mb']:.0f} MB "
-          f"(analysis workers' peak {result['workers_peak_mb']:.0f} MB)")  # fmt: skip
+          "(this process; the analysis workers are not counted)")  # fmt: skip
     print(f"{'phase':<50}{'s':>8}{'CPU s':>8}{'RSS MB':>9}{'peak MB':>9}")
     for row in result["phases"]:
         name = "  " * row["depth"] + row["phase"]
