@@ -20,6 +20,7 @@ process so RSS figures belong to that step alone. If the SciFact folder is missi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import math
@@ -188,6 +189,127 @@ def step_query(engine_name: str, work: Path, data: Path, count: int) -> dict[str
     return result
 
 
+class Phases:
+    """Wall-clock and RSS per phase of the app's start-up, timed by wrapping the functions the real entry
+    point calls (so the breakdown is of `Library.load()` itself, not of a re-enactment).
+
+    Each phase records its seconds, the RSS when it ended and its own peak: the kernel's high-water mark
+    is reset when a phase starts (/proc/self/clear_refs), and every reading updates the peaks of all the
+    phases still running, so an outer phase's peak includes its inner ones.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._open: list[dict[str, Any]] = []
+        self.overall_peak = 0.0
+
+    def _reading(self) -> tuple[float, float]:
+        current, peak = rss_mb()
+        self.overall_peak = max(self.overall_peak, peak)
+        for row in self._open:
+            row["peak_mb"] = max(row["peak_mb"], peak)
+        return current, peak
+
+    def run(self, name: str, call: Callable[[], Any]) -> Any:
+        """`call()` as the phase `name`."""
+        self._reading()
+        with contextlib.suppress(OSError):  # not Linux, or not allowed: peaks are then the process's
+            Path("/proc/self/clear_refs").write_text("5")  # high-water mark
+        row: dict[str, Any] = {"phase": name, "depth": len(self._open), "peak_mb": 0.0}
+        self.rows.append(row)
+        self._open.append(row)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        try:
+            return call()
+        finally:
+            row["s"] = time.perf_counter() - started
+            row["cpu_s"] = time.process_time() - cpu_started  # this process's CPU: a loaded machine's wall
+            row["rss_mb"] = self._reading()[0]
+            self._open.pop()
+            line = f"{row['s']:.2f} s (CPU {row['cpu_s']:.2f} s), RSS {row['rss_mb']:.0f} MB"
+            line += f", peak {row['peak_mb']:.0f} MB"
+            print(f"{'  ' * row['depth']}{name}: {line}", file=sys.stderr, flush=True)
+
+    def wrap(self, owner: Any, attribute: str, name: str) -> None:
+        """Make `owner.attribute` (a function or class the start-up looks up there) a timed phase."""
+        original = getattr(owner, attribute)
+
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            return self.run(name, lambda: original(*args, **kwargs))
+
+        setattr(owner, attribute, timed_call)
+
+
+APP_QUESTIONS = ("does vitamin D supplementation reduce the risk of fractures",
+                 "papers by Anna Hofmann on insulin resistance since 2020")  # fmt: skip
+
+
+def step_app(file: Path, data_dir: Path, engine: str) -> dict[str, Any]:
+    """The app's own start-up on a corpus file (`Library.load()`, as `paperbot run` does, with the
+    search index stored under `data_dir`), broken into phases, then its first two questions."""
+    import gc
+
+    from bot import library as library_module
+    from bot.clock import SystemClock
+    from bot.corpus import loader
+    from bot.search import index as index_module
+    from bot.search.store import INDEX_FOLDER, IndexStore
+
+    phases = Phases()
+    phases.wrap(loader, "_read_text", "read + decode the file")
+    phases.wrap(loader, "parse_jsonl", "parse + validate (JSON -> Paper)")
+    phases.wrap(loader, "dedup_papers", "dedup + ids")
+    phases.wrap(library_module, "lay_over", "lay stored papers over")
+    phases.wrap(index_module.PaperIndex, "build", "PaperIndex.build")
+    phases.wrap(index_module, "_check_ids", "id check")
+    phases.wrap(index_module, "AuthorDirectory", "AuthorDirectory")
+    phases.wrap(index_module, "corpus_key", "corpus_key")
+    phases.wrap(IndexStore, "open_or_build", "open (or build) the stored index")
+    phases.wrap(index_module, "analyse_papers", "analyse the text (worker processes)")
+    stored_before = (data_dir / INDEX_FOLDER).is_dir() and any((data_dir / INDEX_FOLDER).iterdir())
+    library = library_module.Library(
+        path=file, strict=False, clock=SystemClock(), engine=engine,  # type: ignore[arg-type]
+        index_dir=data_dir / INDEX_FOLDER,
+    )  # fmt: skip
+    phases.run("Library.load() (all of start-up)", library.load)
+    started_total = phases.rows[0]["s"]
+    rss_loaded = rss_mb()[0]
+    for number, question in enumerate(APP_QUESTIONS, start=1):
+        phases.run(f"question {number}", lambda q=question: library.index.search(q, limit=5))
+    gc.collect()
+    steady = rss_mb()[0]
+    return {"papers": len(library.index.papers), "engine": library.index.engine_name,
+            "stored_before": stored_before, "start_s": started_total, "rss_loaded_mb": rss_loaded,
+            "rss_steady_mb": steady, "peak_mb": phases.overall_peak,
+            "phases": phases.rows, "file_mb": file.stat().st_size / 1e6}  # fmt: skip
+
+
+def step_jsonl(size: int, data: Path, file: Path) -> dict[str, Any]:
+    """Write the synthetic corpus as a JSON Lines corpus file (what `--step app` loads)."""
+    with file.open("w", encoding="utf-8") as out:
+        for paper in synthetic(size, data):
+            published = paper.published.isoformat() if paper.published else None
+            record = {"id": paper.id, "title": paper.title, "authors": list(paper.authors),
+                      "abstract": paper.abstract, "published": published,
+                      "categories": list(paper.categories)}  # fmt: skip
+            out.write(json.dumps(record) + "\n")
+    return {"papers": size, "file_mb": file.stat().st_size / 1e6}
+
+
+def report_app(result: dict[str, Any]) -> None:
+    """The start-up's phases as a table."""
+    start = "second start (index stored)" if result["stored_before"] else "first start (nothing stored)"
+    print(f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
+    print(f"{result['papers']:,} papers ({result['file_mb']:.0f} MB file), engine {result['engine']}, "
+          f"{start}: {result['start_s']:.1f} s; RSS after load {result['rss_loaded_mb']:.0f} MB, after "
+          f"two questions (gc'd) {result['rss_steady_mb']:.0f} MB, peak {result['peak_mb']:.0f} MB "
+          "(this process; the analysis workers are not counted)")  # fmt: skip
+    print(f"{'phase':<50}{'s':>8}{'CPU s':>8}{'RSS MB':>9}{'peak MB':>9}")
+    for row in result["phases"]:
+        name = "  " * row["depth"] + row["phase"]
+        print(f"{name:<50}{row['s']:>8.2f}{row['cpu_s']:>8.2f}{row['rss_mb']:>9.0f}{row['peak_mb']:>9.0f}")
+
+
 # --- the driver ---------------------------------------------------------------------------------------
 
 
@@ -278,8 +400,13 @@ def _step(step: Sequence[str], data: Path) -> int:
         "build": lambda size, work: step_build(int(size), data, Path(work)),
         "rebuild": lambda work: step_rebuild(Path(work)),
         "query": lambda name, work, count: step_query(name, Path(work), data, int(count)),
+        "app": lambda file, data_dir, engine="auto": step_app(Path(file), Path(data_dir), engine),
+        "jsonl": lambda size, file: step_jsonl(int(size), data, Path(file)),
     }
-    print(json.dumps(steps[step[0]](*step[1:])))
+    result = steps[step[0]](*step[1:])
+    if step[0] == "app":
+        report_app(result)
+    print(json.dumps(result))
     return 0
 
 

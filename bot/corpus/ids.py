@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -47,10 +48,14 @@ _ARXIV = re.compile(
     re.IGNORECASE,
 )
 _DOI = re.compile(r"doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _strip_marks(text: str) -> str:
-    """Remove combining accents: 'Aurélien' → 'Aurelien'."""
+    """Remove combining accents: 'Aurélien' → 'Aurelien'. ASCII text has none and is its own NFKD form,
+    so it is returned as it is (a Python loop over a million titles' characters costs a minute)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -61,9 +66,14 @@ def fold_ascii(text: str) -> str:
 
 
 def normalize_title(title: str) -> str:
-    """The comparison key of a title: casefolded, accent-free, punctuation and spacing ignored."""
-    folded = _strip_marks(title.translate(_ASCII_EXTRA).casefold())
-    return " ".join(re.split(r"[\W_]+", folded)).strip()
+    """The comparison key of a title: casefolded, accent-free, punctuation and spacing ignored.
+
+    Computed for every record of every load (and for every paper when one is added), so an ASCII title —
+    most of them — takes a shortcut.
+    """
+    # an ASCII title's casefold() is its lower(), and the letter table and accents change nothing in it
+    folded = title.lower() if title.isascii() else _strip_marks(title.translate(_ASCII_EXTRA).casefold())
+    return " ".join(_NOT_WORD.split(folded)).strip()
 
 
 def slugify(title: str, max_length: int = SLUG_MAX_LENGTH) -> str:
@@ -142,20 +152,73 @@ def merge_papers(first: Paper, later: Paper) -> Paper:
     )
 
 
-@dataclass
+@dataclass(eq=False)
 class _Slot:
-    """A paper being assembled from one or more records."""
+    """A paper being assembled from one or more records. Compared (and hashed) by identity: two slots
+    never hold the same paper (ids are unique)."""
 
     paper: Paper
     own_ids: set[str] = field(default_factory=set)
 
 
-def _distinct_documents(slot: _Slot, record: ParsedRecord) -> bool:
-    """True when a title match must not merge: both ids are the sources' own and the texts differ."""
-    if not (record.has_own_id and slot.own_ids) or record.paper.id in slot.own_ids:
-        return False
-    mine, theirs = slot.paper.abstract.strip(), record.paper.abstract.strip()
-    return bool(mine and theirs and mine != theirs)
+def _is_open(slot: _Slot) -> bool:
+    """Whether every record with the slot's title merges into it (no own id or no text to tell apart)."""
+    return not slot.own_ids or not slot.paper.abstract.strip()
+
+
+@dataclass(eq=False)
+class _SameTitle:
+    """The slots sharing one normalized title, in the order they joined, indexed so that a new record
+    finds the first one it merges into without comparing it with each (a title shared by many distinct
+    documents — BEIR's "Summary"s, the synthetic benchmark's reused titles — made loading quadratic).
+
+    A record merges into the first slot of its title that is not a distinct document; it is distinct when
+    both ids are the sources' own and both texts differ. That is the first slot that has no own id or no
+    text (`open`; a slot only ever leaves that state), that has the record's id among its own, or whose
+    text is the record's: the least of three places.
+    """
+
+    slots: list[_Slot] = field(default_factory=list)
+    places: dict[_Slot, int] = field(default_factory=dict)
+    """A slot → its place in `slots`."""
+    open: deque[int] = field(default_factory=deque)
+    """Places of the slots that had no own id or no text when they joined, first first."""
+    by_own_id: dict[str, int] = field(default_factory=dict)
+    """An own id → the first place holding it."""
+    by_text: dict[str, int] = field(default_factory=dict)
+    """A stripped abstract → the first place with it."""
+
+    def match(self, record: ParsedRecord) -> _Slot | None:
+        """The first slot `record` merges into, if any."""
+        theirs = record.paper.abstract.strip()
+        if not record.has_own_id or not theirs:  # nothing can keep it apart from the first
+            return self.slots[0] if self.slots else None
+        while self.open and not _is_open(self.slots[self.open[0]]):
+            self.open.popleft()  # it has an own id and a text now, for good
+        places = (
+            self.open[0] if self.open else None,
+            self.by_own_id.get(record.paper.id),
+            self.by_text.get(theirs),
+        )
+        found = [place for place in places if place is not None]
+        return self.slots[min(found)] if found else None
+
+    def add(self, slot: _Slot) -> None:
+        """`slot` joins the title (at the end)."""
+        self.places[slot] = len(self.slots)
+        if _is_open(slot):
+            self.open.append(len(self.slots))
+        self.slots.append(slot)
+
+    def note(self, slot: _Slot) -> None:
+        """Index `slot`'s own ids and text (when it joined, and after each record merged into it)."""
+        place = self.places[slot]
+        for own_id in slot.own_ids:
+            if self.by_own_id.setdefault(own_id, place) > place:
+                self.by_own_id[own_id] = place
+        text = slot.paper.abstract.strip()
+        if text and self.by_text.setdefault(text, place) > place:
+            self.by_text[text] = place
 
 
 class _Deduplicator:
@@ -165,26 +228,32 @@ class _Deduplicator:
         self.slots: list[_Slot] = []
         self.problems: list[Problem] = []
         self._by_identifier: dict[str, _Slot] = {}
-        self._by_title: dict[str, list[_Slot]] = {}
+        self._by_title: dict[str, _SameTitle] = {}
+        self._titles_of: dict[_Slot, list[_SameTitle]] = {}
+        """A slot → the title groups it is in (one per normalized title its records had). Kept here, not on
+        the slot: a slot ↔ group cycle would outlive the load until the cyclic collector ran."""
         self._taken: set[str] = set()
 
-    def _find(self, record: ParsedRecord) -> _Slot | None:
-        """The slot holding the same paper as `record`, if any."""
-        for identifier in sorted(paper_identifiers(record.paper)):
+    def _find(self, record: ParsedRecord, identifiers: frozenset[str], title: str) -> _Slot | None:
+        """The slot holding the same paper as `record` (its `identifiers` and normalized `title`), if any."""
+        for identifier in sorted(identifiers):
             if identifier in self._by_identifier:
                 return self._by_identifier[identifier]
-        for slot in self._by_title.get(normalize_title(record.paper.title), []):
-            if not _distinct_documents(slot, record):
-                return slot
-        return None
+        same = self._by_title.get(title)
+        return same.match(record) if same is not None else None
 
-    def _index(self, slot: _Slot, paper: Paper) -> None:
-        """Make `slot` findable by the identifiers and title of `paper`."""
-        for identifier in paper_identifiers(paper):
+    def _index(self, slot: _Slot, identifiers: frozenset[str], title: str) -> None:
+        """Make `slot` findable by a record's identifiers and normalized title, and by its own ids and text
+        as they are now (a merge may have added either) under every title it has."""
+        for identifier in identifiers:
             self._by_identifier.setdefault(identifier, slot)
-        same_title = self._by_title.setdefault(normalize_title(paper.title), [])
-        if slot not in same_title:
-            same_title.append(slot)
+        same = self._by_title.setdefault(title, _SameTitle())
+        groups = self._titles_of.setdefault(slot, [])
+        if slot not in same.places:
+            same.add(slot)
+            groups.append(same)
+        for group in groups:
+            group.note(slot)
 
     def _free_id(self, wanted: str) -> str:
         """`wanted` if nobody has it yet, else the first free `wanted-N` (N ≥ 2)."""
@@ -194,13 +263,17 @@ class _Deduplicator:
         return candidate
 
     def add(self, record: ParsedRecord) -> None:
-        """Merge `record` into its duplicate's slot, or open a new slot with a unique id."""
-        slot = self._find(record)
+        """Merge `record` into its duplicate's slot, or open a new slot with a unique id.
+
+        The record's identifiers and title key are computed once, for finding and for indexing alike (a
+        renamed copy keeps the record's title and links)."""
+        identifiers, title = paper_identifiers(record.paper), normalize_title(record.paper.title)
+        slot = self._find(record, identifiers, title)
         if slot is not None:
             slot.paper = merge_papers(slot.paper, record.paper)
             if record.has_own_id:
                 slot.own_ids.add(record.paper.id)
-            self._index(slot, record.paper)
+            self._index(slot, identifiers, title)
             return
         paper = record.paper
         new_id = self._free_id(paper.id)
@@ -211,7 +284,7 @@ class _Deduplicator:
         self._taken.add(new_id)
         slot = _Slot(paper, {record.paper.id} if record.has_own_id else set())
         self.slots.append(slot)
-        self._index(slot, paper)
+        self._index(slot, identifiers, title)
 
 
 def _renamed_problem(paper: Paper, new_id: str) -> Problem:

@@ -48,10 +48,15 @@ class AuthorDirectory:
     def __init__(self, papers: Sequence[Paper]) -> None:
         spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.paper_keys: list[tuple[str, ...]] = []
+        keys_of: dict[str, str] = {}
+        """A name as written → its key, folded once per distinct spelling (an author of 200 papers is one
+        fold, not 200), and one key string shared by all their papers' `paper_keys`."""
         for paper in papers:
             keys = []
             for name in paper.authors:
-                key = name_key(name)
+                key = keys_of.get(name)
+                if key is None:
+                    key = keys_of[name] = name_key(name)
                 if key:
                     spellings[key][name.strip()] += 1
                     keys.append(key)

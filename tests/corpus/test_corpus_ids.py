@@ -52,6 +52,24 @@ def test_normalized_titles_ignore_case_accents_and_punctuation() -> None:
     assert normalize_title("Aurélien’s Notes") == normalize_title("AURELIEN'S notes")
 
 
+def test_an_ascii_title_has_the_key_its_accented_spelling_has() -> None:
+    # ASCII titles take a shortcut; a combining accent (dropped by the full folding) sends the same text
+    # down the full path: every printable ASCII character must come out the same both ways.
+    every_ascii = "".join(map(chr, range(32, 127)))
+    for title in (every_ascii, "Attention Is All You Need", "GPT-4: a_b (2023)!", "  ẞ? no: Strasse  "):
+        if title.isascii():
+            assert normalize_title(title) == normalize_title(f"{title} \u0301")
+    assert normalize_title("Cafe Society") == normalize_title("Café Society") == "cafe society"
+
+
+@pytest.mark.parametrize("first", ["Café Society: A Study", "CAFE SOCIETY - a study"])
+def test_ascii_and_accented_spellings_of_a_title_merge_whichever_comes_first(first: str) -> None:
+    other = "CAFE SOCIETY - a study" if first.startswith("Café") else "Café Society: A Study"
+    papers, problems = dedup_papers([rec("one", first), rec("two", other), rec("three", "Cafe Societies")])
+    assert [p.id for p in papers] == ["one", "three"]
+    assert problems == ()
+
+
 def test_same_title_merges_keeping_first_id_and_filling_gaps() -> None:
     listing = rec(
         "random-teachers-are-good-teachers",
@@ -98,6 +116,29 @@ def test_generic_titles_with_own_ids_and_different_texts_stay_apart() -> None:
     papers, problems = dedup_papers(records)
     assert [p.id for p in papers] == ["101", "102"]
     assert problems == ()
+
+
+@pytest.mark.parametrize(
+    ("last", "merged_into"),
+    [
+        (rec("103", "Summary", own=True, abstract="About fish."), None),  # a third document
+        (rec("103", "Summary", own=True, abstract="  About mice. "), "102"),  # the second one again
+        (rec("103", "Summary", own=True), "101"),  # no text to tell them apart: the first
+        (rec("summary", "Summary", abstract="About fish."), "101"),  # no id of its own: the first
+        (rec("102", "Summary", own=True, abstract="About fish."), "102"),  # its id says which one
+    ],
+)
+def test_a_record_with_a_shared_title_merges_into_the_right_paper(
+    last: ParsedRecord, merged_into: str | None
+) -> None:
+    records = [
+        rec("101", "Summary", own=True, abstract="About cells."),
+        rec("102", "Summary", own=True, abstract="About mice."),
+        last,
+    ]
+    papers, _ = dedup_papers(records)
+    expected = ["101", "102"] if merged_into else ["101", "102", "103"]
+    assert [p.id for p in papers] == expected
 
 
 def test_colliding_slugs_of_different_papers_get_numeric_suffixes() -> None:

@@ -269,6 +269,22 @@ def test_authors_are_merged_across_spellings(lab_index: PaperIndex) -> None:
     assert len(lab_index.suggest_authors("a")) == 25
 
 
+def test_an_author_of_many_papers_is_one_person_counted_on_each(make_paper: MakePaper) -> None:
+    # the same spellings recur paper after paper (each name is folded once per spelling): every paper
+    # still counts, and the accented spelling is the one shown
+    papers = [
+        make_paper(f"p{n}", f"Paper {n}", authors=(name, "Ben Kim"), published=date(2020, 1, 1 + n))
+        for n, name in enumerate(
+            ["Aurelien Lucchi", "Aurélien Lucchi", " Aurelien Lucchi", "AURELIEN LUCCHI"] * 3
+        )
+    ]
+    index = PaperIndex.build(papers)
+    assert index.authors() == ["Aurélien Lucchi", "Ben Kim"]
+    assert [p.id for p in index.papers_by_author("aurelien lucchi")] == [f"p{n}" for n in range(11, -1, -1)]
+    assert index.coauthors("Ben Kim") == [("Aurélien Lucchi", 12)]
+    assert index.author_keys(papers[5]) == ("aurelien lucchi", "ben kim")
+
+
 def test_papers_by_author_newest_first_and_coauthors(lab_index: PaperIndex) -> None:
     assert [p.id for p in lab_index.papers_by_author("Aurelien Lucchi")] == [
         "mastering-spatial-graph-prediction-of-road-networks",
