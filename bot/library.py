@@ -126,9 +126,9 @@ class Library:
         """Serve these stored papers (added, fixed or removed ones): rebuild the index off the event loop
         from the last corpus-file load and swap it in; the old index serves until then.
 
-        The new index is not warmed: the paper vectors (search by meaning) are cached per whole corpus, so
-        one added paper means computing them all again, seconds on a busy machine. Words answer at once;
-        the first question that needs meanings computes them.
+        The new index's paper vectors (search by meaning) are not computed here: they are cached per whole
+        corpus, so one added paper means computing them all again, seconds on a busy machine. Words answer
+        at once; the first question that needs meanings computes them.
         """
         async with self._lock:
             self.stored = stored
@@ -140,8 +140,8 @@ class Library:
             log.info("corpus rebuilt with %d stored paper(s): %d papers", len(stored), len(self.index.papers))
 
     def _build(self, *, warm: bool = False) -> Snapshot:
-        """Load and index the corpus; `warm` also computes what its first question would (paper vectors),
-        so the new index answers at full speed from the moment it is swapped in."""
+        """Load and index the corpus; `warm` also computes the paper vectors its first question would, so
+        the new index answers at full speed from the moment it is swapped in."""
         loaded = self.loader(self.path, strict=self.strict)
         for line in problem_lines(loaded.problems):
             log.warning("corpus: %s", line)
@@ -160,8 +160,7 @@ class Library:
             store=None if self.index_dir is None else IndexStore(self.index_dir),
             today=lambda: self.clock.now().date(),
         )
-        if warm:
-            index.warm()
+        index.warm(meaning=warm)
         return Snapshot(
             index=index,
             loaded_at=self.clock.now(),

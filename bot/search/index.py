@@ -35,7 +35,7 @@ from bot.search.query import Query, with_note
 from bot.search.ready import ReadyCache
 from bot.search.relevance import BROAD_MIN, BROAD_SHARE, LEAD_SENTENCES, coverage, covered, leads_with
 from bot.search.results import Hit, SearchResults
-from bot.search.snippets import Sentence, analyze_sentences, make_snippet, trim_around
+from bot.search.snippets import Sentence, analyze_sentences, make_snippet, split_sentences, trim_around
 from bot.search.spelling import Speller
 from bot.search.store import IndexStore, corpus_key
 from bot.search.terms import AnalysedTerms, analyse_papers
@@ -149,6 +149,8 @@ class PaperIndex:
         self.engine_name = "custom" if engine_factory is not None else choose_engine(engine, len(self.papers))
         self._terms, self._engine = self._ready_index(settings, engine_factory, store, ready)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
+        self._leads: dict[int, frozenset[str]] = {}
+        """Paper → the terms of its title, authors and first sentences (`_leads_with`), as first needed."""
         self._meaning = (
             None
             if embedder is None or len(self.papers) > MEANING_MAX_PAPERS
@@ -354,9 +356,12 @@ class PaperIndex:
             return []
         return [sentences[i] for i in self._meaning.rank_sentences(text, [s.text for s in sentences])[:count]]
 
-    def warm(self) -> None:
-        """Do the slow first-use work now (paper vectors for search by meaning), e.g. at bot start-up."""
-        if self._meaning is not None:
+    def warm(self, *, meaning: bool = True) -> None:
+        """Do the slow first-use work now, off the event loop (bot start-up, a rebuilt index): the
+        abbreviations the corpus defines (≈ 10 s at 20,000 papers, else paid by the first question) and,
+        with `meaning`, the paper vectors for search by meaning."""
+        _ = self._abbreviations
+        if meaning and self._meaning is not None:
             self._meaning.warm()
 
     def _question(self, query: str | Query | Question) -> Question:
@@ -402,10 +407,11 @@ class PaperIndex:
 
     def _leads_with(self, doc: int, words: Sequence[Word]) -> bool:
         """Does paper `doc` name the words in its title or first sentences (`relevance.leads_with`)?"""
-        paper = self.papers[doc]
-        lead = set(analyze(" ".join([paper.title, *paper.authors])))
-        for sentence in self._sentences_of(doc)[:LEAD_SENTENCES]:
-            lead |= sentence.terms
+        lead = self._leads.get(doc)
+        if lead is None:
+            paper = self.papers[doc]
+            first = split_sentences(self._abstract(doc))[:LEAD_SENTENCES]
+            lead = self._leads[doc] = frozenset(analyze(" ".join([paper.title, *paper.authors, *first])))
         return leads_with(words, lead, self._terms)
 
     def _covering(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
