@@ -19,16 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.questions.grading import run  # noqa: E402
+from tests.questions.grading import SETS, run  # noqa: E402
 
-SUFFIX = {
-    "questions": "",
-    "questions_more": "2",
-    "questions_third": "3",
-    "questions_fourth": "4",
-    "questions_fifth": "5",
-    "questions_sixth": "6",
-}
+SUFFIX = {path.stem: "" if n == 1 else str(n) for n, path in enumerate(SETS, start=1)}
 """Column suffix per question file: dev, dev2, dev3, dev4 …"""
 
 

@@ -378,6 +378,7 @@ class PaperIndex:
         best first, or by date for a date sort."""
         q = question.query
         kept = self._covering(question, allowed)
+        own = len(kept) if allowed is None else None  # the topic's own matches on the whole corpus
         variants = self._abbreviations.variants(question.words) if self._abbreviations else []
         seen = {doc for doc, _ in kept}
         for text in variants:
@@ -386,7 +387,7 @@ class PaperIndex:
             found = self._covering(question.with_topic(text), allowed)
             kept += [(doc, score) for doc, score in found if doc not in seen]
             seen.update(doc for doc, _ in found)
-        if kept and self._broad(question, len(kept) if allowed is None else None):
+        if kept and self._broad(question, own):
             forms = [question.words, *(analyze_words(text) for text in variants)]
             kept = [item for item in kept if any(self._leads_with(item[0], words) for words in forms)]
         if q.sort == "date":
@@ -396,8 +397,9 @@ class PaperIndex:
         return kept
 
     def _broad(self, question: Question, matched: int | None) -> bool:
-        """Is the topic broad here (`relevance.BROAD_MIN`)? Judged on the whole corpus, so a filter
-        ("… in 2023") never changes which papers count as about it; `matched`: the count, if known.
+        """Is the topic broad here (`relevance.BROAD_MIN`)? Judged by its own words' matches on the whole
+        corpus, so a filter ("… in 2023") never changes which papers count as about it; `matched`: that
+        count, if known.
         Only for a corpus small enough to split every matching abstract into sentences."""
         if len(self.papers) > MEANING_MAX_PAPERS:
             return False

@@ -376,8 +376,8 @@ _FILLER = frozenset(
 QUESTION_WORDS = _FILLER
 """The words questions are made of besides their topic: the spelling corrector knows them too."""
 _PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
-_AUTHOR_VERBS = [[verb] for verb in ("appear", "appears", "appeared", "publish", "published", "publishes",
-                                     "wrote", "write", "coauthored", "co-authored")]  # fmt: skip
+_AUTHOR_VERBS = frozenset({"appear", "appears", "appeared", "publish", "published", "publishes", "wrote",
+                           "write", "coauthored", "co-authored"})  # fmt: skip
 """A first name before one of these is a person ("does thomas appear on", "what did giulia publish")."""
 _AND = frozenset({"and", "&", "or"})
 _AFTER_FIELD = frozenset({"", "about", "on", "with", "from", "since", "by", "in", "papers", "paper"})
@@ -699,7 +699,7 @@ class Reader:
         n = self._authors.name_length(words[i : i + AuthorDirectory.MAX_NAME_WORDS])
         if not n:
             return 0
-        if cued or n > 1 or tokens[i].possessive or words[i + 1 : i + 2] in _AUTHOR_VERBS:
+        if cued or n > 1 or tokens[i].possessive or (i + 1 < len(words) and words[i + 1] in _AUTHOR_VERBS):
             return n
         word = words[i]
         if word in STOPWORDS or (word in _FILLER):

@@ -21,15 +21,9 @@ import pytest
 
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
+from tests.questions.grading import SETS
 
-QUESTION_FILES = (
-    "questions.toml",
-    "questions_more.toml",
-    "questions_third.toml",
-    "questions_fourth.toml",
-    "questions_fifth.toml",
-    "questions_sixth.toml",
-)
+QUESTION_FILES = tuple(path.name for path in SETS)
 INTENTS = ("topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "none")
 SPLITS = ("dev", "test")
 TAGS = frozenset(
