@@ -133,14 +133,22 @@ def test_a_count_says_the_number_of_matching_papers_first(index: PaperIndex) -> 
     assert {p.id for p in answer.matches} == {p.id for p in in_2023}
 
 
+LANGUINI = "the-languini-kitchen-enabling-language-modelling-research-at"
+
+
 @pytest.mark.parametrize(
     ("question", "paper_id"),
     [
         ("who wrote the paper on random teachers?", "random-teachers-are-good-teachers"),
-        (
-            "authors of the languini kitchen paper?",
-            "the-languini-kitchen-enabling-language-modelling-research-at",
-        ),
+        ("authors of the languini kitchen paper?", LANGUINI),
+        # the other ways people ask for a paper's authors
+        ("who's responsible for the random teachers paper", "random-teachers-are-good-teachers"),
+        ("who should I cite for random teachers?", "random-teachers-are-good-teachers"),
+        ("who worked on the random teachers paper", "random-teachers-are-good-teachers"),
+        ("the random teachers paper, by whom?", "random-teachers-are-good-teachers"),
+        ("random teachers paper authors?", "random-teachers-are-good-teachers"),
+        ("who was involved in the languini kitchen", LANGUINI),
+        ("credits for the languini kitchen?", LANGUINI),
     ],
 )
 def test_who_wrote_names_the_listed_authors_and_says_when_the_list_is_cut(
@@ -154,8 +162,13 @@ def test_who_wrote_names_the_listed_authors_and_says_when_the_list_is_cut(
     assert ("et al." in answer.text) == paper.authors_truncated
 
 
-def test_who_works_on_names_the_person_with_most_papers_on_the_topic(index: PaperIndex) -> None:
-    answer = answer_question(index, "who works on state space models?")
+@pytest.mark.parametrize(
+    "question", ["who works on state space models?", "who wrote the most papers on state space models?"]
+)
+def test_who_works_on_names_the_person_with_most_papers_on_the_topic(
+    index: PaperIndex, question: str
+) -> None:
+    answer = answer_question(index, question)
     assert answer.people[0][0] == "Aleksandar Terzić"
     assert answer.people[0][1] == sum("Aleksandar Terzić" in c.paper.authors for c in answer.citations)
 

@@ -99,11 +99,20 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "who_wrote",
         re.compile(
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
-            r"|introduced|developed|was on|were on|credit)\b|\bauthors? (?:of|on)\b|\bwho are the authors\b"
+            r"|introduced|developed|was on|were on|credit)\b(?! (?:the )?most\b)"
+            r"|\bauthors? (?:of|on)\b|\bwho are the authors\b"
             r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
             r"|\bwhose\b|\bwho did (?:the|that)\b|\bnames on (?:the|that)\b"
             r"|\bwho (?:looked at|studied|showed|found|proved)\b"
             r"|\b(?:which|what) (?:people|persons|authors) (?:did|wrote|made|came up with|proposed)\b"
+            # "who's responsible for the random teachers paper", "who should I cite for it", "by whom?"
+            r"|\bwho\b.*\b(?:responsible for|involved (?:in|with)|contributed to|co-?wrote|co-?authored"
+            r"|put out|credited)\b(?! (?:the )?most\b)"
+            r"|\bwho (?:do|should|would|can|must) (?:i|we) (?:cite|credit|thank)\b|\bby whom\b"
+            r"|\bwho(?:s| is| was)?\b.*\bby\W*$|\b(?:which|what) authors (?:are|were) on\b"
+            r"|\bcredits? (?:for|on)\b|(?:[,:?]|\bpaper)\W*authors\W*$"
+            # "who worked on the random teachers paper": one paper named, so its authors
+            r"|\bwho\b.*\bworked on (?:the|that|this)\b(?! most\b).*\b(?:paper|article|preprint|one)\b"
         ),
     ),
     (
@@ -152,10 +161,16 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_OLDEST_CUES = frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
-                          "start", "started"})  # fmt: skip
-_LATEST_CUES = frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended"})
-"""Words that only said which end of the list was asked for: no topic words then."""
+_INTENT_CUES: dict[Intent, frozenset[str]] = {
+    # which end of the list was asked for
+    "oldest": frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
+                         "start", "started"}),
+    "latest": frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended"}),
+    # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
+    "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom"}),
+    "who_works_on": frozenset({"made", "make", "makes"}),
+}  # fmt: skip
+"""Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
 _ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
@@ -596,11 +611,7 @@ class Reader:
                 i += used
                 continue
             word = words[i]
-            dropped = (
-                word in _FILLER
-                or (word in _OLDEST_CUES and intent == "oldest")
-                or (word in _LATEST_CUES and intent == "latest")
-            )
+            dropped = word in _FILLER or (intent is not None and word in _INTENT_CUES.get(intent, ()))
             if not dropped:
                 r.topic.append(tokens[i].typed)
             i += 1
