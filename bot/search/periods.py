@@ -268,7 +268,7 @@ def _named_span(words: list[str], i: int, today: date) -> Period | None:
     if w[:3] == ["year", "before", "last"]:
         year = today.year - 2
         return Period(date(year, 1, 1), date(year, 12, 31), j - i + 3)
-    which = w[0] if w and w[0] in {"this", "last"} else None
+    which = w[0] if w[1:] and w[0] in {"this", "last"} else None  # a message may end on "last"
     name = w[1] if which else (w[0] if w else None)
     months = _SEASONS.get(name or "") or _QUARTERS.get(name or "")
     if months is None:
@@ -278,7 +278,7 @@ def _named_span(words: list[str], i: int, today: date) -> Period | None:
     year, named = today.year, None
     if rest[:1] and rest[0] != "of" and (named := _season_year(rest[0])):
         year, used = named, used + 1
-    elif rest[:2] and rest[0] == "of" and (named := _season_year(rest[1])):
+    elif rest[1:] and rest[0] == "of" and (named := _season_year(rest[1])):
         year, used = named, used + 2
     start, end = _months(year, *months)
     if which == "last" or (which is None and start > today and not named):

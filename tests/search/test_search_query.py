@@ -296,3 +296,29 @@ def test_plus_joins_people_and_a_colon_followed_by_prose_is_no_filter(small_inde
     assert set(understood(small_index, "hofmann+lucchi papers").authors) == {"hofmann", "lucchi"}
     question = small_index.understand("fusion: how many papers")  # not `fusion:` with an empty value
     assert (question.intent, question.query.text) == ("count", "fusion")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what came out last",  # a message may end on a word that starts a period: "last", "this"
+        "fusion this",
+        "fusion from the summer of",
+        "papers since",
+        "fusion between 2023 and",
+        "fusion from march to",
+    ],
+)
+def test_a_question_ending_where_a_period_would_begin_is_still_understood(
+    small_index: PaperIndex, text: str
+) -> None:
+    question = small_index.understand(text)
+    assert question.query.date_from is None or question.query.date_from <= TODAY
+
+
+def test_every_beginning_of_a_question_is_understood_or_explained(small_index: PaperIndex) -> None:
+    """A message cut off anywhere (sent too early, typed in pieces) never fails: it is read as what it is."""
+    message = "what did hofmann publish in the summer of 2024 or last spring between march and may 2025"
+    words = message.split(" ")
+    for cut in range(1, len(words) + 1):
+        small_index.understand(" ".join(words[:cut]))
