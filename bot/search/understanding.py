@@ -84,8 +84,11 @@ class Question:
 
 # --- intent ------------------------------------------------------------------------------------------
 
-_SIZE_CUE = re.compile(r"\bhow (?:big|large)\b|\bsize of\b")
-"""A count asked as a size ("how big is the collection"); its words are no topic (`_without_size_cue`)."""
+_SIZE_CUE = re.compile(
+    r"\bhow (?:big|large)\b|\bsize of\b|\b(?:more|fewer|less) than \d+(?= (?:papers|publications)\b)"
+)
+"""A count asked as a size ("how big is the collection") or against a number ("more than 5 papers on
+diffusion?"); its words are no topic (`_without_size_cue`)."""
 
 _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
@@ -93,6 +96,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"
             rf"|{_SIZE_CUE.pattern}|\bhow much (?:did|have|has|do)\b"
+            # "do we have many papers on SSMs?"
+            r"|\b(?:have|got|are there) (?:many|lots of|a lot of) (?:papers|publications)\b"
         ),
     ),
     (
@@ -113,6 +118,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bcredits? (?:for|on)\b|(?:[,:?]|\bpaper)\W*authors\W*$"
             # "who worked on the random teachers paper": one paper named, so its authors
             r"|\bwho\b.*\bworked on (?:the|that|this)\b(?! most\b).*\b(?:paper|article|preprint|one)\b"
+            r"|\bwho are the (?:people|folks|names|persons) (?:on|behind) (?:the|that|this)\b"
         ),
     ),
     (
@@ -129,6 +135,12 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             # "need someone to explain mamba to me", "anyone who knows optimal transport?"
             r"|\b(?:someone|somebody|anyone|anybody)"
             r" (?:to (?:explain|talk|ask)|who (?:knows|works|understands))\b"
+            # "which of us does diffusion", "who's big on SSMs", "who in the lab does X", "anyone familiar
+            # with X?", "who could help me with X", "which researchers study X", "who has published on X"
+            r"|\b(?:which|what) of (?:us|you)\b|\bwho(?:s| is| are)? (?:big|strong|good) (?:on|at|in)\b"
+            r"|\bwho in (?:the|our|this) (?:lab|group|team)\b|\bfamiliar with\b|\bwho (?:can|could) help\b"
+            r"|\b(?:which|what) researchers\b"
+            r"|\bwho (?:has|have|had)\b.*\b(?:published|written) (?:on|about)\b"
         ),
     ),
     (
@@ -148,12 +160,16 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bkick(?:ed)? (?:19|20)\d\d off\b"
             r"|\bfirst (?:show(?:ed)? up|appear\w*)\b"
             r"|\b(?:publish\w*|put out|release\w*|wr[io]te) first\b"
+            # "when did we first write about continual learning"
+            r"|\bfirst (?:wr[io]te|written|publish\w*|worked|looked (?:at|into)|studied|touched)\b"
         ),
     ),
     (
         "latest",
         re.compile(
-            r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|whats? new|anything new)\b"
+            r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|lately|fresh(?:est)?|whats? new"
+            r"|anything new)\b"
+            r"|\bhot off the press\b|\b(?:came out|published|released|put out) last\W*$"
             r"|\b(?:last|final) (?:paper|publication|article|thing|one)\b"
             # "which paper closed out 2024", "what did we end 2024 with", "which one wrapped the year up"
             r"|\b(?:closed|wrapped|rounded) (?:\w+ ){0,2}(?:out|up|off)\b"
@@ -165,17 +181,22 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     # which end of the list was asked for
     "oldest": frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
                          "start", "started"}),
-    "latest": frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended"}),
+    "latest": frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended", "lately",
+                         "fresh", "freshest", "hot", "press"}),
     # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
     "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom"}),
-    "who_works_on": frozenset({"made", "make", "makes"}),
+    "count": frozenset({"lots", "lot"}),
+    "who_works_on": frozenset({"made", "make", "makes", "familiar", "big", "strong", "good", "researchers",
+                               "study", "studies", "of"}),
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
 _ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
-_LISTING_VERBS = re.compile(r"\b(?:publish\w*|wrote|written|put out|came out|released?|dropped)\b")
+_LISTING_VERBS = re.compile(
+    r"\b(?:publish\w*|wrote|written|put out|came out|released?|dropped)\b|\beverything (?:on|about|in|with)\b"
+)
 
 # --- filler ------------------------------------------------------------------------------------------
 

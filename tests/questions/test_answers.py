@@ -16,7 +16,7 @@ FLOORS = {
     ("questions", "dev"): 1.0,
     ("questions_more", "dev"): 0.97,
     ("questions_third", "dev"): 0.93,
-    ("questions", "test"): 0.92,
+    ("questions", "test"): 0.93,
     ("questions_more", "test"): 0.92,
     ("questions_third", "test"): 0.92,
     # Written blind after search by meaning; first measured at dev 73 % / test 79 % before any tuning on it.

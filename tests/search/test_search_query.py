@@ -292,6 +292,34 @@ def test_what_a_question_asks_for(small_index: PaperIndex, text: str, intent: st
         assert "pruning" in question.query.text.split()
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # the many ways people ask the same things: the kind of answer, and only the topic left to search
+        ("who's responsible for the fusion paper", "who_wrote"),
+        ("who are the people on the fusion paper?", "who_wrote"),
+        ("who should i cite for fusion", "who_wrote"),
+        ("the fusion paper, by whom?", "who_wrote"),
+        ("which of us does fusion", "who_works_on"),
+        ("who's big on fusion", "who_works_on"),
+        ("anyone here familiar with fusion?", "who_works_on"),
+        ("who could help me with fusion", "who_works_on"),
+        ("which researchers study fusion", "who_works_on"),
+        ("who has published on fusion", "who_works_on"),
+        ("who wrote the most papers on fusion", "who_works_on"),
+        ("anything fresh on fusion", "latest"),
+        ("what has come out lately on fusion", "latest"),
+        ("when did we first write about fusion", "oldest"),
+        ("is it more than 5 papers on fusion", "count"),
+        ("do we have a lot of papers on fusion", "count"),
+        ("show me everything on fusion", "list"),
+    ],
+)
+def test_other_words_ask_the_same(small_index: PaperIndex, text: str, intent: str) -> None:
+    question = small_index.understand(text)
+    assert (question.intent, question.query.text) == (intent, "fusion")
+
+
 def test_plus_joins_people_and_a_colon_followed_by_prose_is_no_filter(small_index: PaperIndex) -> None:
     assert set(understood(small_index, "hofmann+lucchi papers").authors) == {"hofmann", "lucchi"}
     question = small_index.understand("fusion: how many papers")  # not `fusion:` with an empty value
