@@ -47,7 +47,7 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _UNITS = frozenset({"year", "month", "week"})
 _RELATIVE = frozenset({"this", "last", "past", "previous"})
 _INCLUSIVE = frozenset({"in", "from", "during", "of", "for"})
-_OPEN = frozenset({"since", "after", "before", "until", "till", "by"})
+_OPEN = frozenset({"since", "after", "before", "until", "till", "through", "thru", "by"})
 _SOLO = frozenset({"today", "yesterday"})
 
 
@@ -195,7 +195,7 @@ def _bounded(prep: str, span: tuple[date, date]) -> tuple[date | None, date | No
         return end + timedelta(days=1), None
     if prep == "before":
         return None, start - timedelta(days=1)
-    if prep in {"until", "till", "by"}:
+    if prep in {"until", "till", "through", "thru", "by"}:
         return None, end
     return start, end
 
@@ -212,6 +212,10 @@ def _recent_span(words: list[str], i: int, today: date) -> Period | None:
     """ "(in) the last 12 months", "past two years", "over the last few weeks" → since that long ago."""
     j = i + (words[i : i + 1] in (["in"], ["over"], ["during"], ["within"]))
     j += words[j : j + 1] == ["the"]
+    if words[j + 1 : j + 3] in (["couple", "of"], ["few", "of"]):  # "the last couple of months"
+        words = [*words[: j + 2], *words[j + 3 :]]
+        shorter = _recent_span(words, i, today)
+        return Period(shorter.start, shorter.end, shorter.used + 1) if shorter else None
     w = words[j : j + 3]
     if w[:1] == ["past"] and w[1:2] and w[1] in {"year", "month", "week"}:  # "last year" is the calendar one
         w, j = [w[0], "1", w[1]], j - 1  # "the past year": the last twelve months
@@ -250,7 +254,15 @@ def _part_of(words: list[str], i: int, today: date) -> Period | None:
 
 
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
-_QUARTERS = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
+_QUARTERS = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12), "h1": (1, 6), "h2": (7, 12)}
+_THIRDS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+"""'early 2025', 'mid 2024', 'late 2023': a third of that year. Only before a year: "early stopping" and
+"late fusion" are topics."""
+
+_EQUIVALENT = {("up", "to"): "until", ("newer", "than"): "after", ("later", "than"): "after",
+               ("older", "than"): "before", ("earlier", "than"): "before"}  # fmt: skip
+"""Two words that say what one preposition says: "up to 2023" is "until 2023", "newer than 2024" is
+"after 2024"."""
 
 
 def _months(year: int, first: int, last: int) -> tuple[date, date]:
@@ -343,7 +355,11 @@ def _month_range(words: list[str], i: int, today: date) -> Period | None:
 def _ago(words: list[str], i: int, today: date) -> Period | None:
     """ "three years ago" → that calendar year; "two months ago" → that month (not a point in time)."""
     w = words[i : i + 3]
-    if len(w) < 3 or w[2] != "ago" or w[1] not in _SPAN_UNITS - {"day", "days", "week", "weeks"}:
+    if (
+        len(w) < 3
+        or w[2] not in {"ago", "back"}
+        or w[1] not in _SPAN_UNITS - {"day", "days", "week", "weeks"}
+    ):
         return None
     count = int(w[0]) if w[0].isdigit() else _COUNTS.get(w[0])
     if not count:
@@ -354,6 +370,49 @@ def _ago(words: list[str], i: int, today: date) -> Period | None:
     month_index = today.year * 12 + today.month - 1 - count
     year, month = divmod(month_index, 12)
     return Period(*_months(year, month + 1, month + 1), 3)
+
+
+def _third_of_year(words: list[str], i: int) -> Period | None:
+    """ "early 2025", "(in) mid 2024", "late 2023" (`_THIRDS`)."""
+    j = i + (words[i : i + 1] in (["in"], ["from"], ["during"]))
+    w = words[j : j + 2]
+    if len(w) < 2 or w[0] not in _THIRDS or not _YEAR.match(w[1]):
+        return None
+    return Period(*_months(int(w[1]), *_THIRDS[w[0]]), j - i + 2)
+
+
+_DECADE = re.compile(r"^((?:19|20)\d)0s$")
+
+
+def _decade(words: list[str], i: int, today: date) -> Period | None:
+    """ "(in|from) the 2010s", "this decade"; "since the 2010s" from its start, "before the 2020s" up to
+    its start."""
+    prep = words[i] if words[i : i + 1] and (words[i] in _INCLUSIVE or words[i] in _OPEN) else None
+    j = i + (prep is not None)
+    j += words[j : j + 1] == ["the"]
+    w = words[j : j + 2]
+    if w == ["this", "decade"]:
+        first, used = today.year // 10 * 10, j - i + 2
+    elif w and (decade := _DECADE.match(w[0])):
+        first, used = int(decade.group(1)) * 10, j - i + 1
+    else:
+        return None
+    span = (date(first, 1, 1), date(first + 9, 12, 31))
+    start, end = _bounded(prep, span) if prep in _OPEN else span
+    return Period(start, end, used)
+
+
+def _year_to_date(words: list[str], i: int, today: date) -> Period | None:
+    """ "ytd", "year to date", "earlier this year" / "earlier this month": from its start to today."""
+    j = i + (words[i : i + 1] in (["from"], ["in"]))
+    if words[j : j + 1] == ["ytd"]:
+        return Period(date(today.year, 1, 1), today, j - i + 1)
+    if words[j : j + 3] == ["year", "to", "date"]:
+        return Period(date(today.year, 1, 1), today, j - i + 3)
+    if words[j : j + 2] == ["earlier", "this"] and words[j + 2 : j + 3] in (["year"], ["month"]):
+        start = date(today.year, 1, 1) if words[j + 2] == "year" else today.replace(day=1)
+        return Period(start, today, j - i + 3)
+    return None
 
 
 def read_period(words: list[str], i: int, today: date) -> Period | None:
@@ -370,8 +429,14 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
     if two_years and (w[0], w[2]) in pairs:
         low, high = sorted((int(w[1]), int(w[3])))
         return Period(date(low, 1, 1), date(high, 12, 31), 4)
+    pair = tuple(words[i : i + 2])
+    if pair in _EQUIVALENT and (found := read_period([_EQUIVALENT[pair], *words[i + 2 :]], 0, today)):
+        return Period(found.start, found.end, found.used + 1)
     found = (
         _recent_span(words, i, today)
+        or _third_of_year(words, i)
+        or _decade(words, i, today)
+        or _year_to_date(words, i, today)
         or _part_of(words, i, today)
         or _named_span(words, i, today)
         or _month_range(words, i, today)

@@ -262,6 +262,21 @@ def test_field_names_in_plain_questions_become_category_filters(
         ("fusion two months ago", {"date_from": date(2026, 4, 1), "date_to": date(2026, 4, 30)}),
         ("pre-2026 fusion", {"date_from": None, "date_to": date(2025, 12, 31)}),
         ("post-2023 fusion", {"date_from": date(2024, 1, 1), "date_to": None}),
+        ("fusion up to 2023", {"date_from": None, "date_to": date(2023, 12, 31)}),
+        ("fusion through 2023", {"date_from": None, "date_to": date(2023, 12, 31)}),
+        ("fusion newer than 2024", {"date_from": date(2025, 1, 1), "date_to": None}),
+        ("fusion older than 2024", {"date_from": None, "date_to": date(2023, 12, 31)}),
+        ("fusion from early 2025", {"date_from": date(2025, 1, 1), "date_to": date(2025, 4, 30)}),
+        ("fusion in mid 2024", {"date_from": date(2024, 5, 1), "date_to": date(2024, 8, 31)}),
+        ("late 2023 fusion", {"date_from": date(2023, 9, 1), "date_to": date(2023, 12, 31)}),
+        ("fusion h2 2025", {"date_from": date(2025, 7, 1), "date_to": date(2025, 12, 31)}),
+        ("fusion from the 2010s", {"date_from": date(2010, 1, 1), "date_to": date(2019, 12, 31)}),
+        ("fusion since the 2010s", {"date_from": date(2010, 1, 1), "date_to": None}),
+        ("fusion this decade", {"date_from": date(2020, 1, 1), "date_to": date(2029, 12, 31)}),
+        ("fusion ytd", {"date_from": date(2026, 1, 1), "date_to": TODAY}),
+        ("fusion from earlier this year", {"date_from": date(2026, 1, 1), "date_to": TODAY}),
+        ("fusion over the last couple of months", {"date_from": date(2026, 4, 15), "date_to": TODAY}),
+        ("fusion a couple years back", {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}),
     ],
 )
 def test_chat_shorthand_for_periods(
@@ -350,3 +365,10 @@ def test_every_beginning_of_a_question_is_understood_or_explained(small_index: P
     words = message.split(" ")
     for cut in range(1, len(words) + 1):
         small_index.understand(" ".join(words[:cut]))
+
+
+@pytest.mark.parametrize("text", ["late fusion", "early stopping", "mid training", "walk me through fusion"])
+def test_parts_of_a_year_without_a_year_are_topic_words(small_index: PaperIndex, text: str) -> None:
+    query = understood(small_index, text)
+    assert (query.date_from, query.date_to) == (None, None)
+    assert set(text.split()) - {"walk", "me", "through"} <= set(query.text.split())
