@@ -168,7 +168,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "latest",
         re.compile(
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|lately|fresh(?:est)?|whats? new"
-            r"|anything new)\b"
+            r"|anything new|these days|nowadays)\b"
             r"|\bhot off the press\b|\b(?:came out|published|released|put out) last\W*$"
             r"|\b(?:last|final) (?:paper|publication|article|thing|one)\b"
             # "which paper closed out 2024", "what did we end 2024 with", "which one wrapped the year up"
@@ -182,7 +182,7 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "oldest": frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
                          "start", "started"}),
     "latest": frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended", "lately",
-                         "fresh", "freshest", "hot", "press"}),
+                         "days", "fresh", "freshest", "hot", "press"}),
     # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
     "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom"}),
     "count": frozenset({"lots", "lot"}),
@@ -406,6 +406,14 @@ _FILLER = frozenset(
         "affiliations",
         "carried",
         "names",
+        "arxiv",
+        "pdf",
+        "url",
+        "prof",
+        "professor",
+        "dr",
+        "nowadays",
+        "w/",
     ]
 )
 
@@ -515,6 +523,32 @@ _PARENTHETICAL = re.compile(r"\([^()]*\s[^()]*\)")
 like a gloss after "i.e.", no part of a set's topic. One bracketed word ("(cs.CV)", "(GANs)") is kept."""
 
 
+_LEAD_IN = frozenset({"curious", "pointers", "pointer", "point", "refs", "ref", "references", "reference",
+                      "reading", "reads", "recommendations", "recommendation", "recommend", "recs", "good",
+                      "looked", "looking", "dig", "digging", "dug", "covers", "cover", "covering",
+                      "regarding", "re", "smth", "sth", "w/", "pdf", "arxiv", "link", "links", "url",
+                      "what's", "whats", "there", "stuff", "material", "resources", "out", "i'm",
+                      "im"})  # fmt: skip
+"""Words that, before the topic, only ask for it: "reading recommendations on X", "pointers to X", "any
+good reads about X?", "has anyone looked into X", "is there a paper that covers X", "smth on X"."""
+_LEAD_IN_END = frozenset({"on", "about", "to", "into", "for", "of", "regarding", "re", "covers", "covering",
+                          "cover", "smth", "sth", "w/"})  # fmt: skip
+"""What ends a lead-in: without one, the words are the topic ("reading comprehension", "point clouds")."""
+
+
+def _without_lead_in(r: _Reading) -> None:
+    """Drop the words that only ask for the topic, when they lead up to it (`_LEAD_IN`, `_LEAD_IN_END`)."""
+    folded = [fold(word) for word in r.topic]
+    end = 0
+    for place, word in enumerate(folded):
+        if word not in _LEAD_IN and word not in STOPWORDS:
+            break
+        if word in _LEAD_IN_END:
+            end = place + 1
+    if end < len(folded):
+        r.topic = r.topic[end:]
+
+
 def _keep_after_about(r: _Reading) -> None:
     """ "who would be the right person to chat with about catastrophic forgetting": the people are asked
     about what follows "about"; what comes before it only frames the question."""
@@ -586,6 +620,8 @@ class Reader:
         self._read_words(tokens, reading, intent)
         if intent == "who_works_on":
             _keep_after_about(reading)
+        else:
+            _without_lead_in(reading)
         topic = self._corrected_topic(reading)
         b = reading.builder
         if intent is None:

@@ -372,3 +372,33 @@ def test_parts_of_a_year_without_a_year_are_topic_words(small_index: PaperIndex,
     query = understood(small_index, text)
     assert (query.date_from, query.date_to) == (None, None)
     assert set(text.split()) - {"walk", "me", "through"} <= set(query.text.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reading recommendations on fusion",
+        "pointers to fusion papers?",
+        "any good reads about fusion?",
+        "i'm curious about fusion",
+        "has anyone looked into fusion",
+        "is there a paper that covers fusion",
+        "smth on fusion",
+        "refs on fusion pls",
+        "is fusion on arxiv",
+    ],
+)
+def test_words_that_only_ask_for_a_topic_are_not_searched(small_index: PaperIndex, text: str) -> None:
+    assert understood(small_index, text).text == "fusion"
+
+
+@pytest.mark.parametrize("text", ["reading comprehension", "point clouds", "good initialisation"])
+def test_a_topic_that_starts_like_a_request_is_kept(small_index: PaperIndex, text: str) -> None:
+    assert understood(small_index, text).text == text
+
+
+def test_lead_in_words_let_a_question_find_every_paper_on_its_topic(small_index: PaperIndex) -> None:
+    plain = {h.paper.id for h in small_index.search("fusion").hits}
+    asked = small_index.understand("reading recommendations on fusion")
+    assert plain
+    assert {h.paper.id for h in small_index.search(asked).hits} == plain
