@@ -32,7 +32,8 @@ DICTIONARY = "frequency_dictionary_en_82_765.txt"
 
 
 class EnglishWords:
-    """`word in english_words()`: whether `word` is a word of symspellpy's English frequency list.
+    """`word in english_words()`: whether `word` is a word of symspellpy's English frequency list, or an
+    inflection of one (`_bases`).
 
     The first `SCANS` questions search the file's text for a line starting with the word; after that the
     words are put in a set, which a long-running bot then asks in constant time. Both say the same.
@@ -48,12 +49,30 @@ class EnglishWords:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str) or not word or any(ch.isspace() for ch in word):
             return False  # a line's first field is never empty and never holds a space
+        return self._listed(word) or any(self._listed(base) for base in _bases(word))
+
+    def _listed(self, word: str) -> bool:
         if self._words is None:
             self._scans += 1
             if self._scans <= self.SCANS:
                 return f"\n{word} " in self._text
             self._words = frozenset(self._text.split()[0::2])  # `word count` on every line
         return word in self._words
+
+
+_SUFFIXES = ("ing", "ed", "ers", "er", "es", "s")
+"""Endings the list often lacks in American spelling: it has "color" and "colouring" but not "coloring",
+"model" and "modelling" but not "modeling"."""
+
+
+def _bases(word: str) -> list[str]:
+    """What `word` may inflect: "coloring" → "color", "colore"; "labeled" → "label", "labele"."""
+    bases = []
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_LENGTH - 1:
+            stem = word[: -len(suffix)]
+            bases += [stem, f"{stem}e"]
+    return bases
 
 
 def _dictionary_text() -> str:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.search.index import PaperIndex
 from bot.search.spelling import EnglishWords, _dictionary_text, english_words
 
 PROBES = ["happens", "distil", "teacher", "the", "transfomer", "noci", "qwertyzz", "Happens", "1", ""]
@@ -35,3 +36,16 @@ def test_the_shared_list_knows_ordinary_words_only() -> None:
         w for w in ("cooking", "pizza", "teacher") if w in english_words()
     }
     assert "transfomer" not in english_words()
+
+
+@pytest.mark.parametrize("word", ["coloring", "modeling", "labeled"])
+def test_american_inflections_of_listed_words_are_ordinary_words(word: str) -> None:
+    """The list has "color" and "colouring" but not "coloring": a question about graph coloring must not
+    be "corrected" to a corpus word."""
+    assert word in english_words()
+
+
+def test_an_ordinary_word_missing_from_the_corpus_is_not_corrected(lab_index: PaperIndex) -> None:
+    question = lab_index.understand("graph coloring algorithms")
+    assert question.corrections == ()
+    assert "coloring" in question.query.text
