@@ -144,10 +144,18 @@ def _when(start: date | None, end: date | None) -> str:
     return f"in {span}" if span and start is not None and end is not None else span
 
 
+def _joined(names: Sequence[str], word: str) -> str:
+    """'A', 'A and B', 'A, B and C' (or 'or')."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
 def describe(index: PaperIndex, question: Question) -> str:
     """The question's filters and topic in words: 'by Lorenzo Noci in 2025 on “diffusion”'."""
     q = question.query
-    parts = [f"by {index.display_author(a)}" for a in q.authors]
+    people = [index.display_author(a) for a in q.authors]
+    parts = [f"by {_joined(people, 'or' if q.any_author else 'and')}" if people else ""]
+    if q.without_authors:
+        parts.append(f"without {_joined([index.display_author(a) for a in q.without_authors], 'or')}")
     parts += [f"from {index.display_affiliation(a)}" for a in q.affiliations]
     if q.categories:
         parts.append("in " + "/".join(q.categories))

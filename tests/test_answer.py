@@ -247,3 +247,35 @@ def test_a_bare_name_lists_that_persons_papers(index: PaperIndex) -> None:
     assert answer.citations
     assert all("lucchi" in fold(" ".join(c.paper.authors)) for c in answer.citations)
     assert answer.total == sum("lucchi" in fold(" ".join(p.authors)) for p in index.papers)
+
+
+def _listing(index: PaperIndex, *names: str) -> list[set[str]]:
+    """For each name, the ids of the papers listing that person."""
+    return [{p.id for p in index.papers if any(name in a for a in p.authors)} for name in names]
+
+
+def test_papers_by_one_person_or_another_lists_both_peoples_papers(index: PaperIndex) -> None:
+    hofmann, noci = _listing(index, "Hofmann", "Noci")
+    answer = answer_question(index, "papers by hofmann or noci", everything=True)
+    assert {p.id for p in answer.matches} == hofmann | noci
+    assert answer.total == len(hofmann | noci)
+    assert "Thomas Hofmann or Lorenzo Noci" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["papers by hofmann without noci", "hofmann but not noci", "hofmann's papers excluding noci"]
+)
+def test_papers_by_one_person_without_another_leave_the_other_out(index: PaperIndex, question: str) -> None:
+    hofmann, noci = _listing(index, "Hofmann", "Noci")
+    answer = answer_question(index, question, everything=True)
+    assert hofmann & noci  # the question leaves some of Hofmann's papers out
+    assert {p.id for p in answer.matches} == hofmann - noci
+    assert "without Lorenzo Noci" in answer.text
+
+
+@pytest.mark.parametrize("question", ["lorenzo and gregor's joint papers", "lorenzo and gregor papers"])
+def test_two_first_names_joined_by_and_are_two_people(index: PaperIndex, question: str) -> None:
+    noci, bachmann = _listing(index, "Lorenzo Noci", "Gregor Bachmann")
+    answer = answer_question(index, question, everything=True)
+    assert noci & bachmann
+    assert {p.id for p in answer.matches} == noci & bachmann

@@ -492,11 +492,21 @@ class PaperIndex:
         if not q.has_filters:
             return None, q
         allowed = set(range(len(self.papers)))
+        by_anyone: set[int] = set()
         for author in q.authors:
             keys = set(self._authors.keys_named(author))
             if not keys:
                 q = with_note(q, f"I don't know an author called “{author}”.")
-            allowed = {d for d in allowed if keys.intersection(self._authors.paper_keys[d])}
+            theirs = {d for d in allowed if keys.intersection(self._authors.paper_keys[d])}
+            if q.any_author:
+                by_anyone |= theirs
+            else:
+                allowed = theirs
+        if q.any_author:
+            allowed = by_anyone
+        for author in q.without_authors:
+            keys = set(self._authors.keys_named(author))
+            allowed = {d for d in allowed if not keys.intersection(self._authors.paper_keys[d])}
         if q.date_from is not None or q.date_to is not None:
             low, high = q.date_from or date.min, q.date_to or date.max
             allowed = {d for d in allowed if (p := self.papers[d].published) is not None and low <= p <= high}

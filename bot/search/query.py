@@ -78,12 +78,17 @@ class Query:
     has_code: bool | None = None
     sort: SortOrder = "relevance"
     notes: tuple[str, ...] = ()
+    any_author: bool = False
+    """`authors` are alternatives ("by Hofmann or Noci"), not all required ("by Hofmann and Noci")."""
+    without_authors: tuple[str, ...] = ()
+    """People none of the papers may list ("Hofmann's papers without Noci")."""
 
     @property
     def has_filters(self) -> bool:
         """True when any filter (author, date, category, affiliation, code) narrows the papers."""
         return bool(
             self.authors
+            or self.without_authors
             or self.date_from is not None
             or self.date_to is not None
             or self.categories
@@ -145,6 +150,8 @@ class QueryBuilder:
     has_code: bool | None = None
     sort: SortOrder = "relevance"
     notes: list[str] = field(default_factory=list)
+    any_author: bool = False
+    without_authors: list[str] = field(default_factory=list)
 
     def set_dates(self, start: date | None, end: date | None) -> None:
         """Narrow to [start, end] (either open); a reversed pair is swapped."""
@@ -164,6 +171,8 @@ class QueryBuilder:
             has_code=self.has_code,
             sort=self.sort,
             notes=tuple(self.notes),
+            any_author=self.any_author and len(self.authors) > 1,
+            without_authors=tuple(dict.fromkeys(self.without_authors)),
         )
 
 

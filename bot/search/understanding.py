@@ -423,7 +423,9 @@ _PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
 _AUTHOR_VERBS = frozenset({"appear", "appears", "appeared", "publish", "published", "publishes", "wrote",
                            "write", "coauthored", "co-authored"})  # fmt: skip
 """A first name before one of these is a person ("does thomas appear on", "what did giulia publish")."""
-_AND = frozenset({"and", "&", "or"})
+_AND = frozenset({"and", "&", "or", "nor"})
+_WITHOUT = frozenset({"without", "excluding", "except", "not", "minus", "w/o", "sans"})
+"""Before a name: papers that must not list that person ("by Hofmann but not Noci", "without Noci")."""
 _AFTER_FIELD = frozenset({"", "about", "on", "with", "from", "since", "by", "in", "papers", "paper"})
 _PLAIN_CATEGORY_NAMES = {
     name: codes for name, codes in CATEGORY_ALIASES.items() if " " in name or name == "nlp"
@@ -740,10 +742,14 @@ class Reader:
         return 0
 
     def _people(self, tokens: list[_Token], words: list[str], i: int, r: _Reading) -> int:
-        """A name (after "by", "from", … or on its own), and any "and <name>" after it."""
+        """A name (after "by", "from", … or on its own), and any "and/or <name>" after it; a name after
+        "without", "not", "excluding" … is one the papers must not list."""
+        if words[i] in _WITHOUT:
+            n = self._name_at(tokens, words, i + 1, cued=True)
+            return self._add_person(tokens, i + 1, n, r, excluded=True) - i if n else 0
         cue = words[i] in _PREPOSITION_CUES
         start = i + 1 if cue else i
-        n = self._name_at(tokens, words, start, cued=cue)
+        n = self._name_at(tokens, words, start, cued=cue) or self._named_with_others(tokens, words, start)
         if not n:
             if words[i] == "by" and start < len(tokens) and tokens[start].capitalized:
                 return self._unknown_person(tokens, start, r) + 1
@@ -753,12 +759,22 @@ class Reader:
             more = self._name_at(tokens, words, end + 1, cued=True)
             if not more:
                 break
+            r.builder.any_author |= words[end] in {"or", "nor"}
             end = self._add_person(tokens, end + 1, more, r)
         return end - i
 
-    def _add_person(self, tokens: list[_Token], start: int, n: int, r: _Reading) -> int:
+    def _named_with_others(self, tokens: list[_Token], words: list[str], i: int) -> int:
+        """A bare first name that is also an English word is a person when a clear name joins it: "lorenzo
+        and gregor's papers" (alone, "lorenzo" needs a cue or a capital)."""
+        n = self._authors.name_length(words[i : i + AuthorDirectory.MAX_NAME_WORDS])
+        joined = i + n + 1 < len(words) and words[i + n] in _AND
+        return n if n and joined and self._name_at(tokens, words, i + n + 1, cued=False) else 0
+
+    def _add_person(
+        self, tokens: list[_Token], start: int, n: int, r: _Reading, *, excluded: bool = False
+    ) -> int:
         name = " ".join(t.folded for t in tokens[start : start + n])
-        r.builder.authors.append(name)
+        (r.builder.without_authors if excluded else r.builder.authors).append(name)
         return start + n
 
     def _name_at(self, tokens: list[_Token], words: list[str], i: int, *, cued: bool) -> int:
