@@ -164,6 +164,8 @@ def describe(index: PaperIndex, question: Question) -> str:
         parts.append("with code" if q.has_code else "without code")
     if q.text:
         parts.append(f"on “{q.text}”")
+    if q.without_text:
+        parts.append(f"not on “{q.without_text}”")
     return " ".join(p for p in parts if p)
 
 

@@ -279,3 +279,23 @@ def test_two_first_names_joined_by_and_are_two_people(index: PaperIndex, questio
     answer = answer_question(index, question, everything=True)
     assert noci & bachmann
     assert {p.id for p in answer.matches} == noci & bachmann
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["papers not about diffusion", "anything other than diffusion", "list papers besides the diffusion ones"],
+)
+def test_papers_not_about_a_topic_are_the_rest_of_the_corpus(index: PaperIndex, question: str) -> None:
+    about = {h.paper.id for h in index.search("diffusion", limit=50).hits}
+    answer = answer_question(index, question, everything=True)
+    assert about
+    assert {p.id for p in answer.matches} == {p.id for p in index.papers} - about
+
+
+def test_a_topic_left_out_keeps_the_questions_other_filters(index: PaperIndex) -> None:
+    about = {h.paper.id for h in index.search("diffusion", limit=50).hits}
+    answer = answer_question(index, "how many of hofmann's papers are not about diffusion", everything=True)
+    hofmann = {p.id for p in index.papers if "Thomas Hofmann" in p.authors}
+    assert hofmann & about
+    assert answer.total == len(hofmann - about)
+    assert {p.id for p in answer.matches} == hofmann - about

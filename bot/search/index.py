@@ -311,6 +311,8 @@ class PaperIndex:
             raise QueryError(f"Ask for between 1 and {MAX_RESULTS} results at a time (from result 1 on).")
         question = self._question(query)
         allowed, q = self._filter(question.query)
+        if q.without_text:
+            allowed = self._leaving_out(question.with_topic(q.without_text), allowed)
         if not q.text.strip():
             return self._listing(q, allowed, limit, offset)
         terms = list(question.terms)
@@ -329,6 +331,12 @@ class PaperIndex:
             page, total = ranked[offset : offset + limit], len(ranked)
         hits = tuple(self._hit(doc, score, question.words, terms) for doc, score in page)
         return SearchResults(hits, total, q, q.notes)
+
+    def _leaving_out(self, topic: Question, allowed: set[int] | None) -> set[int]:
+        """The allowed papers (None: all) less those matching `topic` ("papers not about diffusion"), by
+        the rule every match meets, so "not about X" and "about X" split the corpus between them."""
+        unwanted = {doc for doc, _ in self.matches(topic, None)}
+        return (set(range(len(self.papers))) if allowed is None else allowed) - unwanted
 
     def _closest_in_meaning(self, question: Question, allowed: set[int] | None) -> Hit | None:
         """When no paper uses the words of a topic question (or of "who wrote …"), the one paper clearly

@@ -82,6 +82,8 @@ class Query:
     """`authors` are alternatives ("by Hofmann or Noci"), not all required ("by Hofmann and Noci")."""
     without_authors: tuple[str, ...] = ()
     """People none of the papers may list ("Hofmann's papers without Noci")."""
+    without_text: str = ""
+    """A topic the papers must not match ("papers not about diffusion"), by the rule any match meets."""
 
     @property
     def has_filters(self) -> bool:
@@ -89,6 +91,7 @@ class Query:
         return bool(
             self.authors
             or self.without_authors
+            or self.without_text
             or self.date_from is not None
             or self.date_to is not None
             or self.categories
@@ -152,6 +155,7 @@ class QueryBuilder:
     notes: list[str] = field(default_factory=list)
     any_author: bool = False
     without_authors: list[str] = field(default_factory=list)
+    without_text: str = ""
 
     def set_dates(self, start: date | None, end: date | None) -> None:
         """Narrow to [start, end] (either open); a reversed pair is swapped."""
@@ -173,6 +177,7 @@ class QueryBuilder:
             notes=tuple(self.notes),
             any_author=self.any_author and len(self.authors) > 1,
             without_authors=tuple(dict.fromkeys(self.without_authors)),
+            without_text=self.without_text,
         )
 
 

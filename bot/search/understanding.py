@@ -492,6 +492,24 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
+_NOT_ABOUT = re.compile(
+    r"\b(?:not (?:about|on|related to|regarding|involving|using)|unrelated to|other than|apart from|besides"
+    r"|excluding)\b"
+)
+"""What leads a topic the papers must not match: "papers not about diffusion", "anything other than LLMs"."""
+
+
+def _split_off_not_about(tokens: list[_Token]) -> tuple[list[_Token], list[_Token]]:
+    """The words before "not about …" (the question) and after it (the topic to leave out), or all the
+    words and none when the question excludes no topic."""
+    folded = " ".join(t.folded for t in tokens)
+    cue = _NOT_ABOUT.search(folded)
+    if cue is None:
+        return tokens, []
+    first = folded[: cue.start()].count(" ")
+    return tokens[:first], tokens[first + cue.group().count(" ") + 1 :]
+
+
 def _detect_intent(folded: str) -> Intent | None:
     for intent, pattern in _INTENTS:
         if pattern.search(folded):
@@ -613,7 +631,7 @@ class Reader:
         explicit = reading.builder.freeze("").has_filters
         if _detect_intent(fold(rest)) in _SET_INTENTS:
             rest = _PARENTHETICAL.sub(" ", rest)
-        tokens = self._corrected_names(_tokens(rest), reading)
+        tokens = self._without_topic(self._corrected_names(_tokens(rest), reading), reading)
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
         tokens = _without_size_cue(tokens, folded)
@@ -629,6 +647,8 @@ class Reader:
         if intent is None:
             has_filter = bool(
                 b.authors
+                or b.without_authors
+                or b.without_text
                 or b.categories
                 or b.affiliations
                 or b.has_code is not None
@@ -652,6 +672,22 @@ class Reader:
             singular=bool(_ONE_OF.search(folded))
             or (bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split())),
         )
+
+    def _without_topic(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
+        """The question's words without a topic it leaves out ("… not about diffusion"), which becomes
+        the query's `without_text`; a person left out ("not about Noci") is left to `_people`."""
+        kept, left_out = _split_off_not_about(tokens)
+        if not left_out:
+            return tokens
+        if self._name_at(left_out, [t.folded for t in left_out], 0, cued=True):
+            return [*kept, _Token("excluding", "excluding"), *left_out]
+        other = _Reading(r.builder)  # the same query: a date or a name after the topic still applies
+        self._read_words(left_out, other, None)
+        words = [w for w in other.topic if fold(w) not in _FILLER and fold(w) not in {"one", "ones"}]
+        while words and fold(words[0]) in STOPWORDS:
+            words.pop(0)
+        r.builder.without_text = " ".join(words) if analyze(" ".join(words)) else ""
+        return kept
 
     # --- words ----------------------------------------------------------------------------------
 
