@@ -154,6 +154,8 @@ def describe(index: PaperIndex, question: Question) -> str:
     q = question.query
     people = [index.display_author(a) for a in q.authors]
     parts = [f"by {_joined(people, 'or' if q.any_author else 'and')}" if people else ""]
+    if q.first_author:
+        parts.append("as first author")
     if q.without_authors:
         parts.append(f"without {_joined([index.display_author(a) for a in q.without_authors], 'or')}")
     parts += [f"from {index.display_affiliation(a)}" for a in q.affiliations]

@@ -299,3 +299,28 @@ def test_a_topic_left_out_keeps_the_questions_other_filters(index: PaperIndex) -
     assert hofmann & about
     assert answer.total == len(hofmann - about)
     assert {p.id for p in answer.matches} == hofmann - about
+
+
+@pytest.mark.parametrize(
+    "question", ["papers where noci is first author", "noci's first-author papers", "noci as lead author"]
+)
+def test_first_author_papers_are_those_the_person_leads(index: PaperIndex, question: str) -> None:
+    led = {p.id for p in index.papers if p.authors and "Noci" in p.authors[0]}
+    listed = {p.id for p in index.papers if any("Noci" in a for a in p.authors)}
+    answer = answer_question(index, question, everything=True)
+    assert led
+    assert led < listed  # the filter leaves out papers Noci is on but does not lead
+    assert {p.id for p in answer.matches} == led
+
+
+def test_who_is_the_first_author_of_a_paper_names_its_authors_first_one_first(index: PaperIndex) -> None:
+    answer = answer_question(index, "who is the first author of the random teachers paper?")
+    paper = index.get("random-teachers-are-good-teachers")
+    assert answer.citations[0].paper == paper
+    assert paper.authors[0] in answer.text
+
+
+@pytest.mark.parametrize("question", ["the paper with kitchen in the title", "the paper called languini"])
+def test_naming_a_paper_by_its_title_finds_it(index: PaperIndex, question: str) -> None:
+    answer = answer_question(index, question)
+    assert answer.citations[0].paper.id == LANGUINI

@@ -505,7 +505,8 @@ class PaperIndex:
             keys = set(self._authors.keys_named(author))
             if not keys:
                 q = with_note(q, f"I don't know an author called “{author}”.")
-            theirs = {d for d in allowed if keys.intersection(self._authors.paper_keys[d])}
+            listed = 1 if q.first_author else None  # the first author only, or anyone listed
+            theirs = {d for d in allowed if keys.intersection(self._authors.paper_keys[d][:listed])}
             if q.any_author:
                 by_anyone |= theirs
             else:

@@ -84,6 +84,8 @@ class Query:
     """People none of the papers may list ("Hofmann's papers without Noci")."""
     without_text: str = ""
     """A topic the papers must not match ("papers not about diffusion"), by the rule any match meets."""
+    first_author: bool = False
+    """`authors` must be listed first ("papers where Noci is first author")."""
 
     @property
     def has_filters(self) -> bool:
@@ -156,6 +158,7 @@ class QueryBuilder:
     any_author: bool = False
     without_authors: list[str] = field(default_factory=list)
     without_text: str = ""
+    first_author: bool = False
 
     def set_dates(self, start: date | None, end: date | None) -> None:
         """Narrow to [start, end] (either open); a reversed pair is swapped."""
@@ -178,6 +181,7 @@ class QueryBuilder:
             any_author=self.any_author and len(self.authors) > 1,
             without_authors=tuple(dict.fromkeys(self.without_authors)),
             without_text=self.without_text,
+            first_author=self.first_author and bool(self.authors),
         )
 
 

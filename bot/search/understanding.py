@@ -414,6 +414,10 @@ _FILLER = frozenset(
         "dr",
         "nowadays",
         "w/",
+        "title",
+        "titled",
+        "entitled",
+        "called",
     ]
 )
 
@@ -508,6 +512,20 @@ def _split_off_not_about(tokens: list[_Token]) -> tuple[list[_Token], list[_Toke
         return tokens, []
     first = folded[: cue.start()].count(" ")
     return tokens[:first], tokens[first + cue.group().count(" ") + 1 :]
+
+
+_FIRST_AUTHOR = re.compile(r"\b(?:first|lead)[- ]author(?:s|ed)?\b|\bfirst-authored\b")
+"""Asks for papers a person leads: "papers where Noci is first author", "Noci's first-author papers"."""
+
+
+def _without_first_author_cue(tokens: list[_Token]) -> tuple[list[_Token], bool]:
+    """The words without "first author" (and whether it was there): a filter, not a topic."""
+    folded = " ".join(t.folded for t in tokens)
+    cue = _FIRST_AUTHOR.search(folded)
+    if cue is None:
+        return tokens, False
+    first = folded[: cue.start()].count(" ")
+    return tokens[:first] + tokens[first + cue.group().count(" ") + 1 :], True
 
 
 def _detect_intent(folded: str) -> Intent | None:
@@ -631,7 +649,10 @@ class Reader:
         explicit = reading.builder.freeze("").has_filters
         if _detect_intent(fold(rest)) in _SET_INTENTS:
             rest = _PARENTHETICAL.sub(" ", rest)
-        tokens = self._without_topic(self._corrected_names(_tokens(rest), reading), reading)
+        tokens = _tokens(rest)
+        if _detect_intent(fold(rest)) != "who_wrote":  # "who is the first author of …" asks for names
+            tokens, reading.builder.first_author = _without_first_author_cue(tokens)
+        tokens = self._without_topic(self._corrected_names(tokens, reading), reading)
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
         tokens = _without_size_cue(tokens, folded)
