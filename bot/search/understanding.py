@@ -414,6 +414,12 @@ _FILLER = frozenset(
         "dr",
         "nowadays",
         "w/",
+        "yo",
+        "sup",
+        "hiya",
+        "heya",
+        "bot",
+        "paperbot",
         "title",
         "titled",
         "entitled",
@@ -445,7 +451,8 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 _CATEGORY_NOUNS = frozenset({"paper", "stuff", "work", "research", "preprint", "category", "categories"})
 _ARXIV_CODE = re.compile(r"^(?:cs|stat|math|eess|q-bio|astro-ph|physics)\.([a-z-]+)$")
-_PUNCT = ".,;:!?()[]\"'“”‘’"
+_PUNCT = ".,;:!?()[]\"'“”‘’*_`~"
+"""Stripped from a word's ends: punctuation, and chat markup around a word ("*diffusion*", "`ssm`")."""
 
 
 @dataclass(frozen=True)
@@ -475,10 +482,14 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\b((?:19|20)\d\d) ?[-–—] ?((?:19|20)\d\d)\b"), lambda m: f"from {m[1]} to {m[2]}"),
+    (re.compile(r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b",
+                re.IGNORECASE), lambda m: "onwards"),
 )  # fmt: skip
-"""Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "eth-affiliated" → "eth
-affiliated", "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "this past may" → "last
-may", "the earliest we have on record" → "the earliest we have"."""
+"""Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to
+2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated",
+"gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "this past may" → "last may", "the
+earliest we have on record" → "the earliest we have"."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 
@@ -489,6 +500,8 @@ def _tokens(text: str) -> list[_Token]:
     out = []
     for raw in text.split():
         typed = raw.strip(_PUNCT)
+        if typed.startswith("@") or not any(ch.isalnum() for ch in typed):
+            continue  # "@paperbot" typed as text, an emoji, a lone "-": nothing to read
         folded = fold(typed).replace("’", "'")
         folded = re.sub(r"'s$|'$", "", folded).replace("'", "")
         if folded:

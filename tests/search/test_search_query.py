@@ -402,3 +402,35 @@ def test_lead_in_words_let_a_question_find_every_paper_on_its_topic(small_index:
     asked = small_index.understand("reading recommendations on fusion")
     assert plain
     assert {h.paper.id for h in small_index.search(asked).hits} == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "papers on *fusion*",
+        "papers on `fusion`",
+        "fusion papers 🙏",
+        "@paperbot fusion?",
+        "yo, fusion",
+        "hey bot, fusion",
+    ],
+)
+def test_chat_markup_greetings_and_emoji_are_not_searched(small_index: PaperIndex, text: str) -> None:
+    assert understood(small_index, text).text == "fusion"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fusion 2023-2025", {"date_from": date(2023, 1, 1), "date_to": date(2025, 12, 31)}),
+        ("fusion 2023–2025", {"date_from": date(2023, 1, 1), "date_to": date(2025, 12, 31)}),
+        ("fusion from 2024 to now", {"date_from": date(2024, 1, 1), "date_to": None}),
+        ("fusion since 2024 till today", {"date_from": date(2024, 1, 1), "date_to": None}),
+    ],
+)
+def test_year_ranges_as_chat_writes_them(
+    small_index: PaperIndex, text: str, expected: dict[str, date | None]
+) -> None:
+    query = understood(small_index, text)
+    assert (query.date_from, query.date_to) == (expected["date_from"], expected["date_to"])
+    assert query.text == "fusion"
