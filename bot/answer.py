@@ -209,8 +209,16 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
         )
     )
     head = f"{total} {noun}" + (f" {what}" if what else " in the corpus")
+    if question.wanted is not None and question.wanted < total and question.intent != "count":
+        citations = _numbered(results.hits[: question.wanted], everything=True)
+        sort = question.query.sort if question.query.text else "date"  # filters alone list newest first
+        which = {"date": "newest", "oldest": "oldest"}.get(sort, "best matching")
+        head = f"The {question.wanted} {which} of {head}"
+        order = ""
     listed = _markers([c.number for c in citations])
-    if len(citations) < total:
+    if question.wanted is not None and len(citations) == question.wanted < total:
+        lead = f"{head}: {listed}."
+    elif len(citations) < total:
         lead = f"{head}; the first {len(citations)}{order}: {listed}."
     else:
         lead = f"{head}{order}: {listed}."

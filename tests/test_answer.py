@@ -324,3 +324,29 @@ def test_who_is_the_first_author_of_a_paper_names_its_authors_first_one_first(in
 def test_naming_a_paper_by_its_title_finds_it(index: PaperIndex, question: str) -> None:
     answer = answer_question(index, question)
     assert answer.citations[0].paper.id == LANGUINI
+
+
+@pytest.mark.parametrize("question", ["noci's last 3 papers", "the three most recent papers by noci"])
+def test_asking_for_a_number_of_papers_shows_that_many_newest_first(index: PaperIndex, question: str) -> None:
+    theirs = sorted(
+        (p for p in index.papers if "Lorenzo Noci" in p.authors),
+        key=lambda p: p.published or TODAY,
+        reverse=True,
+    )
+    answer = answer_question(index, question)
+    assert len(theirs) > 3
+    assert [c.paper.published for c in answer.citations] == [p.published for p in theirs[:3]]
+    assert f"of {len(theirs)} papers" in answer.text
+
+
+def test_top_n_on_a_topic_shows_the_n_best_matches(index: PaperIndex) -> None:
+    best = [h.paper.id for h in index.search("diffusion", limit=50).hits]
+    answer = answer_question(index, "top 5 diffusion papers")
+    assert len(best) > 5
+    assert [c.paper.id for c in answer.citations] == best[:5]
+
+
+def test_a_number_that_is_part_of_a_word_is_no_count_of_papers(index: PaperIndex) -> None:
+    question = index.understand("the 3d galaxy papers")
+    assert question.wanted is None
+    assert "3d" in question.query.text

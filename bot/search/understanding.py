@@ -68,6 +68,8 @@ class Question:
     terms: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
     singular: bool = False
+    wanted: int | None = None
+    """How many papers the question asks to see ("the 3 most recent papers", "top 5 on diffusion")."""
 
     def with_topic(self, text: str) -> Question:
         """The same question about other topic words (same filters)."""
@@ -170,7 +172,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|lately|fresh(?:est)?|whats? new"
             r"|anything new|these days|nowadays)\b"
             r"|\bhot off the press\b|\b(?:came out|published|released|put out) last\W*$"
-            r"|\b(?:last|final) (?:paper|publication|article|thing|one)\b"
+            r"|\b(?:last|final) (?:paper|publication|article|thing|one)s?\b"
             # "which paper closed out 2024", "what did we end 2024 with", "which one wrapped the year up"
             r"|\b(?:closed|wrapped|rounded) (?:\w+ ){0,2}(?:out|up|off)\b"
             r"|\bend(?:ed)? (?:the year|(?:19|20)\d\d) with\b"
@@ -541,6 +543,29 @@ def _without_first_author_cue(tokens: list[_Token]) -> tuple[list[_Token], bool]
     return tokens[:first] + tokens[first + cue.group().count(" ") + 1 :], True
 
 
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "twenty": 20}  # fmt: skip
+_WANTED = re.compile(
+    r"(?:^|\b(?:last|latest|newest|top|first|oldest|earliest|best|the|me|show|list|recent) )"
+    rf"(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\b"
+    r"(?=(?: [\w-]+){0,3}? (?:papers|publications|articles|ones|preprints)\b)"
+)
+"""A number of papers asked for ("the 3 most recent papers", "top 5 diffusion papers", "give me 3 papers
+on continual learning"): how many to show, not a topic word."""
+
+
+def _without_wanted(tokens: list[_Token]) -> tuple[list[_Token], int | None]:
+    """The words without the number of papers asked for (`_WANTED`), and that number."""
+    folded = " ".join(t.folded for t in tokens)
+    found = _WANTED.search(folded)
+    if found is None:
+        return tokens, None
+    number = found.group(1)
+    place = folded[: found.start(1)].count(" ")
+    wanted = int(number) if number.isdigit() else _NUMBER_WORDS[number]
+    return tokens[:place] + tokens[place + 1 :], wanted if wanted > 0 else None
+
+
 def _detect_intent(folded: str) -> Intent | None:
     for intent, pattern in _INTENTS:
         if pattern.search(folded):
@@ -665,6 +690,7 @@ class Reader:
         tokens = _tokens(rest)
         if _detect_intent(fold(rest)) != "who_wrote":  # "who is the first author of …" asks for names
             tokens, reading.builder.first_author = _without_first_author_cue(tokens)
+        tokens, wanted = _without_wanted(tokens)
         tokens = self._without_topic(self._corrected_names(tokens, reading), reading)
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
@@ -703,8 +729,12 @@ class Reader:
             words=tuple(analyze_words(topic)),
             terms=tuple(analyze(topic)),
             corrections=tuple(reading.corrections),
-            singular=bool(_ONE_OF.search(folded))
-            or (bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split())),
+            singular=wanted is None
+            and (
+                bool(_ONE_OF.search(folded))
+                or (bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split()))
+            ),
+            wanted=wanted,
         )
 
     def _without_topic(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
