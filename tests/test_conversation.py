@@ -311,6 +311,23 @@ def test_filters_add_up_and_newer_ones_sorts_newest_first(index: PaperIndex) -> 
     assert reply.label == "“distillation” · with code · 2024 · newest first"
 
 
+def test_and_with_code_narrows_the_list_like_only_ones_with_code(index: PaperIndex) -> None:
+    _, state = respond(index, None, "distillation")
+    reply, _ = respond(index, state, "and with code?")
+    assert isinstance(reply, ListReply)
+    assert sorted(h.paper.id for h in reply.results.hits) == ["diffusion", "labels", "teachers", "vision"]
+
+
+def test_what_about_someone_else_asks_for_their_papers_instead(index: PaperIndex) -> None:
+    _, state = respond(index, None, "papers by felix sarnthein")
+    reply, state = respond(index, state, "what about thomas hofmann?")
+    assert isinstance(reply, ListReply)
+    assert sorted(h.paper.id for h in reply.results.hits) == ["diffusion", "vision"]
+    reply, _ = respond(index, state, "only with code")  # the switch stays: Hofmann's papers with code
+    assert isinstance(reply, ListReply)
+    assert sorted(h.paper.id for h in reply.results.hits) == ["diffusion", "vision"]
+
+
 def test_a_filter_nothing_matches_gives_an_empty_list(index: PaperIndex) -> None:
     _, state = respond(index, None, "distillation")
     reply, _ = respond(index, state, "from 2019")

@@ -60,8 +60,10 @@ _MORE_WORDS = (
 )
 _REFINE_WORDS = _words(
     "only just the ones one those them these that which show me give filter keep narrow among of please "
-    "pls ok okay now what about how any are were is papers paper results published more"
+    "pls ok okay now what about how any are were is papers paper results published more and also too then"
 )
+_OTHER_PEOPLE = re.compile(r"^(?:and |ok |so )?(?:what|how) about\b")
+"""'What about Hofmann?' after a list of someone's papers asks for that person's papers instead."""
 _THANKS = _words(
     "thanks thank you ty thx ok okay great cool nice perfect awesome cheers got it very so much a lot"
 )
@@ -120,6 +122,7 @@ def _wants_similar(tokens: list[str]) -> bool:
 def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
     """The filters a message consists of, or None when it says anything else."""
     s = " ".join(fold(text).replace("’", "'").strip(" ?!.").split())
+    switching = bool(_OTHER_PEOPLE.match(s))
     newest = bool(_NEWER.search(s))
     s = _NEWER.sub(" ", s)
     code: bool | None = None
@@ -162,6 +165,7 @@ def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
         categories=categories,
         authors=query.authors,
         newest_first=newest or query.sort == "date",
+        other_people=bool(query.authors) and switching,
     )
     return refinement or None
 

@@ -53,6 +53,9 @@ class Refinement:
     categories: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     newest_first: bool = False
+    other_people: bool = False
+    """`authors` replace the list's people instead of joining them ("what about Hofmann?" after "papers by
+    Noci" asks for Hofmann's papers; "only with Hofmann" for their joint ones)."""
 
     def __bool__(self) -> bool:
         return self != Refinement()
@@ -64,8 +67,11 @@ class Refinement:
             date_from=newer.date_from if newer.date_from is not None else self.date_from,
             date_to=newer.date_to if newer.date_to is not None else self.date_to,
             categories=newer.categories or self.categories,
-            authors=tuple(dict.fromkeys((*self.authors, *newer.authors))),
+            authors=newer.authors
+            if newer.other_people
+            else tuple(dict.fromkeys((*self.authors, *newer.authors))),
             newest_first=self.newest_first or newer.newest_first,
+            other_people=self.other_people or newer.other_people,
         )
 
     def describe(self) -> str:
@@ -91,7 +97,9 @@ class Refinement:
             date_from=self.date_from if self.date_from is not None else query.date_from,
             date_to=self.date_to if self.date_to is not None else query.date_to,
             categories=self.categories or query.categories,
-            authors=tuple(dict.fromkeys((*query.authors, *self.authors))),
+            authors=self.authors
+            if self.other_people
+            else tuple(dict.fromkeys((*query.authors, *self.authors))),
             sort="date" if self.newest_first else query.sort,
         )
 
