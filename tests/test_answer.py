@@ -350,3 +350,10 @@ def test_a_number_that_is_part_of_a_word_is_no_count_of_papers(index: PaperIndex
     question = index.understand("the 3d galaxy papers")
     assert question.wanted is None
     assert "3d" in question.query.text
+
+
+def test_leaving_out_a_topic_no_paper_is_on_lists_nothing(index: PaperIndex) -> None:
+    """ "anything not on my reading list" is chat, not a request for the whole corpus."""
+    answer = answer_question(index, "anything not on my reading list")
+    assert answer.citations == ()
+    assert "nothing to leave out" in answer.text

@@ -312,7 +312,11 @@ class PaperIndex:
         question = self._question(query)
         allowed, q = self._filter(question.query)
         if q.without_text:
-            allowed = self._leaving_out(question.with_topic(q.without_text), allowed)
+            unwanted = {doc for doc, _ in self.matches(question.with_topic(q.without_text), None)}
+            if not unwanted:  # "anything not on my reading list": no topic to leave out, so no list either
+                note = f"No paper is on “{q.without_text}”, so there is nothing to leave out."
+                return SearchResults((), 0, q, (*q.notes, note))
+            allowed = (set(range(len(self.papers))) if allowed is None else allowed) - unwanted
         if not q.text.strip():
             return self._listing(q, allowed, limit, offset)
         terms = list(question.terms)
@@ -331,12 +335,6 @@ class PaperIndex:
             page, total = ranked[offset : offset + limit], len(ranked)
         hits = tuple(self._hit(doc, score, question.words, terms) for doc, score in page)
         return SearchResults(hits, total, q, q.notes)
-
-    def _leaving_out(self, topic: Question, allowed: set[int] | None) -> set[int]:
-        """The allowed papers (None: all) less those matching `topic` ("papers not about diffusion"), by
-        the rule every match meets, so "not about X" and "about X" split the corpus between them."""
-        unwanted = {doc for doc, _ in self.matches(topic, None)}
-        return (set(range(len(self.papers))) if allowed is None else allowed) - unwanted
 
     def _closest_in_meaning(self, question: Question, allowed: set[int] | None) -> Hit | None:
         """When no paper uses the words of a topic question (or of "who wrote …"), the one paper clearly
