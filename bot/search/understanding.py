@@ -429,8 +429,6 @@ _FILLER = frozenset(
     ]
 )
 
-QUESTION_WORDS = _FILLER
-"""The words questions are made of besides their topic: the spelling corrector knows them too."""
 _PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
 _AUTHOR_VERBS = frozenset({"appear", "appears", "appeared", "publish", "published", "publishes", "wrote",
                            "write", "coauthored", "co-authored"})  # fmt: skip
@@ -610,6 +608,10 @@ good reads about X?", "has anyone looked into X", "is there a paper that covers 
 _LEAD_IN_END = frozenset({"on", "about", "to", "into", "for", "of", "regarding", "re", "covers", "covering",
                           "cover", "smth", "sth", "w/"})  # fmt: skip
 """What ends a lead-in: without one, the words are the topic ("reading comprehension", "point clouds")."""
+
+
+QUESTION_WORDS = _FILLER | _LEAD_IN
+"""The words questions are made of besides their topic: the spelling corrector knows them too."""
 
 
 def _without_lead_in(r: _Reading) -> None:
@@ -914,7 +916,7 @@ class Reader:
                 topic_fix = self._vocabulary.correct(word)
                 if fixed and topic_fix and topic_fix != fixed and not token.capitalized:
                     fixed = None
-                if not fixed and topic_fix in _FILLER:
+                if not fixed and topic_fix in QUESTION_WORDS:
                     out.append(_Token(topic_fix, topic_fix))  # a question word, not a topic: nothing to say
                     continue
             if fixed:
