@@ -357,3 +357,21 @@ def test_leaving_out_a_topic_no_paper_is_on_lists_nothing(index: PaperIndex) -> 
     answer = answer_question(index, "anything not on my reading list")
     assert answer.citations == ()
     assert "nothing to leave out" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many papers deal with diffusion",
+        "how many papers are related to diffusion",
+        "how many diffusion-related papers",
+        "count the papers that touch on diffusion",
+        "how many of our papers use diffusion",
+    ],
+)
+def test_how_papers_relate_to_a_topic_changes_no_count(index: PaperIndex, question: str) -> None:
+    plain = answer_question(index, "how many papers on diffusion")
+    answer = answer_question(index, question)
+    assert plain.total > 1
+    assert answer.total == plain.total
+    assert {p.id for p in answer.matches} == {p.id for p in plain.matches}

@@ -478,7 +478,7 @@ _SPELLED_OUT = (
      lambda m: f"{'before' if m[1].lower() == 'pre' else 'after'} {m[2]}"),
     (re.compile(r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
     (re.compile(r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
-    (re.compile(r"(?<=[^\W\d])-(?:ish|esque)\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"(?<=[^\W\d])-(?:ish|esque|related)\b", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
@@ -605,8 +605,20 @@ _LEAD_IN = frozenset({"curious", "pointers", "pointer", "point", "refs", "ref", 
                       "im"})  # fmt: skip
 """Words that, before the topic, only ask for it: "reading recommendations on X", "pointers to X", "any
 good reads about X?", "has anyone looked into X", "is there a paper that covers X", "smth on X"."""
-_LEAD_IN_END = frozenset({"on", "about", "to", "into", "for", "of", "regarding", "re", "covers", "covering",
-                          "cover", "smth", "sth", "w/"})  # fmt: skip
+_RELATION_VERBS = frozenset({
+    "use", "uses", "using", "used", "mention", "mentions", "mentioning", "study", "studies", "studying",
+    "involve", "involves", "involving", "tackle", "tackles", "tackling", "apply", "applies", "applying",
+    "address", "addresses", "addressing", "discuss", "discusses", "investigate", "investigates", "explore",
+    "explores", "examine", "examines", "concern", "concerns", "employ", "employs", "leverage", "leverages",
+    "deal", "deals", "dealing", "touch", "touches", "touching", "related", "relate", "relates", "focus",
+    "focuses", "focused", "focusing", "look", "looks", "rely", "relies", "build", "builds", "talk", "talks",
+})  # fmt: skip
+"""How a question ties papers to their topic ("how many papers deal with diffusion", "papers that use
+SSMs", "which papers mention transformers"): the topic is what follows."""
+_LEAD_IN_END = _RELATION_VERBS | frozenset({
+    "on", "about", "to", "into", "for", "of", "with", "at", "regarding", "re", "covers", "covering", "cover",
+    "smth", "sth", "w/",
+})  # fmt: skip
 """What ends a lead-in: without one, the words are the topic ("reading comprehension", "point clouds")."""
 
 
@@ -619,7 +631,7 @@ def _without_lead_in(r: _Reading) -> None:
     folded = [fold(word) for word in r.topic]
     end = 0
     for place, word in enumerate(folded):
-        if word not in _LEAD_IN and word not in STOPWORDS:
+        if word not in _LEAD_IN and word not in _RELATION_VERBS and word not in STOPWORDS:
             break
         if word in _LEAD_IN_END:
             end = place + 1
