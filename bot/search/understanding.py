@@ -626,14 +626,17 @@ QUESTION_WORDS = _FILLER | _LEAD_IN
 """The words questions are made of besides their topic: the spelling corrector knows them too."""
 
 
-def _without_lead_in(r: _Reading) -> None:
-    """Drop the words that only ask for the topic, when they lead up to it (`_LEAD_IN`, `_LEAD_IN_END`)."""
+def _without_lead_in(r: _Reading, papers: bool) -> None:
+    """Drop the words that only ask for the topic, when they lead up to it (`_LEAD_IN`, `_LEAD_IN_END`),
+    and, when the question asks for `papers`, how they relate to it (`_RELATION_VERBS`: "papers that use
+    X"; a question about a topic may start with such a word: "use cases of transformers")."""
+    relations = _RELATION_VERBS if papers else frozenset()
     folded = [fold(word) for word in r.topic]
     end = 0
     for place, word in enumerate(folded):
-        if word not in _LEAD_IN and word not in _RELATION_VERBS and word not in STOPWORDS:
+        if word not in _LEAD_IN and word not in relations and word not in STOPWORDS:
             break
-        if word in _LEAD_IN_END:
+        if word in _LEAD_IN_END - (_RELATION_VERBS - relations):
             end = place + 1
     if end < len(folded):
         r.topic = r.topic[end:]
@@ -715,7 +718,8 @@ class Reader:
         if intent == "who_works_on":
             _keep_after_about(reading)
         else:
-            _without_lead_in(reading)
+            papers = intent in {"count", "latest", "oldest"} or bool(_PLURAL_LISTING & set(folded.split()))
+            _without_lead_in(reading, papers)
         topic = self._corrected_topic(reading)
         b = reading.builder
         if intent is None:

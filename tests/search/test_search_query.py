@@ -435,3 +435,19 @@ def test_year_ranges_as_chat_writes_them(
     query = understood(small_index, text)
     assert (query.date_from, query.date_to) == (expected["date_from"], expected["date_to"])
     assert query.text == "fusion"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("which papers use fusion", "fusion"),
+        ("papers that mention fusion", "fusion"),
+        ("how many papers deal with fusion", "fusion"),
+        ("use cases of fusion", "use cases of fusion"),  # a topic that starts like a relation keeps it
+        ("study design for fusion", "study design for fusion"),
+    ],
+)
+def test_how_a_set_of_papers_relates_to_its_topic_is_no_topic_word(
+    small_index: PaperIndex, text: str, topic: str
+) -> None:
+    assert understood(small_index, text).text == topic
