@@ -107,11 +107,12 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
             r"|introduced|developed|was on|were on|credit)\b(?! (?:the )?most\b)"
-            r"|\bauthors? (?:of|on)\b|\bwho are the authors\b"
+            r"|(?<!active )(?<!prolific )(?<!top )(?<!main )\bauthors? (?:of|on)\b"
+            r"|\bwho are the authors\b(?! (?:working|who work|writing))"
             r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
             r"|\bwhose\b|\bwho did (?:the|that)\b|\bnames on (?:the|that)\b"
             r"|\bwho (?:looked at|studied|showed|found|proved)\b"
-            r"|\b(?:which|what) (?:people|persons|authors) (?:did|wrote|made|came up with|proposed)\b"
+            r"|\b(?:which|what) (?:people|persons?|authors?) (?:did|wrote|made|came up with|proposed)\b"
             # "who's responsible for the random teachers paper", "who should I cite for it", "by whom?"
             r"|\bwho\b.*\b(?:responsible for|involved (?:in|with)|contributed to|co-?wrote|co-?authored"
             r"|put out|credited)\b(?! (?:the )?most\b)"
@@ -143,6 +144,12 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bwho in (?:the|our|this) (?:lab|group|team)\b|\bfamiliar with\b|\bwho (?:can|could) help\b"
             r"|\b(?:which|what) researchers\b"
             r"|\bwho (?:has|have|had)\b.*\b(?:published|written) (?:on|about)\b"
+            # "whom should I contact about X", "who has experience with X", "who can I bother about X",
+            # "which authors work on X", "the diffusion person", "who could explain X to me"
+            r"|\bwhom\b|\bwho\b.*\b(?:experience|expertise|bother|bug|pester|reach out)\b"
+            r"|\b(?:which|what) (?:authors|researchers|(?:lab |group |team )?members?)\b"
+            r"|\b(?:a|an|the|our|any) (?:[\w-]+ ){1,3}(?:expert|person|guy|people)\b"
+            r"|\bwho (?:can|could|would) explain\b|\bwho are the authors (?:working|who work|writing)\b"
         ),
     ),
     (
@@ -186,9 +193,13 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "latest": frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended", "lately",
                          "days", "fresh", "freshest", "hot", "press"}),
     # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
-    "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom"}),
+    "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom",
+                            "person", "persons"}),
     "count": frozenset({"lots", "lot"}),
     "who_works_on": frozenset({"made", "make", "makes", "familiar", "big", "strong", "good", "researchers",
+                               "experience", "expertise", "bother", "bug", "pester", "reach", "leads", "lead",
+                               "leading", "member", "members", "whom", "explain", "expert", "experts",
+                               "person",
                                "study", "studies", "of"}),
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
@@ -300,8 +311,6 @@ _FILLER = frozenset(
         "many",
         "talk",
         "ask",
-        "expert",
-        "experts",
         "working",
         "worked",
         "knows",
@@ -362,7 +371,6 @@ _FILLER = frozenset(
         "productive",
         "top",
         "single",
-        "person",
         "names",
         "name",
         "started",
@@ -370,7 +378,6 @@ _FILLER = frozenset(
         "carry",
         "carries",
         "carrying",
-        "person",
         "go",
         "goto",
         "whos",
@@ -389,7 +396,6 @@ _FILLER = frozenset(
         "co-authors",
         "coauthored",
         "co-wrote",
-        "person",
         "guy",
         "yet",
         "else",
@@ -946,7 +952,8 @@ class Reader:
         """Two typed words the corpus writes as one ("MS MARCO" → "MSMarco", "data set" → "dataset")."""
         out: list[str] = []
         for word in typed:
-            if out and self._unknown(out[-1]) | self._unknown(word):
+            stop = fold(word) in STOPWORDS or (bool(out) and fold(out[-1]) in STOPWORDS)
+            if out and not stop and self._unknown(out[-1]) | self._unknown(word):
                 joined = analyze(out[-1] + word)
                 if len(joined) == 1 and self._known_term(joined[0]):
                     out[-1] = out[-1] + word

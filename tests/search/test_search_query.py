@@ -451,3 +451,27 @@ def test_how_a_set_of_papers_relates_to_its_topic_is_no_topic_word(
     small_index: PaperIndex, text: str, topic: str
 ) -> None:
     assert understood(small_index, text).text == topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which lab member is the fusion person",
+        "whom should i contact about fusion",
+        "who has experience with fusion",
+        "who can i bother about fusion",
+        "is there a fusion expert here",
+        "which authors work on fusion",
+        "who are the authors working on fusion",
+        "most active author on fusion",
+        "who could explain fusion to me",
+    ],
+)
+def test_asking_for_the_person_to_talk_to(small_index: PaperIndex, text: str) -> None:
+    question = small_index.understand(text)
+    assert (question.intent, question.query.text) == ("who_works_on", "fusion")
+
+
+@pytest.mark.parametrize("text", ["mixture of experts", "person detection", "person re-identification"])
+def test_words_that_ask_for_people_are_topic_words_in_a_topic(small_index: PaperIndex, text: str) -> None:
+    assert understood(small_index, text).text == text
