@@ -92,6 +92,12 @@ _SIZE_CUE = re.compile(
 """A count asked as a size ("how big is the collection") or against a number ("more than 5 papers on
 diffusion?"); its words are no topic (`_without_size_cue`)."""
 
+_PERIOD_WORDS = (
+    r"(?:year|years|month|months|week|weeks|time|couple|few|\d+|semester|quarter|decade|spring|summer|autumn"
+    r"|fall|winter|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b"
+)
+"""What may follow "last" in a time phrase ("last year's papers"), not in "our last diffusion paper"."""
+
 _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "count",
@@ -164,6 +170,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bfirst\b(?! (?:half|quarter|author|time|question))"
             r"(?: [a-z][a-z.]*){0,3} (?:paper|article|preprint)s?\b"
             r"|\bcame (?:out )?first\b|\bstart(?:ed)? (?:with|out|publishing)\b"
+            r"|\bstart(?:ed)? (?:working|writing|publishing) (?:on|about)\b"
             # "what did we kick off 2025 with", "which paper opened 2024"
             r"|\b(?:kick(?:ed)? off|open(?:ed)?|start(?:ed)?) (?:19|20)\d\d\b"
             r"|\bkick(?:ed)? (?:19|20)\d\d off\b"
@@ -180,6 +187,10 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|anything new|these days|nowadays)\b"
             r"|\bhot off the press\b|\b(?:came out|published|released|put out) last\W*$"
             r"|\b(?:last|final) (?:paper|publication|article|thing|one)s?\b"
+            # "when was our last diffusion paper", "when did noci last publish", "any news?"
+            rf"|\b(?:last|final) (?!{_PERIOD_WORDS})(?:[\w-]+ ){{1,2}}"
+            r"(?:paper|publication|article|preprint)s?\b"
+            r"|\blast (?:publish\w*|wrote|put out|released|posted)\b|\bany news\b|\bwhats the news\b"
             # "which paper closed out 2024", "what did we end 2024 with", "which one wrapped the year up"
             r"|\b(?:closed|wrapped|rounded) (?:\w+ ){0,2}(?:out|up|off)\b"
             r"|\bend(?:ed)? (?:the year|(?:19|20)\d\d) with\b"
@@ -189,9 +200,9 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
 _INTENT_CUES: dict[Intent, frozenset[str]] = {
     # which end of the list was asked for
     "oldest": frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
-                         "start", "started"}),
+                         "start", "started", "working", "writing", "publishing"}),
     "latest": frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended", "lately",
-                         "days", "fresh", "freshest", "hot", "press"}),
+                         "days", "fresh", "freshest", "hot", "press", "news", "additions", "arrivals"}),
     # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
     "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom",
                             "person", "persons"}),
@@ -421,6 +432,7 @@ _FILLER = frozenset(
         "professor",
         "dr",
         "nowadays",
+        "corpus",
         "w/",
         "yo",
         "sup",
@@ -548,10 +560,10 @@ def _without_first_author_cue(tokens: list[_Token]) -> tuple[list[_Token], bool]
 
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "twenty": 20}  # fmt: skip
+                 "ten": 10, "twenty": 20, "few": 3, "couple": 2}  # fmt: skip
 _WANTED = re.compile(
     r"(?:^|\b(?:last|latest|newest|top|first|oldest|earliest|best|the|me|show|list|recent) )"
-    rf"(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\b"
+    rf"(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\b(?! (?:of )?(?:years?|months?|weeks?|days?)\b)"
     r"(?=(?: [\w-]+){0,3}? (?:papers|publications|articles|ones|preprints)\b)"
 )
 """A number of papers asked for ("the 3 most recent papers", "top 5 diffusion papers", "give me 3 papers

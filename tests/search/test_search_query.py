@@ -328,6 +328,8 @@ def test_what_a_question_asks_for(small_index: PaperIndex, text: str, intent: st
         ("is it more than 5 papers on fusion", "count"),
         ("do we have a lot of papers on fusion", "count"),
         ("show me everything on fusion", "list"),
+        ("when was our last fusion paper", "latest"),
+        ("when did we start working on fusion", "oldest"),
     ],
 )
 def test_other_words_ask_the_same(small_index: PaperIndex, text: str, intent: str) -> None:
@@ -475,3 +477,10 @@ def test_asking_for_the_person_to_talk_to(small_index: PaperIndex, text: str) ->
 @pytest.mark.parametrize("text", ["mixture of experts", "person detection", "person re-identification"])
 def test_words_that_ask_for_people_are_topic_words_in_a_topic(small_index: PaperIndex, text: str) -> None:
     assert understood(small_index, text).text == text
+
+
+def test_a_number_of_years_is_a_period_not_a_number_of_papers(small_index: PaperIndex) -> None:
+    question = small_index.understand("the last two years of fusion papers")
+    assert question.wanted is None
+    assert (question.query.date_from, question.query.date_to) == (date(2024, 6, 15), TODAY)
+    assert question.query.text == "fusion"
