@@ -7,11 +7,9 @@ traceback: every bad record or unreadable file is a `Problem`; the caller decide
 
 from __future__ import annotations
 
-import gzip
 import io
 import itertools
 import os
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -182,17 +180,28 @@ def parse_file(path: Path, *, today: date, source: str | None = None) -> ParseRe
         return _failed(Problem(shown, None, _unsupported(path.name)))
     try:
         with path.open("rb") as raw:
-            gzipped = raw.peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC)  # by content: names lie
-            stream: io.BufferedIOBase = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
-            try:
-                result = _parse_stream(path.name, stream, raw, shown, today)
-                while gzipped and stream.read(1 << 20):  # a file refused early (binary, not UTF-8)
-                    pass  # is read on, so that damage, the cause of such garbage, is what is reported
-                return result
-            except (EOFError, zlib.error, gzip.BadGzipFile):  # only the GzipFile raises these
-                return _failed(Problem(shown, None, "the file looks gzip-compressed but is damaged"))
+            if raw.peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC):  # by content: names lie
+                return _parse_gzipped(path.name, raw, shown, today)
+            return _parse_stream(path.name, raw, raw, shown, today)
     except OSError as error:
         return _failed(Problem(shown, None, f"cannot read the file: {error.strerror or error}"))
+
+
+def _parse_gzipped(name: str, raw: io.BufferedReader, source: str, today: date) -> ParseResult:
+    """`_parse_stream` on the un-gzipped bytes of `raw`; damage found on the way refuses the file.
+
+    gzip is imported here: most corpora are not compressed, and `paperbot ask` imports this module."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+            result = _parse_stream(name, stream, raw, source, today)
+            while stream.read(1 << 20):  # a file refused early (binary, not UTF-8) is read on, so that
+                pass  # damage, the likely cause of such garbage, is what is reported
+            return result
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        return _failed(Problem(source, None, "the file looks gzip-compressed but is damaged"))
 
 
 def _parse_stream(
