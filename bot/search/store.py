@@ -24,7 +24,6 @@ module for `corpus_key` alone, and the engine and its rescoring were ≈ 3 ms of
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -65,6 +64,8 @@ def corpus_key(papers: Sequence[Paper]) -> str:
 
 
 def _settings_hash(settings: BM25Settings) -> str:
+    import json
+
     from bot.search.inverted import settings_key
 
     text = json.dumps(settings_key(settings), sort_keys=True)
