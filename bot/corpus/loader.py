@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import SystemClock
 from bot.corpus.model import Paper
-from bot.corpus.records import ParsedRecord, ParseResult
 from bot.errors import CorpusError, Problem
 from bot.progress import Progress
+
+if TYPE_CHECKING:  # the importers make the results: see `_parse_text`
+    from bot.corpus.records import ParsedRecord, ParseResult
 
 __all__ = [
     "SUPPORTED_FORMATS",
@@ -165,6 +168,8 @@ def _unsupported(name: str) -> str:
 
 def _failed(problem: Problem) -> ParseResult:
     """A file that yields nothing but one problem."""
+    from bot.corpus.records import ParseResult  # with the importers: see `_parse_text`
+
     return ParseResult((), (problem,))
 
 
