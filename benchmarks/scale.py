@@ -251,14 +251,13 @@ def step_app(file: Path, data_dir: Path, engine: str) -> dict[str, Any]:
 
     from bot import library as library_module
     from bot.clock import SystemClock
-    from bot.corpus import loader
+    from bot.corpus import ids, jsonl
     from bot.search import index as index_module
     from bot.search.store import INDEX_FOLDER, IndexStore
 
     phases = Phases()
-    phases.wrap(loader, "_read_text", "read + decode the file")
-    phases.wrap(loader, "parse_jsonl", "parse + validate (JSON -> Paper)")
-    phases.wrap(loader, "dedup_papers", "dedup + ids")
+    phases.wrap(jsonl, "parse_jsonl_lines", "read + parse + validate (JSON -> Paper, streamed)")
+    phases.wrap(ids, "dedup_papers", "dedup + ids")  # the importers are imported when used: wrap them there
     phases.wrap(library_module, "lay_over", "lay stored papers over")
     phases.wrap(index_module.PaperIndex, "build", "PaperIndex.build")
     phases.wrap(index_module, "_check_ids", "id check")

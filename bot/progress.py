@@ -27,10 +27,11 @@ LOG_EVERY_S = 10.0
 class Progress:
     """Counts items done of `total`; use as a context manager and call `advance` per item (or batch)."""
 
-    def __init__(self, task: str, total: int, unit: str = "papers") -> None:
+    def __init__(self, task: str, total: int, unit: str = "papers", show_from: int | None = None) -> None:
+        """`show_from` replaces `SHOW_FROM` for a job counted in another unit (a file's bytes)."""
         self.task, self.total, self.unit = task, total, unit
         self.done = 0
-        self._shown = total >= SHOW_FROM
+        self._shown = total >= (SHOW_FROM if show_from is None else show_from)
         self._started = self._logged = time.monotonic()
         self._bar: Any = None
         if self._shown and sys.stderr is not None and sys.stderr.isatty():

@@ -7,7 +7,6 @@ command: `paperbot ask` starts in a fraction of a second, and every module it do
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -197,6 +196,8 @@ def _batch_search(args: argparse.Namespace, settings: Settings, out: TextIO, fmt
             for rank, hit in enumerate(hits, 1):
                 out.write(f"{qid} Q0 {hit.paper.id} {rank} {hit.score:.6f} {args.tag}\n")
         elif fmt == "json":
+            import json  # only for JSON output: see `_print_json`
+
             out.write(
                 json.dumps({"qid": qid, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False) + "\n"
             )
@@ -226,6 +227,8 @@ def read_queries(path: Path) -> list[tuple[str, str]]:
         raise QueryError(f"Cannot read queries file {path}: {exc}") from None
     queries: list[tuple[str, str]] = []
     bad: list[str] = []
+    import json  # see `_print_json`
+
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -375,5 +378,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: Te
 
 
 def _print_json(data: Any, out: TextIO) -> None:
+    """`data` as indented JSON; json is imported by the commands that write or read it (`paperbot ask`
+    prints text unless asked for JSON, and importing json was 0.5 % of it)."""
+    import json
+
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")

@@ -10,14 +10,16 @@ Two record shapes are understood, and may be mixed:
   our fields (`authors`, `url`, `doi`, `year`, ...) fill what the record lacks.
 
 Each bad line (invalid JSON, not an object, no title, a field of the wrong type) is one `Problem` with its
-line number; the other lines still load. Decompression of `.gz` files is the loader's job.
+line number; the other lines still load. Reading the file (a line at a time, un-gzipped, decoded) is the
+loader's job: it streams the lines into `parse_jsonl_lines`.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, get_args
 
@@ -29,7 +31,7 @@ from bot.corpus.records import ParsedRecord, ParseResult
 from bot.corpus.text import find_links
 from bot.errors import Problem
 
-__all__ = ["parse_json_array", "parse_jsonl", "record_to_paper"]
+__all__ = ["parse_json_array", "parse_jsonl", "parse_jsonl_lines", "record_to_paper"]
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
 _PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
@@ -191,20 +193,44 @@ def _collect(source: str, items: Iterator[tuple[int, object]], problems: list[Pr
 
 
 def parse_jsonl(text: str, source: str) -> ParseResult:
-    """Parse JSON Lines text: one object per non-blank line."""
+    """Parse JSON Lines text already in memory: one object per non-blank line (see `parse_jsonl_lines`)."""
+    return parse_jsonl_lines(io.StringIO(text), source)
+
+
+def parse_jsonl_lines(lines: Iterable[str], source: str) -> ParseResult:
+    """Parse JSON Lines, one line at a time: the loader streams a large file through this, so memory
+    holds the papers made, never the file.
+
+    `lines` are the file's lines as read, each with its "\\n" (the last may lack it). Only "\\n" ends a
+    line, as JSON Lines specifies: a record whose text holds a U+2028, U+2029 or U+0085 (JSON allows them
+    unescaped in a string, and `paperbot papers --json` writes them so) stays one record. A bad last line
+    without a line break is said to be cut off: that is what an interrupted download leaves.
+    """
     problems: list[Problem] = []
 
     def values() -> Iterator[tuple[int, object]]:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
+        for number, line in enumerate(lines, start=1):
+            if not line or line.isspace():
                 continue
             try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as error:
+                yield number, json.loads(line)  # the line break is whitespace to JSON
+            except json.JSONDecodeError:
+                error = _error_of(line.removesuffix("\n").removesuffix("\r"))  # columns as the line shows
                 reason = f"not valid JSON: {error.msg} (column {error.colno})"
+                if not line.endswith("\n"):
+                    reason += "; the file ends inside this line: was it cut short?"
                 problems.append(Problem(source, number, reason))
 
     return _collect(source, values(), problems)
+
+
+def _error_of(line: str) -> json.JSONDecodeError:
+    """Why `line` (without its line break) is not JSON; after it, JSON would point past the break."""
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as error:
+        return error
+    raise AssertionError("only called for a line that is not JSON")
 
 
 def _line_of(text: str, index: int) -> int:
@@ -214,6 +240,10 @@ def _line_of(text: str, index: int) -> int:
 
 def parse_json_array(text: str, source: str) -> ParseResult:
     """Parse a JSON array of paper objects, each problem placed at its element's first line.
+
+    The whole text is in memory: an array is one JSON value, and the standard library (no streaming
+    JSON parser is among paperbot's dependencies) decodes values from a string. Large corpora come as
+    JSON Lines (BEIR's `corpus.jsonl`, `paperbot papers --json`), which the loader streams.
 
     Elements are decoded one at a time so a bad one is reported at its own line; after invalid JSON
     the rest of the array cannot be delimited, so parsing stops there.

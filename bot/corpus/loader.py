@@ -7,19 +7,23 @@ traceback: every bad record or unreadable file is a `Problem`; the caller decide
 
 from __future__ import annotations
 
-import gzip
+import io
+import itertools
 import os
-import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import SystemClock
 from bot.corpus.model import Paper
-from bot.corpus.records import ParsedRecord, ParseResult
 from bot.errors import CorpusError, Problem
+from bot.progress import Progress
+
+if TYPE_CHECKING:  # the importers make the results: see `_parse_text`
+    from bot.corpus.records import ParsedRecord, ParseResult
 
 __all__ = [
     "SUPPORTED_FORMATS",
@@ -37,6 +41,13 @@ SUPPORTED_FORMATS = (
     "a copied paper listing (.txt), JSON Lines or BEIR (.jsonl, .jsonl.gz, .json) or BibTeX (.bib)"
 )
 _GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+_BINARY_PROBE = 8192
+"""A NUL among a file's first this many bytes (after un-gzipping) makes it a binary file."""
+_NOT_UTF8 = "the file is not UTF-8 text; re-save it with UTF-8 encoding"
+PROGRESS_FROM_BYTES = 32_000_000
+"""A JSON Lines file this large (≈ 20,000 papers with abstracts, `progress.SHOW_FROM`) shows its reading."""
+_PROGRESS_EVERY_LINES = 4096
 _BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _SNIFFED_SUFFIXES = frozenset({".txt", ".json", ""})
 
@@ -117,29 +128,20 @@ def detect_format(name: str, text: str) -> FileFormat | None:
     return FileFormat.LISTING
 
 
-def _decode(data: bytes, source: str) -> str | Problem:
-    """UTF-8 text (a BOM is dropped), or the problem that prevents reading it as text."""
-    if b"\x00" in data[:8192]:
+def _binary(head: bytes, source: str) -> Problem | None:
+    """The problem of a binary file (a NUL among its first bytes), None for text."""
+    if b"\x00" in head:
         return Problem(source, None, f"this is a binary file, not {SUPPORTED_FORMATS}")
+    return None
+
+
+def _decode(data: bytes, source: str) -> str | Problem:
+    """UTF-8 text (its BOM was dropped as it was read), or the problem that prevents reading it as text."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        return Problem(source, line, "the file is not UTF-8 text; re-save it with UTF-8 encoding")
-
-
-def _read_text(path: Path, source: str) -> str | Problem:
-    """The file's text, un-gzipped if it is compressed, or the problem that stops us reading it."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return Problem(source, None, f"cannot read the file: {error.strerror or error}")
-    if data.startswith(_GZIP_MAGIC):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            return Problem(source, None, "the file looks gzip-compressed but is damaged")
-    return _decode(data, source)
+        return Problem(source, line, _NOT_UTF8)
 
 
 def _parse_text(file_format: FileFormat, text: str, source: str, today: date) -> ParseResult:
@@ -149,10 +151,10 @@ def _parse_text(file_format: FileFormat, text: str, source: str, today: date) ->
         from bot.corpus.seed_listing import parse_seed_listing
 
         return parse_seed_listing(text, source, today)
-    if file_format in (FileFormat.JSONL, FileFormat.JSON_ARRAY):
-        from bot.corpus.jsonl import parse_json_array, parse_jsonl
+    if file_format is FileFormat.JSON_ARRAY:  # JSON Lines are streamed: `_parse_jsonl_stream`
+        from bot.corpus.jsonl import parse_json_array
 
-        return (parse_jsonl if file_format is FileFormat.JSONL else parse_json_array)(text, source)
+        return parse_json_array(text, source)
     from bot.corpus.bibtex import parse_bibtex  # most corpora have no BibTeX, and it costs 7 ms
 
     return parse_bibtex(text, source)
@@ -164,18 +166,118 @@ def _unsupported(name: str) -> str:
     return f"unsupported file type “{suffix}”: paperbot reads {SUPPORTED_FORMATS}"
 
 
+def _failed(problem: Problem) -> ParseResult:
+    """A file that yields nothing but one problem."""
+    from bot.corpus.records import ParseResult  # with the importers: see `_parse_text`
+
+    return ParseResult((), (problem,))
+
+
 def parse_file(path: Path, *, today: date, source: str | None = None) -> ParseResult:
-    """Parse one file of any supported format; every difficulty is a problem in the result."""
+    """Parse one file of any supported format; every difficulty is a problem in the result.
+
+    JSON Lines is read a line at a time (a corpus of a million papers is a 1.6 GB file, which must not
+    sit in memory beside the papers made from it); the other formats are read whole: listings and BibTeX
+    are written by people, and a JSON array is one value (`jsonl.parse_json_array`).
+    """
     shown = source or str(path)
     if not is_supported_name(path.name):  # decided by name alone: don't read a large PDF to refuse it
-        return ParseResult((), (Problem(shown, None, _unsupported(path.name)),))
-    text = _read_text(path, shown)
-    if isinstance(text, Problem):
-        return ParseResult((), (text,))
-    file_format = detect_format(path.name, text)
+        return _failed(Problem(shown, None, _unsupported(path.name)))
+    try:
+        with path.open("rb") as raw:
+            if raw.peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC):  # by content: names lie
+                return _parse_gzipped(path.name, raw, shown, today)
+            return _parse_stream(path.name, raw, raw, shown, today)
+    except OSError as error:
+        return _failed(Problem(shown, None, f"cannot read the file: {error.strerror or error}"))
+
+
+def _parse_gzipped(name: str, raw: io.BufferedReader, source: str, today: date) -> ParseResult:
+    """`_parse_stream` on the un-gzipped bytes of `raw`; damage found on the way refuses the file.
+
+    gzip is imported here: most corpora are not compressed, and `paperbot ask` imports this module."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+            result = _parse_stream(name, stream, raw, source, today)
+            while stream.read(1 << 20):  # a file refused early (binary, not UTF-8) is read on, so that
+                pass  # damage, the likely cause of such garbage, is what is reported
+            return result
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        return _failed(Problem(source, None, "the file looks gzip-compressed but is damaged"))
+
+
+def _parse_stream(
+    name: str, stream: io.BufferedIOBase, raw: io.BufferedReader, source: str, today: date
+) -> ParseResult:
+    """Parse an opened file (`stream`: its bytes, un-gzipped; `raw`: the file itself, whose position is
+    the progress): JSON Lines a line at a time, the other formats from their whole text."""
+    first = stream.read(_BINARY_PROBE)
+    if binary := _binary(first, source):
+        return _failed(binary)
+    lines = _lines(first.removeprefix(_BOM), stream)
+    file_format, head = _sniffed(name, lines)
+    if file_format is FileFormat.JSONL:
+        return _parse_jsonl_stream(itertools.chain(head, lines), raw, source)
     if file_format is None:  # unreachable after is_supported_name, kept for type completeness
-        return ParseResult((), (Problem(shown, None, _unsupported(path.name)),))
-    return _parse_text(file_format, text, shown, today)
+        return _failed(Problem(source, None, _unsupported(name)))
+    text = _decode(b"".join(itertools.chain(head, lines)), source)
+    if isinstance(text, Problem):
+        return _failed(text)
+    return _parse_text(file_format, text, source, today)
+
+
+def _lines(first: bytes, stream: io.BufferedIOBase) -> Iterator[bytes]:
+    """The lines of `first` (bytes already read from `stream`) and then of the rest of `stream`, each
+    with its b"\\n" (the last may lack it): only a line is ever in memory."""
+    lines = io.BytesIO(first).readlines()
+    if lines and not lines[-1].endswith(b"\n"):
+        lines[-1] += stream.readline()
+    yield from lines
+    for line in stream:  # noqa: UP028 — `yield from` would close the file when this generator is closed
+        yield line
+
+
+def _sniffed(name: str, lines: Iterator[bytes]) -> tuple[FileFormat | None, list[bytes]]:
+    """The file's format, and the lines read to tell it: none when the name says it, else those up to
+    the first with content (all `detect_format` looks at)."""
+    if _suffix(name) in _BY_SUFFIX:
+        return detect_format(name, ""), []
+    head: list[bytes] = []
+    for line in lines:
+        head.append(line)
+        if first := _first_content_line(line.decode("utf-8", errors="replace")):
+            return detect_format(name, first), head
+    return detect_format(name, ""), head
+
+
+def _parse_jsonl_stream(lines: Iterable[bytes], raw: io.BufferedReader, source: str) -> ParseResult:
+    """JSON Lines decoded and parsed a line at a time, the file's bytes read counted by a `Progress`.
+
+    A line that is not UTF-8 refuses the whole file, as for the other formats: a file saved in another
+    encoding would otherwise load just the papers whose text happens to be ASCII, and lose the rest.
+    """
+    from bot.corpus.jsonl import parse_jsonl_lines  # with the importers: see `_parse_text`
+
+    not_utf8: list[Problem] = []
+
+    def decoded(progress: Progress) -> Iterator[str]:
+        for number, line in enumerate(lines, start=1):
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError:
+                not_utf8.append(Problem(source, number, _NOT_UTF8))
+                return
+            if number % _PROGRESS_EVERY_LINES == 0:
+                progress.advance(raw.tell() - progress.done)
+
+    size = os.fstat(raw.fileno()).st_size
+    with Progress(f"reading {source}", size, unit="bytes", show_from=PROGRESS_FROM_BYTES) as progress:
+        result = parse_jsonl_lines(decoded(progress), source)
+        progress.advance(raw.tell() - progress.done)
+    return _failed(not_utf8[0]) if not_utf8 else result
 
 
 def _skipped_silently(relative: Path) -> bool:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +28,6 @@ from bot.search.abbreviations import Abbreviations
 from bot.search.analysis import Word, analyze, analyze_words, fold
 from bot.search.authors import AuthorDirectory, name_key
 from bot.search.engine import BM25Engine, BM25Settings, FieldedDoc, ScoringEngine
-from bot.search.inverted import InvertedEngine
 from bot.search.meaning import MAX_PAPERS as MEANING_MAX_PAPERS
 from bot.search.meaning import Embedder, MeaningIndex, VectorCache, bundled_model
 from bot.search.query import Query, with_note
@@ -40,6 +39,9 @@ from bot.search.spelling import Speller
 from bot.search.store import IndexStore, corpus_key
 from bot.search.terms import AnalysedTerms, analyse_papers
 from bot.search.understanding import QUESTION_WORDS, Question, Reader
+
+if TYPE_CHECKING:  # imported where the large-corpus engine is built: a small corpus never needs it
+    from bot.search.inverted import InvertedEngine
 
 __all__ = [
     "AUTO_INVERTED_FROM",
@@ -192,6 +194,8 @@ class PaperIndex:
             return store.open_or_build(corpus_key(self.papers), lambda: analyse_papers(self.papers), settings)
         terms = analyse_papers(self.papers)
         if self.engine_name == INVERTED:
+            from bot.search.inverted import InvertedEngine
+
             return terms, InvertedEngine.build(terms, settings)
         return terms, (engine_factory or BM25Engine)(terms.fielded_docs(), settings)
 
@@ -440,8 +444,8 @@ class PaperIndex:
         """Every paper sharing a word with the query, best first, as arrays: the inverted engine gives
         them as such (at a million papers, half a million (paper, score) tuples cost ~0.1 s to make),
         any other engine through `top_k`."""
-        if isinstance(self._engine, InvertedEngine):
-            return self._engine.ranked(terms, allowed)
+        if self.engine_name == INVERTED:  # always an `InvertedEngine` (`_index`)
+            return cast("InvertedEngine", self._engine).ranked(terms, allowed)
         hits = self._engine.top_k(terms, self._engine.size, allowed).hits
         docs = np.fromiter((d for d, _ in hits), dtype=np.int64, count=len(hits))
         return docs, np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits))

@@ -12,6 +12,8 @@ word is corrected only when all of these hold, so a correct question is never re
 The lookup tables are built on first use: most questions have no typo. The English word list is not
 even made a set until it is asked often: `paperbot ask` checks a handful of words, and finding each in
 the file's text takes a fraction of a millisecond where building the set of 82,765 words takes 50.
+symspellpy itself is imported only to look a word up (≈ 5 ms of imports, gzip and pickle among them,
+that a question without a typo never needs); its word list is found without importing it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import symspellpy
-from symspellpy import SymSpell, Verbosity
+if TYPE_CHECKING:
+    from symspellpy import SymSpell
 
 __all__ = ["EnglishWords", "Speller", "english_words"]
 
@@ -76,10 +80,11 @@ def _bases(word: str) -> list[str]:
 
 
 def _dictionary_text() -> str:
-    """The list's text: read next to symspellpy's module when it is installed as files (always, in
+    """The list's text: read next to symspellpy's package when it is installed as files (always, in
     practice: importlib.resources alone costs 15 ms of imports), through importlib.resources otherwise."""
-    beside = Path(symspellpy.__file__).with_name(DICTIONARY)
-    if beside.is_file():
+    package = find_spec("symspellpy")
+    beside = Path(package.origin).with_name(DICTIONARY) if package and package.origin else None
+    if beside is not None and beside.is_file():
         return beside.read_text(encoding="utf-8")
     import importlib.resources
 
@@ -104,6 +109,8 @@ class Speller:
 
     @cached_property
     def _symspell(self) -> SymSpell:
+        from symspellpy import SymSpell
+
         speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in self._counts.items():
             if len(word) >= MIN_LENGTH - 1:
@@ -118,6 +125,8 @@ class Speller:
         """The vocabulary word meant by a misspelt `word`, or None (known, English, short, or no match)."""
         if len(word) < MIN_LENGTH or not word.isalpha() or word in self._counts or word in english_words():
             return None
+        from symspellpy import Verbosity
+
         found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=_max_distance(word))
         if not found:
             return None

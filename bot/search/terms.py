@@ -23,7 +23,6 @@ numpy traps, each guarded here:
 
 from __future__ import annotations
 
-import json
 import math
 import multiprocessing
 import os
@@ -205,6 +204,8 @@ class AnalysedTerms:
 
     def save(self, directory: Path) -> None:
         """Write into an existing, empty `directory` (the caller renames it into place: atomic)."""
+        import json  # stored terms are the large-corpus engine's: `paperbot ask` over a small one skips it
+
         (directory / "vocabulary.txt").write_text("\n".join(self.vocabulary), encoding="utf-8")
         for name, field in self.fields.items():
             np.save(directory / f"{name}.offsets.npy", field.offsets)
@@ -218,6 +219,8 @@ class AnalysedTerms:
     @classmethod
     def open(cls, directory: Path) -> AnalysedTerms:
         """Open what `save` wrote, memory-mapped. Raises OSError/ValueError/KeyError when it is damaged."""
+        import json  # see `save`
+
         meta = json.loads((directory / "terms.json").read_text(encoding="utf-8"))
         text = (directory / "vocabulary.txt").read_text(encoding="utf-8")
         vocabulary = text.split("\n") if text else []
