@@ -27,7 +27,7 @@ FLOORS = {
     ("questions_fifth", "test"): 0.74,
     # Written blind by a helper later on 2026-12-06; first run dev 61/76, test 55/74 before any tuning on it.
     ("questions_sixth", "dev"): 0.94,
-    ("questions_sixth", "test"): 0.79,
+    ("questions_sixth", "test"): 0.81,
 }
 """(set, split) → the least share of right answers: each one question below what was measured, since
 search by meaning compares cosines against a threshold and another CPU's float rounding may move one
