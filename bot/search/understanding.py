@@ -534,15 +534,24 @@ _NOT_ABOUT = re.compile(
 """What leads a topic the papers must not match: "papers not about diffusion", "anything other than LLMs"."""
 
 
+def _cut(
+    tokens: list[_Token], pattern: re.Pattern[str], group: int = 0
+) -> tuple[list[_Token], list[_Token], re.Match[str] | None]:
+    """The words before and after the first match of `pattern` in the words' folded text (the matched
+    words, or those of `group`, left out), and the match; all the words and none without a match."""
+    folded = " ".join(t.folded for t in tokens)
+    found = pattern.search(folded)
+    if found is None:
+        return tokens, [], None
+    first = folded[: found.start(group)].count(" ")
+    return tokens[:first], tokens[first + found.group(group).count(" ") + 1 :], found
+
+
 def _split_off_not_about(tokens: list[_Token]) -> tuple[list[_Token], list[_Token]]:
     """The words before "not about …" (the question) and after it (the topic to leave out), or all the
     words and none when the question excludes no topic."""
-    folded = " ".join(t.folded for t in tokens)
-    cue = _NOT_ABOUT.search(folded)
-    if cue is None:
-        return tokens, []
-    first = folded[: cue.start()].count(" ")
-    return tokens[:first], tokens[first + cue.group().count(" ") + 1 :]
+    before, after, _ = _cut(tokens, _NOT_ABOUT)
+    return before, after
 
 
 _FIRST_AUTHOR = re.compile(r"\b(?:first|lead)[- ]author(?:s|ed)?\b|\bfirst-authored\b")
@@ -551,12 +560,8 @@ _FIRST_AUTHOR = re.compile(r"\b(?:first|lead)[- ]author(?:s|ed)?\b|\bfirst-autho
 
 def _without_first_author_cue(tokens: list[_Token]) -> tuple[list[_Token], bool]:
     """The words without "first author" (and whether it was there): a filter, not a topic."""
-    folded = " ".join(t.folded for t in tokens)
-    cue = _FIRST_AUTHOR.search(folded)
-    if cue is None:
-        return tokens, False
-    first = folded[: cue.start()].count(" ")
-    return tokens[:first] + tokens[first + cue.group().count(" ") + 1 :], True
+    before, after, found = _cut(tokens, _FIRST_AUTHOR)
+    return [*before, *after], found is not None
 
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -572,14 +577,12 @@ on continual learning"): how many to show, not a topic word."""
 
 def _without_wanted(tokens: list[_Token]) -> tuple[list[_Token], int | None]:
     """The words without the number of papers asked for (`_WANTED`), and that number."""
-    folded = " ".join(t.folded for t in tokens)
-    found = _WANTED.search(folded)
+    before, after, found = _cut(tokens, _WANTED, group=1)
     if found is None:
         return tokens, None
     number = found.group(1)
-    place = folded[: found.start(1)].count(" ")
     wanted = int(number) if number.isdigit() else _NUMBER_WORDS[number]
-    return tokens[:place] + tokens[place + 1 :], wanted if wanted > 0 else None
+    return [*before, *after], wanted or None
 
 
 def _detect_intent(folded: str) -> Intent | None:
@@ -589,14 +592,11 @@ def _detect_intent(folded: str) -> Intent | None:
     return None
 
 
-def _without_size_cue(tokens: list[_Token], folded: str) -> list[_Token]:
+def _without_size_cue(tokens: list[_Token]) -> list[_Token]:
     """ "how big is the collection", "the size of the corpus": a count, and "big", "size" are not topic
     words (while "large" in "how many large language model papers" is)."""
-    cue = _SIZE_CUE.search(folded)
-    if cue is None:
-        return tokens
-    first = folded[: cue.start()].count(" ")
-    return tokens[:first] + tokens[first + cue.group().count(" ") + 1 :]
+    before, after, _ = _cut(tokens, _SIZE_CUE)
+    return [*before, *after]
 
 
 def _without_gloss(tokens: list[_Token]) -> list[_Token]:
@@ -720,16 +720,17 @@ class Reader:
         reading = _Reading(QueryBuilder(notes=list(notes)))
         rest = extract_fields(cleaned, reading.builder)
         explicit = reading.builder.freeze("").has_filters
-        if _detect_intent(fold(rest)) in _SET_INTENTS:
+        asked = _detect_intent(fold(rest))  # read again below, once the cue words are out
+        if asked in _SET_INTENTS:
             rest = _PARENTHETICAL.sub(" ", rest)
         tokens = _tokens(rest)
-        if _detect_intent(fold(rest)) != "who_wrote":  # "who is the first author of …" asks for names
+        if asked != "who_wrote":  # "who is the first author of …" asks for names
             tokens, reading.builder.first_author = _without_first_author_cue(tokens)
         tokens, wanted = _without_wanted(tokens)
         tokens = self._without_topic(self._corrected_names(tokens, reading), reading)
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
-        tokens = _without_size_cue(tokens, folded)
+        tokens = _without_size_cue(tokens)
         if intent in _SET_INTENTS:
             tokens = _without_gloss(tokens)
         self._read_words(tokens, reading, intent)

@@ -277,6 +277,10 @@ def test_field_names_in_plain_questions_become_category_filters(
         ("fusion from earlier this year", {"date_from": date(2026, 1, 1), "date_to": TODAY}),
         ("fusion over the last couple of months", {"date_from": date(2026, 4, 15), "date_to": TODAY}),
         ("fusion a couple years back", {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}),
+        ("fusion 2023-2025", {"date_from": date(2023, 1, 1), "date_to": date(2025, 12, 31)}),
+        ("fusion 2023–2025", {"date_from": date(2023, 1, 1), "date_to": date(2025, 12, 31)}),
+        ("fusion from 2024 to now", {"date_from": date(2024, 1, 1), "date_to": None}),
+        ("fusion since 2024 till today", {"date_from": date(2024, 1, 1), "date_to": None}),
     ],
 )
 def test_chat_shorthand_for_periods(
@@ -420,23 +424,6 @@ def test_lead_in_words_let_a_question_find_every_paper_on_its_topic(small_index:
 )
 def test_chat_markup_greetings_and_emoji_are_not_searched(small_index: PaperIndex, text: str) -> None:
     assert understood(small_index, text).text == "fusion"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("fusion 2023-2025", {"date_from": date(2023, 1, 1), "date_to": date(2025, 12, 31)}),
-        ("fusion 2023–2025", {"date_from": date(2023, 1, 1), "date_to": date(2025, 12, 31)}),
-        ("fusion from 2024 to now", {"date_from": date(2024, 1, 1), "date_to": None}),
-        ("fusion since 2024 till today", {"date_from": date(2024, 1, 1), "date_to": None}),
-    ],
-)
-def test_year_ranges_as_chat_writes_them(
-    small_index: PaperIndex, text: str, expected: dict[str, date | None]
-) -> None:
-    query = understood(small_index, text)
-    assert (query.date_from, query.date_to) == (expected["date_from"], expected["date_to"])
-    assert query.text == "fusion"
 
 
 @pytest.mark.parametrize(
