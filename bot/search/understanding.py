@@ -620,9 +620,10 @@ _LEAD_IN = frozenset({"curious", "pointers", "pointer", "point", "refs", "ref", 
                       "looked", "looking", "dig", "digging", "dug", "covers", "cover", "covering",
                       "regarding", "re", "smth", "sth", "w/", "pdf", "arxiv", "link", "links", "url",
                       "what's", "whats", "there", "stuff", "material", "resources", "out", "i'm",
-                      "im"})  # fmt: skip
+                      "im", "deal", "story", "scoop", "lowdown", "gist"})  # fmt: skip
 """Words that, before the topic, only ask for it: "reading recommendations on X", "pointers to X", "any
-good reads about X?", "has anyone looked into X", "is there a paper that covers X", "smth on X"."""
+good reads about X?", "has anyone looked into X", "is there a paper that covers X", "smth on X", "what's
+the deal with X"."""
 _RELATION_VERBS = frozenset({
     "use", "uses", "using", "used", "mention", "mentions", "mentioning", "study", "studies", "studying",
     "involve", "involves", "involving", "tackle", "tackles", "tackling", "apply", "applies", "applying",

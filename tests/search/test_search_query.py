@@ -393,6 +393,8 @@ def test_parts_of_a_year_without_a_year_are_topic_words(small_index: PaperIndex,
         "refs on fusion pls",
         "is fusion on arxiv",
         "recomend a paper on fusion",  # misspelt, the words still only ask
+        "what's the deal with fusion",
+        "what's the gist of fusion",
     ],
 )
 def test_words_that_only_ask_for_a_topic_are_not_searched(small_index: PaperIndex, text: str) -> None:
