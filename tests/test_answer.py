@@ -375,3 +375,10 @@ def test_how_papers_relate_to_a_topic_changes_no_count(index: PaperIndex, questi
     assert plain.total > 1
     assert answer.total == plain.total
     assert {p.id for p in answer.matches} == {p.id for p in plain.matches}
+
+
+def test_a_collaboration_with_an_institution_lists_its_papers(index: PaperIndex) -> None:
+    answer = answer_question(index, "what came out of the collaboration with princeton?", everything=True)
+    princeton = {p.id for p in index.papers if any("princeton" in a.lower() for a in p.affiliations)}
+    assert princeton
+    assert {p.id for p in answer.matches} == princeton

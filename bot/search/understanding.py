@@ -444,6 +444,10 @@ _FILLER = frozenset(
         "titled",
         "entitled",
         "called",
+        "collaboration",
+        "collaborations",
+        "collab",
+        "collabs",
     ]
 )
 
