@@ -217,6 +217,25 @@ def test_the_second_one_opens_the_second_source(index: PaperIndex) -> None:
     assert after.shown == state.shown  # a card doesn't change what the numbers mean
 
 
+@pytest.mark.parametrize("follow_up", ["who wrote it?", "when was it published?", "who wrote that one"])
+def test_asking_about_it_opens_the_paper_in_view(index: PaperIndex, follow_up: str) -> None:
+    _, state = respond(index, None, "state space models for language")
+    assert state is not None
+    assert len(state.shown) == 1
+    reply, _ = respond(index, state, follow_up)
+    assert reply == PaperReply(1, index.get(state.shown[0]))
+
+
+def test_asking_about_it_among_several_papers_asks_which(index: PaperIndex) -> None:
+    _, state = respond(index, None, "distillation teachers students")
+    assert state is not None
+    assert len(state.shown) >= 2
+    reply, after = respond(index, state, "who wrote it?")
+    assert isinstance(reply, NoticeReply)
+    assert "Which one?" in reply_text(reply)
+    assert after == state
+
+
 def test_a_number_beyond_the_list_says_which_exist(index: PaperIndex) -> None:
     state = state_with(index, THREE)
     reply, after = respond(index, state, "tell me about 7")

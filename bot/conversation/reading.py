@@ -44,6 +44,11 @@ _DETAIL_WORDS = _COMMON | _words(
     "how say says number no nr entry"
 )
 _STRONG_DETAIL = _words("abstract details detail summary summarize summarise describe explain")
+_THE_PAPER = _words("it its this that")
+"""Words pointing at the paper in view ("who wrote it?", "when was that published?"): its card answers."""
+_ABOUT_THE_PAPER = _DETAIL_WORDS | _words(
+    "published publish came come out year written authored where code link"
+)
 _SIMILAR_KEYS = frozenset({"similar", "related", "resembling", "resemble", "comparable", "alike"})
 _LIKE_AFTER = _words("more papers paper ones one something anything stuff others other works any some")
 _SIMILAR_WORDS = (
@@ -192,6 +197,8 @@ def interpret(text: str, state: Conversation | None = None, *, index: PaperIndex
     if number is not None and set(rest) <= _DETAIL_WORDS:
         return FollowUp("detail", number)
     if number is None and _STRONG_DETAIL.intersection(rest) and set(rest) <= _DETAIL_WORDS:
+        return FollowUp("detail", None)
+    if number is None and _THE_PAPER.intersection(rest) and set(rest) <= _ABOUT_THE_PAPER:
         return FollowUp("detail", None)
     if number is None and _MORE_KEYS.intersection(rest) and set(rest) <= _MORE_WORDS:
         return FollowUp("more")
