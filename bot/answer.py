@@ -289,7 +289,7 @@ def _cited_answer(
 def _who_wrote(index: PaperIndex, question: Question) -> Answer:
     sources, results = _sources(index, question, 1)
     if not sources:
-        return _refusal(question, results.notes, hint="Name the paper by a few words of its title or topic.")
+        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
     paper = sources[0].paper
     year = f" ({paper.year})" if paper.year else ""
     names = ", ".join(paper.authors) or "unknown authors"
@@ -378,13 +378,19 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
                   tuple(h.paper for h in results.hits))  # fmt: skip
 
 
+NAME_THE_PAPER = "Name the paper by a few words of its title or topic."
+
+
 def compose(
     index: PaperIndex, question: Question, *, max_sources: int = 3, everything: bool = False
 ) -> Answer:
     """The answer to an understood question, in the shape it asked for (see the module docstring).
 
-    A question with neither topic words nor filters to go on ("who wrote?") lists what matches.
+    A question about one paper it does not name ("who wrote it?") is asked to name it; any other question
+    with neither topic words nor filters ("what's new?", "list everything") lists what matches.
     """
+    if question.unnamed:
+        return _refusal(question, (), hint=NAME_THE_PAPER)
     if question.intent in {"latest", "oldest"}:
         return _dated_answer(index, question, everything)
     if question.intent == "who_works_on":

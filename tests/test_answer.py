@@ -382,3 +382,17 @@ def test_a_collaboration_with_an_institution_lists_its_papers(index: PaperIndex)
     princeton = {p.id for p in index.papers if any("princeton" in a.lower() for a in p.affiliations)}
     assert princeton
     assert {p.id for p in answer.matches} == princeton
+
+
+@pytest.mark.parametrize("question", ["who wrote it?", "when was this published?", "who wrote?"])
+def test_a_question_about_a_paper_it_does_not_name_asks_for_the_name(
+    index: PaperIndex, question: str
+) -> None:
+    answer = answer_question(index, question)
+    assert answer.citations == ()
+    assert "Name the paper" in answer.text
+
+
+def test_list_everything_lists_the_corpus(index: PaperIndex) -> None:
+    answer = answer_question(index, "list everything", everything=True)
+    assert answer.total == len(index.papers)

@@ -70,6 +70,9 @@ class Question:
     singular: bool = False
     wanted: int | None = None
     """How many papers the question asks to see ("the 3 most recent papers", "top 5 on diffusion")."""
+    unnamed: bool = False
+    """Asks about one paper without naming it ("who wrote it?", "when was that published?"): only a
+    conversation knows which (`bot.conversation`); alone, there is nothing to search."""
 
     def with_topic(self, text: str) -> Question:
         """The same question about other topic words (same filters)."""
@@ -218,8 +221,11 @@ _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhat
 _ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
+_THE_PAPER = frozenset({"it", "this", "that"})
+"""Words pointing at one paper the question does not name ("who wrote it?")."""
 _LISTING_VERBS = re.compile(
     r"\b(?:publish\w*|wrote|written|put out|came out|released?|dropped)\b|\beverything (?:on|about|in|with)\b"
+    r"|\b(?:list|show)(?: me)? (?:everything|all)\b"
 )
 
 # --- filler ------------------------------------------------------------------------------------------
@@ -763,6 +769,8 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
+        pointing = intent == "who_wrote" or bool(_THE_PAPER & set(folded.split()))
+        unnamed = pointing and not topic and not b.freeze("").has_filters
         query = b.freeze(topic)
         return Question(
             text=cleaned,
@@ -777,6 +785,7 @@ class Reader:
                 or (bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split()))
             ),
             wanted=wanted,
+            unnamed=unnamed,
         )
 
     def _without_topic(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
