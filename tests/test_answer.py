@@ -396,3 +396,21 @@ def test_a_question_about_a_paper_it_does_not_name_asks_for_the_name(
 def test_list_everything_lists_the_corpus(index: PaperIndex) -> None:
     answer = answer_question(index, "list everything", everything=True)
     assert answer.total == len(index.papers)
+
+
+@pytest.mark.parametrize("message", ["cheers bot, that helped", "thanks, that was really useful", "ty!"])
+def test_a_thank_you_cites_nothing(index: PaperIndex, message: str) -> None:
+    assert answer_question(index, message).citations == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hey, sorry to bother — is there a paper on random teachers? cheers",
+        "i need papers on random teachers for my lit review",
+        "for my thesis i'm looking for work on random teachers",
+    ],
+)
+def test_politeness_and_purpose_do_not_hide_the_topic(index: PaperIndex, question: str) -> None:
+    answer = answer_question(index, question)
+    assert answer.citations[0].paper.id == "random-teachers-are-good-teachers"

@@ -454,6 +454,12 @@ _FILLER = frozenset(
         "collaborations",
         "collab",
         "collabs",
+        "thx",
+        "ty",
+        "tia",
+        "cheers",
+        "sorry",
+        "bother",
     ]
 )
 
@@ -510,6 +516,9 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\bfor (?:my|our|a|the|his|her|their) (?:lit(?:erature)? review|thesis|talk|presentation"
+                r"|project|reading group|class|course|seminar|report|proposal|grant|slides|survey|intro"
+                r"|related work|background)\b", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\b((?:19|20)\d\d) ?[-–—] ?((?:19|20)\d\d)\b"), lambda m: f"from {m[1]} to {m[2]}"),
     (re.compile(r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b",
                 re.IGNORECASE), lambda m: "onwards"),
@@ -517,7 +526,8 @@ _SPELLED_OUT = (
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to
 2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated",
 "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "this past may" → "last may", "the
-earliest we have on record" → "the earliest we have"."""
+earliest we have on record" → "the earliest we have", "… for my lit review" → "…" (what the papers are
+for is no topic)."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 
@@ -593,6 +603,21 @@ def _without_wanted(tokens: list[_Token]) -> tuple[list[_Token], int | None]:
     number = found.group(1)
     wanted = int(number) if number.isdigit() else _NUMBER_WORDS[number]
     return [*before, *after], wanted or None
+
+
+_THANKS = frozenset({"thanks", "thank", "thx", "ty", "tia", "cheers"})
+_ACKNOWLEDGED = frozenset({
+    "helped", "helps", "helpful", "useful", "great", "perfect", "awesome", "nice", "cool", "appreciated",
+    "appreciate", "lot", "worked", "works", "brilliant", "amazing", "really",
+})  # fmt: skip
+"""After a thanks, words that only say how it went ("cheers bot, that helped"): no topic."""
+
+
+def _without_acknowledgement(tokens: list[_Token]) -> list[_Token]:
+    """A message that thanks: its words of acknowledgement (`_ACKNOWLEDGED`) are no topic."""
+    if not _THANKS.intersection(t.folded for t in tokens):
+        return tokens
+    return [t for t in tokens if t.folded not in _ACKNOWLEDGED]
 
 
 def _detect_intent(folded: str) -> Intent | None:
@@ -737,7 +762,7 @@ class Reader:
         tokens = _tokens(rest)
         if asked != "who_wrote":  # "who is the first author of …" asks for names
             tokens, reading.builder.first_author = _without_first_author_cue(tokens)
-        tokens, wanted = _without_wanted(tokens)
+        tokens, wanted = _without_wanted(_without_acknowledgement(tokens))
         tokens = self._without_topic(self._corrected_names(tokens, reading), reading)
         folded = " ".join(t.folded for t in tokens)
         intent = _detect_intent(folded)
