@@ -414,3 +414,14 @@ def test_a_thank_you_cites_nothing(index: PaperIndex, message: str) -> None:
 def test_politeness_and_purpose_do_not_hide_the_topic(index: PaperIndex, question: str) -> None:
     answer = answer_question(index, question)
     assert answer.citations[0].paper.id == "random-teachers-are-good-teachers"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "remind me what the random teachers paper was about",
+        "i forgot the name of the paper about random teachers",
+    ],
+)
+def test_asking_to_be_reminded_finds_the_paper(index: PaperIndex, question: str) -> None:
+    assert answer_question(index, question).citations[0].paper.id == "random-teachers-are-good-teachers"

@@ -460,6 +460,9 @@ _FILLER = frozenset(
         "cheers",
         "sorry",
         "bother",
+        "remind",
+        "forgot",
+        "again",
     ]
 )
 
