@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.corpus.model import Paper
@@ -311,7 +311,11 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     hits = _topic_hits(index, question)
     if not hits:
         return _refusal(question, hint="Nobody in the corpus has written on that.")
-    counts: Counter[str] = Counter(a for h in hits for a in index.author_keys(h.paper))
+    # "who has worked with Noci?": the people on Noci's papers, Noci aside
+    named = {key for author in question.query.authors for key in index.people_named(author)}
+    counts: Counter[str] = Counter(a for h in hits for a in index.author_keys(h.paper) if a not in named)
+    if not counts:
+        return _refusal(question, hint="Nobody else is listed on those papers.")
     # Ties go to whoever came earliest in an author list (first authors did the work), then by name.
     position: dict[str, int] = {}
     for h in hits:
@@ -321,7 +325,10 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     people = tuple((index.display_author(key), n) for key, n in ranked)
     citations = _numbered(hits, everything=False)
     first, *rest = people
-    lead = f"{first[0]} has written the most {describe(index, question)} ({_papers(first[1])})"
+    what = describe(index, replace(question, query=replace(question.query, authors=())))
+    together = [index.display_author(a) for a in question.query.authors]
+    joined = f" with {_joined(together, 'or' if question.query.any_author else 'and')}" if together else ""
+    lead = f"{first[0]} has written the most{joined}{f' {what}' if what else ''} ({_papers(first[1])})"
     if rest:
         lead += ", then " + " and ".join(f"{name} ({_papers(n)})" for name, n in rest)
     lead += f". The papers: {_markers([c.number for c in citations])}."

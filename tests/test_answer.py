@@ -425,3 +425,20 @@ def test_politeness_and_purpose_do_not_hide_the_topic(index: PaperIndex, questio
 )
 def test_asking_to_be_reminded_finds_the_paper(index: PaperIndex, question: str) -> None:
     assert answer_question(index, question).citations[0].paper.id == "random-teachers-are-good-teachers"
+
+
+@pytest.mark.parametrize(
+    "question", ["who has worked with noci?", "noci's coauthors", "who does noci collaborate with"]
+)
+def test_who_works_with_someone_names_their_coauthors_most_first(index: PaperIndex, question: str) -> None:
+    answer = answer_question(index, question)
+    expected = index.coauthors("Lorenzo Noci")
+    assert answer.people
+    assert "Lorenzo Noci" not in {name for name, _ in answer.people}
+    assert answer.people[0][1] == expected[0][1]
+    assert answer.people[0][0] in {name for name, n in expected if n == expected[0][1]}
+
+
+def test_who_has_written_the_most_reads_as_a_sentence(index: PaperIndex) -> None:
+    answer = answer_question(index, "who has the most papers?")
+    assert "  " not in answer.text

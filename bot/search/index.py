@@ -581,6 +581,10 @@ class PaperIndex:
         """The identity keys of a paper's listed authors."""
         return self._authors.paper_keys[self._by_id[paper.id]]
 
+    def people_named(self, author: str) -> frozenset[str]:
+        """The identity keys an author filter of a query stands for ("noci" → Lorenzo Noci's)."""
+        return frozenset(self._authors.keys_named(author))
+
     def papers_by_author(self, name: str) -> list[Paper]:
         """Papers by the named author (full name or surname, accents optional), newest first."""
         keys = set(self._authors.keys_named(name_key(name)))

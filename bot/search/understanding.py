@@ -159,6 +159,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\b(?:which|what) (?:authors|researchers|(?:lab |group |team )?members?)\b"
             r"|\b(?:a|an|the|our|any) (?:[\w-]+ ){1,3}(?:expert|person|guy|people)\b"
             r"|\bwho (?:can|could|would) explain\b|\bwho are the authors (?:working|who work|writing)\b"
+            # "Noci's coauthors", "who does Noci collaborate with"
+            r"|\bco-?authors\b|\bcollaborat(?:ors?|es?|ed|ing)\b"
         ),
     ),
     (
@@ -213,7 +215,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "who_works_on": frozenset({"made", "make", "makes", "familiar", "big", "strong", "good", "researchers",
                                "experience", "expertise", "bother", "bug", "pester", "reach", "leads", "lead",
                                "leading", "member", "members", "whom", "explain", "expert", "experts",
-                               "person",
+                               "person", "coauthors", "co-authors", "collaborators", "collaborator",
+                               "collaborate", "collaborates", "collaborated", "collaborating",
                                "study", "studies", "of"}),
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
