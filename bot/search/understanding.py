@@ -675,7 +675,7 @@ _RELATION_VERBS = frozenset({
 })  # fmt: skip
 """How a question ties papers to their topic ("how many papers deal with diffusion", "papers that use
 SSMs", "which papers mention transformers"): the topic is what follows."""
-_LEAD_IN_END = _RELATION_VERBS | frozenset({
+_LEAD_IN_END = frozenset({
     "on", "about", "to", "into", "for", "of", "with", "at", "regarding", "re", "covers", "covering", "cover",
     "smth", "sth", "w/",
 })  # fmt: skip
@@ -691,12 +691,13 @@ def _without_lead_in(r: _Reading, papers: bool) -> None:
     and, when the question asks for `papers`, how they relate to it (`_RELATION_VERBS`: "papers that use
     X"; a question about a topic may start with such a word: "use cases of transformers")."""
     relations = _RELATION_VERBS if papers else frozenset()
+    ends = _LEAD_IN_END | relations  # a relation ends a lead-in too: "how many papers use X"
     folded = [fold(word) for word in r.topic]
     end = 0
     for place, word in enumerate(folded):
         if word not in _LEAD_IN and word not in relations and word not in STOPWORDS:
             break
-        if word in _LEAD_IN_END - (_RELATION_VERBS - relations):
+        if word in ends:
             end = place + 1
     if end < len(folded):
         r.topic = r.topic[end:]

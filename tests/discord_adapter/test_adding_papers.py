@@ -100,6 +100,15 @@ async def test_an_admin_adds_a_paper_a_member_finds_it_and_it_survives_a_restart
         await second_app.close()
 
 
+async def _add_from_the_terminal(settings: Settings, clock: ManualClock, bundled_index: PaperIndex) -> None:
+    """What `paperbot add arXiv:2302.11563` does: another App, on the same database, stores the paper."""
+    terminal = await open_app(settings, clock=clock, library=Library.from_papers(bundled_index, clock))
+    try:
+        await terminal.additions.add("arXiv:2302.11563", "terminal:dana")
+    finally:
+        await terminal.close()
+
+
 async def test_a_paper_added_from_the_terminal_is_found_after_the_bots_next_check(
     paperbot: Any,
     fake_discord: FakeDiscord,
@@ -116,11 +125,7 @@ async def test_a_paper_added_from_the_terminal_is_found_after_the_bots_next_chec
     await job.run()
     assert paperbot.app.library.index is served_before  # nothing changed: the same index serves
 
-    terminal = await open_app(bot_settings, clock=clock, library=Library.from_papers(bundled_index, clock))
-    try:
-        await terminal.additions.add("arXiv:2302.11563", "terminal:dana")
-    finally:
-        await terminal.close()
+    await _add_from_the_terminal(bot_settings, clock, bundled_index)
     assert not cites(await run(fake_discord, "ask", {"question": QUESTION}, user="alice"), SPARSE_TITLE)
 
     await job.run()
@@ -137,11 +142,7 @@ async def test_after_a_corpus_reload_the_minutes_check_rebuilds_nothing(
     clock: ManualClock,
     bundled_index: PaperIndex,
 ) -> None:
-    terminal = await open_app(bot_settings, clock=clock, library=Library.from_papers(bundled_index, clock))
-    try:
-        await terminal.additions.add("arXiv:2302.11563", "terminal:dana")
-    finally:
-        await terminal.close()
+    await _add_from_the_terminal(bot_settings, clock, bundled_index)
     handle = await fake_discord.invoke_slash("corpus reload", user="bob")
     reloaded = await handle.reply(within=60)  # re-reads and re-indexes the whole bundled corpus
     assert "(1 new, 0 gone)" in reloaded.content
