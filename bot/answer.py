@@ -8,6 +8,8 @@ are found once, and the answer is composed once, by intent:
     count          the number, and the list behind it
     who_wrote      the paper meant and its listed authors ("et al." when the listing cut them)
     who_works_on   the people with the most papers on the topic, with those papers cited
+    breakdown      the matching papers grouped by person, category or year, each group's number of papers
+    when           the paper meant and the date the listing gives it
     latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
 
 No language model: the answer is extractive, so every claim in it is a sentence some cited paper wrote.
@@ -86,6 +88,8 @@ class Answer:
     """Every matching paper, in the order shown (citations are the first of them)."""
     people: tuple[tuple[str, int], ...] = ()
     """who_works_on: (name, number of papers on the topic), most first."""
+    unshown_groups: int = 0
+    """A breakdown's groups its text leaves out (`paperbot ask --all` shows them)."""
 
     @property
     def more(self) -> int:
@@ -94,6 +98,8 @@ class Answer:
 
     def render_text(self) -> str:
         """The answer followed by its numbered source list, for a terminal."""
+        if self.unshown_groups:
+            return f"{self.text}\n… `paperbot ask --all` lists all {self.unshown_groups} more."
         if not self.citations:
             return self.text
         lines = [self.text, "", "Sources:"]
@@ -159,6 +165,9 @@ def describe(index: PaperIndex, question: Question) -> str:
     if q.without_authors:
         parts.append(f"without {_joined([index.display_author(a) for a in q.without_authors], 'or')}")
     parts += [f"from {index.display_affiliation(a)}" for a in q.affiliations]
+    if q.without_affiliations:
+        places = [index.display_affiliation(a) for a in q.without_affiliations]
+        parts.append(f"not from {_joined(places, 'or')}")
     if q.categories:
         parts.append("in " + "/".join(q.categories))
     parts.append(_when(q.date_from, q.date_to))
@@ -209,6 +218,8 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
         )
     )
     head = f"{total} {noun}" + (f" {what}" if what else " in the corpus")
+    if question.share and index.papers:
+        head += f" ({round(100 * total / len(index.papers))} % of the {len(index.papers)} papers)"
     if question.wanted is not None and question.wanted < total and question.intent != "count":
         citations = _numbered(results.hits[: question.wanted], everything=True)
         sort = question.query.sort if question.query.text else "date"  # filters alone list newest first
@@ -305,6 +316,22 @@ def _who_wrote(index: PaperIndex, question: Question) -> Answer:
     return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
 
 
+def _publication_date(index: PaperIndex, question: Question) -> Answer:
+    """ "When was the random teachers paper published?": the paper meant, and its date in the listing."""
+    sources, results = _sources(index, question, 1)
+    if not sources:
+        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
+    paper = sources[0].paper
+    when = (
+        f"was published in {paper.published.strftime('%B %Y')}"
+        if paper.published
+        else "has no date in the listing"
+    )
+    said = f"“{paper.title}” ({paper.short_authors()}) {when} [1]."
+    text = " ".join([*_corrections(question), *_by_meaning(sources), said, *results.notes])
+    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+
+
 def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     """The people with the most matching papers. "X and Y" counts the papers covering both when there are
     any (the literal reading), else the papers on either."""
@@ -386,6 +413,71 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
 
 
 NAME_THE_PAPER = "Name the paper by a few words of its title or topic."
+MAX_GROUPS = 20
+"""A breakdown names this many groups, most papers first (all of them with `everything`)."""
+
+
+def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> list[tuple[str, int]]:
+    """The papers grouped by the question's facet, most papers first (ties: newest year, then by name).
+    People named in the question are its subject, not a group ("who has Noci written with")."""
+    keys: Counter[str] = Counter()
+    if question.by == "author":
+        named = {key for author in question.query.authors for key in index.people_named(author)}
+        keys.update(k for p in papers for k in index.author_keys(p) if k not in named)
+        counted = [(index.display_author(k), n) for k, n in keys.items()]
+    elif question.by == "category":
+        asked = set(question.query.categories)
+        keys.update(c for p in papers for c in p.categories if not asked or c in asked)
+        counted = list(keys.items())
+    else:
+        keys.update(str(p.year) if p.year else "undated" for p in papers)
+        counted = list(keys.items())
+    newest_first = question.by == "year"
+    counted.sort(key=lambda g: g[0], reverse=newest_first)
+    return sorted(counted, key=lambda g: -g[1])
+
+
+def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answer:
+    """ "How many authors are there?", "papers per category", "which year had the most papers": the
+    matching papers grouped by person, category or year, each group with its number of papers. The
+    groups are the answer; no paper is cited."""
+    papers = [h.paper for h in _topic_hits(index, question)]
+    q = question.query
+    subject = replace(q, authors=()) if question.by == "author" else q
+    subject = replace(subject, categories=()) if question.by == "category" else subject
+    what = describe(index, replace(question, query=subject))
+    if not papers:
+        return _refusal(question, hint=f"No papers {describe(index, question) or 'match'}.")
+    groups = _groups(index, question, papers)
+    shown = groups if everything else groups[:MAX_GROUPS]
+    listed = [f"{label} ({n})" for label, n in shown]
+    if len(shown) < len(groups):
+        listed.append(f"{len(groups) - len(shown)} more")
+    of_papers = f"{_papers(len(papers))} {what or 'in the corpus'}"
+    note = ""
+    if question.by == "author":
+        if q.authors:  # "how many people has Noci written with"
+            whose = _joined([index.display_author(a) for a in q.authors], "and")
+            rest = f" {what}" if what else ""
+            others = _count(len(groups), "other person", "other people")
+            head = f"{whose}’s {_papers(len(papers))}{rest} name {others}"
+        else:
+            verb = "is" if len(groups) == 1 else "are"
+            head = f"{_count(len(groups), 'person', 'people')} {verb} named on the {of_papers}"
+        cut = sum(p.authors_truncated for p in papers)
+        if cut:
+            note = f"The listing cuts the author lists of {cut} of these papers; there are more people."
+    elif question.by == "category":
+        head = f"{of_papers} in {_count(len(groups), 'category', 'categories')}"
+    else:
+        head = f"{of_papers} over {_count(len(groups), 'year', 'years')}"
+    lead = f"{head}: {_joined(listed, 'and')}."
+    text = " ".join(t for t in [*_corrections(question), lead, note] if t)
+    return Answer(text, (), (), True, question, len(papers), unshown_groups=len(groups) - len(shown))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def compose(
@@ -402,10 +494,14 @@ def compose(
         return _dated_answer(index, question, everything)
     if question.intent == "who_works_on":
         return _who_works_on(index, question)
+    if question.intent == "breakdown":
+        return _breakdown(index, question, everything)
     if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)
     if question.intent == "who_wrote":
         return _who_wrote(index, question)
+    if question.intent == "when":
+        return _publication_date(index, question)
     return _topic_answer(index, question, max(1, max_sources))
 
 

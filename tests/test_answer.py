@@ -440,3 +440,108 @@ def test_who_works_with_someone_names_their_coauthors_most_first(index: PaperInd
 def test_who_has_written_the_most_reads_as_a_sentence(index: PaperIndex) -> None:
     answer = answer_question(index, "who has the most papers?")
     assert "  " not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        (
+            "what's the main idea of the shaped transformer paper",
+            "the-shaped-transformer-attention-models-in-the-infinite",
+        ),
+        (
+            "key takeaways from the languini paper",
+            "the-languini-kitchen-enabling-language-modelling-research-at",
+        ),
+        ("tl;dr super consistency", "super-consistency-of-neural-network-landscapes-and-learning"),
+        ("eli5 random teachers", "random-teachers-are-good-teachers"),
+    ],
+)
+def test_asking_for_a_papers_gist_finds_that_paper_by_its_words(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    """ "The main idea of", "key takeaways from", "tl;dr" only say what is wanted of the paper: the paper
+    is found by the words that name it, not by meaning (the answer does not say it matched by meaning)."""
+    answer = answer_question(index, question)
+    assert answer.citations[0].paper.id == paper_id
+    assert "closest in meaning" not in answer.text
+
+
+def test_authors_for_a_paper_names_its_authors(index: PaperIndex) -> None:
+    answer = answer_question(index, "authors for the super consistency paper?")
+    paper = answer.citations[0].paper
+    assert paper.id == "super-consistency-of-neural-network-landscapes-and-learning"
+    assert all(name in answer.text for name in paper.authors)
+
+
+@pytest.mark.parametrize(
+    "question", ["what fraction of our papers have code?", "what percentage of papers have code"]
+)
+def test_a_share_of_the_corpus_is_counted_and_given_as_a_percentage(index: PaperIndex, question: str) -> None:
+    answer = answer_question(index, question, everything=True)
+    with_code = [p for p in index.papers if p.has_code]
+    percent = round(100 * len(with_code) / len(index.papers))
+    assert answer.text.startswith(f"{len(with_code)} papers")
+    assert f"{percent} % of the {len(index.papers)} papers" in answer.text
+    assert {c.paper.id for c in answer.citations} == {p.id for p in with_code}
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        ("when was the random teachers paper published?", "random-teachers-are-good-teachers"),
+        (
+            "what year is the shaped transformer from",
+            "the-shaped-transformer-attention-models-in-the-infinite",
+        ),
+        (
+            "how old is the languini kitchen paper",
+            "the-languini-kitchen-enabling-language-modelling-research-at",
+        ),
+        (
+            "date of the super consistency paper",
+            "super-consistency-of-neural-network-landscapes-and-learning",
+        ),
+    ],
+)
+def test_when_a_paper_was_published_is_its_listed_date(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == [paper_id]
+    published = index.get(paper_id).published
+    assert published is not None
+    assert published.strftime("%B %Y") in answer.text
+
+
+def test_when_someone_last_published_is_their_newest_paper(index: PaperIndex) -> None:
+    answer = answer_question(index, "when did noci last publish?")
+    newest = max(index.papers_by_author("Lorenzo Noci"), key=lambda p: p.published or date.min)
+    assert [c.paper.id for c in answer.citations] == [newest.id]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "papers not by noci",
+        "which papers did noci not write",
+        "papers noci didn't write",
+        "papers without noci",
+    ],
+)
+def test_a_person_asked_away_is_left_out_not_listed(index: PaperIndex, question: str) -> None:
+    """A negated person is a filter the other way round: "papers Noci didn't write" used to list his."""
+    (noci,) = _listing(index, "Noci")
+    answer = answer_question(index, question, everything=True)
+    assert {p.id for p in answer.matches} == {p.id for p in index.papers} - noci
+
+
+@pytest.mark.parametrize(
+    "question", ["papers not from eth", "non-ETH papers", "papers outside eth", "papers without eth authors"]
+)
+def test_an_institution_asked_away_is_left_out_not_listed(index: PaperIndex, question: str) -> None:
+    eth = {p.id for p in index.papers if "eth-zurich" in p.affiliations}
+    answer = answer_question(index, question, everything=True)
+    assert eth
+    assert {p.id for p in answer.matches} == {p.id for p in index.papers} - eth
+    assert "not from ETH Zurich" in answer.text

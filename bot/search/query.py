@@ -82,6 +82,8 @@ class Query:
     """`authors` are alternatives ("by Hofmann or Noci"), not all required ("by Hofmann and Noci")."""
     without_authors: tuple[str, ...] = ()
     """People none of the papers may list ("Hofmann's papers without Noci")."""
+    without_affiliations: tuple[str, ...] = ()
+    """Institutions none of the papers may list ("papers not from ETH", "non-DeepMind papers")."""
     without_text: str = ""
     """A topic the papers must not match ("papers not about diffusion"), by the rule any match meets."""
     first_author: bool = False
@@ -93,6 +95,7 @@ class Query:
         return bool(
             self.authors
             or self.without_authors
+            or self.without_affiliations
             or self.without_text
             or self.date_from is not None
             or self.date_to is not None
@@ -157,6 +160,7 @@ class QueryBuilder:
     notes: list[str] = field(default_factory=list)
     any_author: bool = False
     without_authors: list[str] = field(default_factory=list)
+    without_affiliations: list[str] = field(default_factory=list)
     without_text: str = ""
     first_author: bool = False
 
@@ -180,6 +184,7 @@ class QueryBuilder:
             notes=tuple(self.notes),
             any_author=self.any_author and len(self.authors) > 1,
             without_authors=tuple(dict.fromkeys(self.without_authors)),
+            without_affiliations=tuple(dict.fromkeys(self.without_affiliations)),
             without_text=self.without_text,
             first_author=self.first_author and bool(self.authors),
         )
