@@ -276,9 +276,28 @@ def _by_meaning(sources: Sequence[Hit]) -> list[str]:
 
 def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> Answer:
     sources, results = _sources(index, question, max_sources)
+    sources = _each_side(index, question, sources) or sources
     if not sources:
         return _refusal(question, results.notes)
     return _cited_answer(index, question, sources, results)
+
+
+def _each_side(index: PaperIndex, question: Question, sources: list[Hit]) -> list[Hit]:
+    """A comparison ("difference between GIDD and Latent-DARM") is answered by a paper on each side: the
+    best paper on each, unless the question's own sources already cover both sides (a paper that compares
+    them itself). Empty when that is so, or when a side has no paper."""
+    sides = [question.with_topic(side) for side in question.sides]
+    if not sides or any(
+        all(index.coverage(side.words, hit.paper.id) >= MIN_COVERAGE for side in sides) for hit in sources
+    ):
+        return []
+    best: list[Hit] = []
+    for side in sides:
+        found, _ = _sources(index, side, 1)
+        if not found or found[0].by_meaning or found[0].paper.id in {h.paper.id for h in best}:
+            return []
+        best.append(found[0])
+    return best
 
 
 def _cited_answer(

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from bot import answer as answer_module
-from bot.answer import SCREENFUL, Answer, answer_question
+from bot.answer import MIN_COVERAGE, SCREENFUL, Answer, answer_question
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -177,7 +177,14 @@ def test_who_works_on_names_the_person_with_most_papers_on_the_topic(
 
 
 @pytest.mark.parametrize(
-    "text", ["need someone to explain state space models to me, who?", "anyone who knows state space models?"]
+    "text",
+    [
+        "need someone to explain state space models to me, who?",
+        "anyone who knows state space models?",
+        "who has done stuff on state space models",
+        "who's the go-to person for state space models",
+        "any experts on state space models around?",
+    ],
 )
 def test_asking_for_someone_who_knows_a_topic_names_people(index: PaperIndex, text: str) -> None:
     answer = answer_question(index, text)
@@ -545,3 +552,36 @@ def test_an_institution_asked_away_is_left_out_not_listed(index: PaperIndex, que
     assert eth
     assert {p.id for p in answer.matches} == {p.id for p in index.papers} - eth
     assert "not from ETH Zurich" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "papers"),
+    [
+        (
+            "difference between gidd and latent-darm",
+            {
+                "generalized-interpolating-discrete-diffusion",
+                "latent-darm-bridging-discrete-diffusion-and-autoregressive",
+            },
+        ),
+        (
+            "how does random teachers compare to benign memorization",
+            {"random-teachers-are-good-teachers", "the-curious-case-of-benign-memorization"},
+        ),
+    ],
+)
+def test_a_comparison_cites_a_paper_on_each_side(index: PaperIndex, question: str, papers: set[str]) -> None:
+    """No one paper covers both sides, so each side's best paper speaks, each quoted and cited."""
+    answer = answer_question(index, question)
+    assert {c.paper.id for c in answer.citations} == papers
+    for citation in answer.citations:
+        assert f"[{citation.number}]" in answer.text
+
+
+def test_a_comparison_one_paper_makes_itself_keeps_that_paper(index: PaperIndex) -> None:
+    """ "State space models vs transformers": a paper that discusses both is the best answer, and stays."""
+    answer = answer_question(index, "difference between state space models and transformers")
+    first = answer.citations[0].paper.id
+    question = index.understand("state space models")
+    assert index.coverage(question.words, first) >= MIN_COVERAGE
+    assert index.coverage(index.understand("transformers").words, first) >= MIN_COVERAGE

@@ -81,6 +81,9 @@ class Question:
     by: Facet | None = None
     """A breakdown's grouping: "how many authors are there", "papers per category", "which year had the most
     papers" group the matching papers by person, category or year."""
+    sides: tuple[str, ...] = ()
+    """What a comparison sets side by side ("difference between GIDD and Latent-DARM", "random teachers vs
+    benign memorization"): each side's topic, for an answer that cites a paper on each."""
     unnamed: bool = False
     """Asks about one paper without naming it ("who wrote it?", "when was that published?"): only a
     conversation knows which (`bot.conversation`); alone, there is nothing to search."""
@@ -170,6 +173,10 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bwho in (?:the|our|this) (?:lab|group|team)\b|\bfamiliar with\b|\bwho (?:can|could) help\b"
             r"|\b(?:which|what) researchers\b"
             r"|\bwho (?:has|have|had)\b.*\b(?:published|written) (?:on|about)\b"
+            # "who has done stuff on SSMs", "who here has touched model merging", "the go-to person for X"
+            r"|\bwho(?: here| in the (?:lab|group))? (?:has|have|had)"
+            r" (?:done|touched|dabbled|played with|tried)\b"
+            r"|\bgo-?to\b"
             # "whom should I contact about X", "who has experience with X", "who can I bother about X",
             # "which authors work on X", "the diffusion person", "who could explain X to me"
             r"|\bwhom\b|\bwho\b.*\b(?:experience|expertise|bother|bug|pester|reach out)\b"
@@ -280,6 +287,22 @@ _FACETS: tuple[tuple[Facet, re.Pattern[str]], ...] = (
 authors", "papers per author" (people); "what categories are there", "papers per category" (categories);
 "papers per year", "which year had the most papers", "our busiest year" (years). The matched words are
 no topic; whatever else the question says (a person, a period, a topic) chooses the papers."""
+_COMPARISON = re.compile(r"\b(?:differences?|differ|compared?|comparison|versus|vs|contrast|relate)\b")
+"""A question that sets two topics side by side (`Question.sides`)."""
+_SIDE_CUES = frozenset({"difference", "differences", "differ", "compare", "compared", "comparison",
+                        "contrast", "relate", "between", "how"})  # fmt: skip
+_SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from)\s+", re.IGNORECASE)
+
+
+def _sides(topic: str) -> tuple[str, ...]:
+    """ "difference between gidd and latent-darm" → ("gidd", "latent-darm"): the topics compared, without
+    the words that ask for the comparison; none unless there are exactly two."""
+    kept = " ".join(w for w in topic.split() if fold(w) not in _SIDE_CUES)
+    parts = [p.strip(" ,;:") for p in _SIDE_SPLIT.split(kept)]
+    parts = [p for p in parts if analyze(p)]
+    return tuple(parts) if len(parts) == 2 else ()
+
+
 _COMPARING = re.compile(r"\b(?:vs|versus|split|breakdown|compared?|comparison|ratio|against|between)\b")
 """Two categories set side by side ("NLP vs CV", "the split between cv and nlp"): a breakdown of those."""
 _BREAKDOWN_CUES = frozenset({
@@ -325,7 +348,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
                                "leading", "member", "members", "whom", "explain", "expert", "experts",
                                "person", "coauthors", "co-authors", "collaborators", "collaborator",
                                "collaborate", "collaborates", "collaborated", "collaborating",
-                               "study", "studies", "of"}),
+                               "study", "studies", "of", "go-to", "goto", "around", "done", "touched",
+                               "dabbled", "played", "tried", "stuff", "here"}),
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 
@@ -949,6 +973,7 @@ class Reader:
             ),
             wanted=wanted,
             share=intent == "count" and bool(_SHARE.search(folded)),
+            sides=_sides(topic) if intent == "topic" and _COMPARISON.search(folded) else (),
             by=by,
             unnamed=unnamed,
         )
