@@ -507,6 +507,8 @@ def compose(
     A question about one paper it does not name ("who wrote it?") is asked to name it; any other question
     with neither topic words nor filters ("what's new?", "list everything") lists what matches.
     """
+    if question.off_topic:  # no search was made: there is nothing found or corrected to speak of
+        return Answer(text=question.off_topic, citations=(), hits=(), confident=False, question=question)
     if question.unnamed:
         return _refusal(question, (), hint=NAME_THE_PAPER)
     if question.intent in {"latest", "oldest"}:

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from bot import answer as answer_module
-from bot.answer import MIN_COVERAGE, SCREENFUL, Answer, answer_question
+from bot.answer import MIN_COVERAGE, REFUSAL, SCREENFUL, Answer, answer_question
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -585,3 +585,40 @@ def test_a_comparison_one_paper_makes_itself_keeps_that_paper(index: PaperIndex)
     question = index.understand("state space models")
     assert index.coverage(question.words, first) >= MIN_COVERAGE
     assert index.coverage(index.understand("transformers").words, first) >= MIN_COVERAGE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many gpus do we have?",
+        "how many citations does the random teachers paper have?",
+        "where is the kitchen?",
+    ],
+)
+def test_questions_about_other_things_than_papers_cite_nothing_and_say_why(
+    index: PaperIndex, question: str
+) -> None:
+    """Counting GPUs or asking for the kitchen is no question about the papers: no paper that happens to say
+    "GPU" or "kitchen" is offered, and the reply says what the bot can do instead."""
+    answer = answer_question(index, question)
+    assert answer.citations == ()
+    assert "paper" in answer.text
+    assert REFUSAL not in answer.text  # nothing was searched for, so nothing was "not found"
+
+
+def test_counting_times_someone_published_counts_their_papers(index: PaperIndex) -> None:
+    (noci,) = _listing(index, "Noci")
+    answer = answer_question(index, "how many times has noci published?", everything=True)
+    assert answer.text.startswith(f"{len(noci)} papers")
+
+
+def test_asking_where_a_papers_code_is_finds_the_paper(index: PaperIndex) -> None:
+    answer = answer_question(index, "where is the code for random teachers?")
+    assert answer.citations[0].paper.id == "random-teachers-are-good-teachers"
+
+
+def test_a_plural_abbreviation_the_corpus_never_uses_is_spelled_out(index: PaperIndex) -> None:
+    short = answer_question(index, "papers on VLMs", everything=True)
+    spelled = answer_question(index, "papers on vision language models", everything=True)
+    assert short.matches
+    assert [p.id for p in short.matches] == [p.id for p in spelled.matches]

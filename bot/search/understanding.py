@@ -81,6 +81,9 @@ class Question:
     by: Facet | None = None
     """A breakdown's grouping: "how many authors are there", "papers per category", "which year had the most
     papers" group the matching papers by person, category or year."""
+    off_topic: str = ""
+    """Why the message is no question about the papers, for the reply ("how many GPUs do we have?",
+    "where is the kitchen?"); empty for a question about them."""
     sides: tuple[str, ...] = ()
     """What a comparison sets side by side ("difference between GIDD and Latent-DARM", "random teachers vs
     benign memorization"): each side's topic, for an answer that cites a paper on each."""
@@ -287,6 +290,65 @@ _FACETS: tuple[tuple[Facet, re.Pattern[str]], ...] = (
 authors", "papers per author" (people); "what categories are there", "papers per category" (categories);
 "papers per year", "which year had the most papers", "our busiest year" (years). The matched words are
 no topic; whatever else the question says (a person, a period, a topic) chooses the papers."""
+_COUNTED = re.compile(r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
+_PAPER_NOUNS = frozenset({"paper", "papers", "publication", "publications", "article", "articles", "preprint",
+                          "preprints", "ones", "works", "pubs", "titles", "entries", "results", "hits",
+                          "things", "times"})  # fmt: skip
+"""What a count of papers may call them ("how many diffusion ones", "how many times has Noci published")."""
+_NOT_A_NOUN = frozenset({"did", "does", "do", "have", "has", "had", "are", "is", "were", "was", "we", "you",
+                         "they", "of", "total", "overall", "so", "far", "went", "came", "come", "got",
+                         "get", "appeared", "dropped", "made", "make", "use", "used", "mention", "mentioned",
+                         "cover", "covered", "deal", "talk", "discuss", "published", "wrote"})  # fmt: skip
+_NOT_IN_THE_LISTING = frozenset({"citations", "cites", "pages", "figures", "tables", "parameters", "params",
+                                 "layers", "references", "equations", "downloads", "stars", "views", "likes",
+                                 "reviews", "reviewers", "words", "characters"})  # fmt: skip
+"""What a paper has that the listing does not say ("how many citations does the random teachers paper
+have")."""
+_WHERE = re.compile(
+    r"^(?:(?:so|hey|ok|okay|quick q|quick question|sorry|does anyone know|anyone know)\W* )*"
+    r"where(?:s| is| are| can (?:i|we) (?:find|get)| do (?:i|we) (?:find|get)| did)\b"
+)
+_PAPER_THINGS = frozenset({"code", "repo", "repository", "github", "link", "links", "pdf", "paper", "papers",
+                           "dataset", "datasets", "data", "slides", "abstract", "arxiv", "implementation",
+                           "checkpoint", "checkpoints", "weights", "published", "publication", "preprint",
+                           "benchmark", "appendix", "proof", "results"})  # fmt: skip
+
+
+def _off_topic(folded: str, counts_papers: Callable[[str], bool]) -> str:
+    """Why a message is not about the papers, or "". Two kinds, each plain in its words:
+    - a count of something else: of what the listing does not hold ("how many citations does the
+      random teachers paper have?"), or of one thing where no word names papers ("how many GPUs do we
+      have?"; "how many diffusion papers", "how many by Noci", "how many NLP" count papers);
+    - a question about a place ("where is the kitchen?"), unless it asks where a paper's code, PDF or data
+      is."""
+    words = set(folded.split())
+    counted = _COUNTED.search(folded)
+    if counted:
+        noun = counted.group(1)
+        phrase = []  # what is counted: "diffusion papers", "citations", "gpus"
+        for word in folded[counted.start(1) :].split():
+            if word in STOPWORDS or word in _NOT_A_NOUN:
+                break
+            phrase.append(word)
+        unlisted = noun in _NOT_IN_THE_LISTING
+        alone = len(phrase) == 1 and not words & _PAPER_NOUNS  # "how many GPUs do we have"
+        if unlisted:
+            return (
+                f"The listing doesn't say how many {noun} a paper has. I count papers (and the people, "
+                "categories and years behind them)."
+            )
+        if alone and not counts_papers(noun):
+            return (
+                f"I count papers (and the people, categories and years behind them), not “{noun}”. "
+                f"Try “how many papers mention {noun}”."
+            )
+    if _WHERE.search(folded) and not words & _PAPER_THINGS:
+        return (
+            "That doesn't look like a question about the papers; ask me about a paper, a topic or a person."
+        )
+    return ""
+
+
 _COMPARISON = re.compile(r"\b(?:differences?|differ|compared?|comparison|versus|vs|contrast|relate)\b")
 """A question that sets two topics side by side (`Question.sides`)."""
 _SIDE_CUES = frozenset({"difference", "differences", "differ", "compare", "compared", "comparison",
@@ -341,7 +403,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "when": frozenset({"published", "publish", "come", "came", "out", "released", "release", "appear",
                        "appeared", "year", "month", "date", "old", "from", "written", "wrote", "posted",
                        "publication"}),
-    "count": frozenset({"lots", "lot", "fraction", "percentage", "proportion", "share", "percent"}),
+    "count": frozenset({"lots", "lot", "times", "went", "fraction", "percentage", "proportion", "share",
+                        "percent"}),
     "breakdown": _BREAKDOWN_CUES,
     "who_works_on": frozenset({"made", "make", "makes", "familiar", "big", "strong", "good", "researchers",
                                "experience", "expertise", "bother", "bug", "pester", "reach", "leads", "lead",
@@ -624,7 +687,17 @@ _ABBREVIATIONS = {
     "vit": "vision transformer", "bnn": "bayesian neural network", "cnn": "convolutional neural network",
     "rnn": "recurrent neural network", "gnn": "graph neural network", "nlp": "natural language processing",
     "ot": "optimal transport", "sde": "stochastic differential equation", "icl": "in-context learning",
+    "vlm": "vision language model", "mllm": "multimodal large language model", "moe": "mixture of experts",
+    "ssl": "self-supervised learning", "kd": "knowledge distillation", "t2i": "text to image",
+    "ntk": "neural tangent kernel", "lmc": "linear mode connectivity", "dit": "diffusion transformer",
 }  # fmt: skip
+
+
+def _spelled_out(term: str) -> str | None:
+    """A field abbreviation the corpus never uses, spelled out, singular or plural ("VLM", "VLMs")."""
+    return _ABBREVIATIONS.get(term) or _ABBREVIATIONS.get(term.removesuffix("s"))
+
+
 _CATEGORY_NOUNS = frozenset({"paper", "stuff", "work", "research", "preprint", "category", "categories"})
 _ARXIV_CODE = re.compile(r"^(?:cs|stat|math|eess|q-bio|astro-ph|physics)\.([a-z-]+)$")
 _PUNCT = ".,;:!?()[]\"'“”‘’*_`~"
@@ -974,6 +1047,7 @@ class Reader:
             wanted=wanted,
             share=intent == "count" and bool(_SHARE.search(folded)),
             sides=_sides(topic) if intent == "topic" and _COMPARISON.search(folded) else (),
+            off_topic="" if explicit or by else _off_topic(fold(rest), self._counts_papers),
             by=by,
             unnamed=unnamed,
         )
@@ -993,6 +1067,16 @@ class Reader:
             words.pop(0)
         r.builder.without_text = " ".join(words) if analyze(" ".join(words)) else ""
         return kept
+
+    def _counts_papers(self, word: str) -> bool:
+        """After "how many": a word that still counts papers ("how many Noci papers", "how many cv", "how
+        many nlp") rather than other things."""
+        return bool(
+            self._authors.name_length([word])
+            or word in self._category_codes
+            or word in _PLAIN_CATEGORY_NAMES
+            or _ARXIV_CODE.match(word)
+        )
 
     def _compared_categories(self, r: _Reading) -> Facet | None:
         """ "NLP vs CV papers", "the split between cv and nlp": two or more categories named side by side
@@ -1234,12 +1318,15 @@ class Reader:
             word = fold(typed)
             terms = analyze(typed)
             known = all(self._known_term(t) for t in terms) if terms else True
-            if not known and terms and terms[0] in _ABBREVIATIONS:
-                words.append(_ABBREVIATIONS[terms[0]])
+            singular_known = bool(terms) and self._known_term(terms[0].removesuffix("s"))
+            spelled_out = _spelled_out(terms[0]) if terms and not known and not singular_known else None
+            if spelled_out:
+                words.append(spelled_out)
                 continue
             fixed = None if known else self._vocabulary.correct(word)
             if fixed:
-                r.corrections.append((typed, fixed))
+                if fixed != word.removesuffix("s"):  # "SSMs" → "ssm" is no typo: nothing to say
+                    r.corrections.append((typed, fixed))
                 words.append(fixed)
             else:
                 words.append(typed)
