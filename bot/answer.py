@@ -10,6 +10,7 @@ are found once, and the answer is composed once, by intent:
     who_works_on   the people with the most papers on the topic, with those papers cited
     breakdown      the matching papers grouped by person, category or year, each group's number of papers
     when           the paper meant and the date the listing gives it
+    similar        the paper meant, and the papers closest to it
     latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
 
 No language model: the answer is extractive, so every claim in it is a sentence some cited paper wrote.
@@ -351,6 +352,28 @@ def _publication_date(index: PaperIndex, question: Question) -> Answer:
     return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
 
 
+SIMILAR = 5
+"""How many papers a "papers like X" question lists (unless it asks for another number)."""
+
+
+def _similar_papers(index: PaperIndex, question: Question) -> Answer:
+    """ "Papers similar to random teachers": the paper meant, and the papers closest to it (its own title
+    and abstract as the query, as /similar does), best first, each cited."""
+    sources, results = _sources(index, question, 1)
+    if not sources:
+        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
+    paper = sources[0].paper
+    hits = index.similar(paper.id, limit=question.wanted or SIMILAR)
+    year = f", {paper.year}" if paper.year else ""
+    about = f"“{paper.title}” ({paper.short_authors()}{year})"
+    if not hits:
+        return _refusal(question, hint=f"No other paper is close to {about}.")
+    citations = _numbered(hits, everything=True)
+    lead = f"The papers most like {about}, closest first: {_markers([c.number for c in citations])}."
+    text = " ".join([*_corrections(question), *_by_meaning(sources), lead, *results.notes])
+    return Answer(text, citations, hits, True, question, len(hits), tuple(h.paper for h in hits))
+
+
 def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     """The people with the most matching papers. "X and Y" counts the papers covering both when there are
     any (the literal reading), else the papers on either."""
@@ -523,6 +546,8 @@ def compose(
         return _who_wrote(index, question)
     if question.intent == "when":
         return _publication_date(index, question)
+    if question.intent == "similar":
+        return _similar_papers(index, question)
     return _topic_answer(index, question, max(1, max_sources))
 
 

@@ -622,3 +622,50 @@ def test_a_plural_abbreviation_the_corpus_never_uses_is_spelled_out(index: Paper
     spelled = answer_question(index, "papers on vision language models", everything=True)
     assert short.matches
     assert [p.id for p in short.matches] == [p.id for p in spelled.matches]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("papers similar to random teachers", "random-teachers-are-good-teachers"),
+        (
+            "anything like the languini kitchen paper?",
+            "the-languini-kitchen-enabling-language-modelling-research-at",
+        ),
+        (
+            "more like the super consistency paper",
+            "super-consistency-of-neural-network-landscapes-and-learning",
+        ),
+    ],
+)
+def test_papers_like_a_named_paper_are_its_closest_papers(
+    index: PaperIndex, question: str, named: str
+) -> None:
+    """The same papers, in the same order, as /similar on the paper named; the paper itself is not listed."""
+    answer = answer_question(index, question)
+    expected = [h.paper.id for h in index.similar(named)]
+    assert expected
+    assert [c.paper.id for c in answer.citations] == expected
+    assert index.get(named).title in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        (
+            "which paper should I cite for learning rate transfer",
+            "super-consistency-of-neural-network-landscapes-and-learning",
+        ),
+        ("is there a survey on random teachers?", "random-teachers-are-good-teachers"),
+        (
+            "what's a good intro paper for shaped transformers",
+            "the-shaped-transformer-attention-models-in-the-infinite",
+        ),
+    ],
+)
+def test_asking_which_paper_to_read_or_cite_finds_it_by_its_topic(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    answer = answer_question(index, question)
+    assert answer.citations[0].paper.id == paper_id
+    assert "closest in meaning" not in answer.text

@@ -10,6 +10,7 @@ What it understands (README, "Plain questions", has the table):
                "who works on …", "who should I talk to about …" → who_works_on ·
                "latest/newest/most recent …", "what's new", "the final paper of 2024" → latest ·
                "when was X published", "what year is X from", "how old is X" → when ·
+               "papers similar to X", "anything like the languini paper" → similar ·
                "oldest/earliest …", "X's first paper", "what did we kick off 2025 with" → oldest ·
                "how many authors", "papers per year", "what categories are there", "NLP vs CV" →
                breakdown (by person, year or category) ·
@@ -58,7 +59,7 @@ from bot.search.spelling import Speller, english_words
 __all__ = ["QUESTION_WORDS", "Facet", "Intent", "Question", "Reader"]
 
 Intent = Literal[
-    "topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "breakdown", "when"
+    "topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "breakdown", "when", "similar"
 ]
 Facet = Literal["author", "category", "year"]
 
@@ -132,6 +133,16 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             # "do we have many papers on SSMs?"
             r"|\b(?:have|got|are there) (?:many|lots of|a lot of) (?:papers|publications)\b"
             rf"|{_SHARE.pattern}"
+        ),
+    ),
+    (
+        "similar",
+        re.compile(
+            # "papers similar to random teachers", "anything like the languini paper", "what else is like X"
+            r"\b(?:papers?|anything|something|stuff|work|others?|ones?|else)\b(?: \w+){0,2}?"
+            r" (?:similar to|(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )like|related to"
+            r"|resembling|along the lines of|close to|in the spirit of)\b"
+            r"|\bsimilar (?:papers?|work|ones) (?:to|as)\b|\bmore like\b"
         ),
     ),
     (
@@ -403,6 +414,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "when": frozenset({"published", "publish", "come", "came", "out", "released", "release", "appear",
                        "appeared", "year", "month", "date", "old", "from", "written", "wrote", "posted",
                        "publication"}),
+    "similar": frozenset({"similar", "like", "related", "resembling", "along", "lines", "close", "spirit",
+                          "else", "more", "others", "other", "ones", "one"}),
     "count": frozenset({"lots", "lot", "times", "went", "fraction", "percentage", "proportion", "share",
                         "percent"}),
     "breakdown": _BREAKDOWN_CUES,
@@ -503,6 +516,8 @@ _FILLER = frozenset(
         "interested",
         "please",
         "pls",
+        "id",  # "i'd like …" (apostrophes are folded away)
+        "ive",
         "tldr",
         "tl;dr",
         "eli5",
@@ -882,7 +897,13 @@ _LEAD_IN = frozenset({"curious", "pointers", "pointer", "point", "refs", "ref", 
                       "main", "key", "core", "central", "big", "idea", "ideas", "takeaway", "takeaways",
                       "insight", "insights", "contribution", "contributions", "finding", "findings",
                       "result", "results", "highlight", "highlights", "summary", "overview", "recap",
-                      "essence", "synopsis"})  # fmt: skip
+                      "essence", "synopsis",
+                      # which paper to read or cite: "a good intro paper for SSMs", "a survey on diffusion",
+                      # "which paper should I cite for X", "what should I read first about X"
+                      "cite", "citing", "read", "start", "starting", "first", "intro", "introduction",
+                      "introductory", "primer", "survey", "surveys", "review", "tutorial", "beginner",
+                      "beginners", "best", "important", "must-read", "seminal", "canonical",
+                      "classic"})  # fmt: skip
 """Words that, before the topic, only ask for it: "reading recommendations on X", "pointers to X", "any
 good reads about X?", "has anyone looked into X", "is there a paper that covers X", "smth on X", "what's
 the deal with X"."""
@@ -1028,7 +1049,7 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
-        pointing = intent in {"who_wrote", "when"} or bool(_THE_PAPER & set(folded.split()))
+        pointing = intent in {"who_wrote", "when", "similar"} or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and not topic and not b.freeze("").has_filters
         query = b.freeze(topic)
         return Question(
