@@ -669,3 +669,31 @@ def test_asking_which_paper_to_read_or_cite_finds_it_by_its_topic(
     answer = answer_question(index, question)
     assert answer.citations[0].paper.id == paper_id
     assert "closest in meaning" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["what did we publish at NeurIPS?", "iclr papers", "papers accepted at ICML 2024"]
+)
+def test_venues_the_listing_does_not_record_are_said_so_not_searched(
+    index: PaperIndex, question: str
+) -> None:
+    """ "ICLR" is not misread as a typo of "ICL" and answered with in-context-learning papers."""
+    answer = answer_question(index, question)
+    assert answer.citations == ()
+    assert "doesn't say where papers appeared" in answer.text
+
+
+@pytest.mark.parametrize("question", ["papers by hoffman", "hoffman's papers"])
+def test_a_name_misspelt_after_by_or_with_a_possessive_is_corrected(index: PaperIndex, question: str) -> None:
+    """ "Hoffman" is an English-dictionary name, two edits from "Hofmann": after "by" or with "'s" it is
+    a person, so it is corrected (and the answer says so)."""
+    (hofmann,) = _listing(index, "Hofmann")
+    answer = answer_question(index, question, everything=True)
+    assert {p.id for p in answer.matches} == hofmann
+    assert "Showing results for" in answer.text
+
+
+def test_a_first_name_before_what_they_did_is_that_person(index: PaperIndex) -> None:
+    (noci,) = _listing(index, "Lorenzo Noci")
+    answer = answer_question(index, "what's lorenzo been working on?", everything=True)
+    assert {p.id for p in answer.matches} == noci

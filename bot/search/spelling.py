@@ -121,13 +121,18 @@ class Speller:
         """Whether the vocabulary has this exact word."""
         return word in self._counts
 
-    def correct(self, word: str) -> str | None:
-        """The vocabulary word meant by a misspelt `word`, or None (known, English, short, or no match)."""
-        if len(word) < MIN_LENGTH or not word.isalpha() or word in self._counts or word in english_words():
+    def correct(self, word: str, *, named: bool = False) -> str | None:
+        """The vocabulary word meant by a misspelt `word`, or None (known, English, short, or no match).
+
+        `named`: the word is known to stand for a name ("by Hoffman", "Hoffman's"), so an English word is
+        corrected too, and a word of six letters or more may be two edits away ("hoffman" → "hofmann")."""
+        english = word in english_words() and not named
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in self._counts or english:
             return None
         from symspellpy import Verbosity
 
-        found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=_max_distance(word))
+        distance = 2 if named and len(word) >= 6 else _max_distance(word)
+        found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
         if not found:
             return None
         best = min(found, key=lambda s: (s.distance, -s.count, s.term))

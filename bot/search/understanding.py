@@ -325,14 +325,31 @@ _PAPER_THINGS = frozenset({"code", "repo", "repository", "github", "link", "link
                            "benchmark", "appendix", "proof", "results"})  # fmt: skip
 
 
-def _off_topic(folded: str, counts_papers: Callable[[str], bool]) -> str:
+_VENUES = frozenset({
+    "neurips", "nips", "iclr", "icml", "cvpr", "iccv", "eccv", "acl", "emnlp", "naacl", "eacl", "coling",
+    "aaai", "ijcai", "colt", "aistats", "uai", "tmlr", "jmlr", "kdd", "sigir", "icassp", "interspeech",
+    "miccai", "corl", "icra", "iros", "wacv", "bmvc", "tpami", "ijcv",
+})  # fmt: skip
+"""Conferences and journals: the listing does not say where a paper appeared."""
+_VENUE_NAMES = {"neurips": "NeurIPS", "nips": "NeurIPS", "interspeech": "Interspeech", "corl": "CoRL"}
+
+
+def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callable[[str], bool]) -> str:
     """Why a message is not about the papers, or "". Two kinds, each plain in its words:
     - a count of something else: of what the listing does not hold ("how many citations does the
       random teachers paper have?"), or of one thing where no word names papers ("how many GPUs do we
       have?"; "how many diffusion papers", "how many by Noci", "how many NLP" count papers);
     - a question about a place ("where is the kitchen?"), unless it asks where a paper's code, PDF or data
-      is."""
-    words = set(folded.split())
+      is;
+    - a question about venues ("what did we publish at NeurIPS?"), which the listing does not record."""
+    words = set(re.findall(r"[\w'-]+", folded))
+    venues = sorted(w for w in words & _VENUES if not known(w))
+    if venues:
+        venue = _VENUE_NAMES.get(venues[0], venues[0].upper())
+        return (
+            f"The listing doesn't say where papers appeared ({venue} or any other venue): ask by topic, "
+            "person or date instead."
+        )
     counted = _COUNTED.search(folded)
     if counted:
         noun = counted.group(1)
@@ -685,8 +702,10 @@ _FILLER = frozenset(
 
 _PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
 _AUTHOR_VERBS = frozenset({"appear", "appears", "appeared", "publish", "published", "publishes", "wrote",
-                           "write", "coauthored", "co-authored"})  # fmt: skip
-"""A first name before one of these is a person ("does thomas appear on", "what did giulia publish")."""
+                           "write", "coauthored", "co-authored", "put", "released", "posted", "submitted",
+                           "worked", "working", "been"})  # fmt: skip
+"""A first name before one of these is a person ("does thomas appear on", "what did giulia publish", "what
+did lorenzo put out", "what has thomas been working on")."""
 _AND = frozenset({"and", "&", "or", "nor"})
 _WITHOUT = frozenset({"without", "excluding", "except", "not", "minus", "w/o", "sans"})
 """Before a name: papers that must not list that person ("by Hofmann but not Noci", "without Noci")."""
@@ -1068,7 +1087,7 @@ class Reader:
             wanted=wanted,
             share=intent == "count" and bool(_SHARE.search(folded)),
             sides=_sides(topic) if intent == "topic" and _COMPARISON.search(folded) else (),
-            off_topic="" if explicit or by else _off_topic(fold(rest), self._counts_papers),
+            off_topic="" if explicit or by else _off_topic(fold(rest), self._counts_papers, self._known_term),
             by=by,
             unnamed=unnamed,
         )
@@ -1296,13 +1315,14 @@ class Reader:
     def _corrected_names(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
         """Misspelt names ("Nocci", "Bachman") → the author's spelling, and misspelt question words ("paprs")
         → the word, before anything else reads them."""
-        out = []
+        out: list[_Token] = []
         for token in tokens:
             word = token.folded
             fixed = None
             common = word in STOPWORDS or word in _FILLER
             if not common and word not in self._authors.words and not self._vocabulary.knows(word):
-                fixed = self._names.correct(word)
+                named = token.possessive or bool(out and out[-1].folded == "by")
+                fixed = self._names.correct(word, named=named)
                 topic_fix = self._vocabulary.correct(word)
                 if fixed and topic_fix and topic_fix != fixed and not token.capitalized:
                     fixed = None
