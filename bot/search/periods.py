@@ -228,6 +228,27 @@ def _recent_span(words: list[str], i: int, today: date) -> Period | None:
     return Period(found.date(), today, j - i + 3) if found else None
 
 
+def _age(words: list[str], i: int, today: date) -> Period | None:
+    """ "older than 3 years" → before three years ago; "newer than 6 months", "less than a year old" →
+    since then."""
+    w = words[i : i + 5]
+    older = w[:2] in (["older", "than"], ["more", "than"])
+    newer = w[:2] in (["newer", "than"], ["younger", "than"], ["less", "than"], ["under"])
+    k = 1 if w[:1] == ["under"] else 2
+    if not (older or newer) or len(w) < k + 2 or w[k + 1] not in _SPAN_UNITS:
+        return None
+    count = int(w[k]) if w[k].isdigit() else _COUNTS.get(w[k])
+    loose = w[:2] in (["more", "than"], ["less", "than"]) or w[:1] == ["under"]
+    if not count or (loose and w[k + 2 : k + 3] != ["old"]):
+        return None  # "more than 3 papers", "under 2 years" of something else
+    found = _parse(f"{count} {w[k + 1]} ago", {"RELATIVE_BASE": _naive(today), "PREFER_DATES_FROM": "past"})
+    if found is None:
+        return None
+    used = k + 2 + (w[k + 2 : k + 3] == ["old"])
+    cutoff = found.date()
+    return Period(None, cutoff - timedelta(days=1), used) if older else Period(cutoff, today, used)
+
+
 def _part_of(words: list[str], i: int, today: date) -> Period | None:
     """ "(since) the start of 2025", "the end of 2023", "the first/second half of 2024"."""
     j = i + (words[i : i + 1] in (["since"], ["in"], ["from"], ["before"], ["until"], ["after"], ["by"]))
@@ -239,8 +260,12 @@ def _part_of(words: list[str], i: int, today: date) -> Period | None:
     if w[1:3] != ["half", "of"] if half else w[1:2] != ["of"]:
         return None
     k = j + (3 if half else 2)
-    n = _expression_at(words, k, after_preposition=True)
-    span = _span(" ".join(words[k : k + n]), today) if n else None
+    span: tuple[date, date] | None
+    if words[k : k + 2] in (["the", "year"], ["this", "year"]):  # "since the start of the year"
+        n, span = 2, (date(today.year, 1, 1), date(today.year, 12, 31))
+    else:
+        n = _expression_at(words, k, after_preposition=True)
+        span = _span(" ".join(words[k : k + n]), today) if n else None
     if span is None:
         return None
     start, end = span
@@ -282,6 +307,10 @@ def _named_span(words: list[str], i: int, today: date) -> Period | None:
         return Period(date(year, 1, 1), date(year, 12, 31), j - i + 3)
     which = w[0] if w[1:] and w[0] in {"this", "last"} else None  # a message may end on "last"
     name = w[1] if which else (w[0] if w else None)
+    if name == "quarter" and which:  # "this quarter", "last quarter": calendar quarters
+        number = today.year * 4 + (today.month - 1) // 3 - (which == "last")
+        year, quarter = divmod(number, 4)
+        return Period(*_months(year, 3 * quarter + 1, 3 * quarter + 3), j - i + 2)
     months = _SEASONS.get(name or "") or _QUARTERS.get(name or "")
     if months is None:
         return None
@@ -433,7 +462,8 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
     if pair in _EQUIVALENT and (found := read_period([_EQUIVALENT[pair], *words[i + 2 :]], 0, today)):
         return Period(found.start, found.end, found.used + 1)
     found = (
-        _recent_span(words, i, today)
+        _age(words, i, today)
+        or _recent_span(words, i, today)
         or _third_of_year(words, i)
         or _decade(words, i, today)
         or _year_to_date(words, i, today)
@@ -471,7 +501,14 @@ def describe_dates(start: date | None, end: date | None) -> str:
         return d.isoformat()
 
     if start is not None and end is not None:
-        low, high = label(start, True), label(end, False)
+        years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+        months = start.day == 1 and (end + timedelta(days=1)).day == 1
+        if years:
+            low, high = str(start.year), str(end.year)
+        elif months:  # "October 2026–December 2026", not "October 2026–2026"
+            low, high = start.strftime("%B %Y"), end.strftime("%B %Y")
+        else:
+            low, high = start.isoformat(), end.isoformat()
         return low if low == high else f"{low}–{high}"
     if start is not None:
         return f"since {label(start, True)}"

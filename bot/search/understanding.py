@@ -289,7 +289,8 @@ _FACETS: tuple[tuple[Facet, re.Pattern[str]], ...] = (
     (
         "year",
         re.compile(
-            r"(?<!sorted )(?<!ordered )(?<!sort )\b(?:per|each|every|by) year\b|\ba year\b(?! ago)"
+            r"(?<!sorted )(?<!ordered )(?<!sort )\b(?:per|each|every|by) year\b"
+            r"|\b(?:papers|publications) a year\b"
             r"|\byear(?: by |-by-)year\b|\byearly\b|\bannual(?:ly)?\b"
             r"|\b(?:which|what) years?\b(?=.*\b(?:most|least|fewest|busiest|more|fewer)\b)"
             r"|\b(?:busiest|most productive|biggest|best|strongest|quietest) year\b"

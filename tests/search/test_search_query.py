@@ -9,6 +9,7 @@ import pytest
 from bot.corpus.model import Paper
 from bot.errors import QueryError
 from bot.search.index import PaperIndex
+from bot.search.periods import describe_dates
 from bot.search.query import MAX_QUERY_CHARS, Query, parse_query, year_span
 
 TODAY = date(2026, 6, 15)
@@ -281,6 +282,12 @@ def test_field_names_in_plain_questions_become_category_filters(
         ("fusion 2023–2025", {"date_from": date(2023, 1, 1), "date_to": date(2025, 12, 31)}),
         ("fusion from 2024 to now", {"date_from": date(2024, 1, 1), "date_to": None}),
         ("fusion since 2024 till today", {"date_from": date(2024, 1, 1), "date_to": None}),
+        ("fusion older than 3 years", {"date_from": None, "date_to": date(2023, 6, 14)}),
+        ("fusion newer than 6 months", {"date_from": date(2025, 12, 15), "date_to": TODAY}),
+        ("fusion less than a year old", {"date_from": date(2025, 6, 15), "date_to": TODAY}),
+        ("fusion since the start of the year", {"date_from": date(2026, 1, 1), "date_to": None}),
+        ("fusion this quarter", {"date_from": date(2026, 4, 1), "date_to": date(2026, 6, 30)}),
+        ("fusion last quarter", {"date_from": date(2026, 1, 1), "date_to": date(2026, 3, 31)}),
     ],
 )
 def test_chat_shorthand_for_periods(
@@ -473,3 +480,16 @@ def test_a_number_of_years_is_a_period_not_a_number_of_papers(small_index: Paper
     assert question.wanted is None
     assert (question.query.date_from, question.query.date_to) == (date(2024, 6, 15), TODAY)
     assert question.query.text == "fusion"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "said"),
+    [
+        (date(2026, 10, 1), date(2026, 12, 31), "October 2026–December 2026"),
+        (date(2025, 3, 1), date(2025, 3, 31), "March 2025"),
+        (date(2022, 1, 1), date(2024, 12, 31), "2022–2024"),
+        (date(2025, 12, 2), date(2026, 12, 2), "2025-12-02–2026-12-02"),
+    ],
+)
+def test_a_period_is_said_in_whole_years_whole_months_or_days(start: date, end: date, said: str) -> None:
+    assert describe_dates(start, end) == said
