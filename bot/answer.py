@@ -11,6 +11,7 @@ are found once, and the answer is composed once, by intent:
     breakdown      the matching papers grouped by person, category or year, each group's number of papers
     when           the paper meant and the date the listing gives it
     similar        the paper meant, and the papers closest to it
+    link           the paper meant, and its code and links in the listing
     latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
 
 No language model: the answer is extractive, so every claim in it is a sentence some cited paper wrote.
@@ -352,6 +353,24 @@ def _publication_date(index: PaperIndex, question: Question) -> Answer:
     return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
 
 
+def _links(index: PaperIndex, question: Question) -> Answer:
+    """ "Link to the languini code", "is the code for random teachers public?": the paper meant, and the
+    code and links the listing gives it (or that it gives none)."""
+    sources, results = _sources(index, question, 1)
+    if not sources:
+        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
+    paper = sources[0].paper
+    year = f", {paper.year}" if paper.year else ""
+    links = ", ".join(paper.links)
+    said = (
+        f"“{paper.title}” ({paper.short_authors()}{year}): {links} [1]."
+        if paper.links
+        else f"The listing gives no code or link for “{paper.title}” ({paper.short_authors()}{year}) [1]."
+    )
+    text = " ".join([*_corrections(question), *_by_meaning(sources), said, *results.notes])
+    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+
+
 SIMILAR = 5
 """How many papers a "papers like X" question lists (unless it asks for another number)."""
 
@@ -548,6 +567,8 @@ def compose(
         return _publication_date(index, question)
     if question.intent == "similar":
         return _similar_papers(index, question)
+    if question.intent == "link":
+        return _links(index, question)
     return _topic_answer(index, question, max(1, max_sources))
 
 

@@ -697,3 +697,29 @@ def test_a_first_name_before_what_they_did_is_that_person(index: PaperIndex) -> 
     (noci,) = _listing(index, "Lorenzo Noci")
     answer = answer_question(index, "what's lorenzo been working on?", everything=True)
     assert {p.id for p in answer.matches} == noci
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        ("is the code for random teachers public?", "random-teachers-are-good-teachers"),
+        ("github for random teachers", "random-teachers-are-good-teachers"),
+        ("link to the shaped transformer paper", "the-shaped-transformer-attention-models-in-the-infinite"),
+    ],
+)
+def test_asking_for_a_papers_code_or_link_gives_the_listed_links(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    """The paper meant, cited, with every link the listing has for it, or a plain "no code or link"."""
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == [paper_id]
+    paper = index.get(paper_id)
+    if paper.links:
+        assert all(link in answer.text for link in paper.links)
+    else:
+        assert "no code or link" in answer.text
+
+
+def test_papers_with_a_github_link_stay_a_list_of_papers_with_code(index: PaperIndex) -> None:
+    answer = answer_question(index, "which papers have a github link?", everything=True)
+    assert {p.id for p in answer.matches} == {p.id for p in index.papers if p.has_code}

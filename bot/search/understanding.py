@@ -11,6 +11,7 @@ What it understands (README, "Plain questions", has the table):
                "latest/newest/most recent …", "what's new", "the final paper of 2024" → latest ·
                "when was X published", "what year is X from", "how old is X" → when ·
                "papers similar to X", "anything like the languini paper" → similar ·
+               "link to the languini code", "github for openfilter", "the pdf of X" → link ·
                "oldest/earliest …", "X's first paper", "what did we kick off 2025 with" → oldest ·
                "how many authors", "papers per year", "what categories are there", "NLP vs CV" →
                breakdown (by person, year or category) ·
@@ -59,7 +60,8 @@ from bot.search.spelling import Speller, english_words
 __all__ = ["QUESTION_WORDS", "Facet", "Intent", "Question", "Reader"]
 
 Intent = Literal[
-    "topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "breakdown", "when", "similar"
+    "topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "breakdown", "when", "similar",
+    "link",
 ]
 Facet = Literal["author", "category", "year"]
 
@@ -143,6 +145,16 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r" (?:similar to|(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )like|related to"
             r"|resembling|along the lines of|close to|in the spirit of)\b"
             r"|\bsimilar (?:papers?|work|ones) (?:to|as)\b|\bmore like\b"
+        ),
+    ),
+    (
+        "link",
+        re.compile(
+            # "link to the languini code", "github for openfilter", "is the code for random teachers
+            # public", "the pdf of X" (papers with code are a filter: "papers with a github link")
+            r"^(?!.*\b(?:papers|publications|articles)\b).*"
+            r"(?:\b(?:links?|urls?|github|repo|repository|pdf|implementation)\b|\bthe code\b"
+            r"|\bcode (?:for|of)\b|\bsource code\b)"
         ),
     ),
     (
@@ -432,6 +444,9 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "when": frozenset({"published", "publish", "come", "came", "out", "released", "release", "appear",
                        "appeared", "year", "month", "date", "old", "from", "written", "wrote", "posted",
                        "publication"}),
+    "link": frozenset({"link", "links", "url", "urls", "github", "repo", "repository", "pdf", "code",
+                       "implementation", "source", "public", "available", "released", "release", "get",
+                       "find", "online", "download"}),
     "similar": frozenset({"similar", "like", "related", "resembling", "along", "lines", "close", "spirit",
                           "else", "more", "others", "other", "ones", "one"}),
     "count": frozenset({"lots", "lot", "times", "went", "fraction", "percentage", "proportion", "share",
@@ -766,6 +781,7 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\b(?:last|senior|corresponding) author\b", re.IGNORECASE), lambda m: "author"),
     (re.compile(r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
                 r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
     (re.compile(r"\b(\S+) (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
@@ -1069,7 +1085,8 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
-        pointing = intent in {"who_wrote", "when", "similar"} or bool(_THE_PAPER & set(folded.split()))
+        one_paper = intent in {"who_wrote", "when", "similar", "link"}
+        pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and not topic and not b.freeze("").has_filters
         query = b.freeze(topic)
         return Question(
