@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from bot.corpus.model import Paper
 from bot.search.index import MAX_RESULTS, PaperIndex
@@ -63,8 +64,7 @@ MAX_SENTENCE_CHARS = 300
 _END = re.compile(r"([.!?…]+[\"'”’)\]]*)$")
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """A numbered source: `[number]` in the answer text refers to `paper`."""
 
     number: int

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import time
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -314,8 +313,7 @@ def _environment_sets_settings() -> bool:
     return any(name.upper().startswith(ENV_PREFIX) for name in os.environ)
 
 
-@dataclass(frozen=True)
-class SettingsReport:
+class SettingsReport(NamedTuple):
     """Every settings problem at once, and the settings to go on checking with (`paperbot check-config`).
 
     `settings` has each invalid section (named in `defaulted`) at its defaults, so the other sections can

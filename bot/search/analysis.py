@@ -19,9 +19,9 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 import Stemmer
 
@@ -313,8 +313,7 @@ def terms_of(surface: Sequence[str]) -> list[str]:
         return [term for word in surface for term in _word_terms(word)]
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One surface word of a query and its index terms: `parts` (stemmed) and, for a compound, `joined`."""
 
     text: str

@@ -34,10 +34,9 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -140,8 +139,7 @@ def bundled_model() -> MiniLM:
     return MiniLM()
 
 
-@dataclass(frozen=True)
-class Closest:
+class Closest(NamedTuple):
     """The paper nearest in meaning and its cosine similarity."""
 
     doc: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.search.analysis import analyze
 
@@ -40,8 +40,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-‐‑–][^\W_]+)*")
 Weight = Callable[[str], float]
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One sentence of an abstract, its position, and its index terms."""
 
     text: str

@@ -29,11 +29,10 @@ import os
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, count, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -76,8 +75,7 @@ IntArray = npt.NDArray[np.int32]
 OffsetArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class FieldTerms:
+class FieldTerms(NamedTuple):
     """One field's term ids, paper after paper: paper d's are `ids[offsets[d]:offsets[d + 1]]`."""
 
     offsets: OffsetArray
@@ -92,8 +90,7 @@ class FieldTerms:
         return np.diff(self.offsets)
 
 
-@dataclass(frozen=True)
-class Postings:
+class Postings(NamedTuple):
     """For each term id, the papers containing it, ascending: term t's are `docs[offsets[t]:offsets[t+1]]`."""
 
     offsets: OffsetArray
@@ -395,8 +392,7 @@ def paper_fields(paper: Paper) -> tuple[dict[str, list[str]], list[str]]:
     return fields, title_words + abstract_words
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A worker's analysis of one chunk of papers, in its own ids (`TermsBuilder.take_part`)."""
 
     worker: int

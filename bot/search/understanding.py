@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.errors import QueryError
 from bot.search.analysis import STOPWORDS, Word, analyze, analyze_words, fold
@@ -495,8 +495,7 @@ _PUNCT = ".,;:!?()[]\"'“”‘’*_`~"
 """Stripped from a word's ends: punctuation, and chat markup around a word ("*diffusion*", "`ssm`")."""
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     """One word of the message: as typed, and folded (punctuation and possessive removed)."""
 
     typed: str
