@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -71,8 +70,7 @@ class Citation(NamedTuple):
     paper: Paper
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """An answer: text with [n] markers, the cited papers, the hits it drew on, and whether it found any."""
 
     text: str
@@ -325,7 +323,7 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     people = tuple((index.display_author(key), n) for key, n in ranked)
     citations = _numbered(hits, everything=False)
     first, *rest = people
-    what = describe(index, replace(question, query=replace(question.query, authors=())))
+    what = describe(index, question._replace(query=question.query._replace(authors=())))
     together = [index.display_author(a) for a in question.query.authors]
     joined = f" with {_joined(together, 'or' if question.query.any_author else 'and')}" if together else ""
     lead = f"{first[0]} has written the most{joined}{f' {what}' if what else ''} ({_papers(first[1])})"

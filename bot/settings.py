@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import time
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -27,7 +27,9 @@ from pydantic import (
 )
 
 from bot.errors import ConfigError
-from bot.shards import Shards, shard_problem
+
+if TYPE_CHECKING:
+    from bot.shards import Shards
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 CONFIG_ENV_VAR = "PAPERBOT_CONFIG"
@@ -119,6 +121,8 @@ class DiscordSettings(Section):
     @field_validator("shard_ids")
     @classmethod
     def _shards_in_range(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        from bot.shards import shard_problem  # with the shard settings: `paperbot ask` reads none
+
         count = info.data.get("shard_count")
         if value is not None and isinstance(count, int) and (problem := shard_problem(count, value)):
             raise ValueError(problem)
@@ -126,6 +130,8 @@ class DiscordSettings(Section):
 
     def shards(self) -> Shards:
         """This process's shards: which servers it serves and owns the scheduled jobs of."""
+        from bot.shards import Shards
+
         return Shards.of(self.shard_count, self.shard_ids)
 
     @field_validator("api_base")

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.errors import QueryError
 from bot.search.analysis import fold
@@ -62,11 +62,14 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
 """Category names people type → the listing's codes. Any other `cat:` value is taken as a code."""
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A parsed query. `text` holds the free words; an empty `text` lists papers by filters, newest first.
 
     Dates are inclusive bounds on the publication date (`year:2024` is 2024-01-01..2024-12-31).
+
+    A NamedTuple, like the other values a question passes through (`Question`, `Hit`, `Answer`, …), rather
+    than a frozen dataclass: Python 3.11 makes a frozen dataclass by compiling six generated methods, ~3 M
+    instructions a class at import, and every `paperbot ask` imports two dozen of them (benchmarks/README.md).
     """
 
     text: str = ""
@@ -290,4 +293,4 @@ def parse_query(text: str) -> Query:
 
 def with_note(query: Query, note: str) -> Query:
     """A copy of `query` with one more note (used by the index to explain empty or narrowed results)."""
-    return replace(query, notes=(*query.notes, note))
+    return query._replace(notes=(*query.notes, note))

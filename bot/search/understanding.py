@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple
 
@@ -57,8 +57,7 @@ __all__ = ["QUESTION_WORDS", "Intent", "Question", "Reader"]
 Intent = Literal["topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest"]
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """A message, understood: what is asked (`intent`), the query to run, and its analysed topic words."""
 
     text: str
@@ -76,10 +75,9 @@ class Question:
 
     def with_topic(self, text: str) -> Question:
         """The same question about other topic words (same filters)."""
-        return replace(
-            self, query=replace(self.query, text=text), words=tuple(analyze_words(text)),
-            terms=tuple(analyze(text)),
-        )  # fmt: skip
+        return self._replace(
+            query=self.query._replace(text=text), words=tuple(analyze_words(text)), terms=tuple(analyze(text))
+        )
 
     @property
     def topic(self) -> str:
