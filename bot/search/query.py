@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple
 
@@ -145,23 +144,26 @@ def _year(value: str, key: str = "year") -> int:
     return int(value)
 
 
-@dataclass
 class QueryBuilder:
-    """Mutable collector used while reading a query; `freeze` makes the Query."""
+    """Mutable collector used while reading a query; `freeze` makes the Query.
 
-    words: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
-    date_from: date | None = None
-    date_to: date | None = None
-    has_code: bool | None = None
-    sort: SortOrder = "relevance"
-    notes: list[str] = field(default_factory=list)
-    any_author: bool = False
-    without_authors: list[str] = field(default_factory=list)
-    without_text: str = ""
-    first_author: bool = False
+    A plain class: nothing compares or prints a builder, and a dataclass's generated methods cost every
+    `paperbot ask` ~4 M instructions to compile (see `Query`)."""
+
+    def __init__(self, notes: list[str] | None = None) -> None:
+        self.words: list[str] = []
+        self.authors: list[str] = []
+        self.categories: list[str] = []
+        self.affiliations: list[str] = []
+        self.date_from: date | None = None
+        self.date_to: date | None = None
+        self.has_code: bool | None = None
+        self.sort: SortOrder = "relevance"
+        self.notes: list[str] = notes if notes is not None else []
+        self.any_author = False
+        self.without_authors: list[str] = []
+        self.without_text = ""
+        self.first_author = False
 
     def set_dates(self, start: date | None, end: date | None) -> None:
         """Narrow to [start, end] (either open); a reversed pair is swapped."""

@@ -34,7 +34,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple
 
@@ -710,16 +709,17 @@ def _keep_after_about(r: _Reading) -> None:
             return
 
 
-@dataclass
 class _Reading:
-    """The state of one read: the query being built, topic words, corrections, names."""
+    """The state of one read: the query being built, topic words, corrections, names (a plain class, like
+    `QueryBuilder`)."""
 
-    builder: QueryBuilder
-    topic: list[str] = field(default_factory=list)
-    corrections: list[tuple[str, str]] = field(default_factory=list)
-    period: tuple[tuple[date, date], bool] | None = None
-    """The last closed time phrase read and whether it was yearless, for one that follows it
-    (`periods.within`)."""
+    def __init__(self, builder: QueryBuilder) -> None:
+        self.builder = builder
+        self.topic: list[str] = []
+        self.corrections: list[tuple[str, str]] = []
+        self.period: tuple[tuple[date, date], bool] | None = None
+        """The last closed time phrase read and whether it was yearless, for one that follows it
+        (`periods.within`)."""
 
 
 class Reader:
