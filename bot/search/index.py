@@ -19,7 +19,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal, cast
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -85,8 +84,11 @@ def choose_engine(choice: EngineChoice, papers: int) -> str:
 
 
 Today = Callable[[], date]
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:  # annotations only (see `bot.search.terms`)
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
 
 
 def utc_today() -> date:

@@ -36,10 +36,9 @@ import threading
 from collections.abc import Callable, Sequence, Set
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bot.errors import ModelError
 
@@ -73,7 +72,10 @@ MODEL_VERSION = "all-MiniLM-L6-v2/onnx-int8/mean-pool/256"
 """Part of every cached vector file's name: change it when the model or the pooling changes."""
 CACHE_ENV = "PAPERBOT_CACHE_DIR"
 
-Vectors = NDArray[np.float32]
+if TYPE_CHECKING:  # annotations only (see `bot.search.terms`)
+    from numpy.typing import NDArray
+
+    Vectors = NDArray[np.float32]
 
 
 class Embedder(Protocol):

@@ -32,10 +32,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from functools import cached_property
 from itertools import chain, count, islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -71,8 +70,11 @@ MAX_WORDS = 100_000
 millions of distinct words, mostly typos and numbers, which the corrector must not learn anyway, and
 its lookup tables grow ~30 entries per word (symspellpy's English list, for scale, has 82,765 words)."""
 
-IntArray = npt.NDArray[np.int32]
-OffsetArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:  # annotations only: numpy.typing parses its docstrings at import (~3 M instructions an ask)
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int32]
+    OffsetArray = npt.NDArray[np.int64]
 
 
 class FieldTerms(NamedTuple):
