@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from functools import cache
 from typing import NamedTuple
 
 from bot.search.analysis import analyze
@@ -35,7 +36,14 @@ _ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.[\"'”’)\]]*$")
-_WORD = re.compile(r"[^\W_]+(?:[-‐‑–][^\W_]+)*")
+
+
+@cache
+def _word() -> re.Pattern[str]:
+    """A word, compounds whole: compiled at the first sentence too long to show whole (its dash class is
+    ~1.4 M instructions to compile, and most answers quote none)."""
+    return re.compile(r"[^\W_]+(?:[-‐‑–][^\W_]+)*")
+
 
 Weight = Callable[[str], float]
 
@@ -98,7 +106,7 @@ def trim_around(text: str, query: Collection[str], max_chars: int = MAX_SNIPPET_
     if len(text) <= max_chars:
         return text
     first = next(
-        (m.start() for m in _WORD.finditer(text) if query and set(analyze(m.group(0))) & set(query)), 0
+        (m.start() for m in _word().finditer(text) if query and set(analyze(m.group(0))) & set(query)), 0
     )
     start = 0
     if first > max_chars // 3:
