@@ -8,6 +8,9 @@ are found once, and the answer is composed once, by intent:
     count          the number, and the list behind it
     who_wrote      the paper meant and its listed authors ("et al." when the listing cut them)
     who_works_on   the people with the most papers on the topic, with those papers cited
+    breakdown      the matching papers grouped by person, category or year, each group's number of papers
+    when           the paper meant and the date the listing gives it
+    similar        the paper meant, and the papers closest to it
     latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
 
 No language model: the answer is extractive, so every claim in it is a sentence some cited paper wrote.
@@ -84,6 +87,8 @@ class Answer(NamedTuple):
     """Every matching paper, in the order shown (citations are the first of them)."""
     people: tuple[tuple[str, int], ...] = ()
     """who_works_on: (name, number of papers on the topic), most first."""
+    unshown_groups: int = 0
+    """A breakdown's groups its text leaves out (`paperbot ask --all` shows them)."""
 
     @property
     def more(self) -> int:
@@ -92,6 +97,8 @@ class Answer(NamedTuple):
 
     def render_text(self) -> str:
         """The answer followed by its numbered source list, for a terminal."""
+        if self.unshown_groups:
+            return f"{self.text}\n… `paperbot ask --all` lists all {self.unshown_groups} more."
         if not self.citations:
             return self.text
         lines = [self.text, "", "Sources:"]
@@ -157,6 +164,9 @@ def describe(index: PaperIndex, question: Question) -> str:
     if q.without_authors:
         parts.append(f"without {_joined([index.display_author(a) for a in q.without_authors], 'or')}")
     parts += [f"from {index.display_affiliation(a)}" for a in q.affiliations]
+    if q.without_affiliations:
+        places = [index.display_affiliation(a) for a in q.without_affiliations]
+        parts.append(f"not from {_joined(places, 'or')}")
     if q.categories:
         parts.append("in " + "/".join(q.categories))
     parts.append(_when(q.date_from, q.date_to))
@@ -207,6 +217,8 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
         )
     )
     head = f"{total} {noun}" + (f" {what}" if what else " in the corpus")
+    if question.share and index.papers:
+        head += f" ({round(100 * total / len(index.papers))} % of the {len(index.papers)} papers)"
     if question.wanted is not None and question.wanted < total and question.intent != "count":
         citations = _numbered(results.hits[: question.wanted], everything=True)
         sort = question.query.sort if question.query.text else "date"  # filters alone list newest first
@@ -263,9 +275,28 @@ def _by_meaning(sources: Sequence[Hit]) -> list[str]:
 
 def _topic_answer(index: PaperIndex, question: Question, max_sources: int) -> Answer:
     sources, results = _sources(index, question, max_sources)
+    sources = _each_side(index, question, sources) or sources
     if not sources:
         return _refusal(question, results.notes)
     return _cited_answer(index, question, sources, results)
+
+
+def _each_side(index: PaperIndex, question: Question, sources: list[Hit]) -> list[Hit]:
+    """A comparison ("difference between GIDD and Latent-DARM") is answered by a paper on each side: the
+    best paper on each, unless the question's own sources already cover both sides (a paper that compares
+    them itself). Empty when that is so, or when a side has no paper."""
+    sides = [question.with_topic(side) for side in question.sides]
+    if not sides or any(
+        all(index.coverage(side.words, hit.paper.id) >= MIN_COVERAGE for side in sides) for hit in sources
+    ):
+        return []
+    best: list[Hit] = []
+    for side in sides:
+        found, _ = _sources(index, side, 1)
+        if not found or found[0].by_meaning or found[0].paper.id in {h.paper.id for h in best}:
+            return []
+        best.append(found[0])
+    return best
 
 
 def _cited_answer(
@@ -301,6 +332,44 @@ def _who_wrote(index: PaperIndex, question: Question) -> Answer:
         ]
     )
     return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+
+
+def _publication_date(index: PaperIndex, question: Question) -> Answer:
+    """ "When was the random teachers paper published?": the paper meant, and its date in the listing."""
+    sources, results = _sources(index, question, 1)
+    if not sources:
+        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
+    paper = sources[0].paper
+    when = (
+        f"was published in {paper.published.strftime('%B %Y')}"
+        if paper.published
+        else "has no date in the listing"
+    )
+    said = f"“{paper.title}” ({paper.short_authors()}) {when} [1]."
+    text = " ".join([*_corrections(question), *_by_meaning(sources), said, *results.notes])
+    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+
+
+SIMILAR = 5
+"""How many papers a "papers like X" question lists (unless it asks for another number)."""
+
+
+def _similar_papers(index: PaperIndex, question: Question) -> Answer:
+    """ "Papers similar to random teachers": the paper meant, and the papers closest to it (its own title
+    and abstract as the query, as /similar does), best first, each cited."""
+    sources, results = _sources(index, question, 1)
+    if not sources:
+        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
+    paper = sources[0].paper
+    hits = index.similar(paper.id, limit=question.wanted or SIMILAR)
+    year = f", {paper.year}" if paper.year else ""
+    about = f"“{paper.title}” ({paper.short_authors()}{year})"
+    if not hits:
+        return _refusal(question, hint=f"No other paper is close to {about}.")
+    citations = _numbered(hits, everything=True)
+    lead = f"The papers most like {about}, closest first: {_markers([c.number for c in citations])}."
+    text = " ".join([*_corrections(question), *_by_meaning(sources), lead, *results.notes])
+    return Answer(text, citations, hits, True, question, len(hits), tuple(h.paper for h in hits))
 
 
 def _who_works_on(index: PaperIndex, question: Question) -> Answer:
@@ -384,6 +453,71 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
 
 
 NAME_THE_PAPER = "Name the paper by a few words of its title or topic."
+MAX_GROUPS = 20
+"""A breakdown names this many groups, most papers first (all of them with `everything`)."""
+
+
+def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> list[tuple[str, int]]:
+    """The papers grouped by the question's facet, most papers first (ties: newest year, then by name).
+    People named in the question are its subject, not a group ("who has Noci written with")."""
+    keys: Counter[str] = Counter()
+    if question.by == "author":
+        named = {key for author in question.query.authors for key in index.people_named(author)}
+        keys.update(k for p in papers for k in index.author_keys(p) if k not in named)
+        counted = [(index.display_author(k), n) for k, n in keys.items()]
+    elif question.by == "category":
+        asked = set(question.query.categories)
+        keys.update(c for p in papers for c in p.categories if not asked or c in asked)
+        counted = list(keys.items())
+    else:
+        keys.update(str(p.year) if p.year else "undated" for p in papers)
+        counted = list(keys.items())
+    newest_first = question.by == "year"
+    counted.sort(key=lambda g: g[0], reverse=newest_first)
+    return sorted(counted, key=lambda g: -g[1])
+
+
+def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answer:
+    """ "How many authors are there?", "papers per category", "which year had the most papers": the
+    matching papers grouped by person, category or year, each group with its number of papers. The
+    groups are the answer; no paper is cited."""
+    papers = [h.paper for h in _topic_hits(index, question)]
+    q = question.query
+    subject = q._replace(authors=()) if question.by == "author" else q
+    subject = subject._replace(categories=()) if question.by == "category" else subject
+    what = describe(index, question._replace(query=subject))
+    if not papers:
+        return _refusal(question, hint=f"No papers {describe(index, question) or 'match'}.")
+    groups = _groups(index, question, papers)
+    shown = groups if everything else groups[:MAX_GROUPS]
+    listed = [f"{label} ({n})" for label, n in shown]
+    if len(shown) < len(groups):
+        listed.append(f"{len(groups) - len(shown)} more")
+    of_papers = f"{_papers(len(papers))} {what or 'in the corpus'}"
+    note = ""
+    if question.by == "author":
+        if q.authors:  # "how many people has Noci written with"
+            whose = _joined([index.display_author(a) for a in q.authors], "and")
+            rest = f" {what}" if what else ""
+            others = _count(len(groups), "other person", "other people")
+            head = f"{whose}’s {_papers(len(papers))}{rest} name {others}"
+        else:
+            verb = "is" if len(groups) == 1 else "are"
+            head = f"{_count(len(groups), 'person', 'people')} {verb} named on the {of_papers}"
+        cut = sum(p.authors_truncated for p in papers)
+        if cut:
+            note = f"The listing cuts the author lists of {cut} of these papers; there are more people."
+    elif question.by == "category":
+        head = f"{of_papers} in {_count(len(groups), 'category', 'categories')}"
+    else:
+        head = f"{of_papers} over {_count(len(groups), 'year', 'years')}"
+    lead = f"{head}: {_joined(listed, 'and')}."
+    text = " ".join(t for t in [*_corrections(question), lead, note] if t)
+    return Answer(text, (), (), True, question, len(papers), unshown_groups=len(groups) - len(shown))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def compose(
@@ -394,16 +528,24 @@ def compose(
     A question about one paper it does not name ("who wrote it?") is asked to name it; any other question
     with neither topic words nor filters ("what's new?", "list everything") lists what matches.
     """
+    if question.off_topic:  # no search was made: there is nothing found or corrected to speak of
+        return Answer(text=question.off_topic, citations=(), hits=(), confident=False, question=question)
     if question.unnamed:
         return _refusal(question, (), hint=NAME_THE_PAPER)
     if question.intent in {"latest", "oldest"}:
         return _dated_answer(index, question, everything)
     if question.intent == "who_works_on":
         return _who_works_on(index, question)
+    if question.intent == "breakdown":
+        return _breakdown(index, question, everything)
     if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)
     if question.intent == "who_wrote":
         return _who_wrote(index, question)
+    if question.intent == "when":
+        return _publication_date(index, question)
+    if question.intent == "similar":
+        return _similar_papers(index, question)
     return _topic_answer(index, question, max(1, max_sources))
 
 

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from bot import answer as answer_module
-from bot.answer import SCREENFUL, Answer, answer_question
+from bot.answer import MIN_COVERAGE, REFUSAL, SCREENFUL, Answer, answer_question
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -177,7 +177,14 @@ def test_who_works_on_names_the_person_with_most_papers_on_the_topic(
 
 
 @pytest.mark.parametrize(
-    "text", ["need someone to explain state space models to me, who?", "anyone who knows state space models?"]
+    "text",
+    [
+        "need someone to explain state space models to me, who?",
+        "anyone who knows state space models?",
+        "who has done stuff on state space models",
+        "who's the go-to person for state space models",
+        "any experts on state space models around?",
+    ],
 )
 def test_asking_for_someone_who_knows_a_topic_names_people(index: PaperIndex, text: str) -> None:
     answer = answer_question(index, text)
@@ -440,3 +447,225 @@ def test_who_works_with_someone_names_their_coauthors_most_first(index: PaperInd
 def test_who_has_written_the_most_reads_as_a_sentence(index: PaperIndex) -> None:
     answer = answer_question(index, "who has the most papers?")
     assert "  " not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        (
+            "what's the main idea of the shaped transformer paper",
+            "the-shaped-transformer-attention-models-in-the-infinite",
+        ),
+        (
+            "key takeaways from the languini paper",
+            "the-languini-kitchen-enabling-language-modelling-research-at",
+        ),
+        ("tl;dr super consistency", "super-consistency-of-neural-network-landscapes-and-learning"),
+        ("eli5 random teachers", "random-teachers-are-good-teachers"),
+    ],
+)
+def test_asking_for_a_papers_gist_finds_that_paper_by_its_words(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    """ "The main idea of", "key takeaways from", "tl;dr" only say what is wanted of the paper: the paper
+    is found by the words that name it, not by meaning (the answer does not say it matched by meaning)."""
+    answer = answer_question(index, question)
+    assert answer.citations[0].paper.id == paper_id
+    assert "closest in meaning" not in answer.text
+
+
+def test_authors_for_a_paper_names_its_authors(index: PaperIndex) -> None:
+    answer = answer_question(index, "authors for the super consistency paper?")
+    paper = answer.citations[0].paper
+    assert paper.id == "super-consistency-of-neural-network-landscapes-and-learning"
+    assert all(name in answer.text for name in paper.authors)
+
+
+@pytest.mark.parametrize(
+    "question", ["what fraction of our papers have code?", "what percentage of papers have code"]
+)
+def test_a_share_of_the_corpus_is_counted_and_given_as_a_percentage(index: PaperIndex, question: str) -> None:
+    answer = answer_question(index, question, everything=True)
+    with_code = [p for p in index.papers if p.has_code]
+    percent = round(100 * len(with_code) / len(index.papers))
+    assert answer.text.startswith(f"{len(with_code)} papers")
+    assert f"{percent} % of the {len(index.papers)} papers" in answer.text
+    assert {c.paper.id for c in answer.citations} == {p.id for p in with_code}
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        ("when was the random teachers paper published?", "random-teachers-are-good-teachers"),
+        (
+            "what year is the shaped transformer from",
+            "the-shaped-transformer-attention-models-in-the-infinite",
+        ),
+        (
+            "how old is the languini kitchen paper",
+            "the-languini-kitchen-enabling-language-modelling-research-at",
+        ),
+        (
+            "date of the super consistency paper",
+            "super-consistency-of-neural-network-landscapes-and-learning",
+        ),
+    ],
+)
+def test_when_a_paper_was_published_is_its_listed_date(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == [paper_id]
+    published = index.get(paper_id).published
+    assert published is not None
+    assert published.strftime("%B %Y") in answer.text
+
+
+def test_when_someone_last_published_is_their_newest_paper(index: PaperIndex) -> None:
+    answer = answer_question(index, "when did noci last publish?")
+    newest = max(index.papers_by_author("Lorenzo Noci"), key=lambda p: p.published or date.min)
+    assert [c.paper.id for c in answer.citations] == [newest.id]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "papers not by noci",
+        "which papers did noci not write",
+        "papers noci didn't write",
+        "papers without noci",
+    ],
+)
+def test_a_person_asked_away_is_left_out_not_listed(index: PaperIndex, question: str) -> None:
+    """A negated person is a filter the other way round: "papers Noci didn't write" used to list his."""
+    (noci,) = _listing(index, "Noci")
+    answer = answer_question(index, question, everything=True)
+    assert {p.id for p in answer.matches} == {p.id for p in index.papers} - noci
+
+
+@pytest.mark.parametrize(
+    "question", ["papers not from eth", "non-ETH papers", "papers outside eth", "papers without eth authors"]
+)
+def test_an_institution_asked_away_is_left_out_not_listed(index: PaperIndex, question: str) -> None:
+    eth = {p.id for p in index.papers if "eth-zurich" in p.affiliations}
+    answer = answer_question(index, question, everything=True)
+    assert eth
+    assert {p.id for p in answer.matches} == {p.id for p in index.papers} - eth
+    assert "not from ETH Zurich" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "papers"),
+    [
+        (
+            "difference between gidd and latent-darm",
+            {
+                "generalized-interpolating-discrete-diffusion",
+                "latent-darm-bridging-discrete-diffusion-and-autoregressive",
+            },
+        ),
+        (
+            "how does random teachers compare to benign memorization",
+            {"random-teachers-are-good-teachers", "the-curious-case-of-benign-memorization"},
+        ),
+    ],
+)
+def test_a_comparison_cites_a_paper_on_each_side(index: PaperIndex, question: str, papers: set[str]) -> None:
+    """No one paper covers both sides, so each side's best paper speaks, each quoted and cited."""
+    answer = answer_question(index, question)
+    assert {c.paper.id for c in answer.citations} == papers
+    for citation in answer.citations:
+        assert f"[{citation.number}]" in answer.text
+
+
+def test_a_comparison_one_paper_makes_itself_keeps_that_paper(index: PaperIndex) -> None:
+    """ "State space models vs transformers": a paper that discusses both is the best answer, and stays."""
+    answer = answer_question(index, "difference between state space models and transformers")
+    first = answer.citations[0].paper.id
+    question = index.understand("state space models")
+    assert index.coverage(question.words, first) >= MIN_COVERAGE
+    assert index.coverage(index.understand("transformers").words, first) >= MIN_COVERAGE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many gpus do we have?",
+        "how many citations does the random teachers paper have?",
+        "where is the kitchen?",
+    ],
+)
+def test_questions_about_other_things_than_papers_cite_nothing_and_say_why(
+    index: PaperIndex, question: str
+) -> None:
+    """Counting GPUs or asking for the kitchen is no question about the papers: no paper that happens to say
+    "GPU" or "kitchen" is offered, and the reply says what the bot can do instead."""
+    answer = answer_question(index, question)
+    assert answer.citations == ()
+    assert "paper" in answer.text
+    assert REFUSAL not in answer.text  # nothing was searched for, so nothing was "not found"
+
+
+def test_counting_times_someone_published_counts_their_papers(index: PaperIndex) -> None:
+    (noci,) = _listing(index, "Noci")
+    answer = answer_question(index, "how many times has noci published?", everything=True)
+    assert answer.text.startswith(f"{len(noci)} papers")
+
+
+def test_asking_where_a_papers_code_is_finds_the_paper(index: PaperIndex) -> None:
+    answer = answer_question(index, "where is the code for random teachers?")
+    assert answer.citations[0].paper.id == "random-teachers-are-good-teachers"
+
+
+def test_a_plural_abbreviation_the_corpus_never_uses_is_spelled_out(index: PaperIndex) -> None:
+    short = answer_question(index, "papers on VLMs", everything=True)
+    spelled = answer_question(index, "papers on vision language models", everything=True)
+    assert short.matches
+    assert [p.id for p in short.matches] == [p.id for p in spelled.matches]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("papers similar to random teachers", "random-teachers-are-good-teachers"),
+        (
+            "anything like the languini kitchen paper?",
+            "the-languini-kitchen-enabling-language-modelling-research-at",
+        ),
+        (
+            "more like the super consistency paper",
+            "super-consistency-of-neural-network-landscapes-and-learning",
+        ),
+    ],
+)
+def test_papers_like_a_named_paper_are_its_closest_papers(
+    index: PaperIndex, question: str, named: str
+) -> None:
+    """The same papers, in the same order, as /similar on the paper named; the paper itself is not listed."""
+    answer = answer_question(index, question)
+    expected = [h.paper.id for h in index.similar(named)]
+    assert expected
+    assert [c.paper.id for c in answer.citations] == expected
+    assert index.get(named).title in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        (
+            "which paper should I cite for learning rate transfer",
+            "super-consistency-of-neural-network-landscapes-and-learning",
+        ),
+        ("is there a survey on random teachers?", "random-teachers-are-good-teachers"),
+        (
+            "what's a good intro paper for shaped transformers",
+            "the-shaped-transformer-attention-models-in-the-infinite",
+        ),
+    ],
+)
+def test_asking_which_paper_to_read_or_cite_finds_it_by_its_topic(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    answer = answer_question(index, question)
+    assert answer.citations[0].paper.id == paper_id
+    assert "closest in meaning" not in answer.text

@@ -429,3 +429,24 @@ def test_memory_forgets_the_least_recently_used() -> None:
     assert len(memory) == 2
     with pytest.raises(ValueError, match="capacity"):
         ConversationMemory(capacity=0)
+
+
+def test_how_many_counts_the_list_in_view_and_how_many_of_them_narrows_it(index: PaperIndex) -> None:
+    reply, state = respond(index, None, "papers on distillation")
+    assert isinstance(reply, AnswerReply)
+    matching = reply.answer.matches
+    assert len(matching) > 2
+    counted, state = respond(index, state, "how many are there?")
+    assert isinstance(counted, ListReply)
+    assert counted.label.startswith(f"{len(matching)} papers")
+    with_code = [p for p in matching if p.has_code]
+    assert 0 < len(with_code) < len(matching)
+    narrowed, _ = respond(index, state, "how many of them have code?")
+    assert isinstance(narrowed, ListReply)
+    assert narrowed.label.startswith(f"{len(with_code)} papers")
+    assert {h.paper.id for h in narrowed.results.hits} <= {p.id for p in with_code}
+
+
+def test_how_many_with_a_topic_of_its_own_is_a_new_question(index: PaperIndex) -> None:
+    _, state = respond(index, None, "papers on distillation")
+    assert interpret("how many papers on state space models?", state, index=index).kind == "question"

@@ -15,6 +15,8 @@ between does not change it. How a message is read (`interpret`):
     "more", "next", "what else?", "show me more"     → more (the next page of the current list)
     "only ones with code", "from 2024", "newer ones",
     "since 2023", "only CV", "any by Hofmann?"      → refine(filters) — narrows the current list
+    "how many are there?", "how many of them have
+    code?", "how many in 2024?"                      → count(filters) — the current list, counted
     anything else                                   → a new question (answered, and a new list)
 
 A filter message that names papers without narrowing them ("latest papers by Hofmann", "papers from

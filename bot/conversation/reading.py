@@ -175,6 +175,19 @@ def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
     return refinement or None
 
 
+_COUNT_WORDS = _words("are there is were of them those these total all altogether papers ones in that")
+
+
+def _counted(rest: list[str], index: PaperIndex | None) -> Refinement | None:
+    """After "how many": nothing but words that point at the list ("how many are there?", "how many of
+    them?") and maybe a narrowing ("… have code", "… are from 2024") — a count of the current list; None
+    for a question of its own ("how many papers on diffusion?")."""
+    kept = [w for w in rest if w not in _COUNT_WORDS or w == "in"]
+    if kept in ([], ["in"]):
+        return Refinement()
+    return _refinement(" ".join(kept), index)
+
+
 def interpret(text: str, state: Conversation | None = None, *, index: PaperIndex | None = None) -> FollowUp:
     """Read `text` as a follow-up to `state` (see the module docstring for the forms understood).
 
@@ -202,6 +215,10 @@ def interpret(text: str, state: Conversation | None = None, *, index: PaperIndex
         return FollowUp("detail", None)
     if number is None and _MORE_KEYS.intersection(rest) and set(rest) <= _MORE_WORDS:
         return FollowUp("more")
+    if tokens[:2] == ["how", "many"] and state is not None:
+        counted = _counted(tokens[2:], index)
+        if counted is not None:
+            return FollowUp("count", refinement=counted)
     refinement = _refinement(text, index)
     standalone = bool(_LISTING_NOUNS.intersection(tokens)) and not _NARROWING.intersection(tokens)
     if refinement is not None and not standalone:

@@ -57,6 +57,8 @@ def respond(index: PaperIndex, state: Conversation | None, text: str) -> tuple[R
         return _more(index, state)
     if follow.kind == "refine":
         return _refine(index, state, follow.refinement)
+    if follow.kind == "count":
+        return _count(index, state, follow.refinement)
     target = _pick(state, follow.number)
     if isinstance(target, NoticeReply):
         return target, state
@@ -175,6 +177,16 @@ def _refine(index: PaperIndex, state: Conversation, refinement: Refinement) -> t
         state, kind=kind, shown=(), offset=0, exclude=(), filters=state.filters.merged(refinement)
     )
     return _page(index, listing, 1, _label(listing, index))
+
+
+def _count(index: PaperIndex, state: Conversation, refinement: Refinement) -> tuple[Reply, Conversation]:
+    """ "How many are there?", "how many of them have code?": the current list (narrowed), its number of
+    papers first."""
+    reply, counted = _refine(index, state, refinement)
+    if isinstance(reply, ListReply):
+        total = reply.results.total
+        reply = replace(reply, label=f"{total} {'paper' if total == 1 else 'papers'}: {reply.label}")
+    return reply, counted
 
 
 def _similar(index: PaperIndex, state: Conversation, paper_id: str) -> tuple[Reply, Conversation]:

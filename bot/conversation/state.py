@@ -37,7 +37,7 @@ PAGE_SIZE = 5
 """Papers per list page; equal to the Discord search page so the numbers shown match."""
 
 ListKind = Literal["sources", "search", "similar"]
-FollowUpKind = Literal["help", "thanks", "more", "detail", "similar", "refine", "question"]
+FollowUpKind = Literal["help", "thanks", "more", "detail", "similar", "refine", "count", "question"]
 
 
 # --- state -----------------------------------------------------------------------------------------

@@ -532,6 +532,13 @@ class PaperIndex:
             allowed = {
                 d for d in allowed if wanted_aff & {_affiliation_key(a) for a in self.papers[d].affiliations}
             }
+        if q.without_affiliations:
+            unwanted = set(q.without_affiliations)
+            allowed = {
+                d
+                for d in allowed
+                if not unwanted & {_affiliation_key(a) for a in self.papers[d].affiliations}
+            }
         if q.categories:
             known = {c for c, _ in self.categories()}
             unknown = [c for c in q.categories if c not in known]

@@ -84,6 +84,8 @@ class Query(NamedTuple):
     """`authors` are alternatives ("by Hofmann or Noci"), not all required ("by Hofmann and Noci")."""
     without_authors: tuple[str, ...] = ()
     """People none of the papers may list ("Hofmann's papers without Noci")."""
+    without_affiliations: tuple[str, ...] = ()
+    """Institutions none of the papers may list ("papers not from ETH", "non-DeepMind papers")."""
     without_text: str = ""
     """A topic the papers must not match ("papers not about diffusion"), by the rule any match meets."""
     first_author: bool = False
@@ -95,6 +97,7 @@ class Query(NamedTuple):
         return bool(
             self.authors
             or self.without_authors
+            or self.without_affiliations
             or self.without_text
             or self.date_from is not None
             or self.date_to is not None
@@ -166,6 +169,7 @@ class QueryBuilder:
         self.notes: list[str] = notes if notes is not None else []
         self.any_author = False
         self.without_authors: list[str] = []
+        self.without_affiliations: list[str] = []
         self.without_text = ""
         self.first_author = False
 
@@ -189,6 +193,7 @@ class QueryBuilder:
             notes=tuple(self.notes),
             any_author=self.any_author and len(self.authors) > 1,
             without_authors=tuple(dict.fromkeys(self.without_authors)),
+            without_affiliations=tuple(dict.fromkeys(self.without_affiliations)),
             without_text=self.without_text,
             first_author=self.first_author and bool(self.authors),
         )

@@ -9,7 +9,11 @@ What it understands (README, "Plain questions", has the table):
     intent     "how many …" → count · "who wrote …", "authors of …" → who_wrote ·
                "who works on …", "who should I talk to about …" → who_works_on ·
                "latest/newest/most recent …", "what's new", "the final paper of 2024" → latest ·
+               "when was X published", "what year is X from", "how old is X" → when ·
+               "papers similar to X", "anything like the languini paper" → similar ·
                "oldest/earliest …", "X's first paper", "what did we kick off 2025 with" → oldest ·
+               "how many authors", "papers per year", "what categories are there", "NLP vs CV" →
+               breakdown (by person, year or category) ·
                a filter or "papers" → list · anything else → topic (a cited answer)
     people     "by Noci", "Noci's papers", "what did Lorenzo publish", "anything by X", "X and Y";
                full names, surnames, particles ("van der Klis"), first names; accents and case ignored;
@@ -51,9 +55,12 @@ from bot.search.query import (
 )
 from bot.search.spelling import Speller, english_words
 
-__all__ = ["QUESTION_WORDS", "Intent", "Question", "Reader"]
+__all__ = ["QUESTION_WORDS", "Facet", "Intent", "Question", "Reader"]
 
-Intent = Literal["topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest"]
+Intent = Literal[
+    "topic", "list", "count", "who_wrote", "who_works_on", "latest", "oldest", "breakdown", "when", "similar"
+]
+Facet = Literal["author", "category", "year"]
 
 
 class Question(NamedTuple):
@@ -68,6 +75,17 @@ class Question(NamedTuple):
     singular: bool = False
     wanted: int | None = None
     """How many papers the question asks to see ("the 3 most recent papers", "top 5 on diffusion")."""
+    share: bool = False
+    """A count asked as a share of the corpus ("what percentage of papers have code?")."""
+    by: Facet | None = None
+    """A breakdown's grouping: "how many authors are there", "papers per category", "which year had the most
+    papers" group the matching papers by person, category or year."""
+    off_topic: str = ""
+    """Why the message is no question about the papers, for the reply ("how many GPUs do we have?",
+    "where is the kitchen?"); empty for a question about them."""
+    sides: tuple[str, ...] = ()
+    """What a comparison sets side by side ("difference between GIDD and Latent-DARM", "random teachers vs
+    benign memorization"): each side's topic, for an answer that cites a paper on each."""
     unnamed: bool = False
     """Asks about one paper without naming it ("who wrote it?", "when was that published?"): only a
     conversation knows which (`bot.conversation`); alone, there is nothing to search."""
@@ -92,6 +110,11 @@ _SIZE_CUE = re.compile(
 """A count asked as a size ("how big is the collection") or against a number ("more than 5 papers on
 diffusion?"); its words are no topic (`_without_size_cue`)."""
 
+_SHARE = re.compile(
+    r"\b(?:what|which) (?:fraction|percentage|proportion|share|percent) of\b|\bwhat percent\b"
+)
+"""A count asked as a share of the corpus ("what fraction of our papers have code?")."""
+
 _PERIOD_WORDS = (
     r"(?:year|years|month|months|week|weeks|time|couple|few|\d+|semester|quarter|decade|spring|summer|autumn"
     r"|fall|winter|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b"
@@ -106,6 +129,17 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             rf"|{_SIZE_CUE.pattern}|\bhow much (?:did|have|has|do)\b"
             # "do we have many papers on SSMs?"
             r"|\b(?:have|got|are there) (?:many|lots of|a lot of) (?:papers|publications)\b"
+            rf"|{_SHARE.pattern}"
+        ),
+    ),
+    (
+        "similar",
+        re.compile(
+            # "papers similar to random teachers", "anything like the languini paper", "what else is like X"
+            r"\b(?:papers?|anything|something|stuff|work|others?|ones?|else)\b(?: \w+){0,2}?"
+            r" (?:similar to|(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )like|related to"
+            r"|resembling|along the lines of|close to|in the spirit of)\b"
+            r"|\bsimilar (?:papers?|work|ones) (?:to|as)\b|\bmore like\b"
         ),
     ),
     (
@@ -113,7 +147,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
             r"|introduced|developed|was on|were on|credit)\b(?! (?:the )?most\b)"
-            r"|(?<!active )(?<!prolific )(?<!top )(?<!main )\bauthors? (?:of|on)\b"
+            r"|(?<!active )(?<!prolific )(?<!top )(?<!main )\bauthors? (?:of|on|for)\b"
             r"|\bwho are the authors\b(?! (?:working|who work|writing))"
             r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
             r"|\bwhose\b|\bwho did (?:the|that)\b|\bnames on (?:the|that)\b"
@@ -150,6 +184,10 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bwho in (?:the|our|this) (?:lab|group|team)\b|\bfamiliar with\b|\bwho (?:can|could) help\b"
             r"|\b(?:which|what) researchers\b"
             r"|\bwho (?:has|have|had)\b.*\b(?:published|written) (?:on|about)\b"
+            # "who has done stuff on SSMs", "who here has touched model merging", "the go-to person for X"
+            r"|\bwho(?: here| in the (?:lab|group))? (?:has|have|had)"
+            r" (?:done|touched|dabbled|played with|tried)\b"
+            r"|\bgo-?to\b"
             # "whom should I contact about X", "who has experience with X", "who can I bother about X",
             # "which authors work on X", "the diffusion person", "who could explain X to me"
             r"|\bwhom\b|\bwho\b.*\b(?:experience|expertise|bother|bug|pester|reach out)\b"
@@ -198,7 +236,169 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bend(?:ed)? (?:the year|(?:19|20)\d\d) with\b"
         ),
     ),
+    (
+        "when",
+        re.compile(
+            # "when was the random teachers paper published", "what year is the shaped transformer from",
+            # "how old is the languini paper", "date of the gidd paper"
+            r"\bwhen (?:was|were|did|is|has|have|had)\b|\b(?:what|which) (?:year|month|date)\b"
+            r"|\bhow old is\b|\b(?:date of|publication date|release date)\b|\bpublished when\b"
+        ),
+    ),
 )
+
+# --- breakdowns --------------------------------------------------------------------------------------
+
+_PEOPLE = r"(?:authors|people|persons|researchers|co-?authors|contributors|writers|names|scientists|folks)"
+_NOT_ONE_PAPER = r"(?! (?:of|on|behind|for)\b)"
+"""'the authors of the random teachers paper' names one paper: its authors (who_wrote), not a breakdown."""
+_FACETS: tuple[tuple[Facet, re.Pattern[str]], ...] = (
+    (
+        "author",
+        re.compile(
+            rf"\bh(?:o)?w many (?:different |distinct |unique |individual |other )?{_PEOPLE}\b"
+            rf"|\bnumber of (?:different |distinct |unique )?{_PEOPLE}\b"
+            rf"|\b(?:list|show|name|give)(?: me| us)?(?: all| every)?(?: of)?(?: the| our)? {_PEOPLE}\b"
+            rf"{_NOT_ONE_PAPER}"
+            rf"|\bwho are all (?:the |our )?{_PEOPLE}\b{_NOT_ONE_PAPER}"
+            rf"|\bwho are (?:the |our )?{_PEOPLE}"
+            r" (?:here|in (?:the|this|our) (?:corpus|collection|lab|group|listing))\W*$"
+            rf"|\ball (?:the |our )?{_PEOPLE}\b{_NOT_ONE_PAPER}"
+            r"|\b(?:per|each|every|by) (?:author|person|researcher)\b"
+            # "list everyone who published in 2025", "how many of us are there", "count the authors"
+            r"|\b(?:(?:list|show|name) )?every(?:one|body) who\b|\bhow many of us\b"
+            rf"|\bcount (?:the |all (?:the )?|our )?{_PEOPLE}\b"
+            # "all the authors on diffusion papers": the people of many papers
+            rf"|\b(?:all |the )?{_PEOPLE}\b"
+            r"(?= (?:on|of|behind) (?:the |our |all )?(?:[\w-]+ ){0,3}papers\b)"
+        ),
+    ),
+    (
+        "category",
+        re.compile(
+            r"\b(?:what|which|how many) (?:arxiv )?(?:categories|fields|areas|subjects|subfields)\b"
+            r"|\b(?:per|each|every|by|across) (?:arxiv )?(?:category|categories|field|area|subject)\b"
+            r"|\b(?:category|field|subject) (?:breakdown|split|distribution|counts?|mix)\b"
+            r"|\b(?:which|what) (?:arxiv )?(?:category|field|area)\b(?=.*\b(?:most|least|fewest)\b)"
+            r"|\b(?:most common|biggest|largest|main|top) (?:arxiv )?(?:category|field|area)\b"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"(?<!sorted )(?<!ordered )(?<!sort )\b(?:per|each|every|by) year\b|\ba year\b(?! ago)"
+            r"|\byear(?: by |-by-)year\b|\byearly\b|\bannual(?:ly)?\b"
+            r"|\b(?:which|what) years?\b(?=.*\b(?:most|least|fewest|busiest|more|fewer)\b)"
+            r"|\b(?:busiest|most productive|biggest|best|strongest|quietest) year\b"
+            r"|\bover (?:the years|time)\b"
+        ),
+    ),
+)
+"""What asks for the matching papers grouped, and by what: "how many authors are there", "list all the
+authors", "papers per author" (people); "what categories are there", "papers per category" (categories);
+"papers per year", "which year had the most papers", "our busiest year" (years). The matched words are
+no topic; whatever else the question says (a person, a period, a topic) chooses the papers."""
+_COUNTED = re.compile(r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
+_PAPER_NOUNS = frozenset({"paper", "papers", "publication", "publications", "article", "articles", "preprint",
+                          "preprints", "ones", "works", "pubs", "titles", "entries", "results", "hits",
+                          "things", "times"})  # fmt: skip
+"""What a count of papers may call them ("how many diffusion ones", "how many times has Noci published")."""
+_NOT_A_NOUN = frozenset({"did", "does", "do", "have", "has", "had", "are", "is", "were", "was", "we", "you",
+                         "they", "of", "total", "overall", "so", "far", "went", "came", "come", "got",
+                         "get", "appeared", "dropped", "made", "make", "use", "used", "mention", "mentioned",
+                         "cover", "covered", "deal", "talk", "discuss", "published", "wrote"})  # fmt: skip
+_NOT_IN_THE_LISTING = frozenset({"citations", "cites", "pages", "figures", "tables", "parameters", "params",
+                                 "layers", "references", "equations", "downloads", "stars", "views", "likes",
+                                 "reviews", "reviewers", "words", "characters"})  # fmt: skip
+"""What a paper has that the listing does not say ("how many citations does the random teachers paper
+have")."""
+_WHERE = re.compile(
+    r"^(?:(?:so|hey|ok|okay|quick q|quick question|sorry|does anyone know|anyone know)\W* )*"
+    r"where(?:s| is| are| can (?:i|we) (?:find|get)| do (?:i|we) (?:find|get)| did)\b"
+)
+_PAPER_THINGS = frozenset({"code", "repo", "repository", "github", "link", "links", "pdf", "paper", "papers",
+                           "dataset", "datasets", "data", "slides", "abstract", "arxiv", "implementation",
+                           "checkpoint", "checkpoints", "weights", "published", "publication", "preprint",
+                           "benchmark", "appendix", "proof", "results"})  # fmt: skip
+
+
+def _off_topic(folded: str, counts_papers: Callable[[str], bool]) -> str:
+    """Why a message is not about the papers, or "". Two kinds, each plain in its words:
+    - a count of something else: of what the listing does not hold ("how many citations does the
+      random teachers paper have?"), or of one thing where no word names papers ("how many GPUs do we
+      have?"; "how many diffusion papers", "how many by Noci", "how many NLP" count papers);
+    - a question about a place ("where is the kitchen?"), unless it asks where a paper's code, PDF or data
+      is."""
+    words = set(folded.split())
+    counted = _COUNTED.search(folded)
+    if counted:
+        noun = counted.group(1)
+        phrase = []  # what is counted: "diffusion papers", "citations", "gpus"
+        for word in folded[counted.start(1) :].split():
+            if word in STOPWORDS or word in _NOT_A_NOUN:
+                break
+            phrase.append(word)
+        unlisted = noun in _NOT_IN_THE_LISTING
+        alone = len(phrase) == 1 and not words & _PAPER_NOUNS  # "how many GPUs do we have"
+        if unlisted:
+            return (
+                f"The listing doesn't say how many {noun} a paper has. I count papers (and the people, "
+                "categories and years behind them)."
+            )
+        if alone and not counts_papers(noun):
+            return (
+                f"I count papers (and the people, categories and years behind them), not “{noun}”. "
+                f"Try “how many papers mention {noun}”."
+            )
+    if _WHERE.search(folded) and not words & _PAPER_THINGS:
+        return (
+            "That doesn't look like a question about the papers; ask me about a paper, a topic or a person."
+        )
+    return ""
+
+
+_COMPARISON = re.compile(r"\b(?:differences?|differ|compared?|comparison|versus|vs|contrast|relate)\b")
+"""A question that sets two topics side by side (`Question.sides`)."""
+_SIDE_CUES = frozenset({"difference", "differences", "differ", "compare", "compared", "comparison",
+                        "contrast", "relate", "between", "how"})  # fmt: skip
+_SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from)\s+", re.IGNORECASE)
+
+
+def _sides(topic: str) -> tuple[str, ...]:
+    """ "difference between gidd and latent-darm" → ("gidd", "latent-darm"): the topics compared, without
+    the words that ask for the comparison; none unless there are exactly two."""
+    kept = " ".join(w for w in topic.split() if fold(w) not in _SIDE_CUES)
+    parts = [p.strip(" ,;:") for p in _SIDE_SPLIT.split(kept)]
+    parts = [p for p in parts if analyze(p)]
+    return tuple(parts) if len(parts) == 2 else ()
+
+
+_COMPARING = re.compile(r"\b(?:vs|versus|split|breakdown|compared?|comparison|ratio|against|between)\b")
+"""Two categories set side by side ("NLP vs CV", "the split between cv and nlp"): a breakdown of those."""
+_BREAKDOWN_CUES = frozenset({
+    "had", "have", "has", "most", "least", "fewest", "busiest", "more", "fewer", "breakdown", "split",
+    "distribution", "mix", "counts", "output", "over", "time", "years", "vs", "versus", "compared",
+    "compare", "comparison", "ratio", "against", "between", "total", "saw", "average", "common",
+})  # fmt: skip
+"""Words around a breakdown's cue that only say how the groups are wanted ("which year had the most",
+"year by year breakdown of our output")."""
+
+
+def _facet(folded: str) -> Facet | None:
+    for facet, pattern in _FACETS:
+        if pattern.search(folded):
+            return facet
+    return None
+
+
+def _without_facet_cue(tokens: list[_Token], facet: Facet | None) -> list[_Token]:
+    """The words without what asked for the breakdown (`_FACETS`)."""
+    if facet is None:
+        return tokens
+    before, after, _ = _cut(tokens, dict(_FACETS)[facet])
+    return [*before, *after]
+
+
 _INTENT_CUES: dict[Intent, frozenset[str]] = {
     # which end of the list was asked for
     "oldest": frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
@@ -208,15 +408,24 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
     "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom",
                             "person", "persons"}),
-    "count": frozenset({"lots", "lot"}),
+    "when": frozenset({"published", "publish", "come", "came", "out", "released", "release", "appear",
+                       "appeared", "year", "month", "date", "old", "from", "written", "wrote", "posted",
+                       "publication"}),
+    "similar": frozenset({"similar", "like", "related", "resembling", "along", "lines", "close", "spirit",
+                          "else", "more", "others", "other", "ones", "one"}),
+    "count": frozenset({"lots", "lot", "times", "went", "fraction", "percentage", "proportion", "share",
+                        "percent"}),
+    "breakdown": _BREAKDOWN_CUES,
     "who_works_on": frozenset({"made", "make", "makes", "familiar", "big", "strong", "good", "researchers",
                                "experience", "expertise", "bother", "bug", "pester", "reach", "leads", "lead",
                                "leading", "member", "members", "whom", "explain", "expert", "experts",
                                "person", "coauthors", "co-authors", "collaborators", "collaborator",
                                "collaborate", "collaborates", "collaborated", "collaborating",
-                               "study", "studies", "of"}),
+                               "study", "studies", "of", "go-to", "goto", "around", "done", "touched",
+                               "dabbled", "played", "tried", "stuff", "here"}),
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
+
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
 _ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
@@ -304,6 +513,11 @@ _FILLER = frozenset(
         "interested",
         "please",
         "pls",
+        "id",  # "i'd like …" (apostrophes are folded away)
+        "ive",
+        "tldr",
+        "tl;dr",
+        "eli5",
         "plz",
         "hey",
         "hi",
@@ -485,7 +699,17 @@ _ABBREVIATIONS = {
     "vit": "vision transformer", "bnn": "bayesian neural network", "cnn": "convolutional neural network",
     "rnn": "recurrent neural network", "gnn": "graph neural network", "nlp": "natural language processing",
     "ot": "optimal transport", "sde": "stochastic differential equation", "icl": "in-context learning",
+    "vlm": "vision language model", "mllm": "multimodal large language model", "moe": "mixture of experts",
+    "ssl": "self-supervised learning", "kd": "knowledge distillation", "t2i": "text to image",
+    "ntk": "neural tangent kernel", "lmc": "linear mode connectivity", "dit": "diffusion transformer",
 }  # fmt: skip
+
+
+def _spelled_out(term: str) -> str | None:
+    """A field abbreviation the corpus never uses, spelled out, singular or plural ("VLM", "VLMs")."""
+    return _ABBREVIATIONS.get(term) or _ABBREVIATIONS.get(term.removesuffix("s"))
+
+
 _CATEGORY_NOUNS = frozenset({"paper", "stuff", "work", "research", "preprint", "category", "categories"})
 _ARXIV_CODE = re.compile(r"^(?:cs|stat|math|eess|q-bio|astro-ph|physics)\.([a-z-]+)$")
 _PUNCT = ".,;:!?()[]\"'“”‘’*_`~"
@@ -518,6 +742,12 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
+                r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
+    (re.compile(r"\b(\S+) (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
+                r" (?:write|wr[io]te|written|author\w*|publish\w*|co-?author\w*)\b", re.IGNORECASE),
+     lambda m: f"not by {m[1]}"),
+    (re.compile(r"\b(?:sorted|ordered|sort|order) by (?:year|date)\b", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\bfor (?:my|our|a|the|his|her|their) (?:lit(?:erature)? review|thesis|talk|presentation"
                 r"|project|reading group|class|course|seminar|report|proposal|grant|slides|survey|intro"
                 r"|related work|background)\b", re.IGNORECASE), lambda m: ""),
@@ -528,7 +758,8 @@ _SPELLED_OUT = (
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to
 2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated",
 "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "this past may" → "last may", "the
-earliest we have on record" → "the earliest we have", "… for my lit review" → "…" (what the papers are
+earliest we have on record" → "the earliest we have", "which papers did Hofmann not write" and "papers
+Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit review" → "…" (what the papers are
 for is no topic)."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
@@ -646,7 +877,7 @@ def _without_gloss(tokens: list[_Token]) -> list[_Token]:
     return tokens
 
 
-_SET_INTENTS = frozenset({"count", "list", "who_works_on"})
+_SET_INTENTS = frozenset({"count", "list", "who_works_on", "breakdown"})
 _PARENTHETICAL = re.compile(r"\([^()]*\s[^()]*\)")
 """A restatement in brackets ("count the model merging papers (combining independently trained nets)"):
 like a gloss after "i.e.", no part of a set's topic. One bracketed word ("(cs.CV)", "(GANs)") is kept."""
@@ -657,7 +888,18 @@ _LEAD_IN = frozenset({"curious", "pointers", "pointer", "point", "refs", "ref", 
                       "looked", "looking", "dig", "digging", "dug", "covers", "cover", "covering",
                       "regarding", "re", "smth", "sth", "w/", "pdf", "arxiv", "link", "links", "url",
                       "what's", "whats", "there", "stuff", "material", "resources", "out", "i'm",
-                      "im", "deal", "story", "scoop", "lowdown", "gist"})  # fmt: skip
+                      "im", "deal", "story", "scoop", "lowdown", "gist",
+                      # what is wanted of a paper: "the main idea of X", "key takeaways from X"
+                      "main", "key", "core", "central", "big", "idea", "ideas", "takeaway", "takeaways",
+                      "insight", "insights", "contribution", "contributions", "finding", "findings",
+                      "result", "results", "highlight", "highlights", "summary", "overview", "recap",
+                      "essence", "synopsis",
+                      # which paper to read or cite: "a good intro paper for SSMs", "a survey on diffusion",
+                      # "which paper should I cite for X", "what should I read first about X"
+                      "cite", "citing", "read", "start", "starting", "first", "intro", "introduction",
+                      "introductory", "primer", "survey", "surveys", "review", "tutorial", "beginner",
+                      "beginners", "best", "important", "must-read", "seminal", "canonical",
+                      "classic"})  # fmt: skip
 """Words that, before the topic, only ask for it: "reading recommendations on X", "pointers to X", "any
 good reads about X?", "has anyone looked into X", "is there a paper that covers X", "smth on X", "what's
 the deal with X"."""
@@ -673,7 +915,7 @@ _RELATION_VERBS = frozenset({
 SSMs", "which papers mention transformers"): the topic is what follows."""
 _LEAD_IN_END = frozenset({
     "on", "about", "to", "into", "for", "of", "with", "at", "regarding", "re", "covers", "covering", "cover",
-    "smth", "sth", "w/",
+    "smth", "sth", "w/", "from", "behind", "in",
 })  # fmt: skip
 """What ends a lead-in: without one, the words are the topic ("reading comprehension", "point clouds")."""
 
@@ -760,24 +1002,29 @@ class Reader:
         reading = _Reading(QueryBuilder(notes=list(notes)))
         rest = extract_fields(cleaned, reading.builder)
         explicit = reading.builder.freeze("").has_filters
-        asked = _detect_intent(fold(rest))  # read again below, once the cue words are out
+        by = _facet(fold(rest))
+        asked = "breakdown" if by else _detect_intent(fold(rest))  # read again below, cue words out
         if asked in _SET_INTENTS:
             rest = _PARENTHETICAL.sub(" ", rest)
-        tokens = _tokens(rest)
+        tokens = _without_facet_cue(_tokens(rest), by)
         if asked != "who_wrote":  # "who is the first author of …" asks for names
             tokens, reading.builder.first_author = _without_first_author_cue(tokens)
         tokens, wanted = _without_wanted(_without_acknowledgement(tokens))
         tokens = self._without_topic(self._corrected_names(tokens, reading), reading)
         folded = " ".join(t.folded for t in tokens)
-        intent = _detect_intent(folded)
+        intent: Intent | None = "breakdown" if by else _detect_intent(folded)
         tokens = _without_size_cue(tokens)
         if intent in _SET_INTENTS:
             tokens = _without_gloss(tokens)
         self._read_words(tokens, reading, intent)
+        if by is None and intent in {None, "count", "list"} and _COMPARING.search(folded):
+            by = self._compared_categories(reading)
+            intent = "breakdown" if by else intent
         if intent == "who_works_on":
             _keep_after_about(reading)
         else:
-            papers = intent in {"count", "latest", "oldest"} or bool(_PLURAL_LISTING & set(folded.split()))
+            dated_or_counted = intent in {"count", "latest", "oldest", "breakdown"}
+            papers = dated_or_counted or bool(_PLURAL_LISTING & set(folded.split()))
             _without_lead_in(reading, papers)
         topic = self._corrected_topic(reading)
         b = reading.builder
@@ -785,6 +1032,7 @@ class Reader:
             has_filter = bool(
                 b.authors
                 or b.without_authors
+                or b.without_affiliations
                 or b.without_text
                 or b.categories
                 or b.affiliations
@@ -798,7 +1046,7 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
-        pointing = intent == "who_wrote" or bool(_THE_PAPER & set(folded.split()))
+        pointing = intent in {"who_wrote", "when", "similar"} or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and not topic and not b.freeze("").has_filters
         query = b.freeze(topic)
         return Question(
@@ -811,9 +1059,14 @@ class Reader:
             singular=wanted is None
             and (
                 bool(_ONE_OF.search(folded))
+                or folded.startswith("when ")  # "when did noci last publish": one paper, its date
                 or (bool(_SINGULAR.search(folded)) and not _PLURAL_LISTING.intersection(folded.split()))
             ),
             wanted=wanted,
+            share=intent == "count" and bool(_SHARE.search(folded)),
+            sides=_sides(topic) if intent == "topic" and _COMPARISON.search(folded) else (),
+            off_topic="" if explicit or by else _off_topic(fold(rest), self._counts_papers),
+            by=by,
             unnamed=unnamed,
         )
 
@@ -832,6 +1085,37 @@ class Reader:
             words.pop(0)
         r.builder.without_text = " ".join(words) if analyze(" ".join(words)) else ""
         return kept
+
+    def _counts_papers(self, word: str) -> bool:
+        """After "how many": a word that still counts papers ("how many Noci papers", "how many cv", "how
+        many nlp") rather than other things."""
+        return bool(
+            self._authors.name_length([word])
+            or word in self._category_codes
+            or word in _PLAIN_CATEGORY_NAMES
+            or _ARXIV_CODE.match(word)
+        )
+
+    def _compared_categories(self, r: _Reading) -> Facet | None:
+        """ "NLP vs CV papers", "the split between cv and nlp": two or more categories named side by side
+        (`_COMPARING`) ask for a breakdown by category of those. A category's code or name left among the
+        topic words ("cv" before "and", not read as the category alone) counts here, and leaves the topic."""
+        named = list(r.builder.categories)
+        kept = []
+        for word in r.topic:
+            folded = fold(word)
+            codes = _PLAIN_CATEGORY_NAMES.get(folded) or (
+                [self._category_codes[folded]] if folded in self._category_codes else None
+            )
+            if codes:
+                named.extend(codes)
+            elif folded not in _BREAKDOWN_CUES:
+                kept.append(word)
+        if len(set(named)) < 2:
+            return None
+        r.builder.categories[:] = list(dict.fromkeys(named))
+        r.topic = kept
+        return "category"
 
     # --- words ----------------------------------------------------------------------------------
 
@@ -906,27 +1190,52 @@ class Reader:
         return 0
 
     def _affiliation(self, words: list[str], i: int, r: _Reading) -> int:
-        start = i + 1 if words[i] in {"from", "at", "with"} else i
+        """An institution ("from Princeton", "Harvard papers", "affiliated with ETH"), or one the papers
+        must not list ("not from ETH", "outside DeepMind", "non-ETH papers", "without ETH authors")."""
+        negated = words[i] in _WITHOUT or words[i] == "outside"
+        if words[i].startswith("non-") and words[i][4:] in self._affiliations:
+            r.builder.without_affiliations.append(self._affiliations[words[i][4:]])
+            return 1
+        start = i + 1 if words[i] in {"from", "at", "with"} or negated else i
         if words[i] == "affiliated" and i + 1 < len(words) and words[i + 1] == "with":
             start = i + 2
+        if negated and start < len(words) and words[start] in {"from", "at", "with", "by"}:
+            start += 1
         for n in (3, 2, 1):
             name = " ".join(words[start : start + n])
             if len(words[start : start + n]) == n and name in self._affiliations:
-                r.builder.affiliations.append(self._affiliations[name])
+                wanted = r.builder.without_affiliations if negated else r.builder.affiliations
+                wanted.append(self._affiliations[name])
                 glued = start == i and i and r.topic and fold(r.topic[-1]) == words[i - 1]
                 if glued and self._unknown(r.topic[-1]):
                     r.topic.pop()  # "google deepmind" for the listing's "DeepMind": part of its name
                 # "ETH affiliated", "the ETH affiliation", "ETH-based": the word after the name is part of it
-                tail = words[start + n : start + n + 1] in (["affiliated"], ["affiliation"], ["based"])
+                tail = words[start + n : start + n + 1] in (
+                    ["affiliated"],
+                    ["affiliation"],
+                    ["based"],
+                    ["authors"],
+                    ["people"],
+                    ["researchers"],
+                )
                 return start - i + n + tail
         return 0
 
     def _people(self, tokens: list[_Token], words: list[str], i: int, r: _Reading) -> int:
         """A name (after "by", "from", … or on its own), and any "and/or <name>" after it; a name after
         "without", "not", "excluding" … is one the papers must not list."""
-        if words[i] in _WITHOUT:
-            n = self._name_at(tokens, words, i + 1, cued=True)
-            return self._add_person(tokens, i + 1, n, r, excluded=True) - i if n else 0
+        if words[i] in _WITHOUT:  # "without Noci", "not by Noci", "excluding Hofmann or Noci"
+            start = i + 2 if i + 1 < len(words) and words[i + 1] in {"by", "from", "with"} else i + 1
+            n = self._name_at(tokens, words, start, cued=True)
+            if not n:
+                return 0
+            end = self._add_person(tokens, start, n, r, excluded=True)
+            while end + 1 < len(words) and words[end] in _AND:
+                more = self._name_at(tokens, words, end + 1, cued=True)
+                if not more:
+                    break
+                end = self._add_person(tokens, end + 1, more, r, excluded=True)
+            return end - i
         cue = words[i] in _PREPOSITION_CUES
         start = i + 1 if cue else i
         n = self._name_at(tokens, words, start, cued=cue) or self._named_with_others(tokens, words, start)
@@ -1027,12 +1336,15 @@ class Reader:
             word = fold(typed)
             terms = analyze(typed)
             known = all(self._known_term(t) for t in terms) if terms else True
-            if not known and terms and terms[0] in _ABBREVIATIONS:
-                words.append(_ABBREVIATIONS[terms[0]])
+            singular_known = bool(terms) and self._known_term(terms[0].removesuffix("s"))
+            spelled_out = _spelled_out(terms[0]) if terms and not known and not singular_known else None
+            if spelled_out:
+                words.append(spelled_out)
                 continue
             fixed = None if known else self._vocabulary.correct(word)
             if fixed:
-                r.corrections.append((typed, fixed))
+                if fixed != word.removesuffix("s"):  # "SSMs" → "ssm" is no typo: nothing to say
+                    r.corrections.append((typed, fixed))
                 words.append(fixed)
             else:
                 words.append(typed)

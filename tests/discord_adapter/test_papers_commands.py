@@ -7,12 +7,14 @@ payload disables mentions (`allowed_mentions == {"parse": []}`).
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any
 
 import pytest
 
 from bot.answer import REFUSAL, answer_question
 from bot.corpus.text import readable_text
+from bot.discord_adapter.papers.embeds import ANSWER_COLOUR, REFUSAL_COLOUR
 from bot.search.index import PaperIndex
 from tests.fake_discord import FakeDiscord, InteractionHandle, Reply
 from tests.test_plain_questions import ROWS, Check
@@ -118,6 +120,22 @@ async def test_a_refusal_has_no_sources_and_no_buttons(paperbot: Any, fake_disco
     reply = await run(fake_discord, "ask", {"question": "best pizza in Naples"})
     assert reply.embed is not None
     assert reply.embed["description"].startswith(REFUSAL)
+    assert source_lines(reply) == []
+    assert reply.components == []
+
+
+async def test_a_breakdown_answers_with_its_groups_as_an_answer_not_a_refusal(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    """ "papers per year" in Discord: each year with its number of papers, coloured as an answer; it cites
+    no paper, so there is no source list and no button."""
+    reply = await run(fake_discord, "ask", {"question": "papers per year"})
+    assert reply.embed is not None
+    description = reply.embed["description"]
+    years = Counter(p.year for p in bundled_index.papers)
+    for year, n in years.items():
+        assert f"{year} ({n})" in description
+    assert reply.embed["color"] == ANSWER_COLOUR.value != REFUSAL_COLOUR.value
     assert source_lines(reply) == []
     assert reply.components == []
 

@@ -296,7 +296,7 @@ def test_chat_shorthand_for_periods(
     [
         ("who looked at fusion of transformers", "who_wrote", True),
         ("names on the fusion paper?", "who_wrote", True),
-        ("when did lucchi start publishing", "oldest", False),
+        ("when did lucchi start publishing", "oldest", True),  # "when": one paper, its date
         ("oldest of our fusion papers", "oldest", True),  # one paper, though it says "papers"
         ("oldest fusion papers", "oldest", False),
         ("who found that fusion needs care, i.e. the pruning one", "who_wrote", True),

@@ -132,7 +132,7 @@ def answer_embed(answer: Answer, *, question: str | None = None) -> discord.Embe
     embed = discord.Embed(
         title=clip(question.strip(), 256) if question and question.strip() else None,
         description=text + block,
-        colour=ANSWER_COLOUR if answer.citations else REFUSAL_COLOUR,
+        colour=ANSWER_COLOUR if answer.confident else REFUSAL_COLOUR,
     )
     if answer.citations:
         embed.set_footer(text="Answer built from sentences of the cited papers.")
