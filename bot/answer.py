@@ -34,8 +34,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from bot.corpus.model import Paper
 from bot.search.index import MAX_RESULTS, PaperIndex
@@ -67,16 +67,14 @@ MAX_SENTENCE_CHARS = 300
 _END = re.compile(r"([.!?…]+[\"'”’)\]]*)$")
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """A numbered source: `[number]` in the answer text refers to `paper`."""
 
     number: int
     paper: Paper
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """An answer: text with [n] markers, the cited papers, the hits it drew on, and whether it found any."""
 
     text: str
@@ -413,7 +411,7 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     people = tuple((index.display_author(key), n) for key, n in ranked)
     citations = _numbered(hits, everything=False)
     first, *rest = people
-    what = describe(index, replace(question, query=replace(question.query, authors=())))
+    what = describe(index, question._replace(query=question.query._replace(authors=())))
     together = [index.display_author(a) for a in question.query.authors]
     joined = f" with {_joined(together, 'or' if question.query.any_author else 'and')}" if together else ""
     lead = f"{first[0]} has written the most{joined}{f' {what}' if what else ''} ({_papers(first[1])})"
@@ -504,9 +502,9 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
     groups are the answer; no paper is cited."""
     papers = [h.paper for h in _topic_hits(index, question)]
     q = question.query
-    subject = replace(q, authors=()) if question.by == "author" else q
-    subject = replace(subject, categories=()) if question.by == "category" else subject
-    what = describe(index, replace(question, query=subject))
+    subject = q._replace(authors=()) if question.by == "author" else q
+    subject = subject._replace(categories=()) if question.by == "category" else subject
+    what = describe(index, question._replace(query=subject))
     if not papers:
         return _refusal(question, hint=f"No papers {describe(index, question) or 'match'}.")
     groups = _groups(index, question, papers)

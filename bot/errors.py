@@ -21,7 +21,7 @@ PaperbotError                 base; never shown raw to a Discord user
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class PaperbotError(Exception):
@@ -111,8 +111,7 @@ class SourceUnavailableError(SourceError):
     """
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One bad record in a corpus file: where it is and what is wrong with it."""
 
     source: str

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import time
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -28,7 +27,9 @@ from pydantic import (
 )
 
 from bot.errors import ConfigError
-from bot.shards import Shards, shard_problem
+
+if TYPE_CHECKING:
+    from bot.shards import Shards
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 CONFIG_ENV_VAR = "PAPERBOT_CONFIG"
@@ -120,6 +121,8 @@ class DiscordSettings(Section):
     @field_validator("shard_ids")
     @classmethod
     def _shards_in_range(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        from bot.shards import shard_problem  # with the shard settings: `paperbot ask` reads none
+
         count = info.data.get("shard_count")
         if value is not None and isinstance(count, int) and (problem := shard_problem(count, value)):
             raise ValueError(problem)
@@ -127,6 +130,8 @@ class DiscordSettings(Section):
 
     def shards(self) -> Shards:
         """This process's shards: which servers it serves and owns the scheduled jobs of."""
+        from bot.shards import Shards
+
         return Shards.of(self.shard_count, self.shard_ids)
 
     @field_validator("api_base")
@@ -314,8 +319,7 @@ def _environment_sets_settings() -> bool:
     return any(name.upper().startswith(ENV_PREFIX) for name in os.environ)
 
 
-@dataclass(frozen=True)
-class SettingsReport:
+class SettingsReport(NamedTuple):
     """Every settings problem at once, and the settings to go on checking with (`paperbot check-config`).
 
     `settings` has each invalid section (named in `defaulted`) at its defaults, so the other sections can

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
@@ -91,8 +91,7 @@ class Refinement:
 
     def apply_to(self, query: Query) -> Query:
         """`query` narrowed by these filters."""
-        return replace(
-            query,
+        return query._replace(
             has_code=self.has_code if self.has_code is not None else query.has_code,
             date_from=self.date_from if self.date_from is not None else query.date_from,
             date_to=self.date_to if self.date_to is not None else query.date_to,

@@ -11,11 +11,10 @@ import io
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.clock import SystemClock
 from bot.corpus.model import Paper
@@ -61,8 +60,7 @@ class FileFormat(Enum):
     BIBTEX = "bibtex"
 
 
-@dataclass(frozen=True)
-class CorpusLoad:
+class CorpusLoad(NamedTuple):
     """The outcome of loading: unique papers in load order, the problems met, and the files read."""
 
     papers: tuple[Paper, ...]

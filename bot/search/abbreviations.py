@@ -27,8 +27,8 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from types import ModuleType
+from typing import NamedTuple
 
 from bot.search.analysis import Word, analyze_words
 
@@ -57,8 +57,7 @@ Form = tuple[str, ...]
 "model")), so hyphens and plurals do not matter."""
 
 
-@dataclass(frozen=True)
-class _Pair:
+class _Pair(NamedTuple):
     short: Form
     long: Form
     short_text: str

@@ -19,9 +19,9 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 import Stemmer
 
@@ -41,9 +41,13 @@ __all__ = [
 
 # --- LaTeX ------------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Zero-width and direction marks vanish (as in queries), so "atten\u200btion" is one word.
-_INVISIBLE = re.compile(r"[\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+@lru_cache(maxsize=1)
+def _unprintable() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Control characters, and zero-width and direction marks, which vanish (as in queries), so
+    "atten\\u200btion" is one word. Compiled at the first text that is not printable: the second class is
+    ~2.5 M instructions to compile, and a question or a snippet seldom needs it."""
+    control = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+    return control, re.compile(r"[\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 def strip_markup(text: str) -> str:
@@ -195,7 +199,8 @@ _HYPHENS = re.compile(r"-{1,2}|[‐‑‒–]")
 def words(text: str) -> list[str]:
     """Folded surface words (compounds kept whole, no stemming); what a person would call the words."""
     if not text.isprintable():  # printable text (most of it) has neither controls nor invisible marks
-        text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+        control, invisible = _unprintable()
+        text = invisible.sub("", control.sub(" ", text))
     text = strip_markup(text)
     text = _PLURAL_ACRONYM.sub(r"\1", text)
     if "'" in text:  # the possessive regex scans the whole text; most abstracts have no apostrophe
@@ -313,8 +318,7 @@ def terms_of(surface: Sequence[str]) -> list[str]:
         return [term for word in surface for term in _word_terms(word)]
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One surface word of a query and its index terms: `parts` (stemmed) and, for a compound, `joined`."""
 
     text: str

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 import numpy as np
 from rank_bm25 import BM25, BM25Okapi, BM25Plus
@@ -34,8 +34,7 @@ FieldedDoc = Mapping[str, Sequence[str]]
 Variant = Literal["okapi", "okapi-lucene-idf", "plus"]
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     """The matching documents, best first, cut to k, and how many matched in all (for paging)."""
 
     hits: tuple[tuple[int, float], ...]

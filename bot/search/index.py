@@ -15,11 +15,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Final, Literal, cast
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -85,8 +84,11 @@ def choose_engine(choice: EngineChoice, papers: int) -> str:
 
 
 Today = Callable[[], date]
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:  # annotations only (see `bot.search.terms`)
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
 
 
 def utc_today() -> date:
@@ -99,12 +101,16 @@ def _newest_first(paper: Paper) -> tuple[bool, int]:
     return (paper.published is None, -(paper.published.toordinal() if paper.published else 0))
 
 
-_TITLE_PUNCTUATION = re.compile(r"[-‐‑‒–—:;,.!?()\[\]\"'“”‘’/]+")
+@cache
+def _title_punctuation() -> re.Pattern[str]:
+    """Compiled when a title is first looked up: a class of scattered non-Latin-1 characters is ~1.3 M
+    instructions to compile, and most questions name no title."""
+    return re.compile(r"[-‐‑‒–—:;,.!?()\[\]\"'“”‘’/]+")
 
 
 def _title_key(text: str) -> str:
     """A title as typed: folded, punctuation and hyphens as spaces ("state-space" is "state space")."""
-    return " ".join(_TITLE_PUNCTUATION.sub(" ", fold(text)).split())
+    return " ".join(_title_punctuation().sub(" ", fold(text)).split())
 
 
 def _affiliation_key(name: str) -> str:

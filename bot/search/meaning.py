@@ -34,13 +34,11 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bot.errors import ModelError
 
@@ -74,7 +72,10 @@ MODEL_VERSION = "all-MiniLM-L6-v2/onnx-int8/mean-pool/256"
 """Part of every cached vector file's name: change it when the model or the pooling changes."""
 CACHE_ENV = "PAPERBOT_CACHE_DIR"
 
-Vectors = NDArray[np.float32]
+if TYPE_CHECKING:  # annotations only (see `bot.search.terms`)
+    from numpy.typing import NDArray
+
+    Vectors = NDArray[np.float32]
 
 
 class Embedder(Protocol):
@@ -140,8 +141,7 @@ def bundled_model() -> MiniLM:
     return MiniLM()
 
 
-@dataclass(frozen=True)
-class Closest:
+class Closest(NamedTuple):
     """The paper nearest in meaning and its cosine similarity."""
 
     doc: int

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Period", "describe_dates", "read_period", "within"]
 
@@ -51,8 +50,7 @@ _OPEN = frozenset({"since", "after", "before", "until", "till", "through", "thru
 _SOLO = frozenset({"today", "yesterday"})
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """A time phrase found at some word: the inclusive date range it means and how many words it used."""
 
     start: date | None

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.errors import QueryError
 from bot.search.analysis import fold
@@ -62,11 +61,14 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
 """Category names people type → the listing's codes. Any other `cat:` value is taken as a code."""
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A parsed query. `text` holds the free words; an empty `text` lists papers by filters, newest first.
 
     Dates are inclusive bounds on the publication date (`year:2024` is 2024-01-01..2024-12-31).
+
+    A NamedTuple, like the other values a question passes through (`Question`, `Hit`, `Answer`, …), rather
+    than a frozen dataclass: Python 3.11 makes a frozen dataclass by compiling six generated methods, ~3 M
+    instructions a class at import, and every `paperbot ask` imports two dozen of them (benchmarks/README.md).
     """
 
     text: str = ""
@@ -114,9 +116,13 @@ _FIELD = re.compile(r'(?<!\S)(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<plai
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _YEAR_RANGE = re.compile(r"^(?P<start>\d{4})?\.\.(?P<end>\d{4})?$")
 
-# Control characters (tabs, line breaks, NUL, ...) separate words; zero-width and direction marks vanish.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_INVISIBLE = re.compile(r"[\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_UNSEEN = {
+    **dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029], " "),
+    **dict.fromkeys([0xAD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]),
+}
+"""Control characters (tabs, line breaks, NUL, ...) separate words; zero-width and direction marks vanish.
+A `str.translate` table, not a regular expression: a class of scattered non-Latin-1 characters is ~2.5 M
+instructions to compile, in every `paperbot ask`."""
 # Chat markup is never a search word: user/role/channel mentions, @everyone/@here, custom emoji.
 _CHAT_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b|<a?:\w+:\d+>")
 
@@ -125,7 +131,7 @@ def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     """Drop control/format characters and chat markup, collapse spaces, cut to MAX_QUERY_CHARS (noted)."""
     # Control and zero-width characters go first (one C-speed pass), then a pasted novel is cut before
     # each remaining character's Unicode category is looked at.
-    text = _CHAT_MARKUP.sub(" ", _INVISIBLE.sub("", _CONTROLS.sub(" ", text)))
+    text = _CHAT_MARKUP.sub(" ", text.translate(_UNSEEN))
     oversized = len(text) > 4 * MAX_QUERY_CHARS
     text = text[: 4 * MAX_QUERY_CHARS]
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
@@ -145,24 +151,27 @@ def _year(value: str, key: str = "year") -> int:
     return int(value)
 
 
-@dataclass
 class QueryBuilder:
-    """Mutable collector used while reading a query; `freeze` makes the Query."""
+    """Mutable collector used while reading a query; `freeze` makes the Query.
 
-    words: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
-    date_from: date | None = None
-    date_to: date | None = None
-    has_code: bool | None = None
-    sort: SortOrder = "relevance"
-    notes: list[str] = field(default_factory=list)
-    any_author: bool = False
-    without_authors: list[str] = field(default_factory=list)
-    without_affiliations: list[str] = field(default_factory=list)
-    without_text: str = ""
-    first_author: bool = False
+    A plain class: nothing compares or prints a builder, and a dataclass's generated methods cost every
+    `paperbot ask` ~4 M instructions to compile (see `Query`)."""
+
+    def __init__(self, notes: list[str] | None = None) -> None:
+        self.words: list[str] = []
+        self.authors: list[str] = []
+        self.categories: list[str] = []
+        self.affiliations: list[str] = []
+        self.date_from: date | None = None
+        self.date_to: date | None = None
+        self.has_code: bool | None = None
+        self.sort: SortOrder = "relevance"
+        self.notes: list[str] = notes if notes is not None else []
+        self.any_author = False
+        self.without_authors: list[str] = []
+        self.without_affiliations: list[str] = []
+        self.without_text = ""
+        self.first_author = False
 
     def set_dates(self, start: date | None, end: date | None) -> None:
         """Narrow to [start, end] (either open); a reversed pair is swapped."""
@@ -295,4 +304,4 @@ def parse_query(text: str) -> Query:
 
 def with_note(query: Query, note: str) -> Query:
     """A copy of `query` with one more note (used by the index to explain empty or narrowed results)."""
-    return replace(query, notes=(*query.notes, note))
+    return query._replace(notes=(*query.notes, note))

@@ -9,12 +9,14 @@ is not "covered" by a paper that merely shares the word "best".
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.search.analysis import Word
+
+if TYPE_CHECKING:  # annotations only (see `bot.search.terms`)
+    import numpy.typing as npt
 
 __all__ = [
     "BROAD_MIN",

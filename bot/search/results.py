@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.corpus.model import Paper
 from bot.search.query import Query
@@ -10,8 +11,7 @@ from bot.search.query import Query
 __all__ = ["Hit", "SearchResults"]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One paper in the results.
 
     `score` is the BM25 score (> 0) for a text query, and 0.0 when the query had no free words (a listing

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from bot.search.analysis import analyze
 
@@ -35,13 +36,19 @@ _ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.[\"'”’)\]]*$")
-_WORD = re.compile(r"[^\W_]+(?:[-‐‑–][^\W_]+)*")
+
+
+@cache
+def _word() -> re.Pattern[str]:
+    """A word, compounds whole: compiled at the first sentence too long to show whole (its dash class is
+    ~1.4 M instructions to compile, and most answers quote none)."""
+    return re.compile(r"[^\W_]+(?:[-‐‑–][^\W_]+)*")
+
 
 Weight = Callable[[str], float]
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One sentence of an abstract, its position, and its index terms."""
 
     text: str
@@ -99,7 +106,7 @@ def trim_around(text: str, query: Collection[str], max_chars: int = MAX_SNIPPET_
     if len(text) <= max_chars:
         return text
     first = next(
-        (m.start() for m in _WORD.finditer(text) if query and set(analyze(m.group(0))) & set(query)), 0
+        (m.start() for m in _word().finditer(text) if query and set(analyze(m.group(0))) & set(query)), 0
     )
     start = 0
     if first > max_chars // 3:

@@ -29,14 +29,12 @@ import os
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, count, islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
@@ -72,12 +70,14 @@ MAX_WORDS = 100_000
 millions of distinct words, mostly typos and numbers, which the corrector must not learn anyway, and
 its lookup tables grow ~30 entries per word (symspellpy's English list, for scale, has 82,765 words)."""
 
-IntArray = npt.NDArray[np.int32]
-OffsetArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:  # annotations only: numpy.typing parses its docstrings at import (~3 M instructions an ask)
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int32]
+    OffsetArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class FieldTerms:
+class FieldTerms(NamedTuple):
     """One field's term ids, paper after paper: paper d's are `ids[offsets[d]:offsets[d + 1]]`."""
 
     offsets: OffsetArray
@@ -92,8 +92,7 @@ class FieldTerms:
         return np.diff(self.offsets)
 
 
-@dataclass(frozen=True)
-class Postings:
+class Postings(NamedTuple):
     """For each term id, the papers containing it, ascending: term t's are `docs[offsets[t]:offsets[t+1]]`."""
 
     offsets: OffsetArray
@@ -395,8 +394,7 @@ def paper_fields(paper: Paper) -> tuple[dict[str, list[str]], list[str]]:
     return fields, title_words + abstract_words
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A worker's analysis of one chunk of papers, in its own ids (`TermsBuilder.take_part`)."""
 
     worker: int

@@ -39,9 +39,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.errors import QueryError
 from bot.search.analysis import STOPWORDS, Word, analyze, analyze_words, fold
@@ -66,8 +65,7 @@ Intent = Literal[
 Facet = Literal["author", "category", "year"]
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """A message, understood: what is asked (`intent`), the query to run, and its analysed topic words."""
 
     text: str
@@ -96,10 +94,9 @@ class Question:
 
     def with_topic(self, text: str) -> Question:
         """The same question about other topic words (same filters)."""
-        return replace(
-            self, query=replace(self.query, text=text), words=tuple(analyze_words(text)),
-            terms=tuple(analyze(text)),
-        )  # fmt: skip
+        return self._replace(
+            query=self.query._replace(text=text), words=tuple(analyze_words(text)), terms=tuple(analyze(text))
+        )
 
     @property
     def topic(self) -> str:
@@ -754,8 +751,7 @@ _PUNCT = ".,;:!?()[]\"'“”‘’*_`~"
 """Stripped from a word's ends: punctuation, and chat markup around a word ("*diffusion*", "`ssm`")."""
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     """One word of the message: as typed, and folded (punctuation and possessive removed)."""
 
     typed: str
@@ -991,16 +987,17 @@ def _keep_after_about(r: _Reading) -> None:
             return
 
 
-@dataclass
 class _Reading:
-    """The state of one read: the query being built, topic words, corrections, names."""
+    """The state of one read: the query being built, topic words, corrections, names (a plain class, like
+    `QueryBuilder`)."""
 
-    builder: QueryBuilder
-    topic: list[str] = field(default_factory=list)
-    corrections: list[tuple[str, str]] = field(default_factory=list)
-    period: tuple[tuple[date, date], bool] | None = None
-    """The last closed time phrase read and whether it was yearless, for one that follows it
-    (`periods.within`)."""
+    def __init__(self, builder: QueryBuilder) -> None:
+        self.builder = builder
+        self.topic: list[str] = []
+        self.corrections: list[tuple[str, str]] = []
+        self.period: tuple[tuple[date, date], bool] | None = None
+        """The last closed time phrase read and whether it was yearless, for one that follows it
+        (`periods.within`)."""
 
 
 class Reader:
