@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -316,57 +316,34 @@ def _cited_answer(
     return Answer(text, tuple(citations), tuple(sources), True, question, results.total)
 
 
-def _who_wrote(index: PaperIndex, question: Question) -> Answer:
+def _about_the_paper(index: PaperIndex, question: Question, say: Callable[[Paper], str]) -> Answer:
+    """A question about one paper it names (who wrote it, when it appeared, where its code is): the paper
+    is the best source for the question's words, and the answer is one statement about it, citing it."""
     sources, results = _sources(index, question, 1)
     if not sources:
         return _refusal(question, results.notes, hint=NAME_THE_PAPER)
     paper = sources[0].paper
+    text = " ".join([*_corrections(question), *_by_meaning(sources), say(paper), *results.notes])
+    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+
+
+def _authors_of(paper: Paper) -> str:
     year = f" ({paper.year})" if paper.year else ""
     names = ", ".join(paper.authors) or "unknown authors"
     cut = " et al. (the listing names only the first authors)" if paper.authors_truncated else ""
-    text = " ".join(
-        [
-            *_corrections(question),
-            *_by_meaning(sources),
-            f"“{paper.title}”{year} is by {names}{cut} [1].",
-            *results.notes,
-        ]
-    )
-    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+    return f"“{paper.title}”{year} is by {names}{cut} [1]."
 
 
-def _publication_date(index: PaperIndex, question: Question) -> Answer:
-    """ "When was the random teachers paper published?": the paper meant, and its date in the listing."""
-    sources, results = _sources(index, question, 1)
-    if not sources:
-        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
-    paper = sources[0].paper
-    when = (
-        f"was published in {paper.published.strftime('%B %Y')}"
-        if paper.published
-        else "has no date in the listing"
-    )
-    said = f"“{paper.title}” ({paper.short_authors()}) {when} [1]."
-    text = " ".join([*_corrections(question), *_by_meaning(sources), said, *results.notes])
-    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+def _date_of(paper: Paper) -> str:
+    when = f"was published in {paper.published:%B %Y}" if paper.published else "has no date in the listing"
+    return f"“{paper.title}” ({paper.short_authors()}) {when} [1]."
 
 
-def _links(index: PaperIndex, question: Question) -> Answer:
-    """ "Link to the languini code", "is the code for random teachers public?": the paper meant, and the
-    code and links the listing gives it (or that it gives none)."""
-    sources, results = _sources(index, question, 1)
-    if not sources:
-        return _refusal(question, results.notes, hint=NAME_THE_PAPER)
-    paper = sources[0].paper
-    year = f", {paper.year}" if paper.year else ""
-    links = ", ".join(paper.links)
-    said = (
-        f"“{paper.title}” ({paper.short_authors()}{year}): {links} [1]."
-        if paper.links
-        else f"The listing gives no code or link for “{paper.title}” ({paper.short_authors()}{year}) [1]."
-    )
-    text = " ".join([*_corrections(question), *_by_meaning(sources), said, *results.notes])
-    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
+def _links_of(paper: Paper) -> str:
+    named = f"“{paper.title}” ({paper.short_authors()}{f', {paper.year}' if paper.year else ''})"
+    if paper.links:
+        return f"{named}: {', '.join(paper.links)} [1]."
+    return f"The listing gives no code or link for {named} [1]."
 
 
 SIMILAR = 5
@@ -539,6 +516,14 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+_ABOUT_THE_PAPER: dict[str, Callable[[Paper], str]] = {
+    "who_wrote": _authors_of,
+    "when": _date_of,
+    "link": _links_of,
+}
+"""What a question about one paper says of it, by intent."""
+
+
 def compose(
     index: PaperIndex, question: Question, *, max_sources: int = 3, everything: bool = False
 ) -> Answer:
@@ -559,14 +544,10 @@ def compose(
         return _breakdown(index, question, everything)
     if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)
-    if question.intent == "who_wrote":
-        return _who_wrote(index, question)
-    if question.intent == "when":
-        return _publication_date(index, question)
+    if question.intent in _ABOUT_THE_PAPER:
+        return _about_the_paper(index, question, _ABOUT_THE_PAPER[question.intent])
     if question.intent == "similar":
         return _similar_papers(index, question)
-    if question.intent == "link":
-        return _links(index, question)
     return _topic_answer(index, question, max(1, max_sources))
 
 

@@ -24,6 +24,12 @@ from bot.search.index import PaperIndex
 TODAY = date(2026, 12, 2)
 _CITED = re.compile(r"([^.!?]*?)\s*\[(\d+)\]([.!?]?)")
 
+RANDOM_TEACHERS = "random-teachers-are-good-teachers"
+SUPER_CONSISTENCY = "super-consistency-of-neural-network-landscapes-and-learning"
+SHAPED_TRANSFORMER = "the-shaped-transformer-attention-models-in-the-infinite"
+LANGUINI = "the-languini-kitchen-enabling-language-modelling-research-at"
+"""Bundled papers many questions here are about."""
+
 
 @pytest.fixture(scope="module")
 def index() -> PaperIndex:
@@ -68,7 +74,7 @@ def test_questions_the_corpus_cannot_answer_cite_nothing(index: PaperIndex, ques
 @pytest.mark.parametrize(
     ("question", "first_source"),
     [
-        ("what are random teachers in self-distillation?", "random-teachers-are-good-teachers"),
+        ("what are random teachers in self-distillation?", RANDOM_TEACHERS),
         ("how do state space models track state?", "structured-sparse-transition-matrices-to-enable-state"),
         (
             "does sparsity help the curse of depth in LLMs?",
@@ -136,20 +142,20 @@ def test_a_count_says_the_number_of_matching_papers_first(index: PaperIndex) -> 
     assert {p.id for p in answer.matches} == {p.id for p in in_2023}
 
 
-LANGUINI = "the-languini-kitchen-enabling-language-modelling-research-at"
+LANGUINI = LANGUINI
 
 
 @pytest.mark.parametrize(
     ("question", "paper_id"),
     [
-        ("who wrote the paper on random teachers?", "random-teachers-are-good-teachers"),
+        ("who wrote the paper on random teachers?", RANDOM_TEACHERS),
         ("authors of the languini kitchen paper?", LANGUINI),
         # the other ways people ask for a paper's authors
-        ("who's responsible for the random teachers paper", "random-teachers-are-good-teachers"),
-        ("who should I cite for random teachers?", "random-teachers-are-good-teachers"),
-        ("who worked on the random teachers paper", "random-teachers-are-good-teachers"),
-        ("the random teachers paper, by whom?", "random-teachers-are-good-teachers"),
-        ("random teachers paper authors?", "random-teachers-are-good-teachers"),
+        ("who's responsible for the random teachers paper", RANDOM_TEACHERS),
+        ("who should I cite for random teachers?", RANDOM_TEACHERS),
+        ("who worked on the random teachers paper", RANDOM_TEACHERS),
+        ("the random teachers paper, by whom?", RANDOM_TEACHERS),
+        ("random teachers paper authors?", RANDOM_TEACHERS),
         ("who was involved in the languini kitchen", LANGUINI),
         ("credits for the languini kitchen?", LANGUINI),
     ],
@@ -325,7 +331,7 @@ def test_first_author_papers_are_those_the_person_leads(index: PaperIndex, quest
 
 def test_who_is_the_first_author_of_a_paper_names_its_authors_first_one_first(index: PaperIndex) -> None:
     answer = answer_question(index, "who is the first author of the random teachers paper?")
-    paper = index.get("random-teachers-are-good-teachers")
+    paper = index.get(RANDOM_TEACHERS)
     assert answer.citations[0].paper == paper
     assert paper.authors[0] in answer.text
 
@@ -418,7 +424,7 @@ def test_list_everything_lists_the_corpus(index: PaperIndex) -> None:
 )
 def test_politeness_and_purpose_do_not_hide_the_topic(index: PaperIndex, question: str) -> None:
     answer = answer_question(index, question)
-    assert answer.citations[0].paper.id == "random-teachers-are-good-teachers"
+    assert answer.citations[0].paper.id == RANDOM_TEACHERS
 
 
 @pytest.mark.parametrize(
@@ -429,7 +435,7 @@ def test_politeness_and_purpose_do_not_hide_the_topic(index: PaperIndex, questio
     ],
 )
 def test_asking_to_be_reminded_finds_the_paper(index: PaperIndex, question: str) -> None:
-    assert answer_question(index, question).citations[0].paper.id == "random-teachers-are-good-teachers"
+    assert answer_question(index, question).citations[0].paper.id == RANDOM_TEACHERS
 
 
 @pytest.mark.parametrize(
@@ -454,14 +460,14 @@ def test_who_has_written_the_most_reads_as_a_sentence(index: PaperIndex) -> None
     [
         (
             "what's the main idea of the shaped transformer paper",
-            "the-shaped-transformer-attention-models-in-the-infinite",
+            SHAPED_TRANSFORMER,
         ),
         (
             "key takeaways from the languini paper",
-            "the-languini-kitchen-enabling-language-modelling-research-at",
+            LANGUINI,
         ),
-        ("tl;dr super consistency", "super-consistency-of-neural-network-landscapes-and-learning"),
-        ("eli5 random teachers", "random-teachers-are-good-teachers"),
+        ("tl;dr super consistency", SUPER_CONSISTENCY),
+        ("eli5 random teachers", RANDOM_TEACHERS),
     ],
 )
 def test_asking_for_a_papers_gist_finds_that_paper_by_its_words(
@@ -477,7 +483,7 @@ def test_asking_for_a_papers_gist_finds_that_paper_by_its_words(
 def test_authors_for_a_paper_names_its_authors(index: PaperIndex) -> None:
     answer = answer_question(index, "authors for the super consistency paper?")
     paper = answer.citations[0].paper
-    assert paper.id == "super-consistency-of-neural-network-landscapes-and-learning"
+    assert paper.id == SUPER_CONSISTENCY
     assert all(name in answer.text for name in paper.authors)
 
 
@@ -496,18 +502,18 @@ def test_a_share_of_the_corpus_is_counted_and_given_as_a_percentage(index: Paper
 @pytest.mark.parametrize(
     ("question", "paper_id"),
     [
-        ("when was the random teachers paper published?", "random-teachers-are-good-teachers"),
+        ("when was the random teachers paper published?", RANDOM_TEACHERS),
         (
             "what year is the shaped transformer from",
-            "the-shaped-transformer-attention-models-in-the-infinite",
+            SHAPED_TRANSFORMER,
         ),
         (
             "how old is the languini kitchen paper",
-            "the-languini-kitchen-enabling-language-modelling-research-at",
+            LANGUINI,
         ),
         (
             "date of the super consistency paper",
-            "super-consistency-of-neural-network-landscapes-and-learning",
+            SUPER_CONSISTENCY,
         ),
     ],
 )
@@ -566,7 +572,7 @@ def test_an_institution_asked_away_is_left_out_not_listed(index: PaperIndex, que
         ),
         (
             "how does random teachers compare to benign memorization",
-            {"random-teachers-are-good-teachers", "the-curious-case-of-benign-memorization"},
+            {RANDOM_TEACHERS, "the-curious-case-of-benign-memorization"},
         ),
     ],
 )
@@ -614,7 +620,7 @@ def test_counting_times_someone_published_counts_their_papers(index: PaperIndex)
 
 def test_asking_where_a_papers_code_is_finds_the_paper(index: PaperIndex) -> None:
     answer = answer_question(index, "where is the code for random teachers?")
-    assert answer.citations[0].paper.id == "random-teachers-are-good-teachers"
+    assert answer.citations[0].paper.id == RANDOM_TEACHERS
 
 
 def test_a_plural_abbreviation_the_corpus_never_uses_is_spelled_out(index: PaperIndex) -> None:
@@ -627,14 +633,14 @@ def test_a_plural_abbreviation_the_corpus_never_uses_is_spelled_out(index: Paper
 @pytest.mark.parametrize(
     ("question", "named"),
     [
-        ("papers similar to random teachers", "random-teachers-are-good-teachers"),
+        ("papers similar to random teachers", RANDOM_TEACHERS),
         (
             "anything like the languini kitchen paper?",
-            "the-languini-kitchen-enabling-language-modelling-research-at",
+            LANGUINI,
         ),
         (
             "more like the super consistency paper",
-            "super-consistency-of-neural-network-landscapes-and-learning",
+            SUPER_CONSISTENCY,
         ),
     ],
 )
@@ -654,12 +660,12 @@ def test_papers_like_a_named_paper_are_its_closest_papers(
     [
         (
             "which paper should I cite for learning rate transfer",
-            "super-consistency-of-neural-network-landscapes-and-learning",
+            SUPER_CONSISTENCY,
         ),
-        ("is there a survey on random teachers?", "random-teachers-are-good-teachers"),
+        ("is there a survey on random teachers?", RANDOM_TEACHERS),
         (
             "what's a good intro paper for shaped transformers",
-            "the-shaped-transformer-attention-models-in-the-infinite",
+            SHAPED_TRANSFORMER,
         ),
     ],
 )
@@ -702,9 +708,9 @@ def test_a_first_name_before_what_they_did_is_that_person(index: PaperIndex) -> 
 @pytest.mark.parametrize(
     ("question", "paper_id"),
     [
-        ("is the code for random teachers public?", "random-teachers-are-good-teachers"),
-        ("github for random teachers", "random-teachers-are-good-teachers"),
-        ("link to the shaped transformer paper", "the-shaped-transformer-attention-models-in-the-infinite"),
+        ("is the code for random teachers public?", RANDOM_TEACHERS),
+        ("github for random teachers", RANDOM_TEACHERS),
+        ("link to the shaped transformer paper", SHAPED_TRANSFORMER),
     ],
 )
 def test_asking_for_a_papers_code_or_link_gives_the_listed_links(

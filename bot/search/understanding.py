@@ -423,8 +423,13 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
     return ""
 
 
-_COMPARISON = re.compile(r"\b(?:differences?|differ|compared?|comparison|versus|vs|contrast|relate)\b")
-"""A question that sets two topics side by side (`Question.sides`)."""
+_COMPARING = re.compile(
+    r"\b(?:vs|versus|split|breakdown|compared?|comparison|ratio|against|between|differences?|differ|contrast"
+    r"|relate)\b"
+)
+"""Two things set side by side: two categories ("NLP vs CV", "the split between cv and nlp") ask for a
+breakdown of those; two topics ("difference between GIDD and Latent-DARM") for a paper on each
+(`Question.sides`)."""
 _SIDE_CUES = frozenset({"difference", "differences", "differ", "compare", "compared", "comparison",
                         "contrast", "relate", "between", "how"})  # fmt: skip
 _SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from)\s+", re.IGNORECASE)
@@ -439,8 +444,6 @@ def _sides(topic: str) -> tuple[str, ...]:
     return tuple(parts) if len(parts) == 2 else ()
 
 
-_COMPARING = re.compile(r"\b(?:vs|versus|split|breakdown|compared?|comparison|ratio|against|between)\b")
-"""Two categories set side by side ("NLP vs CV", "the split between cv and nlp"): a breakdown of those."""
 _BREAKDOWN_CUES = frozenset({
     "had", "have", "has", "most", "least", "fewest", "busiest", "more", "fewer", "breakdown", "split",
     "distribution", "mix", "counts", "output", "over", "time", "years", "vs", "versus", "compared",
@@ -1144,7 +1147,7 @@ class Reader:
             ),
             wanted=wanted,
             share=intent == "count" and bool(_SHARE.search(folded)),
-            sides=_sides(topic) if intent == "topic" and _COMPARISON.search(folded) else (),
+            sides=_sides(topic) if intent == "topic" and _COMPARING.search(folded) else (),
             off_topic="" if explicit or by else _off_topic(fold(rest), self._counts_papers, self._known_term),
             by=by,
             unnamed=unnamed,
