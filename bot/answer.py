@@ -89,7 +89,7 @@ class Answer(NamedTuple):
     people: tuple[tuple[str, int], ...] = ()
     """who_works_on: (name, number of papers on the topic), most first."""
     unshown_groups: int = 0
-    """A breakdown's groups its text leaves out (`paperbot ask --all` shows them)."""
+    """A breakdown's groups its text leaves out (`paperbot ask --all`, or "more" in a conversation)."""
 
     @property
     def more(self) -> int:
@@ -99,7 +99,9 @@ class Answer(NamedTuple):
     def render_text(self) -> str:
         """The answer followed by its numbered source list, for a terminal."""
         if self.unshown_groups:
-            return f"{self.text}\n… `paperbot ask --all` lists all {self.unshown_groups} more."
+            return (
+                f"{self.text}\n… all {self.unshown_groups} more: `paperbot ask --all`, or say “more” in chat."
+            )
         if not self.citations:
             return self.text
         lines = [self.text, "", "Sources:"]

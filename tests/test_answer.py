@@ -729,3 +729,16 @@ def test_asking_for_a_papers_code_or_link_gives_the_listed_links(
 def test_papers_with_a_github_link_stay_a_list_of_papers_with_code(index: PaperIndex) -> None:
     answer = answer_question(index, "which papers have a github link?", everything=True)
     assert {p.id for p in answer.matches} == {p.id for p in index.papers if p.has_code}
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("papers from princton", "princeton"), ("harvrd papers", "harvard")]
+)
+def test_a_misspelt_institution_is_corrected_and_the_answer_says_so(
+    index: PaperIndex, typed: str, meant: str
+) -> None:
+    answer = answer_question(index, typed, everything=True)
+    theirs = {p.id for p in index.papers if meant in p.affiliations}
+    assert theirs
+    assert {p.id for p in answer.matches} == theirs
+    assert "Showing results for" in answer.text

@@ -450,3 +450,22 @@ def test_how_many_counts_the_list_in_view_and_how_many_of_them_narrows_it(index:
 def test_how_many_with_a_topic_of_its_own_is_a_new_question(index: PaperIndex) -> None:
     _, state = respond(index, None, "papers on distillation")
     assert interpret("how many papers on state space models?", state, index=index).kind == "question"
+
+
+def test_more_after_a_breakdown_names_every_group() -> None:
+    """ "How many authors are there?" names the 20 with the most papers; "more" names them all."""
+    many = [
+        Paper(
+            id=f"p{n}", title=f"Paper {n}", authors=(f"Person {n}", f"Other {n}"), published=date(2024, 1, 1)
+        )
+        for n in range(15)
+    ]
+    crowded = PaperIndex.build([*PAPERS, *many])
+    reply, state = respond(crowded, None, "how many authors are there?")
+    assert isinstance(reply, AnswerReply)
+    everyone = {a for p in crowded.papers for a in p.authors}
+    assert reply.answer.unshown_groups > 0
+    more, _ = respond(crowded, state, "more")
+    assert isinstance(more, AnswerReply)
+    assert more.answer.unshown_groups == 0
+    assert all(f"{name} (" in more.answer.text for name in everyone)

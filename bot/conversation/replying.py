@@ -73,7 +73,8 @@ def _ask(index: PaperIndex, question: str) -> tuple[Reply, Conversation]:
     cited = tuple(c.paper.id for c in answer.citations)
     # The question was read once, by the answer; the conversation keeps that reading for "more".
     query = answer.question.query if answer.question is not None else index.parse(question)
-    state = Conversation(question=question, query=query, shown=cited, exclude=cited)
+    kind: ListKind = "groups" if answer.unshown_groups else "sources"
+    state = Conversation(question=question, query=query, kind=kind, shown=cited, exclude=cited)
     return AnswerReply(question, answer), state
 
 
@@ -164,6 +165,9 @@ def _label(state: Conversation, index: PaperIndex) -> str:
 
 
 def _more(index: PaperIndex, state: Conversation) -> tuple[Reply, Conversation]:
+    if state.kind == "groups":  # a breakdown that named its first groups: now all of them
+        everything = answer_question(index, state.question, everything=True)
+        return AnswerReply(state.question, everything), replace(state, kind="sources")
     if state.kind == "sources":
         listing = replace(state, kind="search", shown=(), offset=0, filters=Refinement())
         return _page(index, listing, 1, _label(listing, index))

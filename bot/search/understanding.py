@@ -1071,6 +1071,8 @@ class Reader:
         """The listing's category codes as people type them ("cv" → "CV")."""
         self._vocabulary = vocabulary
         self._names = Speller((w, 1) for w in authors.words)
+        self._places = Speller((w, 1) for key in self._affiliations for w in key.split())
+        """The institutions' words, for a misspelt one ("princton")."""
         self._known_term = known_term
         self._today = today
 
@@ -1374,8 +1376,8 @@ class Reader:
     # --- typos ----------------------------------------------------------------------------------
 
     def _corrected_names(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
-        """Misspelt names ("Nocci", "Bachman") → the author's spelling, and misspelt question words ("paprs")
-        → the word, before anything else reads them."""
+        """Misspelt names ("Nocci", "Bachman", "Princton") → the author's or institution's spelling, and
+        misspelt question words ("paprs") → the word, before anything else reads them."""
         out: list[_Token] = []
         for token in tokens:
             word = token.folded
@@ -1383,14 +1385,14 @@ class Reader:
             common = word in STOPWORDS or word in _FILLER
             if not common and word not in self._authors.words and not self._vocabulary.knows(word):
                 named = token.possessive or bool(out and out[-1].folded == "by")
-                fixed = self._names.correct(word, named=named)
+                fixed = self._names.correct(word, named=named) or self._places.correct(word)
                 topic_fix = self._vocabulary.correct(word)
                 if fixed and topic_fix and topic_fix != fixed and not token.capitalized:
                     fixed = None
                 if not fixed and topic_fix in QUESTION_WORDS:
                     out.append(_Token(topic_fix, topic_fix))  # a question word, not a topic: nothing to say
                     continue
-            if fixed:
+            if fixed:  # a person's or an institution's name
                 r.corrections.append((token.typed, fixed))
                 out.append(_Token(fixed.capitalize(), fixed))
             else:
