@@ -742,3 +742,20 @@ def test_a_misspelt_institution_is_corrected_and_the_answer_says_so(
     assert theirs
     assert {p.id for p in answer.matches} == theirs
     assert "Showing results for" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("summarize noci's latest", "Lorenzo Noci"),
+        ("what did sotiris and gregor do together most recently", "Sotiris Anagnostidis"),
+        ("what is enis working on right now?", "Enis Simsar"),
+    ],
+)
+def test_what_someone_did_last_leads_with_their_newest_paper(
+    index: PaperIndex, question: str, person: str
+) -> None:
+    answer = answer_question(index, question)
+    theirs = [p for p in index.papers if person in p.authors]
+    newest = max(theirs, key=lambda p: p.published or date.min)
+    assert answer.citations[0].paper.id == newest.id

@@ -247,6 +247,7 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|lately|fresh(?:est)?|whats? new"
             r"|anything new|these days|nowadays)\b"
+            r"|\bright now\b|\bcurrently\b|\bat the moment\b"
             r"|\bhot off the press\b|\b(?:came out|published|released|put out) last\W*$"
             r"|\b(?:last|final) (?:paper|publication|article|thing|one)s?\b"
             # "when was our last diffusion paper", "when did noci last publish", "any news?"
@@ -479,8 +480,9 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     # which end of the list was asked for
     "oldest": frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
                          "start", "started", "working", "writing", "publishing"}),
-    "latest": frozenset({"last", "final", "closed", "wrapped", "rounded", "off", "end", "ended", "lately",
-                         "days", "fresh", "freshest", "hot", "press", "news", "additions", "arrivals"}),
+    "latest": frozenset({"right", "now", "currently", "moment", "last", "final", "closed", "wrapped",
+                         "rounded", "off", "end", "ended", "lately", "days", "fresh", "freshest", "hot",
+                         "press", "news", "additions", "arrivals"}),
     # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
     "who_wrote": frozenset({"responsible", "involved", "contributed", "cite", "thank", "credits", "whom",
                             "person", "persons"}),
@@ -506,8 +508,12 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
-_ONE_OF = re.compile(r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b")
-"""'the oldest of our diffusion papers' asks for one paper, though it says "papers"."""
+_ONE_OF = re.compile(
+    r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b"
+    r"|\b(?:latest|newest|oldest|earliest|most recent(?:ly)?)\W*$"
+)
+"""'the oldest of our diffusion papers' asks for one paper, though it says "papers"; so does a question
+ending on the word ("summarize Noci's latest", "what did they do together most recently")."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
 _THE_PAPER = frozenset({"it", "this", "that"})
 """Words pointing at one paper the question does not name ("who wrote it?")."""
