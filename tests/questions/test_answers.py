@@ -17,8 +17,8 @@ FLOORS = {
     ("questions_more", "dev"): 0.97,
     ("questions_third", "dev"): 0.93,
     ("questions", "test"): 0.93,
-    ("questions_more", "test"): 0.92,
-    ("questions_third", "test"): 0.92,
+    ("questions_more", "test"): 0.93,
+    ("questions_third", "test"): 0.93,
     # Written blind after search by meaning; first measured at dev 73 % / test 79 % before any tuning on it.
     ("questions_fourth", "dev"): 0.92,
     ("questions_fourth", "test"): 0.87,
@@ -27,7 +27,7 @@ FLOORS = {
     ("questions_fifth", "test"): 0.74,
     # Written blind by a helper later on 2026-12-06; first run dev 61/76, test 55/74 before any tuning on it.
     ("questions_sixth", "dev"): 0.94,
-    ("questions_sixth", "test"): 0.81,
+    ("questions_sixth", "test"): 0.82,
 }
 """(set, split) → the least share of right answers: each one question below what was measured, since
 search by meaning compares cosines against a threshold and another CPU's float rounding may move one
