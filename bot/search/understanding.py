@@ -381,6 +381,11 @@ _VENUES = frozenset({
 _VENUE_NAMES = {"neurips": "NeurIPS", "nips": "NeurIPS", "interspeech": "Interspeech", "corl": "CoRL"}
 
 
+def _words_of(folded: str) -> frozenset[str]:
+    """The words of a folded question, punctuation aside ("neurips?" → "neurips")."""
+    return frozenset(re.findall(r"[\w'-]+", folded))
+
+
 def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callable[[str], bool]) -> str:
     """Why a message is not about the papers, or "". Two kinds, each plain in its words:
     - a count of something else: of what the listing does not hold ("how many citations does the
@@ -389,7 +394,7 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
     - a question about a place ("where is the kitchen?"), unless it asks where a paper's code, PDF or data
       is;
     - a question about venues ("what did we publish at NeurIPS?"), which the listing does not record."""
-    words = set(re.findall(r"[\w'-]+", folded))
+    words = _words_of(folded)
     venues = sorted(w for w in words & _VENUES if not known(w))
     if venues:
         venue = _VENUE_NAMES.get(venues[0], venues[0].upper())
@@ -424,32 +429,32 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
     return ""
 
 
-_COMPARING = re.compile(
-    r"\b(?:vs|versus|split|breakdown|compared?|comparison|ratio|against|between|differences?|differ|contrast"
-    r"|relate)\b"
-)
+_COMPARISON_WORDS = frozenset({
+    "vs", "versus", "split", "breakdown", "compare", "compared", "comparison", "ratio", "against", "between",
+    "difference", "differences", "differ", "contrast", "relate",
+})  # fmt: skip
+_COMPARING = re.compile(rf"\b(?:{'|'.join(sorted(_COMPARISON_WORDS))})\b")
 """Two things set side by side: two categories ("NLP vs CV", "the split between cv and nlp") ask for a
 breakdown of those; two topics ("difference between GIDD and Latent-DARM") for a paper on each
 (`Question.sides`)."""
-_SIDE_CUES = frozenset({"difference", "differences", "differ", "compare", "compared", "comparison",
-                        "contrast", "relate", "between", "how"})  # fmt: skip
+_SIDE_CUES = _COMPARISON_WORDS | {"how"}
 _SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from)\s+", re.IGNORECASE)
 
 
 def _sides(topic: str) -> tuple[str, ...]:
     """ "difference between gidd and latent-darm" → ("gidd", "latent-darm"): the topics compared, without
     the words that ask for the comparison; none unless there are exactly two."""
-    kept = " ".join(w for w in topic.split() if fold(w) not in _SIDE_CUES)
-    parts = [p.strip(" ,;:") for p in _SIDE_SPLIT.split(kept)]
-    parts = [p for p in parts if analyze(p)]
-    return tuple(parts) if len(parts) == 2 else ()
+    parts = [
+        " ".join(w for w in part.split() if fold(w) not in _SIDE_CUES) for part in _SIDE_SPLIT.split(topic)
+    ]
+    sides = [part.strip(" ,;:") for part in parts if analyze(part)]
+    return tuple(sides) if len(sides) == 2 else ()
 
 
-_BREAKDOWN_CUES = frozenset({
-    "had", "have", "has", "most", "least", "fewest", "busiest", "more", "fewer", "breakdown", "split",
-    "distribution", "mix", "counts", "output", "over", "time", "years", "vs", "versus", "compared",
-    "compare", "comparison", "ratio", "against", "between", "total", "saw", "average", "common",
-})  # fmt: skip
+_BREAKDOWN_CUES = _COMPARISON_WORDS | {
+    "had", "have", "has", "most", "least", "fewest", "busiest", "more", "fewer", "distribution", "mix",
+    "counts", "output", "over", "time", "years", "total", "saw", "average", "common",
+}  # fmt: skip
 """Words around a breakdown's cue that only say how the groups are wanted ("which year had the most",
 "year by year breakdown of our output")."""
 
@@ -461,7 +466,7 @@ def _facet_pattern(facet: Facet) -> re.Pattern[str]:
 
 
 def _facet(folded: str) -> Facet | None:
-    words = set(re.findall(r"[\w-]+", folded))
+    words = _words_of(folded)
     for facet, needed, _ in _FACETS:
         if needed & words and _facet_pattern(facet).search(folded):
             return facet
@@ -1092,8 +1097,9 @@ class Reader:
         reading = _Reading(QueryBuilder(notes=list(notes)))
         rest = extract_fields(cleaned, reading.builder)
         explicit = reading.builder.freeze("").has_filters
-        by = _facet(fold(rest))
-        asked = "breakdown" if by else _detect_intent(fold(rest))  # read again below, cue words out
+        folded_text = fold(rest)
+        by = _facet(folded_text)
+        asked = "breakdown" if by else _detect_intent(folded_text)  # read again below, cue words out
         if asked in _SET_INTENTS:
             rest = _PARENTHETICAL.sub(" ", rest)
         tokens = _without_facet_cue(_tokens(rest), by)
@@ -1156,7 +1162,9 @@ class Reader:
             wanted=wanted,
             share=intent == "count" and bool(_SHARE.search(folded)),
             sides=_sides(topic) if intent == "topic" and _COMPARING.search(folded) else (),
-            off_topic="" if explicit or by else _off_topic(fold(rest), self._counts_papers, self._known_term),
+            off_topic=""
+            if explicit or by
+            else _off_topic(folded_text, self._counts_papers, self._known_term),
             by=by,
             unnamed=unnamed,
         )
