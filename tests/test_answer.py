@@ -527,6 +527,16 @@ def test_when_a_paper_was_published_is_its_listed_date(
     assert published.strftime("%B %Y") in answer.text
 
 
+def test_when_a_condition_holds_is_a_topic_question_not_a_publication_date(index: PaperIndex) -> None:
+    """ "When is distilling from a random teacher useful?" asks for findings: the answer quotes the paper,
+    it does not tell when the paper came out."""
+    answer = answer_question(index, "when is distilling from a random teacher useful?")
+    assert [c.paper.id for c in answer.citations][:1] == [RANDOM_TEACHERS]
+    assert "published in" not in answer.text
+    sentences = {s.text for s in index.sentences(RANDOM_TEACHERS)}
+    assert any(s.rstrip(".") in answer.text for s in sentences)
+
+
 def test_when_someone_last_published_is_their_newest_paper(index: PaperIndex) -> None:
     answer = answer_question(index, "when did noci last publish?")
     newest = max(index.papers_by_author("Lorenzo Noci"), key=lambda p: p.published or date.min)
@@ -599,6 +609,7 @@ def test_a_comparison_one_paper_makes_itself_keeps_that_paper(index: PaperIndex)
         "how many gpus do we have?",
         "how many citations does the random teachers paper have?",
         "where is the kitchen?",
+        "so is the cluster down again or is it just me",
     ],
 )
 def test_questions_about_other_things_than_papers_cite_nothing_and_say_why(
@@ -697,6 +708,15 @@ def test_a_name_misspelt_after_by_or_with_a_possessive_is_corrected(index: Paper
     answer = answer_question(index, question, everything=True)
     assert {p.id for p in answer.matches} == hofmann
     assert "Showing results for" in answer.text
+
+
+def test_a_verb_after_by_is_not_corrected_into_a_name(index: PaperIndex) -> None:
+    """ "by adding a vector" says how, not who: "adding" is not "corrected" to the author Ding, whose two
+    papers would otherwise be the only ones searched."""
+    answer = answer_question(index, "steering a language model by adding a vector to its activations")
+    assert "Showing results for" not in answer.text
+    assert answer.question is not None
+    assert answer.question.query.authors == ()
 
 
 def test_a_first_name_before_what_they_did_is_that_person(index: PaperIndex) -> None:

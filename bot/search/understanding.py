@@ -264,7 +264,12 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             # "when was the random teachers paper published", "what year is the shaped transformer from",
             # "how old is the languini paper", "date of the gidd paper"
-            r"\bwhen (?:was|were|did|is|has|have|had)\b|\b(?:what|which) (?:year|month|date)\b"
+            # "when is there no loss barrier …" asks for a condition, not a date: "when is/has" must be
+            # about publishing ("when is the gidd paper from", "when has it come out")
+            r"\bwhen (?:was|were|did)\b"
+            r"|\bwhen (?:is|has|have|had)\b"
+            r"(?=.*\b(?:out|published|released|written|posted|appeared)\b|.*\bfrom\W*$)"
+            r"|\b(?:what|which) (?:year|month|date)\b"
             r"|\bhow old is\b|\b(?:date of|publication date|release date)\b|\bpublished when\b"
         ),
     ),
@@ -366,6 +371,11 @@ _WHERE = re.compile(
     r"^(?:(?:so|hey|ok|okay|quick q|quick question|sorry|does anyone know|anyone know)\W* )*"
     r"where(?:s| is| are| can (?:i|we) (?:find|get)| do (?:i|we) (?:find|get)| did)\b"
 )
+_STATUS = re.compile(
+    r"\b(?:is|are) (?:the |our |my )?[\w-]+(?: [\w-]+)? (?:down|offline|unreachable|acting up"
+    r"|(?:broken|dead) again)\b|\bis it (?:just|only) me\b"
+)
+"""Whether some service is working: "is the cluster down again or is it just me"."""
 _PAPER_THINGS = frozenset({"code", "repo", "repository", "github", "link", "links", "pdf", "paper", "papers",
                            "dataset", "datasets", "data", "slides", "abstract", "arxiv", "implementation",
                            "checkpoint", "checkpoints", "weights", "published", "publication", "preprint",
@@ -392,7 +402,7 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
       random teachers paper have?"), or of one thing where no word names papers ("how many GPUs do we
       have?"; "how many diffusion papers", "how many by Noci", "how many NLP" count papers);
     - a question about a place ("where is the kitchen?"), unless it asks where a paper's code, PDF or data
-      is;
+      is, or about whether something works ("is the cluster down again?");
     - a question about venues ("what did we publish at NeurIPS?"), which the listing does not record."""
     words = _words_of(folded)
     venues = sorted(w for w in words & _VENUES if not known(w))
@@ -422,7 +432,7 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
                 f"I count papers (and the people, categories and years behind them), not “{noun}”. "
                 f"Try “how many papers mention {noun}”."
             )
-    if _WHERE.search(folded) and not words & _PAPER_THINGS:
+    if (_WHERE.search(folded) and not words & _PAPER_THINGS) or _STATUS.search(folded):
         return (
             "That doesn't look like a question about the papers; ask me about a paper, a topic or a person."
         )
@@ -856,6 +866,12 @@ Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit 
 for is no topic)."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
+
+
+def _gerund(token: _Token) -> bool:
+    """An English word in -ing written in lower case: "by adding a vector" is a means, not a person (a
+    name after "by" may be corrected even when it is an English word: "by hoffman")."""
+    return not token.capitalized and token.folded.endswith("ing") and token.folded in english_words()
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -1398,7 +1414,7 @@ class Reader:
             fixed = None
             common = word in STOPWORDS or word in _FILLER
             if not common and word not in self._authors.words and not self._vocabulary.knows(word):
-                named = token.possessive or bool(out and out[-1].folded == "by")
+                named = token.possessive or (bool(out and out[-1].folded == "by") and not _gerund(token))
                 fixed = self._names.correct(word, named=named) or self._places.correct(word)
                 topic_fix = self._vocabulary.correct(word)
                 if fixed and topic_fix and topic_fix != fixed and not token.capitalized:
