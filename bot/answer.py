@@ -12,6 +12,7 @@ are found once, and the answer is composed once, by intent:
     when           the paper meant and the date the listing gives it
     similar        the paper meant, and the papers closest to it
     link           the paper meant, and its code and links in the listing
+    abstract       the paper meant, and its abstract
     latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
 
 No language model: the answer is extractive, so every claim in it is a sentence some cited paper wrote.
@@ -38,6 +39,7 @@ from datetime import date
 from typing import NamedTuple
 
 from bot.corpus.model import Paper
+from bot.corpus.text import readable_abstract
 from bot.search.index import MAX_RESULTS, PaperIndex
 from bot.search.periods import describe_dates
 from bot.search.relevance import MIN_COVERAGE
@@ -348,6 +350,13 @@ def _links_of(paper: Paper) -> str:
     return f"The listing gives no code or link for {named} [1]."
 
 
+def _abstract_of(paper: Paper) -> str:
+    named = f"“{paper.title}” ({paper.short_authors()}{f', {paper.year}' if paper.year else ''})"
+    if not paper.abstract.strip():
+        return f"The listing gives no abstract for {named} [1]."
+    return f"The abstract of {named} [1]: {readable_abstract(paper.abstract)}"
+
+
 SIMILAR = 5
 """How many papers a "papers like X" question lists (unless it asks for another number)."""
 
@@ -522,6 +531,7 @@ _ABOUT_THE_PAPER: dict[str, Callable[[Paper], str]] = {
     "who_wrote": _authors_of,
     "when": _date_of,
     "link": _links_of,
+    "abstract": _abstract_of,
 }
 """What a question about one paper says of it, by intent."""
 

@@ -527,6 +527,34 @@ def test_when_a_paper_was_published_is_its_listed_date(
     assert published.strftime("%B %Y") in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [
+        ("abstract of the random teachers paper", RANDOM_TEACHERS),
+        ("show me the languini abstract", LANGUINI),
+        ("what does the abstract of the shaped transformer say?", SHAPED_TRANSFORMER),
+    ],
+)
+def test_asking_for_a_papers_abstract_gives_the_whole_abstract(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == [paper_id]
+    assert readable_abstract(index.get(paper_id).abstract) in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["papers whose abstract mentions diffusion", "papers with diffusion in the abstract"]
+)
+def test_where_a_word_should_appear_is_no_topic_word(index: PaperIndex, question: str) -> None:
+    """ "Papers whose abstract mentions diffusion" lists the diffusion papers: "abstract" is where to look,
+    not something the papers must be about, and no single abstract is shown."""
+    answer = answer_question(index, question, everything=True)
+    expected = answer_question(index, "papers on diffusion", everything=True)
+    assert len(expected.matches) > 1
+    assert [p.id for p in answer.matches] == [p.id for p in expected.matches]
+
+
 def test_when_a_condition_holds_is_a_topic_question_not_a_publication_date(index: PaperIndex) -> None:
     """ "When is distilling from a random teacher useful?" asks for findings: the answer quotes the paper,
     it does not tell when the paper came out."""

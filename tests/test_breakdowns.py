@@ -85,6 +85,8 @@ CASES: list[tuple[str, Keys, Callable[[Paper], bool], str]] = [
     ("how many people has noci written with?", _people, _by("noci"), "noci"),
     ("papers per author", _people, _everything, ""),
     ("how many researchers published with Hofmann", _people, _by("hofmann"), "hofmann"),
+    ("top 5 authors", _people, _everything, ""),
+    ("our most prolific authors in 2023", _people, lambda p: p.year == 2023, ""),
     # categories
     ("what categories are there?", _categories, _everything, ""),
     ("how many papers per category", _categories, _everything, ""),

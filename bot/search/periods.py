@@ -442,6 +442,33 @@ def _year_to_date(words: list[str], i: int, today: date) -> Period | None:
     return None
 
 
+_AROUND = frozenset({"around", "circa", "ca", "approximately", "roughly"})
+
+
+def _around(words: list[str], i: int, today: date) -> Period | None:
+    """ "around christmas", "around march 2025", "circa 2020": the period named and one like it on either
+    side (two weeks around a day, a month around a month, a year around a year): said loosely, so the
+    range is loose."""
+    if words[i : i + 1] == [] or words[i] not in _AROUND:
+        return None
+    n = _expression_at(words, i + 1, after_preposition=True)
+    expression = " ".join(words[i + 1 : i + 1 + n])
+    span = _span(expression, today) if n else None
+    if span is None:
+        return None
+    start, end = span
+    precision = "day" if start == end else _precision(expression)
+    if precision == "year":
+        start, end = date(start.year - 1, 1, 1), date(end.year + 1, 12, 31)
+    elif precision == "month":
+        start = (start - timedelta(days=1)).replace(day=1)
+        year, month = divmod(end.year * 12 + end.month, 12)  # the month after `end`, counted from 0
+        end = _months(year, month + 1, month + 1)[1]
+    else:
+        start, end = start - timedelta(days=14), end + timedelta(days=14)
+    return Period(start, end, n + 1)
+
+
 def read_period(words: list[str], i: int, today: date) -> Period | None:
     """A time phrase starting at words[i] (folded words, punctuation stripped), or None.
 
@@ -461,6 +488,7 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
         return Period(found.start, found.end, found.used + 1)
     found = (
         _age(words, i, today)
+        or _around(words, i, today)
         or _recent_span(words, i, today)
         or _third_of_year(words, i)
         or _decade(words, i, today)

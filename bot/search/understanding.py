@@ -71,6 +71,7 @@ Intent = Literal[
     "when",
     "similar",
     "link",
+    "abstract",
 ]
 Facet = Literal["author", "category", "year"]
 
@@ -165,6 +166,18 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "abstract",
+        re.compile(
+            # "abstract of the random teachers paper", "show me the languini abstract", "paste its abstract"
+            # ("papers whose abstract says X" is a search: no single abstract is asked for)
+            r"^(?!.*\b(?:papers|publications|articles|ones|abstracts)\b).*(?:"
+            r"\b(?:full |whole )?abstract (?:of|for|from)\b"
+            r"|\b(?:show|give|read|paste|print|send|post|see|want|need)(?: me| us)?"
+            r"(?: the| its| their| that)?(?: full| whole)?(?: [\w-]+){0,3} abstract\b"
+            r"|\b(?:its|the|that) (?:full |whole )?abstract\W*$)"
+        ),
+    ),
+    (
         "who_wrote",
         re.compile(
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
@@ -172,7 +185,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|(?<!active )(?<!prolific )(?<!top )(?<!main )\bauthors? (?:of|on|for)\b"
             r"|\bwho are the authors\b(?! (?:working|who work|writing))"
             r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
-            r"|\bwhose\b|\bwho did (?:the|that)\b|\bnames on (?:the|that)\b"
+            r"|\bwhose\b(?! (?:abstracts?|titles?|summary|summaries|code|authors?|first author)\b)"
+            r"|\bwho did (?:the|that)\b|\bnames on (?:the|that)\b"
             r"|\bwho (?:looked at|studied|showed|found|proved)\b"
             r"|\b(?:which|what) (?:people|persons?|authors?) (?:did|wrote|made|came up with|proposed)\b"
             # "who's responsible for the random teachers paper", "who should I cite for it", "by whom?"
@@ -317,6 +331,9 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
             # "list everyone who published in 2025", "how many of us are there", "count the authors"
             r"|\b(?:(?:list|show|name) )?every(?:one|body) who\b|\bhow many of us\b"
             rf"|\bcount (?:the |all (?:the )?|our )?{_PEOPLE}\b"
+            # "top 5 authors", "our most prolific authors": the people, most papers first
+            r"|\b(?:top|most prolific|most active|leading)(?: \d+| three| five| ten| twenty)?"
+            rf" {_PEOPLE}\b{_NOT_ONE_PAPER}"
             # "all the authors on diffusion papers": the people of many papers
             rf"|\b(?:all |the )?{_PEOPLE}\b"
             r"(?= (?:on|of|behind) (?:the |our |all )?(?:[\w-]+ ){0,3}papers\b)"
@@ -507,6 +524,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "link": frozenset({"link", "links", "url", "urls", "github", "repo", "repository", "pdf", "code",
                        "implementation", "source", "public", "available", "released", "release", "get",
                        "find", "online", "download"}),
+    "abstract": frozenset({"abstract", "full", "whole", "show", "give", "read", "paste", "print", "send",
+                           "post", "see", "want", "need", "say", "says"}),
     "similar": frozenset({"similar", "like", "related", "resembling", "along", "lines", "close", "spirit",
                           "else", "more", "others", "other", "ones", "one"}),
     "count": frozenset({"lots", "lot", "times", "went", "fraction", "percentage", "proportion", "share",
@@ -844,6 +863,12 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\b(?:in|from) (?:the|their|its) abstracts?\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\bwhose (?:abstracts?|summary|summaries)"
+                r" (?:mention|say|contain|include|use|talk about)s?\b", re.IGNORECASE),
+     lambda m: "mentioning"),
+    (re.compile(r"\b(?:whose|with|where the) (?:authors?|author list)"
+                r" (?:includ(?:e|es|ing)|contain|list|name|ha[sv]e?)s?\b", re.IGNORECASE), lambda m: "by"),
     (re.compile(r"\b(?:last|senior|corresponding) author\b", re.IGNORECASE), lambda m: "author"),
     (re.compile(r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
                 r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
@@ -860,10 +885,11 @@ _SPELLED_OUT = (
 )  # fmt: skip
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to
 2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated",
-"gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "this past may" → "last may", "the
-earliest we have on record" → "the earliest we have", "which papers did Hofmann not write" and "papers
-Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit review" → "…" (what the papers are
-for is no topic)."""
+"gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "papers whose abstract mentions X" →
+"papers mentioning X", "X in the abstract" → "X", "papers whose authors include X" → "papers by X", "this
+past may" → "last may", "the earliest we have on record" → "the earliest we have", "which papers did
+Hofmann not write" and "papers Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit
+review" → "…" (what the papers are for is no topic)."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 
@@ -1158,7 +1184,7 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
-        one_paper = intent in {"who_wrote", "when", "similar", "link"}
+        one_paper = intent in {"who_wrote", "when", "similar", "link", "abstract"}
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and not topic and not b.freeze("").has_filters
         query = b.freeze(topic)

@@ -143,6 +143,17 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("fusion since last christmas", Query(text="fusion", date_from=date(2025, 12, 25))),
         ("fusion before christmas 2024", Query(text="fusion", date_to=date(2024, 12, 24))),
         ("fusion since new year", Query(text="fusion", date_from=date(2026, 1, 1))),
+        # "around": the period and one like it on each side (two weeks for a day)
+        (
+            "fusion from around christmas",
+            Query(text="fusion", **_between(date(2025, 12, 11), date(2026, 1, 8))),
+        ),
+        ("fusion around march 2025", Query(text="fusion", **_between(date(2025, 2, 1), date(2025, 4, 30)))),
+        ("fusion around dec 2025", Query(text="fusion", **_between(date(2025, 11, 1), date(2026, 1, 31)))),
+        ("fusion circa 2020", Query(text="fusion", **_years(2019, 2021))),
+        ("fusion around the corner", Query(text="fusion around the corner")),
+        ("fusion papers whose authors include Lucchi", Query(text="fusion", authors=("lucchi",))),
+        ("papers whose abstract mentions fusion", Query(text="fusion")),
         # which end of a year: the cue words are no topic
         ("what was our final paper of 2024", Query(sort="date", **_years(2024, 2024))),
         ("which paper closed out 2024", Query(sort="date", **_years(2024, 2024))),
