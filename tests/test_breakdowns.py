@@ -20,9 +20,11 @@ from typing import Any
 
 import pytest
 
+from bot.answer import answer_question
 from bot.cli import main
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
+from bot.search.index import PaperIndex
 
 PAPERS = list(load_corpus(None).papers)
 Keys = Callable[[Paper], list[str]]
@@ -129,6 +131,20 @@ def test_a_breakdown_of_many_people_names_the_first_and_says_how_many_are_left()
     assert 0 < len(shown) < len(people)
     assert f"{len(people) - len(shown)} more" in text
     assert "--all" in text
+
+
+def test_a_breakdown_carries_every_group_also_those_its_text_leaves_out() -> None:
+    """What a front end needs to list them all another way (Discord's *N more* button), and the words a
+    front end uses to say how to see them."""
+    answer = answer_question(PaperIndex.build(PAPERS), "list all the authors")
+    people = expected(_people, _everything)
+    assert {_fold(label): n for label, n in answer.groups} == dict(people)
+    assert [n for _, n in answer.groups] == sorted(people.values(), reverse=True)
+    assert answer.unshown_groups == len(people) - len(said_groups(answer.text)) > 0
+    elsewhere = answer.render_text(how="press the button")
+    assert elsewhere.startswith(answer.text)
+    assert f"{answer.unshown_groups} more: press the button." in elsewhere
+    assert "--all" not in elsewhere
 
 
 def test_two_categories_compared_are_counted_side_by_side() -> None:
