@@ -30,7 +30,8 @@ PAPERS = list(load_corpus(None).papers)
 Keys = Callable[[Paper], list[str]]
 
 
-def _fold(text: str) -> str:
+def folded(text: str) -> str:
+    """`text` without accents or case ("Aurélien" and "Aurelien" are one person)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -48,7 +49,7 @@ def _years(paper: Paper) -> list[str]:
 
 
 def _by(name: str) -> Callable[[Paper], bool]:
-    return lambda p: any(name in _fold(a) for a in p.authors)
+    return lambda p: any(name in folded(a) for a in p.authors)
 
 
 def _everything(paper: Paper) -> bool:
@@ -56,7 +57,7 @@ def _everything(paper: Paper) -> bool:
 
 
 def _mentions(*words: str) -> Callable[[Paper], bool]:
-    return lambda p: any(w in _fold(f"{p.title} {p.abstract}") for w in words)
+    return lambda p: any(w in folded(f"{p.title} {p.abstract}") for w in words)
 
 
 def ask(question: str) -> dict[str, Any]:
@@ -69,11 +70,11 @@ def ask(question: str) -> dict[str, Any]:
 def said_groups(text: str) -> dict[str, int]:
     """'Thomas Hofmann (17), Gregor Bachmann (8) and …' → {label: number}, in the order said."""
     found = re.findall(r"(?:^|[:,]|\band)\s+([^,:()]+?) \((\d+)\)", text)
-    return {_fold(label.strip()): int(n) for label, n in found}
+    return {folded(label.strip()): int(n) for label, n in found}
 
 
 def expected(keys: Keys, keep: Callable[[Paper], bool], leave_out: str = "") -> Counter[str]:
-    keys_of = (_fold(key) for p in PAPERS if keep(p) for key in keys(p))
+    keys_of = (folded(key) for p in PAPERS if keep(p) for key in keys(p))
     return Counter(key for key in keys_of if not (leave_out and leave_out in key))
 
 
@@ -138,7 +139,7 @@ def test_a_breakdown_carries_every_group_also_those_its_text_leaves_out() -> Non
     front end uses to say how to see them."""
     answer = answer_question(PaperIndex.build(PAPERS), "list all the authors")
     people = expected(_people, _everything)
-    assert {_fold(label): n for label, n in answer.groups} == dict(people)
+    assert {folded(label): n for label, n in answer.groups} == dict(people)
     assert [n for _, n in answer.groups] == sorted(people.values(), reverse=True)
     assert answer.unshown_groups == len(people) - len(said_groups(answer.text)) > 0
     elsewhere = answer.render_text(how="press the button")
