@@ -52,6 +52,7 @@ __all__ = [
     "MIN_RELATIVE_SCORE",
     "REFUSAL",
     "SCREENFUL",
+    "SEE_ALL",
     "Answer",
     "Citation",
     "answer_question",
@@ -63,6 +64,8 @@ SCREENFUL = 10
 """A list answer cites this many papers at once; the rest are "N more" (a button, `--all`, `more`)."""
 MAX_PEOPLE = 3
 REFUSAL = "I couldn't find anything in the corpus that answers that well."
+SEE_ALL = "`paperbot ask --all`, or say “more” in chat"
+"""How a terminal user sees the papers or groups an answer leaves out (`Answer.render_text`)."""
 HINT = "Try other or fewer words, or browse with `search` (e.g. `search author:hofmann`)."
 CANDIDATES = 10
 MAX_SENTENCE_CHARS = 300
@@ -91,19 +94,20 @@ class Answer(NamedTuple):
     people: tuple[tuple[str, int], ...] = ()
     """who_works_on: (name, number of papers on the topic), most first."""
     unshown_groups: int = 0
-    """A breakdown's groups its text leaves out (`paperbot ask --all`, or "more" in a conversation)."""
+    """A breakdown's groups its text leaves out (`paperbot ask --all`, "more" in a conversation, a button)."""
+    groups: tuple[tuple[str, int], ...] = ()
+    """breakdown: every group (label, number of papers), most first — those the text leaves out too."""
 
     @property
     def more(self) -> int:
         """How many matching papers the answer does not show."""
         return max(0, self.total - len(self.citations))
 
-    def render_text(self) -> str:
-        """The answer followed by its numbered source list, for a terminal."""
+    def render_text(self, how: str = SEE_ALL) -> str:
+        """The answer followed by its numbered source list, for a terminal; `how` says how to see what it
+        leaves out (a front end with other ways says its own)."""
         if self.unshown_groups:
-            return (
-                f"{self.text}\n… all {self.unshown_groups} more: `paperbot ask --all`, or say “more” in chat."
-            )
+            return f"{self.text}\n… all {self.unshown_groups} more: {how}."
         if not self.citations:
             return self.text
         lines = [self.text, "", "Sources:"]
@@ -111,7 +115,7 @@ class Answer(NamedTuple):
             year = f" ({c.paper.year})" if c.paper.year else ""
             lines.append(f"[{c.number}] {c.paper.title} — {c.paper.short_authors()}{year} · {c.paper.id}")
         if self.more:
-            lines.append(f"… and {self.more} more (`paperbot ask --all`, or say “more” in chat).")
+            lines.append(f"… and {self.more} more ({how}).")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, object]:
@@ -520,7 +524,8 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
         head = f"{of_papers} over {_count(len(groups), 'year', 'years')}"
     lead = f"{head}: {_joined(listed, 'and')}."
     text = " ".join(t for t in [*_corrections(question), lead, note] if t)
-    return Answer(text, (), (), True, question, len(papers), unshown_groups=len(groups) - len(shown))
+    return Answer(text, (), (), True, question, len(papers),
+                  unshown_groups=len(groups) - len(shown), groups=tuple(groups))  # fmt: skip
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -20,15 +20,18 @@ from typing import Any
 
 import pytest
 
+from bot.answer import answer_question
 from bot.cli import main
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
+from bot.search.index import PaperIndex
 
 PAPERS = list(load_corpus(None).papers)
 Keys = Callable[[Paper], list[str]]
 
 
-def _fold(text: str) -> str:
+def folded(text: str) -> str:
+    """`text` without accents or case ("Aurélien" and "Aurelien" are one person)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -46,7 +49,7 @@ def _years(paper: Paper) -> list[str]:
 
 
 def _by(name: str) -> Callable[[Paper], bool]:
-    return lambda p: any(name in _fold(a) for a in p.authors)
+    return lambda p: any(name in folded(a) for a in p.authors)
 
 
 def _everything(paper: Paper) -> bool:
@@ -54,7 +57,7 @@ def _everything(paper: Paper) -> bool:
 
 
 def _mentions(*words: str) -> Callable[[Paper], bool]:
-    return lambda p: any(w in _fold(f"{p.title} {p.abstract}") for w in words)
+    return lambda p: any(w in folded(f"{p.title} {p.abstract}") for w in words)
 
 
 def ask(question: str) -> dict[str, Any]:
@@ -67,11 +70,11 @@ def ask(question: str) -> dict[str, Any]:
 def said_groups(text: str) -> dict[str, int]:
     """'Thomas Hofmann (17), Gregor Bachmann (8) and …' → {label: number}, in the order said."""
     found = re.findall(r"(?:^|[:,]|\band)\s+([^,:()]+?) \((\d+)\)", text)
-    return {_fold(label.strip()): int(n) for label, n in found}
+    return {folded(label.strip()): int(n) for label, n in found}
 
 
 def expected(keys: Keys, keep: Callable[[Paper], bool], leave_out: str = "") -> Counter[str]:
-    keys_of = (_fold(key) for p in PAPERS if keep(p) for key in keys(p))
+    keys_of = (folded(key) for p in PAPERS if keep(p) for key in keys(p))
     return Counter(key for key in keys_of if not (leave_out and leave_out in key))
 
 
@@ -131,6 +134,20 @@ def test_a_breakdown_of_many_people_names_the_first_and_says_how_many_are_left()
     assert 0 < len(shown) < len(people)
     assert f"{len(people) - len(shown)} more" in text
     assert "--all" in text
+
+
+def test_a_breakdown_carries_every_group_also_those_its_text_leaves_out() -> None:
+    """What a front end needs to list them all another way (Discord's *N more* button), and the words a
+    front end uses to say how to see them."""
+    answer = answer_question(PaperIndex.build(PAPERS), "list all the authors")
+    people = expected(_people, _everything)
+    assert {folded(label): n for label, n in answer.groups} == dict(people)
+    assert [n for _, n in answer.groups] == sorted(people.values(), reverse=True)
+    assert answer.unshown_groups == len(people) - len(said_groups(answer.text)) > 0
+    elsewhere = answer.render_text(how="press the button")
+    assert elsewhere.startswith(answer.text)
+    assert f"{answer.unshown_groups} more: press the button." in elsewhere
+    assert "--all" not in elsewhere
 
 
 def test_two_categories_compared_are_counted_side_by_side() -> None:

@@ -10,13 +10,14 @@ import pytest
 
 from bot.answer import answer_question
 from bot.conversation import HELP, NO_CONVERSATION, ConversationMemory, respond
-from bot.discord_adapter.papers.embeds import answer_embed, paper_embed
+from bot.discord_adapter.papers.embeds import REPLY_MORE, answer_embed, paper_embed
 from bot.errors import CooldownError
 from bot.library import Library
 from bot.ratelimit import Cooldown
 from bot.search.index import PaperIndex
 from bot.storage.guild_repo import GuildSettings
 from tests.fake_discord import MISSING_PERMISSIONS, FakeDiscord, FakeOverwrite, Perm, RecordedRequest
+from tests.test_breakdowns import folded, said_groups
 
 from .test_freetext_support import assert_all_quiet
 
@@ -287,10 +288,55 @@ async def test_the_cooldown_refuses_with_the_wait_and_no_answer(
 async def test_without_embed_permission_the_answer_is_plain_text(
     paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
 ) -> None:
+    """The terminal's text, saying how to see the rest the Discord way (there are no buttons here)."""
     request = await reply_to(fake_discord, await mention(fake_discord, "no-embeds", QUESTION))
-    assert request.json["content"] == answer_question(bundled_index, QUESTION).render_text()
+    answer = answer_question(bundled_index, QUESTION)
+    assert answer.more > 0
+    assert request.json["content"] == answer.render_text(REPLY_MORE)
+    assert "paperbot ask" not in request.json["content"]
     assert request.json.get("embeds") in (None, [])
+    assert request.json.get("components") in (None, [])
     assert request.status == 200
+
+
+async def test_a_breakdown_by_mention_offers_its_button_and_a_reply_of_more_names_everyone(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    """In a channel, a breakdown that leaves people out says how to see them the Discord way — its *N more*
+    button, or replying "more" (it opens no thread: it cites no paper) — and replying "more" names all."""
+    people = {folded(a) for p in bundled_index.papers for a in p.authors}
+    answer = await reply_to(fake_discord, await mention(fake_discord, "general", "list all the authors"))
+    description = answer.json["embeds"][0]["description"]
+    left_out = len(people) - len(said_groups(description))
+    assert left_out > 0
+    buttons = [c for row in answer.json["components"] for c in row["components"]]
+    assert [(b["custom_id"], b["label"]) for b in buttons] == [("pb:ask:groups", f"{left_out} more")]
+    assert f"{left_out} more" in description
+    assert REPLY_MORE in description
+    assert "paperbot ask" not in description
+
+    answer_id = int(answer.response["id"])
+    memory = paperbot.get_cog("Questions").memory
+    await fake_discord.wait_until(lambda: answer_id in memory or None)  # a person reads before replying
+    follow = await fake_discord.send_message(
+        "general", "more", author="alice", reference=answer_id, mention_author=False
+    )
+    more = await reply_to(fake_discord, follow)
+    assert set(said_groups(more.json["embeds"][0]["description"])) == people
+    assert_all_quiet(fake_discord)
+
+
+async def test_without_embed_permission_a_breakdown_says_to_reply_more_not_to_run_a_command(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    people = {folded(a) for p in bundled_index.papers for a in p.authors}
+    request = await reply_to(fake_discord, await mention(fake_discord, "no-embeds", "list all the authors"))
+    content = request.json["content"]
+    left_out = len(people) - len(said_groups(content))
+    assert left_out > 0
+    assert f"{left_out} more: {REPLY_MORE}" in content
+    assert "paperbot ask" not in content
+    assert "--all" not in content
 
 
 class ExplodingIndex:

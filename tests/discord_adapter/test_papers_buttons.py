@@ -225,3 +225,18 @@ async def test_after_the_timeout_an_answer_greys_its_own_buttons_but_similar_pap
     assert not any(disabled_ids(current.components).values())
     _, abstract = await click(fake_discord, current, f"paper:abstract:{LONG_ABSTRACT}")
     assert abstract.ephemeral
+
+
+async def test_a_breakdowns_more_button_greys_out_when_it_times_out_like_more_results(
+    paperbot: Any, fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PaperView, "TIMEOUT", 0.3)
+    answer = await run(fake_discord, "ask", {"question": "list all the authors"})
+    assert disabled_ids(answer.components) == {"pb:ask:groups": False}
+    edit = await fake_discord.wait_for_request("PATCH", r"/webhooks/\d+/[^/]+/messages/\d+")
+    assert edit.json["allowed_mentions"] == {"parse": []}
+    assert disabled_ids(edit.json["components"]) == {"pb:ask:groups": True}
+    current = Reply(fake_discord.messages[answer.id])
+    assert current.embeds == answer.embeds  # the answer stays; only its button goes grey
+    with pytest.raises(ValueError, match="disabled"):
+        await fake_discord.click(current, "pb:ask:groups")

@@ -7,6 +7,7 @@ payload disables mentions (`allowed_mentions == {"parse": []}`).
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.corpus.text import readable_text
 from bot.discord_adapter.papers.embeds import ANSWER_COLOUR, REFUSAL_COLOUR
 from bot.search.index import PaperIndex
 from tests.fake_discord import FakeDiscord, InteractionHandle, Reply
+from tests.test_breakdowns import folded, said_groups
 from tests.test_plain_questions import ROWS, Check
 
 EPHEMERAL = 64
@@ -138,6 +140,41 @@ async def test_a_breakdown_answers_with_its_groups_as_an_answer_not_a_refusal(
     assert reply.embed["color"] == ANSWER_COLOUR.value != REFUSAL_COLOUR.value
     assert source_lines(reply) == []
     assert reply.components == []
+
+
+async def test_a_breakdown_with_more_groups_than_it_names_lists_every_one_privately_under_its_button(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    """ "list all the authors" names the people with the most papers and says how many it leaves out; its
+    *N more* button lists every person with their number of papers, privately, to whoever clicks — and
+    nothing tells a Discord user to run a terminal command."""
+    spellings = Counter(a for p in bundled_index.papers for a in p.authors)
+    people = Counter(folded(a) for p in bundled_index.papers for a in p.authors)
+    answer = await run(fake_discord, "ask", {"question": "list all the authors"})
+    assert answer.embed is not None
+    named = said_groups(answer.embed["description"])
+    assert 0 < len(named) < len(people)
+    left_out = len(people) - len(named)
+    assert f"{left_out} more" in answer.embed["description"]
+    assert [(b["custom_id"], b["label"]) for b in answer.buttons()] == [("pb:ask:groups", f"{left_out} more")]
+
+    handle = await fake_discord.click(answer, "pb:ask:groups", user="bob")
+    first = await handle.reply()
+    await assert_no_pings(fake_discord, handle)  # and every followup has arrived
+    replies = [first, *handle.followups]
+    listed: dict[str, int] = {}
+    for reply in replies:
+        assert reply.ephemeral
+        assert reply.flags & EPHEMERAL
+        for line in (reply.embed or {}).get("description", "").splitlines():
+            person = re.fullmatch(r"(.+) \((\d+)\)", line)
+            if person:
+                assert person[1] in spellings  # written as a paper writes it, whole
+                listed[folded(person[1])] = int(person[2])
+    assert listed == dict(people)
+    for reply in [answer, *replies]:
+        assert "paperbot ask" not in reply.text()
+        assert "--all" not in reply.text()
 
 
 async def test_everyone_in_a_question_is_echoed_without_pinging(

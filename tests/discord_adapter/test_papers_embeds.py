@@ -19,6 +19,7 @@ from bot.discord_adapter.papers.embeds import (
     answer_embed,
     author_embed,
     date_stamp,
+    groups_embeds,
     help_embed,
     paper_embed,
     recent_embed,
@@ -105,6 +106,30 @@ def test_answer_with_huge_text_and_many_sources_fits(bundled_index: PaperIndex) 
     embed = answer_embed(Answer("word " * 3000, citations, (), True), question="q" * 6000)
     assert_within_limits(embed)
     assert "**Sources**" in (embed.description or "")
+
+
+def test_every_group_of_a_huge_breakdown_is_listed_whole_over_as_many_embeds_as_needed() -> None:
+    """Thousands of people, some with absurd or markdown-laden names: each embed fits Discord's limits,
+    and every person shows up once, on a line of their own with their number, in the answer's order."""
+    groups = tuple(
+        (f"Person *{n}* " + ("Longname" * 80 if n % 97 == 0 else f"Surname{n}"), 3000 - n)
+        for n in range(3000)
+    )
+    breakdown = Answer(
+        "3000 people are named: …", (), (), True, total=9000, unshown_groups=2980, groups=groups
+    )
+    embeds = groups_embeds(breakdown, question="list all the authors " * 30)
+    assert len(embeds) > 1
+    for number, embed in enumerate(embeds, start=1):
+        assert_within_limits(embed)
+        assert (embed.title or "").endswith(f"({number}/{len(embeds)})")
+    head, *lines = [line for embed in embeds for line in (embed.description or "").splitlines()]
+    assert "3000" in head
+    assert len(lines) == len(groups)
+    for line, (label, n) in zip(lines, groups, strict=True):
+        assert line.endswith(f" ({n})")
+        shown = line.removesuffix(f" ({n})").replace("\\", "")
+        assert shown == label or (shown.endswith("…") and label.startswith(shown[:-1]))
 
 
 def test_refusal_embed_has_no_sources(bundled_index: PaperIndex) -> None:

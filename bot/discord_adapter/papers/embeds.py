@@ -17,12 +17,20 @@ import discord
 from bot.answer import Answer
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract, readable_text
-from bot.discord_adapter.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, clip, fit_embed
+from bot.discord_adapter.limits import (
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    clip,
+    fit_embed,
+    split_message,
+)
 from bot.search.results import Hit, SearchResults
 
 __all__ = [
     "ABSTRACT_PREVIEW",
+    "BUTTON_BELOW",
     "PAGE_SIZE",
+    "REPLY_MORE",
     "about_embed",
     "abstract_embeds",
     "abstract_is_trimmed",
@@ -30,6 +38,7 @@ __all__ = [
     "author_embed",
     "date_stamp",
     "display_title",
+    "groups_embeds",
     "help_embed",
     "paper_embed",
     "paper_link",
@@ -43,6 +52,11 @@ PAGE_SIZE = 5
 ABSTRACT_PREVIEW = 1800
 """Abstract characters on a paper card; longer ones get a *Show abstract* button."""
 SNIPPET_CHARS = 220
+GROUP_LABEL_CHARS = 200
+"""A group's label in the full list of a breakdown (a person's name, a category, a year) is cut here."""
+BUTTON_BELOW = "the button below"
+REPLY_MORE = "reply “more”"
+"""How a Discord user sees what an answer leaves out: its *N more* button, or "more" in the conversation."""
 SOURCE_TITLE_CHARS = 200
 ANSWER_COLOUR = discord.Colour.blurple()
 REFUSAL_COLOUR = discord.Colour.light_grey()
@@ -123,10 +137,17 @@ def source_line(number: int, paper: Paper) -> str:
 # --- /ask ---------------------------------------------------------------------------------------
 
 
-def answer_embed(answer: Answer, *, question: str | None = None) -> discord.Embed:
-    """A cited answer: the short text, then **Sources** as numbered entries. A refusal has no sources."""
+def answer_embed(answer: Answer, *, question: str | None = None, follow_up: bool = False) -> discord.Embed:
+    """A cited answer: the short text, then **Sources** as numbered entries. A refusal has no sources.
+
+    A breakdown that leaves groups out says how to see them all: the *N more* button under it (its view
+    has one), or — with `follow_up`, in a conversation — replying "more".
+    """
     sources = "\n".join(source_line(c.number, c.paper) for c in answer.citations)
     block = f"\n\n**Sources**\n{sources}" if sources else ""
+    if answer.unshown_groups:
+        how = f"{BUTTON_BELOW}, or {REPLY_MORE}" if follow_up else BUTTON_BELOW
+        block = f"\n… all {answer.unshown_groups} more: {how}."
     block = clip(block, EMBED_DESCRIPTION_MAX // 2)  # real answers cite ≤ 3 papers; keep room for text
     text = clip(_plain(answer.text), EMBED_DESCRIPTION_MAX - len(block))
     embed = discord.Embed(
@@ -137,6 +158,27 @@ def answer_embed(answer: Answer, *, question: str | None = None) -> discord.Embe
     if answer.citations:
         embed.set_footer(text="Answer built from sentences of the cited papers.")
     return fit_embed(embed)
+
+
+_GROUP_NOUNS = {"author": "people named", "category": "categories", "year": "years"}
+
+
+def groups_embeds(answer: Answer, *, question: str | None = None) -> list[discord.Embed]:
+    """Every group of a breakdown answer, one a line ("Name (n)", most papers first, as the answer
+    orders them), split over as many embeds as Discord's limits need (send one per message). No group
+    is ever split: labels are clipped far below half an embed, so `split_message` cuts between lines."""
+    by = answer.question.by if answer.question is not None else None
+    noun = _GROUP_NOUNS.get(by or "", "groups")
+    head = f"All {len(answer.groups)} {noun}, most papers first:"
+    lines = [f"{_plain(clip(label, GROUP_LABEL_CHARS))} ({n})" for label, n in answer.groups]
+    chunks = split_message("\n".join([head, *lines]), EMBED_DESCRIPTION_MAX - 10)
+    asked = " ".join((question or "").split()) or "Every group"
+    embeds = []
+    for number, chunk in enumerate(chunks, start=1):
+        part = "" if len(chunks) == 1 else f" ({number}/{len(chunks)})"
+        title = clip(asked, 256 - len(part)) + part
+        embeds.append(fit_embed(discord.Embed(title=title, description=chunk, colour=ANSWER_COLOUR)))
+    return embeds
 
 
 # --- search pages and lists ---------------------------------------------------------------------
@@ -269,8 +311,6 @@ def paper_embed(paper: Paper, *, extra_lines: Iterable[str] = ()) -> discord.Emb
 
 def abstract_embeds(paper: Paper) -> list[discord.Embed]:
     """The whole readable abstract, split over as many embeds as needed (one per message: ≤ 6000 each)."""
-    from bot.discord_adapter.limits import split_message
-
     abstract = readable_abstract(paper.abstract) or "No abstract available."
     chunks = split_message(_md(abstract), EMBED_DESCRIPTION_MAX - 10)
     embeds = []

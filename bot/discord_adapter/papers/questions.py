@@ -54,7 +54,7 @@ from bot.conversation import (
 from bot.discord_adapter.errors import APOLOGY
 from bot.discord_adapter.interactions import NO_MENTIONS
 from bot.discord_adapter.limits import CONTENT_MAX, THREAD_NAME_MAX, clip
-from bot.discord_adapter.papers.embeds import answer_embed, paper_embed, search_page_embed
+from bot.discord_adapter.papers.embeds import REPLY_MORE, answer_embed, paper_embed, search_page_embed
 from bot.discord_adapter.papers.views import AnswerView, PaperCardView, PaperView
 from bot.discord_adapter.shutdown import RESTARTING
 from bot.errors import UserError
@@ -141,16 +141,17 @@ class Outgoing:
 
 
 def render(reply: Reply, index: PaperIndex, *, embeds: bool) -> Outgoing:
-    """A core reply as Discord content: the /ask embeds where allowed, plain text otherwise."""
+    """A core reply as Discord content: the /ask embeds where allowed, plain text otherwise (without
+    buttons: what an answer leaves out is one "more" away, which it says instead of the terminal's way)."""
     if isinstance(reply, NoticeReply):
         return Outgoing(content=clip(reply.text, CONTENT_MAX))
     if not embeds:
-        return Outgoing(content=clip(reply_text(reply), CONTENT_MAX))
+        plain = reply.answer.render_text(REPLY_MORE) if isinstance(reply, AnswerReply) else reply_text(reply)
+        return Outgoing(content=clip(plain, CONTENT_MAX))
     if isinstance(reply, AnswerReply):
         view = AnswerView(index, reply.question, reply.answer)
-        return Outgoing(
-            embed=answer_embed(reply.answer, question=reply.question), view=view if view.children else None
-        )
+        embed = answer_embed(reply.answer, question=reply.question, follow_up=True)
+        return Outgoing(embed=embed, view=view if view.children else None)
     if isinstance(reply, PaperReply):
         return Outgoing(embed=paper_embed(reply.paper), view=PaperCardView(index, reply.paper))
     assert isinstance(reply, ListReply)

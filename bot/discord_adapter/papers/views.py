@@ -3,13 +3,13 @@
 Two kinds of component, one mechanism each:
 
 * **Per-message** components (`pb:<area>:<action>`: search paging, *More results*, the answer's source
-  picker) need the state of the message they sit under, so they live in a View that times out
-  (`PaperView.TIMEOUT`, 10 minutes) and then disables them by editing the message — nobody clicks a
-  dead button. Errors inside a callback go through the one interaction error handler. These views hold
-  the index they were built from, so a corpus reload never changes a page halfway through paging. Every
-  page, search and similar-papers list is computed in the app's worker pool (`bot.offload`), never on
-  the event loop; a View itself is built on the loop (discord.py needs it there), from results computed
-  before.
+  picker, a breakdown's *N more*) need the state of the message they sit under, so they live in a View
+  that times out (`PaperView.TIMEOUT`, 10 minutes) and then disables them by editing the message —
+  nobody clicks a dead button. Errors inside a callback go through the one interaction error handler.
+  These views hold the index they were built from, so a corpus reload never changes a page halfway
+  through paging. Every page, search and similar-papers list is computed in the app's worker pool
+  (`bot.offload`), never on the event loop; a View itself is built on the loop (discord.py needs it
+  there), from results computed before.
 * **Persistent** paper buttons (`paper:abstract:<id>`, `paper:similar:<id>`, and `rg:propose:<id>`,
   answered by the reading-group cog) carry the paper id in their custom_id. One `PaperButton` handler,
   registered once per bot (the papers cog does it), answers them on any message — paper cards, digest
@@ -46,6 +46,7 @@ from bot.discord_adapter.papers.embeds import (
     abstract_embeds,
     abstract_is_trimmed,
     display_title,
+    groups_embeds,
     search_page_embed,
     similar_embed,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "offload_of",
     "paper_buttons",
     "send_abstract",
+    "send_private",
     "send_similar",
     "send_view",
 ]
@@ -134,12 +136,16 @@ class PaperView(discord.ui.View):
 # --- shared actions ------------------------------------------------------------------------------
 
 
-async def send_abstract(interaction: discord.Interaction, paper: Paper) -> None:
-    """Reply privately with the paper's readable abstract (several messages if it is very long)."""
-    embeds = abstract_embeds(paper)
+async def send_private(interaction: discord.Interaction, embeds: Sequence[discord.Embed]) -> None:
+    """Reply privately with `embeds`, one a message (each embed may take a message's 6000 characters)."""
     await interaction.response.send_message(embed=embeds[0], ephemeral=True, allowed_mentions=NO_MENTIONS)
     for embed in embeds[1:]:
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+async def send_abstract(interaction: discord.Interaction, paper: Paper) -> None:
+    """Reply privately with the paper's readable abstract (several messages if it is very long)."""
+    await send_private(interaction, abstract_embeds(paper))
 
 
 def offload_of(interaction: discord.Interaction) -> Offload:
@@ -297,10 +303,11 @@ class SearchView(PaperView):
 
 class AnswerView(PaperView):
     """Under a cited answer: *More results*, *Show abstract* (pick a source), *Similar papers* (to the
-    first source; a persistent paper button, so it outlives the others' timeout).
+    first source; a persistent paper button, so it outlives the others' timeout). Under a breakdown
+    that leaves groups out: *N more* (every group), alone.
 
-    A refusal (no citations) gets no components at all: send with `view=view.or_missing()`.
-    Anyone may click; the replies are private to the person who clicked.
+    An answer with neither (a refusal, a short breakdown) gets no components at all: send with
+    `view=view.or_missing()`. Anyone may click; the replies are private to the person who clicked.
     """
 
     def __init__(self, index: PaperIndex, question: str, answer: Answer) -> None:
@@ -310,7 +317,12 @@ class AnswerView(PaperView):
         self.answer = answer
         if not answer.citations:
             self.clear_items()
+            if answer.unshown_groups:  # the button names how many groups the text left out
+                groups_button: discord.ui.Button[AnswerView] = self.groups
+                groups_button.label = f"{answer.unshown_groups} more"
+                self.add_item(groups_button)
             return
+        self.remove_item(self.groups)
         picker: discord.ui.Select[AnswerView] = self.abstract
         picker.options = [
             discord.SelectOption(
@@ -343,6 +355,12 @@ class AnswerView(PaperView):
         )
         view = await SearchView.open(pages, interaction.user.id)
         await send_view(interaction, view, embed=view.embed(), ephemeral=True)
+
+    @discord.ui.button(label="All groups", style=discord.ButtonStyle.primary, custom_id="pb:ask:groups")
+    async def groups(self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]) -> None:
+        """Every group of the breakdown (the answer carries them), privately, over as many messages as
+        Discord's limits need."""
+        await send_private(interaction, groups_embeds(self.answer, question=self.question))
 
     @discord.ui.select(
         placeholder="Show abstract of…",
