@@ -863,6 +863,10 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\b(?:what|wh?at?s)(?: does| do| is|'s)? (\S+(?: \S+)?) (?:stand for|short for|mean)\b",
+                re.IGNORECASE), lambda m: f"what is {m[1]}"),
+    (re.compile(r"\b(?:like|as if) (?:i'?m|i am|to) (?:five|5|a (?:child|kid|beginner|newbie))\b",
+                re.IGNORECASE), lambda m: ""),
     (re.compile(r"\b(?:in|from) (?:the|their|its) abstracts?\b", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\bwhose (?:abstracts?|summary|summaries)"
                 r" (?:mention|say|contain|include|use|talk about)s?\b", re.IGNORECASE),
@@ -886,7 +890,8 @@ _SPELLED_OUT = (
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to
 2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated",
 "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "papers whose abstract mentions X" →
-"papers mentioning X", "X in the abstract" → "X", "papers whose authors include X" → "papers by X", "this
+"papers mentioning X", "X in the abstract" → "X", "what does X stand for" → "what is X", "explain X like
+I'm five" → "explain X", "papers whose authors include X" → "papers by X", "this
 past may" → "last may", "the earliest we have on record" → "the earliest we have", "which papers did
 Hofmann not write" and "papers Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit
 review" → "…" (what the papers are for is no topic)."""

@@ -154,6 +154,8 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("fusion around the corner", Query(text="fusion around the corner")),
         ("fusion papers whose authors include Lucchi", Query(text="fusion", authors=("lucchi",))),
         ("papers whose abstract mentions fusion", Query(text="fusion")),
+        ("what does fusion stand for", Query(text="fusion")),
+        ("explain fusion like i'm five", Query(text="fusion")),
         # which end of a year: the cue words are no topic
         ("what was our final paper of 2024", Query(sort="date", **_years(2024, 2024))),
         ("which paper closed out 2024", Query(sort="date", **_years(2024, 2024))),
