@@ -295,8 +295,9 @@ def _months(year: int, first: int, last: int) -> tuple[date, date]:
 
 
 def _named_span(words: list[str], i: int, today: date) -> Period | None:
-    """Seasons and quarters ("this spring", "last summer", "q1 2024", "in the fall of 2025") and "the year
-    before last". Northern-hemisphere seasons: the lab's own."""
+    """Seasons and quarters ("this spring", "last summer", "q1 2024", "in the fall of 2025"), "this/last
+    semester" (a half of the calendar year: universities' terms differ) and "the year before last".
+    Northern-hemisphere seasons: the lab's own."""
     j = i + (words[i : i + 1] in (["in"], ["during"], ["from"]))
     j += words[j : j + 1] == ["the"]
     w = words[j : j + 4]
@@ -305,10 +306,11 @@ def _named_span(words: list[str], i: int, today: date) -> Period | None:
         return Period(date(year, 1, 1), date(year, 12, 31), j - i + 3)
     which = w[0] if w[1:] and w[0] in {"this", "last"} else None  # a message may end on "last"
     name = w[1] if which else (w[0] if w else None)
-    if name == "quarter" and which:  # "this quarter", "last quarter": calendar quarters
-        number = today.year * 4 + (today.month - 1) // 3 - (which == "last")
-        year, quarter = divmod(number, 4)
-        return Period(*_months(year, 3 * quarter + 1, 3 * quarter + 3), j - i + 2)
+    if name in {"quarter", "semester"} and which:  # "this quarter", "last semester": of the calendar year
+        length = 3 if name == "quarter" else 6
+        number = today.year * (12 // length) + (today.month - 1) // length - (which == "last")
+        year, part = divmod(number, 12 // length)
+        return Period(*_months(year, length * part + 1, length * part + length), j - i + 2)
     months = _SEASONS.get(name or "") or _QUARTERS.get(name or "")
     if months is None:
         return None

@@ -863,6 +863,7 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\b(?:what|wh?at?s)(?: does| do| is|'s)? (\S+(?: \S+)?) (?:stand for|short for|mean)\b",
                 re.IGNORECASE), lambda m: f"what is {m[1]}"),
     (re.compile(r"\b(?:like|as if) (?:i'?m|i am|to) (?:five|5|a (?:child|kid|beginner|newbie))\b",
@@ -887,14 +888,14 @@ _SPELLED_OUT = (
     (re.compile(r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b",
                 re.IGNORECASE), lambda m: "onwards"),
 )  # fmt: skip
-"""Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to
-2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated",
-"gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "papers whose abstract mentions X" →
-"papers mentioning X", "X in the abstract" → "X", "what does X stand for" → "what is X", "explain X like
-I'm five" → "explain X", "papers whose authors include X" → "papers by X", "this
-past may" → "last may", "the earliest we have on record" → "the earliest we have", "which papers did
-Hofmann not write" and "papers Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit
-review" → "…" (what the papers are for is no topic)."""
+"""Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to 2025",
+"since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated", "gregor+sotiris" →
+"gregor and sotiris", "mamba-ish" → "mamba", "papers whose abstract mentions X" → "papers mentioning X", "X
+in the abstract" → "X", "back in 2022" → "in 2022", "what does X stand for" → "what is X", "explain X like
+I'm five" → "explain X", "papers whose authors include X" → "papers by X", "this past may" → "last may",
+"the earliest we have on record" → "the earliest we have", "which papers did Hofmann not write" and "papers
+Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit review" → "…" (what the papers are
+for is no topic)."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 

@@ -301,6 +301,9 @@ def test_field_names_in_plain_questions_become_category_filters(
         ("fusion since the start of the year", {"date_from": date(2026, 1, 1), "date_to": None}),
         ("fusion this quarter", {"date_from": date(2026, 4, 1), "date_to": date(2026, 6, 30)}),
         ("fusion last quarter", {"date_from": date(2026, 1, 1), "date_to": date(2026, 3, 31)}),
+        ("fusion this semester", {"date_from": date(2026, 1, 1), "date_to": date(2026, 6, 30)}),
+        ("fusion last semester", {"date_from": date(2025, 7, 1), "date_to": date(2025, 12, 31)}),
+        ("fusion back in 2023", {"date_from": date(2023, 1, 1), "date_to": date(2023, 12, 31)}),
     ],
 )
 def test_chat_shorthand_for_periods(
