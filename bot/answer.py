@@ -8,7 +8,7 @@ are found once, and the answer is composed once, by intent:
     count          the number, and the list behind it
     who_wrote      the paper meant and its listed authors ("et al." when the listing cut them)
     who_works_on   the people with the most papers on the topic, with those papers cited
-    breakdown      the matching papers grouped by person, category or year, each group's number of papers
+    breakdown      the matching papers grouped by person, category, year or institution, with their numbers
     when           the paper meant and the date the listing gives it
     similar        the paper meant, and the papers closest to it
     link           the paper meant, and its code and links in the listing
@@ -480,6 +480,9 @@ def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> l
         asked = set(question.query.categories)
         keys.update(c for p in papers for c in p.categories if not asked or c in asked)
         counted = list(keys.items())
+    elif question.by == "affiliation":
+        keys.update(k for p in papers for k in index.affiliation_keys(p))
+        counted = [(index.display_affiliation(k), n) for k, n in keys.items()]
     else:
         keys.update(str(p.year) if p.year else "undated" for p in papers)
         counted = list(keys.items())
@@ -489,9 +492,9 @@ def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> l
 
 
 def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answer:
-    """ "How many authors are there?", "papers per category", "which year had the most papers": the
-    matching papers grouped by person, category or year, each group with its number of papers. The
-    groups are the answer; no paper is cited."""
+    """ "How many authors are there?", "papers per category", "which year had the most papers", "which
+    institutions do we work with": the matching papers grouped by person, category, year or listed
+    institution, each group with its number of papers. The groups are the answer; no paper is cited."""
     papers = [h.paper for h in _topic_hits(index, question)]
     q = question.query
     subject = q._replace(authors=()) if question.by == "author" else q
@@ -505,13 +508,14 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
     if len(shown) < len(groups):
         listed.append(f"{len(groups) - len(shown)} more")
     of_papers = f"{_papers(len(papers))} {what or 'in the corpus'}"
+    one = len(papers) == 1  # "1 paper names …", "2 papers name …"
     note = ""
     if question.by == "author":
         if q.authors:  # "how many people has Noci written with"
             whose = _joined([index.display_author(a) for a in q.authors], "and")
             rest = f" {what}" if what else ""
             others = _count(len(groups), "other person", "other people")
-            head = f"{whose}’s {_papers(len(papers))}{rest} name {others}"
+            head = f"{whose}’s {_papers(len(papers))}{rest} name{'s' * one} {others}"
         else:
             verb = "is" if len(groups) == 1 else "are"
             head = f"{_count(len(groups), 'person', 'people')} {verb} named on the {of_papers}"
@@ -520,9 +524,14 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
             note = f"The listing cuts the author lists of {cut} of these papers; there are more people."
     elif question.by == "category":
         head = f"{of_papers} in {_count(len(groups), 'category', 'categories')}"
+    elif question.by == "affiliation":
+        head = f"{of_papers} list{'s' * one} {_count(len(groups), 'institution', 'institutions')}"
+        unlisted = sum(not p.affiliations for p in papers)
+        if unlisted:
+            note = f"{unlisted} of these papers list{'s' * (unlisted == 1)} no affiliation."
     else:
         head = f"{of_papers} over {_count(len(groups), 'year', 'years')}"
-    lead = f"{head}: {_joined(listed, 'and')}."
+    lead = f"{head}: {_joined(listed, 'and')}." if listed else f"{head}."  # "… name 0 other people."
     text = " ".join(t for t in [*_corrections(question), lead, note] if t)
     return Answer(text, (), (), True, question, len(papers),
                   unshown_groups=len(groups) - len(shown), groups=tuple(groups))  # fmt: skip

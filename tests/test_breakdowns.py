@@ -48,6 +48,10 @@ def _years(paper: Paper) -> list[str]:
     return [str(paper.year)] if paper.year else []
 
 
+def _institutions(paper: Paper) -> list[str]:
+    return [a.replace("-", " ") for a in paper.affiliations]
+
+
 def _by(name: str) -> Callable[[Paper], bool]:
     return lambda p: any(name in folded(a) for a in p.authors)
 
@@ -103,6 +107,10 @@ CASES: list[tuple[str, Keys, Callable[[Paper], bool], str]] = [
     ("year by year breakdown of our output", _years, _everything, ""),
     ("what was our busiest year", _years, _everything, ""),
     ("how many diffusion papers per year", _years, _mentions("diffusion"), ""),
+    # institutions
+    ("which institutions do we collaborate with?", _institutions, _everything, ""),
+    ("papers per affiliation", _institutions, _everything, ""),
+    ("which universities has noci worked with", _institutions, _by("noci"), ""),
 ]
 
 
@@ -167,6 +175,14 @@ def test_two_categories_compared_are_counted_side_by_side() -> None:
 def test_the_authors_of_one_paper_are_still_that_papers_authors(question: str, cited: list[str]) -> None:
     answer = ask(question)
     assert [c["id"] for c in answer["citations"]] == cited
+
+
+def test_an_institution_breakdown_says_how_many_papers_list_none() -> None:
+    """Most listings give no affiliation: the groups alone would hide that, so the answer says how many."""
+    answer = ask("what affiliations are there?")
+    unlisted = sum(not p.affiliations for p in PAPERS)
+    assert unlisted
+    assert f"{unlisted} of these papers list no affiliation" in answer["answer"]
 
 
 def test_counting_papers_still_counts_papers() -> None:

@@ -529,10 +529,10 @@ class PaperIndex:
             allowed = {d for d in allowed if (p := self.papers[d].published) is not None and low <= p <= high}
         if q.affiliations:
             wanted_aff = set(q.affiliations)
-            allowed = {d for d in allowed if wanted_aff & self._affiliation_keys(d)}
+            allowed = {d for d in allowed if wanted_aff & self.affiliation_keys(self.papers[d])}
         if q.without_affiliations:
             unwanted = set(q.without_affiliations)
-            allowed = {d for d in allowed if not unwanted & self._affiliation_keys(d)}
+            allowed = {d for d in allowed if not unwanted & self.affiliation_keys(self.papers[d])}
         if q.categories:
             known = {c for c, _ in self.categories()}
             unknown = [c for c in q.categories if c not in known]
@@ -588,9 +588,9 @@ class PaperIndex:
         """The identity keys of a paper's listed authors."""
         return self._authors.paper_keys[self._by_id[paper.id]]
 
-    def _affiliation_keys(self, number: int) -> set[str]:
-        """The institutions a paper lists, as affiliation filters name them."""
-        return {_affiliation_key(a) for a in self.papers[number].affiliations}
+    def affiliation_keys(self, paper: Paper) -> frozenset[str]:
+        """The institutions a paper lists, as affiliation filters name them ('eth-zurich' → 'eth zurich')."""
+        return frozenset(_affiliation_key(a) for a in paper.affiliations)
 
     def people_named(self, author: str) -> frozenset[str]:
         """The identity keys an author filter of a query stands for ("noci" → Lorenzo Noci's)."""

@@ -73,7 +73,7 @@ Intent = Literal[
     "link",
     "abstract",
 ]
-Facet = Literal["author", "category", "year"]
+Facet = Literal["author", "category", "year", "affiliation"]
 
 
 class Question(NamedTuple):
@@ -364,10 +364,38 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
             r"|\bover (?:the years|time)\b"
         ),
     ),
+    (
+        "affiliation",
+        frozenset(
+            {
+                "institutions",
+                "institution",
+                "affiliations",
+                "affiliation",
+                "universities",
+                "university",
+                "organisations",
+                "organizations",
+                "organisation",
+                "organization",
+                "institutes",
+            }
+        ),
+        (
+            r"\b(?:what|which|how many) (?:different |other )?(?:institutions|affiliations|universities"
+            r"|organi[sz]ations|institutes)\b"
+            r"|\b(?:per|each|every|by) (?:affiliation|institution|university|organi[sz]ation|institute)\b"
+            r"|\b(?:list|show|name)(?: me)?(?: all)?(?: the| our)?"
+            r" (?:institutions|affiliations|universities)\b"
+            r"|\ball (?:the |our )?(?:institutions|affiliations|universities)\b"
+            r"|\b(?:affiliation|institution) (?:breakdown|split|distribution|counts?|mix)\b"
+        ),
+    ),
 )
 """What asks for the matching papers grouped, and by what: "how many authors are there", "list all the
 authors", "papers per author" (people); "what categories are there", "papers per category" (categories);
-"papers per year", "which year had the most papers", "our busiest year" (years). The matched words are
+"papers per year", "which year had the most papers", "our busiest year" (years); "which institutions do we
+work with", "papers per affiliation" (the institutions the listing gives). The matched words are
 no topic; whatever else the question says (a person, a period, a topic) chooses the papers. Each pattern is
 compiled only for a question holding one of its words (most questions hold none: `_facet_pattern`)."""
 _COUNTED = re.compile(r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
@@ -480,7 +508,8 @@ def _sides(topic: str) -> tuple[str, ...]:
 
 _BREAKDOWN_CUES = _COMPARISON_WORDS | {
     "had", "have", "has", "most", "least", "fewest", "busiest", "more", "fewer", "distribution", "mix",
-    "counts", "output", "over", "time", "years", "total", "saw", "average", "common",
+    "counts", "output", "over", "time", "years", "total", "saw", "average", "common", "collaborate",
+    "collaborated", "collaborates", "collaborating", "partner", "partnered",
 }  # fmt: skip
 """Words around a breakdown's cue that only say how the groups are wanted ("which year had the most",
 "year by year breakdown of our output")."""

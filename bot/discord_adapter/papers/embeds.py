@@ -160,7 +160,12 @@ def answer_embed(answer: Answer, *, question: str | None = None, follow_up: bool
     return fit_embed(embed)
 
 
-_GROUP_NOUNS = {"author": "people named", "category": "categories", "year": "years"}
+_GROUP_NOUNS = {
+    "author": "people named",
+    "category": "categories",
+    "year": "years",
+    "affiliation": "institutions",
+}
 
 
 def groups_embeds(answer: Answer, *, question: str | None = None) -> list[discord.Embed]:
