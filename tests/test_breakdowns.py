@@ -185,6 +185,19 @@ def test_an_institution_breakdown_says_how_many_papers_list_none() -> None:
     assert f"{unlisted} of these papers list no affiliation" in answer["answer"]
 
 
+def test_a_breakdown_with_no_group_says_so() -> None:
+    """Someone who only wrote alone has written with nobody; papers that list no institution group into
+    none: the answer says so rather than failing."""
+    solo = Paper(
+        id="solo", title="Notes on road maps", abstract="A graph of roads.", authors=("Ada Lovelace",)
+    )
+    index = PaperIndex.build([solo])
+    for question in ("how many people has Lovelace written with?", "which institutions are there?"):
+        answer = answer_question(index, question)
+        assert answer.confident
+        assert " 0 " in answer.text
+
+
 def test_counting_papers_still_counts_papers() -> None:
     nlp = [p for p in PAPERS if "CL" in p.categories]
     assert ask("how many nlp papers")["answer"].startswith(f"{len(nlp)} papers")
