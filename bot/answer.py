@@ -550,6 +550,29 @@ _ABOUT_THE_PAPER: dict[str, Callable[[Paper], str]] = {
 """What a question about one paper says of it, by intent."""
 
 
+def _help(index: PaperIndex) -> str:
+    """What the reader understands, each kind with an example made from this corpus (its most prolific
+    author, its newest paper), so every example works here and none names a paper another lab lacks."""
+    if not index.papers:
+        return "I answer questions about the lab's papers, but there are none yet."
+    newest = max(index.papers, key=lambda p: (p.published is not None, p.published or date.min))
+    words = newest.title.split(":")[0].split()
+    title = " ".join(words[:6])
+    examples = [f"topics (“anything on {title}?”)"]
+    people = Counter(k for p in index.papers for k in index.author_keys(p))
+    if people:
+        surname = index.display_author(people.most_common(1)[0][0]).split()[-1]
+        examples.append(f"people (“what has {surname} published?”, “{surname}’s newest paper”)")
+    examples.append(f"one paper (“who wrote {title}?”, “abstract of {title}”)")
+    if newest.year:
+        examples.append(f"counts (“how many papers in {newest.year}?”)")
+    examples += ["the newest (“what's new?”)", "breakdowns (“papers per year”)"]
+    return (
+        f"I answer questions about the lab's {_papers(len(index.papers))}, citing them: "
+        f"{_joined(examples, 'and')}. Filters work too: `author:` `year:` `cat:` `has:code` `sort:date`."
+    )
+
+
 def compose(
     index: PaperIndex, question: Question, *, max_sources: int = 3, everything: bool = False
 ) -> Answer:
@@ -560,6 +583,8 @@ def compose(
     """
     if question.off_topic:  # no search was made: there is nothing found or corrected to speak of
         return Answer(text=question.off_topic, citations=(), hits=(), confident=False, question=question)
+    if question.intent == "help":
+        return Answer(text=_help(index), citations=(), hits=(), confident=False, question=question)
     if question.unnamed:
         return _refusal(question, (), hint=NAME_THE_PAPER)
     if question.intent in {"latest", "oldest"}:

@@ -651,6 +651,39 @@ def test_questions_about_other_things_than_papers_cite_nothing_and_say_why(
     assert REFUSAL not in answer.text  # nothing was searched for, so nothing was "not found"
 
 
+@pytest.mark.parametrize(
+    "message", ["thanks!", "thank you so much", "good bot", "hi", "hey paperbot", "help"]
+)
+def test_chat_that_asks_nothing_gets_a_reply_in_kind_and_cites_nothing(
+    index: PaperIndex, message: str
+) -> None:
+    """ "good bot" is no search for good: it used to cite “Random Teachers are Good Teachers”."""
+    answer = answer_question(index, message)
+    assert answer.citations == ()
+    assert REFUSAL not in answer.text
+
+
+@pytest.mark.parametrize("message", ["help", "what can you do?", "?"])
+def test_asking_for_help_gives_examples_that_work(index: PaperIndex, message: str) -> None:
+    """The reply to "help" quotes example questions made from this corpus; each of them, asked, is answered
+    (with citations, or a breakdown's groups)."""
+    answer = answer_question(index, message)
+    assert answer.citations == ()
+    examples = re.findall(r"“([^”]+)”", answer.text)
+    assert len(examples) >= 5
+    for example in examples:
+        asked = answer_question(index, example)
+        assert asked.confident, example
+        assert asked.citations or asked.groups, example
+
+
+def test_chat_spellings_read_as_the_words_they_stand_for(index: PaperIndex) -> None:
+    spelled = answer_question(index, "wat did hofmann publish last yr", everything=True)
+    plain = answer_question(index, "what did hofmann publish last year", everything=True)
+    assert plain.matches
+    assert spelled.matches == plain.matches
+
+
 def test_counting_times_someone_published_counts_their_papers(index: PaperIndex) -> None:
     (noci,) = _listing(index, "Noci")
     answer = answer_question(index, "how many times has noci published?", everything=True)

@@ -72,6 +72,7 @@ Intent = Literal[
     "similar",
     "link",
     "abstract",
+    "help",
 ]
 Facet = Literal["author", "category", "year", "affiliation"]
 
@@ -441,14 +442,45 @@ def _words_of(folded: str) -> frozenset[str]:
     return frozenset(re.findall(r"[\w'-]+", folded))
 
 
+_SMALL_TALK = (
+    (
+        re.compile(
+            r"^(?:(?:many |thanks? (?:a lot|so much) )?thanks?(?: (?:you|a lot|so much|again|mate|bot))*"
+            r"|thank you(?: (?:so much|very much|again))?|thx|ty|tysm|cheers|good bot|nice one"
+            r"|(?:great|perfect|got it|awesome),? thanks?)\W*$"
+        ),
+        "You're welcome! Ask me anything else about the papers.",
+    ),
+    (
+        re.compile(
+            r"^(?:hi|hello|hey|hiya|yo|howdy|good (?:morning|afternoon|evening)|morning|sup|whats up"
+            r"|how are you(?: doing)?|how r u|hey there|hi there|hello there)"
+            r"(?: (?:bot|paperbot|there|all))?\W*$"
+        ),
+        "Hi! Ask me about the lab's papers in plain words, or say “help” for examples.",
+    ),
+)
+"""Chat that asks nothing of the papers (thanks, greetings), and the reply each gets: searching "good bot"
+would cite “Random Teachers are Good Teachers”."""
+_HELP = re.compile(
+    r"^(?:help|help me|\?+|what can you do|what do you do|what are you|who are you|how does this work"
+    r"|how do i use (?:you|this|this bot|paperbot)|commands|usage|what can i ask(?: you)?|examples)\W*$"
+)
+"""A message asking what the bot can do: the answer shows examples made from the corpus (`intent="help"`)."""
+
+
 def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callable[[str], bool]) -> str:
-    """Why a message is not about the papers, or "". Two kinds, each plain in its words:
+    """Why a message is not about the papers, or "". Kinds, each plain in its words:
+    - chat: thanks, a greeting (`_SMALL_TALK`), answered in kind;
     - a count of something else: of what the listing does not hold ("how many citations does the
       random teachers paper have?"), or of one thing where no word names papers ("how many GPUs do we
       have?"; "how many diffusion papers", "how many by Noci", "how many NLP" count papers);
     - a question about a place ("where is the kitchen?"), unless it asks where a paper's code, PDF or data
       is, or about whether something works ("is the cluster down again?");
     - a question about venues ("what did we publish at NeurIPS?"), which the listing does not record."""
+    for pattern, reply in _SMALL_TALK:
+        if pattern.match(folded.strip()):
+            return reply
     words = _words_of(folded)
     venues = sorted(w for w in words & _VENUES if not known(w))
     if venues:
@@ -883,6 +915,9 @@ class _Token(NamedTuple):
         return self.typed[:1].isupper() and not self.typed.isupper()
 
 
+_SHORTHAND = {"yr": "year", "yrs": "years", "wat": "what", "wut": "what", "abt": "about", "b4": "before",
+              "teh": "the"}  # fmt: skip
+"""Chat spellings of question words ("wat did hofmann publish last yr")."""
 _SPELLED_OUT = (
     (re.compile(r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
      lambda m: f"{'before' if m[1].lower() == 'pre' else 'after'} {m[2]}"),
@@ -892,6 +927,7 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (re.compile(r"\b(?:yrs?|wat|wut|abt|b4|teh)\b", re.IGNORECASE), lambda m: _SHORTHAND[m[0].lower()]),
     (re.compile(r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\b(?:what|wh?at?s)(?: does| do| is|'s)? (\S+(?: \S+)?) (?:stand for|short for|mean)\b",
                 re.IGNORECASE), lambda m: f"what is {m[1]}"),
@@ -917,7 +953,8 @@ _SPELLED_OUT = (
     (re.compile(r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b",
                 re.IGNORECASE), lambda m: "onwards"),
 )  # fmt: skip
-"""Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to 2025",
+"""Chat shorthand spelled out before reading: "last yr" → "last year" (`_SHORTHAND`), "pre-2026" → "before
+2026", "2024-2025" → "from 2024 to 2025",
 "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated", "gregor+sotiris" →
 "gregor and sotiris", "mamba-ish" → "mamba", "papers whose abstract mentions X" → "papers mentioning X", "X
 in the abstract" → "X", "back in 2022" → "in 2022", "what does X stand for" → "what is X", "explain X like
@@ -1175,6 +1212,8 @@ class Reader:
         rest = extract_fields(cleaned, reading.builder)
         explicit = reading.builder.freeze("").has_filters
         folded_text = fold(rest)
+        if not explicit and _HELP.match(folded_text.strip()):
+            return Question(text=cleaned, intent="help", query=reading.builder.freeze(""))
         by = _facet(folded_text)
         asked = "breakdown" if by else _detect_intent(folded_text)  # read again below, cue words out
         if asked in _SET_INTENTS:
