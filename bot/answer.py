@@ -57,6 +57,7 @@ __all__ = [
     "Citation",
     "answer_question",
     "compose",
+    "help_text",
 ]
 
 MIN_RELATIVE_SCORE = 0.5
@@ -550,7 +551,7 @@ _ABOUT_THE_PAPER: dict[str, Callable[[Paper], str]] = {
 """What a question about one paper says of it, by intent."""
 
 
-def _help(index: PaperIndex) -> str:
+def help_text(index: PaperIndex) -> str:
     """What the reader understands, each kind with an example made from this corpus (its most prolific
     author, its newest paper), so every example works here and none names a paper another lab lacks."""
     if not index.papers:
@@ -584,7 +585,7 @@ def compose(
     if question.off_topic:  # no search was made: there is nothing found or corrected to speak of
         return Answer(text=question.off_topic, citations=(), hits=(), confident=False, question=question)
     if question.intent == "help":
-        return Answer(text=_help(index), citations=(), hits=(), confident=False, question=question)
+        return Answer(text=help_text(index), citations=(), hits=(), confident=False, question=question)
     if question.unnamed:
         return _refusal(question, (), hint=NAME_THE_PAPER)
     if question.intent in {"latest", "oldest"}:

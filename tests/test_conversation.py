@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from bot.answer import answer_question
 from bot.conversation import (
-    HELP,
+    FOLLOW_UPS,
     NO_CONVERSATION,
     PAGE_SIZE,
     THANKS,
@@ -260,8 +261,14 @@ def test_without_a_conversation_a_filter_is_asked_as_a_question(index: PaperInde
 
 
 def test_help_keeps_the_conversation(index: PaperIndex) -> None:
+    """ "help" says what can be asked and how to follow up, and the answer before it can still be followed
+    up ("more" after "help")."""
     state = state_with(index, THREE)
-    assert respond(index, state, "help") == (NoticeReply(HELP), state)
+    reply, after = respond(index, state, "help")
+    assert after == state
+    assert isinstance(reply, NoticeReply)
+    assert FOLLOW_UPS in reply.text
+    assert reply.text.startswith(answer_question(index, "help").text)
 
 
 def test_a_malformed_query_is_a_query_error(index: PaperIndex) -> None:

@@ -35,7 +35,7 @@ The package: `state` (the conversation, its filters, the reply types and the mem
 """
 
 from bot.conversation.reading import interpret
-from bot.conversation.replying import HELP, NO_CONVERSATION, THANKS, reply_text, respond
+from bot.conversation.replying import FOLLOW_UPS, NO_CONVERSATION, THANKS, help_reply, reply_text, respond
 from bot.conversation.state import (
     PAGE_SIZE,
     AnswerReply,
@@ -50,7 +50,7 @@ from bot.conversation.state import (
 )
 
 __all__ = [
-    "HELP",
+    "FOLLOW_UPS",
     "NO_CONVERSATION",
     "PAGE_SIZE",
     "THANKS",
@@ -63,6 +63,7 @@ __all__ = [
     "PaperReply",
     "Refinement",
     "Reply",
+    "help_reply",
     "interpret",
     "reply_text",
     "respond",

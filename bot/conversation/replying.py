@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 from datetime import date
 
-from bot.answer import answer_question
+from bot.answer import answer_question, help_text
 from bot.conversation.reading import interpret
 from bot.conversation.state import (
     PAGE_SIZE,
@@ -23,15 +23,21 @@ from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
 from bot.search.index import MAX_LIMIT, PaperIndex
 from bot.search.results import Hit, SearchResults
+from bot.search.understanding import THANKS
 
-__all__ = ["HELP", "NO_CONVERSATION", "THANKS", "reply_text", "respond"]
+__all__ = ["FOLLOW_UPS", "NO_CONVERSATION", "THANKS", "help_reply", "reply_text", "respond"]
 
-HELP = (
-    "Ask me anything about the group's papers, e.g. *what is self-distillation?* After an answer you can "
-    "say **more**, **tell me about the second one**, **similar to [2]**, **only ones with code**, "
-    "**from 2024** or **newer ones**."
+FOLLOW_UPS = (
+    "After an answer you can say **more**, **tell me about the second one**, **similar to [2]**, "
+    "**only ones with code**, **from 2024** or **newer ones**."
 )
-THANKS = "You're welcome! Ask me anything else about the papers."
+
+
+def help_reply(index: PaperIndex) -> str:
+    """What can be asked (examples made from this corpus: `help_text`), then how to follow an answer up."""
+    return f"{help_text(index)} {FOLLOW_UPS}"
+
+
 NO_CONVERSATION = (
     "I have no earlier answer to follow up on here (I forget conversations after a restart or after a "
     "while). Ask your question again, then say **more**, **the second one** or **similar to [2]**."
@@ -46,7 +52,7 @@ def respond(index: PaperIndex, state: Conversation | None, text: str) -> tuple[R
     """
     follow = interpret(text, state, index=index)
     if follow.kind == "help":
-        return NoticeReply(HELP), state
+        return NoticeReply(help_reply(index)), state
     if follow.kind == "thanks":
         return NoticeReply(THANKS), state
     if follow.kind == "question" or (state is None and follow.kind == "refine"):

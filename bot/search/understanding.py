@@ -57,7 +57,7 @@ from bot.search.query import (
 )
 from bot.search.spelling import Speller, english_words
 
-__all__ = ["QUESTION_WORDS", "Facet", "Intent", "Question", "Reader"]
+__all__ = ["QUESTION_WORDS", "THANKS", "Facet", "Intent", "Question", "Reader"]
 
 Intent = Literal[
     "topic",
@@ -442,6 +442,7 @@ def _words_of(folded: str) -> frozenset[str]:
     return frozenset(re.findall(r"[\w'-]+", folded))
 
 
+THANKS = "You're welcome! Ask me anything else about the papers."
 _SMALL_TALK = (
     (
         re.compile(
@@ -449,7 +450,7 @@ _SMALL_TALK = (
             r"|thank you(?: (?:so much|very much|again))?|thx|ty|tysm|cheers|good bot|nice one"
             r"|(?:great|perfect|got it|awesome),? thanks?)\W*$"
         ),
-        "You're welcome! Ask me anything else about the papers.",
+        THANKS,
     ),
     (
         re.compile(
