@@ -677,6 +677,18 @@ def test_asking_for_help_gives_examples_that_work(index: PaperIndex, message: st
         assert asked.citations or asked.groups, example
 
 
+def test_work_related_to_a_topic_is_the_topic_not_papers_like_its_best_match(index: PaperIndex) -> None:
+    """ "related to in-context learning" names a topic: its papers, not the papers resembling the best
+    one ("related to the random teachers paper" names a paper, and gets those)."""
+    topic = answer_question(index, "papers related to in-context learning", everything=True)
+    plain = answer_question(index, "papers on in-context learning", everything=True)
+    assert plain.matches
+    assert topic.matches == plain.matches
+    like = answer_question(index, "papers related to the random teachers paper")
+    assert f"most like “{index.get(RANDOM_TEACHERS).title}”" in like.text
+    assert len(like.citations) > 1
+
+
 def test_chat_spellings_read_as_the_words_they_stand_for(index: PaperIndex) -> None:
     spelled = answer_question(index, "wat did hofmann publish last yr", everything=True)
     plain = answer_question(index, "what did hofmann publish last year", everything=True)

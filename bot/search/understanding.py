@@ -151,7 +151,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             # "papers similar to random teachers", "anything like the languini paper", "what else is like X"
             r"\b(?:papers?|anything|something|stuff|work|others?|ones?|else)\b(?: \w+){0,2}?"
-            r" (?:similar to|(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )like|related to"
+            r" (?:similar to|(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )like"
+            r"|related to(?=.*\b(?:paper|article|preprint|one)\b)"  # "related to X" alone is about a topic
             r"|resembling|along the lines of|close to|in the spirit of)\b"
             r"|\bsimilar (?:papers?|work|ones) (?:to|as)\b|\bmore like\b"
         ),
@@ -928,6 +929,13 @@ _SPELLED_OUT = (
     (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                 r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
     (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    # "I'm preparing a talk on X. Do we have papers on it?": what it is for is no topic (X is)
+    (re.compile(r"\b(?:i'?m|i am|we'?re|we are) (?:preparing|writing|giving|doing|working on"
+                r"|putting together|planning) (?:a|an|my|our) (?:talk|presentation|survey"
+                r"|lit(?:erature)? review|thesis|project|report|seminar|lecture|tutorial|blog post)\b",
+                re.IGNORECASE), lambda m: ""),
+    (re.compile(r",\s*(?:any )?(?:suggestions|pointers|ideas|recommendations|recs|thoughts|tips)\W*$",
+                re.IGNORECASE), lambda m: ""),
     (re.compile(r"\b(?:yrs?|wat|wut|abt|b4|teh)\b", re.IGNORECASE), lambda m: _SHORTHAND[m[0].lower()]),
     (re.compile(r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\b(?:what|wh?at?s)(?: does| do| is|'s)? (\S+(?: \S+)?) (?:stand for|short for|mean)\b",
@@ -949,7 +957,8 @@ _SPELLED_OUT = (
     (re.compile(r"\b(?:sorted|ordered|sort|order) by (?:year|date)\b", re.IGNORECASE), lambda m: ""),
     (re.compile(r"\bfor (?:my|our|a|the|his|her|their) (?:lit(?:erature)? review|thesis|talk|presentation"
                 r"|project|reading group|class|course|seminar|report|proposal|grant|slides|survey|intro"
-                r"|related work|background)\b", re.IGNORECASE), lambda m: ""),
+                r"|related work|background)\b|\bfor (?:the )?(?:next )?(?:reading group|journal club)\b",
+                re.IGNORECASE), lambda m: ""),
     (re.compile(r"\b((?:19|20)\d\d) ?[-–—] ?((?:19|20)\d\d)\b"), lambda m: f"from {m[1]} to {m[2]}"),
     (re.compile(r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b",
                 re.IGNORECASE), lambda m: "onwards"),
@@ -1107,7 +1116,10 @@ _LEAD_IN = frozenset({"curious", "pointers", "pointer", "point", "refs", "ref", 
                       "cite", "citing", "read", "start", "starting", "first", "intro", "introduction",
                       "introductory", "primer", "survey", "surveys", "review", "tutorial", "beginner",
                       "beginners", "best", "important", "must-read", "seminal", "canonical",
-                      "classic"})  # fmt: skip
+                      "classic",
+                      # who the papers are for: "papers relevant for someone doing continual learning"
+                      "relevant", "useful", "helpful", "someone", "somebody", "doing",
+                      "studying"})  # fmt: skip
 """Words that, before the topic, only ask for it: "reading recommendations on X", "pointers to X", "any
 good reads about X?", "has anyone looked into X", "is there a paper that covers X", "smth on X", "what's
 the deal with X"."""
@@ -1123,7 +1135,7 @@ _RELATION_VERBS = frozenset({
 SSMs", "which papers mention transformers"): the topic is what follows."""
 _LEAD_IN_END = frozenset({
     "on", "about", "to", "into", "for", "of", "with", "at", "regarding", "re", "covers", "covering", "cover",
-    "smth", "sth", "w/", "from", "behind", "in",
+    "smth", "sth", "w/", "from", "behind", "in", "doing", "studying",
 })  # fmt: skip
 """What ends a lead-in: without one, the words are the topic ("reading comprehension", "point clouds")."""
 

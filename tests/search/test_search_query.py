@@ -156,6 +156,9 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("papers whose abstract mentions fusion", Query(text="fusion")),
         ("what does fusion stand for", Query(text="fusion")),
         ("explain fusion like i'm five", Query(text="fusion")),
+        ("hey all, I'm preparing a talk on fusion. Do we have papers on it?", Query(text="fusion")),
+        ("which papers would be relevant for someone doing fusion", Query(text="fusion")),
+        ("we need a paper on fusion for reading group, suggestions?", Query(text="fusion")),
         # which end of a year: the cue words are no topic
         ("what was our final paper of 2024", Query(sort="date", **_years(2024, 2024))),
         ("which paper closed out 2024", Query(sort="date", **_years(2024, 2024))),
