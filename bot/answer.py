@@ -210,6 +210,10 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
     if results.hits and results.hits[0].by_meaning:
         return _cited_answer(index, question, list(results.hits[:1]), results)
     what = describe(index, question)
+    if not results.hits and question.intent == "count" and not question.topic and what and not results.notes:
+        # "how many of Noci's papers have code?": known filters alone are exact, so none is a number, not a
+        # miss (an unknown name or a topic may be one: those are refused, with what was not found)
+        return Answer(" ".join([*_corrections(question), f"0 papers {what}."]), (), (), True, question, 0)
     if not results.hits:
         return _refusal(question, results.notes, hint=f"No papers {what}." if what else "No papers match.")
     citations = _numbered(results.hits, everything)

@@ -696,6 +696,16 @@ def test_chat_spellings_read_as_the_words_they_stand_for(index: PaperIndex) -> N
     assert spelled.matches == plain.matches
 
 
+def test_a_count_of_filters_that_match_nothing_is_zero_not_a_refusal(index: PaperIndex) -> None:
+    """ "How many papers from 2031?": people, years and code are exact, so the answer is the number 0."""
+    answer = answer_question(index, "how many papers from 2031?")
+    assert answer.text.startswith("0 papers")
+    assert answer.confident
+    assert answer.citations == ()
+    unknown = answer_question(index, "how many papers by Geoffrey Hinton?")  # perhaps a typo: said so
+    assert not unknown.confident
+
+
 def test_counting_times_someone_published_counts_their_papers(index: PaperIndex) -> None:
     (noci,) = _listing(index, "Noci")
     answer = answer_question(index, "how many times has noci published?", everything=True)
@@ -804,6 +814,9 @@ def test_a_first_name_before_what_they_did_is_that_person(index: PaperIndex) -> 
         ("is the code for random teachers public?", RANDOM_TEACHERS),
         ("github for random teachers", RANDOM_TEACHERS),
         ("link to the shaped transformer paper", SHAPED_TRANSFORMER),
+        ("does the languini paper have code?", LANGUINI),
+        ("did the random teachers paper release code", RANDOM_TEACHERS),
+        ("any code I can run for the random teachers paper?", RANDOM_TEACHERS),
     ],
 )
 def test_asking_for_a_papers_code_or_link_gives_the_listed_links(

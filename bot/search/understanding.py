@@ -164,7 +164,10 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             # public", "the pdf of X" (papers with code are a filter: "papers with a github link")
             r"^(?!.*\b(?:papers|publications|articles)\b).*"
             r"(?:\b(?:links?|urls?|github|repo|repository|pdf|implementation)\b|\bthe code\b"
-            r"|\bcode (?:for|of)\b|\bsource code\b)"
+            r"|\bcode (?:for|of)\b|\bsource code\b|\bcode (?:i|we|you) (?:can|could) (?:run|use|try)\b"
+            # "does the languini paper have code?": one paper, and whether its code is out
+            r"|\b(?:does|did|has) (?:the |that |this )?(?:[\w-]+ ){1,6}(?:paper|one|work)"
+            r" (?:have|has|come with|release|ship)\w* (?:any |public |its )?code\b)"
         ),
     ),
     (
@@ -604,6 +607,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 
+_WHETHER = re.compile(r"(?:\W*\w+\W+){0,2}?(?:does|did|has|have|is|was)\b")
+"""A yes/no question ("does the languini paper have code?", "ok so did X release code?")."""
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
 _ONE_OF = re.compile(
     r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b"
@@ -1271,6 +1276,8 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
+        if intent == "link" and topic and _WHETHER.match(folded):
+            b.has_code = None  # "does the languini paper have code?" asks whether it has: no filter
         one_paper = intent in {"who_wrote", "when", "similar", "link", "abstract"}
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and not topic and not b.freeze("").has_filters
