@@ -706,6 +706,25 @@ def test_a_count_of_filters_that_match_nothing_is_zero_not_a_refusal(index: Pape
     assert not unknown.confident
 
 
+@pytest.mark.parametrize(
+    ("question", "command"),
+    [
+        ("when is the next reading group?", "/rg next"),
+        ("who is presenting next week?", "/rg next"),
+        ("can I propose a paper?", "/rg propose"),
+        ("what's the paper of the day?", "/digest"),
+    ],
+)
+def test_questions_about_the_reading_group_or_digest_point_to_their_commands(
+    index: PaperIndex, question: str, command: str
+) -> None:
+    """The corpus cannot say who presents next week; the reply names the command that can, citing nothing
+    ("propose" is in many abstracts: no paper "proposing" something is offered)."""
+    answer = answer_question(index, question)
+    assert answer.citations == ()
+    assert command in answer.text
+
+
 def test_counting_times_someone_published_counts_their_papers(index: PaperIndex) -> None:
     (noci,) = _listing(index, "Noci")
     answer = answer_question(index, "how many times has noci published?", everything=True)

@@ -467,6 +467,24 @@ _SMALL_TALK = (
 )
 """Chat that asks nothing of the papers (thanks, greetings), and the reply each gets: searching "good bot"
 would cite “Random Teachers are Good Teachers”."""
+_ELSEWHERE = (
+    (
+        re.compile(
+            r"\b(?:next|upcoming|this week'?s?|today'?s?|tomorrow'?s?) (?:reading group|journal club|rg)\b"
+            r"|\b(?:reading group|journal club)\b.*\b(?:when|where|who|next|today|tomorrow|week|time)\b"
+            r"|\bwho(?:'?s| is| will be)? present(?:ing|s)?\b|\bwhat (?:paper )?are we reading\b"
+            r"|\b(?:can|could|how do) (?:i|we) (?:propose|suggest|nominate|vote)\b|\bvote for\b"
+        ),
+        "That's for the reading group: `/rg next` and `/rg upcoming` show the sessions (paper, presenter, "
+        "time), `/rg propose` and `/rg vote` choose the papers, `/rg roster list` the presenters.",
+    ),
+    (
+        re.compile(r"\bpapers? of the day\b|\b(?:today'?s|daily) paper\b|\bdigest\b"),
+        "The paper of the day is posted by the digest: `/digest status` shows when and where, "
+        "`paperbot digest preview` which paper comes next.",
+    ),
+)
+"""Questions about the bot's other features, answered with where to look instead of a search."""
 _HELP = re.compile(
     r"^(?:help|help me|\?+|what can you do|what do you do|what are you|who are you|how does this work"
     r"|how do i use (?:you|this|this bot|paperbot)|commands|usage|what can i ask(?: you)?|examples)\W*$"
@@ -477,6 +495,7 @@ _HELP = re.compile(
 def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callable[[str], bool]) -> str:
     """Why a message is not about the papers, or "". Kinds, each plain in its words:
     - chat: thanks, a greeting (`_SMALL_TALK`), answered in kind;
+    - the reading group or the paper of the day (`_ELSEWHERE`): where to look;
     - a count of something else: of what the listing does not hold ("how many citations does the
       random teachers paper have?"), or of one thing where no word names papers ("how many GPUs do we
       have?"; "how many diffusion papers", "how many by Noci", "how many NLP" count papers);
@@ -485,6 +504,9 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
     - a question about venues ("what did we publish at NeurIPS?"), which the listing does not record."""
     for pattern, reply in _SMALL_TALK:
         if pattern.match(folded.strip()):
+            return reply
+    for pattern, reply in _ELSEWHERE:
+        if pattern.search(folded):
             return reply
     words = _words_of(folded)
     venues = sorted(w for w in words & _VENUES if not known(w))
