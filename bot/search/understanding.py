@@ -892,9 +892,9 @@ _FILLER = frozenset(
 _PREPOSITION_CUES = frozenset({"by", "from", "of", "with", "at"})
 _AUTHOR_VERBS = frozenset({"appear", "appears", "appeared", "publish", "published", "publishes", "wrote",
                            "write", "coauthored", "co-authored", "put", "released", "posted", "submitted",
-                           "worked", "working", "been"})  # fmt: skip
+                           "worked", "working", "been", "up", "doing"})  # fmt: skip
 """A first name before one of these is a person ("does thomas appear on", "what did giulia publish", "what
-did lorenzo put out", "what has thomas been working on")."""
+did lorenzo put out", "what has thomas been working on", "what's thomas up to", "what is gregor doing")."""
 _AND = frozenset({"and", "&", "or", "nor"})
 _WITHOUT = frozenset({"without", "excluding", "except", "not", "minus", "w/o", "sans"})
 """Before a name: papers that must not list that person ("by Hofmann but not Noci", "without Noci")."""

@@ -115,6 +115,8 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("how many large language model papers", Query(text="large language model")),
         ("thomas's papers", Query(authors=("thomas",))),  # a possessive makes a lower-case first name a name
         ("thomas papers", Query(text="thomas")),  # … while alone it stays an ordinary word
+        ("what's thomas up to", Query(authors=("thomas",))),  # … and before what people do, a person
+        ("what is thomas doing these days", Query(authors=("thomas",), sort="date")),
         ("fusion in june of 2025", Query(text="fusion", **_between(date(2025, 6, 1), date(2025, 6, 30)))),
         ("fusion dec through feb", Query(text="fusion", **_between(date(2025, 12, 1), date(2026, 2, 28)))),
         ("fusion from oct to nov", Query(text="fusion", **_between(date(2025, 10, 1), date(2025, 11, 30)))),
