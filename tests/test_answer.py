@@ -577,6 +577,7 @@ def test_when_someone_last_published_is_their_newest_paper(index: PaperIndex) ->
         "papers not by noci",
         "which papers did noci not write",
         "papers noci didn't write",
+        "papers lorenzo noci hasn't written",
         "papers without noci",
     ],
 )

@@ -978,7 +978,9 @@ _SPELLED_OUT = (
     (re.compile(r"\b(?:last|senior|corresponding) author\b", re.IGNORECASE), lambda m: "author"),
     (re.compile(r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
                 r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
-    (re.compile(r"\b(\S+) (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
+    (re.compile(r"\b((?:(?!(?:papers?|which|what|the|ones?|that|those|stuff|things?|works?|articles?|all|any"
+                r"|publications?|everything|anything)\b)\S+ )?\S+)"
+                r" (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
                 r" (?:write|wr[io]te|written|author\w*|publish\w*|co-?author\w*)\b", re.IGNORECASE),
      lambda m: f"not by {m[1]}"),
     (re.compile(r"\b(?:sorted|ordered|sort|order) by (?:year|date)\b", re.IGNORECASE), lambda m: ""),
