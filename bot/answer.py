@@ -273,9 +273,7 @@ def _statements(index: PaperIndex, hit: Hit, terms: set[str], question_text: str
     else:
         chosen = best_sentences(index.sentences(hit.paper.id), terms, index.term_weight, limit=count)
     if not chosen:
-        paper = hit.paper
-        year = f", {paper.year}" if paper.year else ""
-        return [f"“{paper.title}” ({paper.short_authors()}{year})."]
+        return [f"{_named(hit.paper)}."]
     chosen.sort(key=lambda s: s.position)
     return [trim_around(s.text, terms, MAX_SENTENCE_CHARS) for s in chosen]
 
@@ -352,15 +350,20 @@ def _date_of(paper: Paper) -> str:
     return f"“{paper.title}” ({paper.short_authors()}) {when} [1]."
 
 
+def _named(paper: Paper) -> str:
+    """ '“Title” (First Author, Second Author et al., 2023)': a paper as an answer names it."""
+    return f"“{paper.title}” ({paper.short_authors()}{f', {paper.year}' if paper.year else ''})"
+
+
 def _links_of(paper: Paper) -> str:
-    named = f"“{paper.title}” ({paper.short_authors()}{f', {paper.year}' if paper.year else ''})"
+    named = _named(paper)
     if paper.links:
         return f"{named}: {', '.join(paper.links)} [1]."
     return f"The listing gives no code or link for {named} [1]."
 
 
 def _abstract_of(paper: Paper) -> str:
-    named = f"“{paper.title}” ({paper.short_authors()}{f', {paper.year}' if paper.year else ''})"
+    named = _named(paper)
     if not paper.abstract.strip():
         return f"The listing gives no abstract for {named} [1]."
     return f"The abstract of {named} [1]: {readable_abstract(paper.abstract)}"
@@ -378,8 +381,7 @@ def _similar_papers(index: PaperIndex, question: Question) -> Answer:
         return _refusal(question, results.notes, hint=NAME_THE_PAPER)
     paper = sources[0].paper
     hits = index.similar(paper.id, limit=question.wanted or SIMILAR)
-    year = f", {paper.year}" if paper.year else ""
-    about = f"“{paper.title}” ({paper.short_authors()}{year})"
+    about = _named(paper)
     if not hits:
         return _refusal(question, hint=f"No other paper is close to {about}.")
     citations = _numbered(hits, everything=True)
