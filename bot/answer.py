@@ -40,6 +40,7 @@ from typing import NamedTuple
 
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
+from bot.search.analysis import analyze
 from bot.search.index import MAX_RESULTS, PaperIndex
 from bot.search.periods import describe_dates
 from bot.search.relevance import MIN_COVERAGE
@@ -206,7 +207,9 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
     abstract's: when no paper uses the words, a list question (never a count) gets the paper closest in
     meaning, answered like a topic question that says it was found by meaning.
     """
-    results = index.search(question, limit=MAX_RESULTS, by_meaning=question.intent == "list")
+    whether = question.yes_no and bool(question.query.authors) and bool(question.topic)  # "is X on Y?"
+    by_meaning = question.intent == "list" and not whether  # not another paper of X's instead of Y
+    results = index.search(question, limit=MAX_RESULTS, by_meaning=by_meaning)
     if results.hits and results.hits[0].by_meaning:
         return _cited_answer(index, question, list(results.hits[:1]), results)
     what = describe(index, question)
@@ -214,6 +217,8 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
         # "how many of Noci's papers have code?": known filters alone are exact, so none is a number, not a
         # miss (an unknown name or a topic may be one: those are refused, with what was not found)
         return Answer(" ".join([*_corrections(question), f"0 papers {what}."]), (), (), True, question, 0)
+    if not results.hits and whether:
+        return _not_on_the_paper(index, question, results)
     if not results.hits:
         return _refusal(question, results.notes, hint=f"No papers {what}." if what else "No papers match.")
     citations = _numbered(results.hits, everything)
@@ -249,6 +254,33 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
     text = " ".join([*_corrections(question), lead, *results.notes])
     return Answer(text, citations, results.hits[: len(citations)], True, question, total,
                   tuple(h.paper for h in results.hits))  # fmt: skip
+
+
+_THE_PAPER = re.compile(r"\bthe (?:[\w'’-]+ ){1,6}(?:paper|preprint|article)\b")
+"""One paper named by its title's words: "did Noci write the scaling MLPs paper?"."""
+
+
+def _not_on_the_paper(index: PaperIndex, question: Question, results: SearchResults) -> Answer:
+    """ "Did Hofmann co-author random teachers?" when he is not listed on it: no, and who is (saying when
+    the listing cut the author list, so he may still be on it). The topic must name one paper: "has Noci
+    written on diffusion?" (eight papers, none his) is answered as the refusal it is."""
+    anyone = question._replace(query=question.query._replace(authors=(), any_author=False))
+    named = _search_all(index, anyone).hits
+    asked = [index.display_author(a) for a in question.query.authors]
+    titled = bool(named) and set(question.terms) <= set(analyze(named[0].paper.title))
+    if not (len(named) == 1 or (titled and _THE_PAPER.search(question.text.lower()))):
+        return _refusal(question, results.notes, hint=f"No papers {describe(index, question)}.")
+    sources = list(named[:1])
+    paper = sources[0].paper
+    who = _joined(asked, "or")
+    year = f" ({paper.year})" if paper.year else ""
+    listed = f"“{paper.title}”{year} lists {', '.join(paper.authors)}, not {who}"
+    if paper.authors_truncated:
+        said = f"Not as far as the listing shows: {listed}; it names only the first authors [1]."
+    else:
+        said = f"No: {listed} [1]."
+    text = " ".join([*_corrections(question), said, *results.notes])
+    return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
 
 
 def _sources(index: PaperIndex, question: Question, max_sources: int) -> tuple[list[Hit], SearchResults]:
@@ -351,7 +383,7 @@ def _date_of(paper: Paper) -> str:
 
 
 def _named(paper: Paper) -> str:
-    """ '“Title” (First Author, Second Author et al., 2023)': a paper as an answer names it."""
+    """'“Title” (First Author, Second Author et al., 2023)': a paper as an answer names it."""
     return f"“{paper.title}” ({paper.short_authors()}{f', {paper.year}' if paper.year else ''})"
 
 

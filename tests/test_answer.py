@@ -726,6 +726,34 @@ def test_questions_about_the_reading_group_or_digest_point_to_their_commands(
     assert command in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "paper_id", "person"),
+    [
+        ("did hofmann co-author random teachers?", RANDOM_TEACHERS, "Hofmann"),
+        ("is noci on the languini paper?", LANGUINI, "Noci"),
+        ("did noci write the scaling mlps paper?", "scaling-mlps-a-tale-of-inductive-bias", "Noci"),
+    ],
+)
+def test_whether_someone_is_on_a_paper_they_are_not_on_is_answered_with_its_authors(
+    index: PaperIndex, question: str, paper_id: str, person: str
+) -> None:
+    """A "no" is an answer: the paper named, cited, with its listed authors (the person not among them),
+    hedged when the listing cut its author list; never another paper of that person's found by meaning."""
+    paper = index.get(paper_id)
+    assert not any(person in author for author in paper.authors)
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == [paper_id]
+    assert all(author in answer.text for author in paper.authors)
+    assert answer.text.startswith("Not as far as the listing shows" if paper.authors_truncated else "No:")
+
+
+def test_whether_someone_wrote_on_a_topic_of_many_papers_is_a_plain_no(index: PaperIndex) -> None:
+    """ "Has Noci written on diffusion?" names no one paper: none of his, so nothing is cited."""
+    answer = answer_question(index, "has noci written on diffusion?")
+    assert answer.citations == ()
+    assert "Noci" in answer.text
+
+
 def test_counting_times_someone_published_counts_their_papers(index: PaperIndex) -> None:
     (noci,) = _listing(index, "Noci")
     answer = answer_question(index, "how many times has noci published?", everything=True)

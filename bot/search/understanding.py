@@ -103,6 +103,9 @@ class Question(NamedTuple):
     unnamed: bool = False
     """Asks about one paper without naming it ("who wrote it?", "when was that published?"): only a
     conversation knows which (`bot.conversation`); alone, there is nothing to search."""
+    yes_no: bool = False
+    """Asks whether ("did Hofmann co-author random teachers?", "does the languini paper have code?"): a
+    "no" is an answer, worth its reason."""
 
     def with_topic(self, text: str) -> Question:
         """The same question about other topic words (same filters)."""
@@ -1300,7 +1303,7 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
-        if intent == "link" and topic and _WHETHER.match(folded):
+        if intent == "link" and topic and _WHETHER.match(folded):  # (the same test as `yes_no`)
             b.has_code = None  # "does the languini paper have code?" asks whether it has: no filter
         one_paper = intent in {"who_wrote", "when", "similar", "link", "abstract"}
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
@@ -1327,6 +1330,7 @@ class Reader:
             else _off_topic(folded_text, self._counts_papers, self._known_term),
             by=by,
             unnamed=unnamed,
+            yes_no=bool(_WHETHER.match(folded)),
         )
 
     def _without_topic(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
