@@ -513,7 +513,10 @@ def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> l
     keys: Counter[str] = Counter()
     if question.by == "author":
         named = {key for author in question.query.authors for key in index.people_named(author)}
-        keys.update(k for p in papers for k in index.author_keys(p) if k not in named)
+        if question.compared:  # "Noci vs Hofmann": those people are the groups
+            keys.update(k for p in papers for k in index.author_keys(p) if k in named)
+        else:  # "who has Noci written with": the others
+            keys.update(k for p in papers for k in index.author_keys(p) if k not in named)
         counted = [(index.display_author(k), n) for k, n in keys.items()]
     elif question.by == "category":
         asked = set(question.query.categories)
@@ -536,7 +539,7 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
     institution, each group with its number of papers. The groups are the answer; no paper is cited."""
     papers = [h.paper for h in _topic_hits(index, question)]
     q = question.query
-    subject = q._replace(authors=()) if question.by == "author" else q
+    subject = q._replace(authors=()) if question.by == "author" and not question.compared else q
     subject = subject._replace(categories=()) if question.by == "category" else subject
     what = describe(index, question._replace(query=subject))
     if not papers:
@@ -549,7 +552,13 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
     of_papers = f"{_papers(len(papers))} {what or 'in the corpus'}"
     one = len(papers) == 1  # "1 paper names …", "2 papers name …"
     note = ""
-    if question.by == "author":
+    if question.by == "author" and question.compared:
+        head = of_papers
+        named = {key for author in q.authors for key in index.people_named(author)}
+        both = sum(len(named.intersection(index.author_keys(p))) > 1 for p in papers)
+        together = "both" if len(q.authors) == 2 else "more than one of them"
+        note = f"{both} of these {'is' if both == 1 else 'are'} by {together}." if both else ""
+    elif question.by == "author":
         if q.authors:  # "how many people has Noci written with"
             whose = _joined([index.display_author(a) for a in q.authors], "and")
             rest = f" {what}" if what else ""

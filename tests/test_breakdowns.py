@@ -198,6 +198,25 @@ def test_a_breakdown_with_no_group_says_so() -> None:
         assert " 0 " in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "noci vs hofmann",
+        "who has more papers, noci or hofmann?",
+        "how many more papers does hofmann have than noci",
+    ],
+)
+def test_people_set_side_by_side_are_each_counted_and_their_shared_papers_said(question: str) -> None:
+    noci = {p.id for p in PAPERS if _by("noci")(p)}
+    hofmann = {p.id for p in PAPERS if _by("hofmann")(p)}
+    answer = ask(question)
+    said = said_groups(answer["answer"])
+    assert said == {"thomas hofmann": len(hofmann), "lorenzo noci": len(noci)}
+    assert list(said) == sorted(said, key=lambda name: -said[name])  # most first
+    assert answer["answer"].startswith(f"{len(noci | hofmann)} papers")
+    assert f"{len(noci & hofmann)} of these are by both" in answer["answer"]
+
+
 def test_counting_papers_still_counts_papers() -> None:
     nlp = [p for p in PAPERS if "CL" in p.categories]
     assert ask("how many nlp papers")["answer"].startswith(f"{len(nlp)} papers")

@@ -103,6 +103,9 @@ class Question(NamedTuple):
     unnamed: bool = False
     """Asks about one paper without naming it ("who wrote it?", "when was that published?"): only a
     conversation knows which (`bot.conversation`); alone, there is nothing to search."""
+    compared: bool = False
+    """People set side by side ("Noci vs Hofmann", "who has more papers, Noci or Hofmann?"): a breakdown
+    of their papers by those people."""
     yes_no: bool = False
     """Asks whether ("did Hofmann co-author random teachers?", "does the languini paper have code?"): a
     "no" is an answer, worth its reason."""
@@ -555,6 +558,13 @@ _COMPARING = re.compile(rf"\b(?:{'|'.join(sorted(_COMPARISON_WORDS))})\b")
 breakdown of those; two topics ("difference between GIDD and Latent-DARM") for a paper on each
 (`Question.sides`)."""
 _SIDE_CUES = _COMPARISON_WORDS | {"how"}
+_PEOPLE_COMPARED = re.compile(
+    rf"{_COMPARING.pattern}|\bwho(?:s| has| have|d| had)? (?:more|most|fewer|the most)\b"
+    r"|\bmore (?:papers )?than\b|\bhow many more\b|\bwhich of (?:them|the two)\b"
+)
+"""Two or more people set side by side: "Noci vs Hofmann", "who has more papers, Noci or Hofmann?", "how
+many more papers does Hofmann have than Noci"."""
+_MORE_OR_FEWER = frozenset({"more", "fewer", "less", "than", "who", "whod", "which", "them", "two"})
 _SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from)\s+", re.IGNORECASE)
 
 
@@ -1277,6 +1287,10 @@ class Reader:
         if by is None and intent in {None, "count", "list"} and _COMPARING.search(folded):
             by = self._compared_categories(reading)
             intent = "breakdown" if by else intent
+        compared = by is None and len(reading.builder.authors) > 1 and bool(_PEOPLE_COMPARED.search(folded))
+        if compared:  # "Noci vs Hofmann": each one's papers, and how many are by both
+            by, intent, reading.builder.any_author = "author", "breakdown", True
+            reading.topic = [w for w in reading.topic if fold(w) not in _BREAKDOWN_CUES | _MORE_OR_FEWER]
         if intent == "who_works_on":
             _keep_after_about(reading)
         else:
@@ -1329,6 +1343,7 @@ class Reader:
             if explicit or by
             else _off_topic(folded_text, self._counts_papers, self._known_term),
             by=by,
+            compared=compared,
             unnamed=unnamed,
             yes_no=bool(_WHETHER.match(folded)),
         )
