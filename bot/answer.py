@@ -370,6 +370,28 @@ def _about_the_paper(index: PaperIndex, question: Question, say: Callable[[Paper
     return Answer(text, (Citation(1, paper),), tuple(sources), True, question, 1, (paper,))
 
 
+def _which_came_first(index: PaperIndex, question: Question) -> Answer:
+    """ "Which is older, GIDD or random teachers?": the paper meant on each side, each with its date,
+    older first, both cited."""
+    found = []
+    for side in question.sides:
+        sources, _ = _sources(index, question.with_topic(side), 1)
+        if not sources or sources[0].by_meaning or sources[0].paper.published is None:
+            return _refusal(question, hint=f"{NAME_THE_PAPER} (I found no dated paper for “{side}”.)")
+        found.append(sources[0])
+    first, second = sorted(found, key=lambda h: h.paper.published or date.min)
+    if first.paper.id == second.paper.id:
+        return _refusal(question, hint=f"Both name “{first.paper.title}”. {NAME_THE_PAPER}")
+    a, b = first.paper, second.paper
+    same = a.published == b.published
+    order = "appeared on the same day as" if same else "came out before"
+    text = " ".join([
+        *_corrections(question),
+        f"“{a.title}” ({a.published:%B %Y}) [1] {order} “{b.title}” ({b.published:%B %Y}) [2].",
+    ])  # fmt: skip
+    return Answer(text, (Citation(1, a), Citation(2, b)), (first, second), True, question, 2, (a, b))
+
+
 def _authors_of(paper: Paper) -> str:
     year = f" ({paper.year})" if paper.year else ""
     names = ", ".join(paper.authors) or "unknown authors"
@@ -643,6 +665,8 @@ def compose(
         return _breakdown(index, question, everything)
     if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)
+    if question.intent == "when" and question.sides:
+        return _which_came_first(index, question)
     if question.intent in _ABOUT_THE_PAPER:
         return _about_the_paper(index, question, _ABOUT_THE_PAPER[question.intent])
     if question.intent == "similar":

@@ -565,6 +565,25 @@ def test_when_a_condition_holds_is_a_topic_question_not_a_publication_date(index
     assert any(s.rstrip(".") in answer.text for s in sentences)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which is older, random teachers or the languini paper?",
+        "is the languini paper newer than random teachers?",
+        "which came first, languini or random teachers?",
+    ],
+)
+def test_two_papers_dates_set_side_by_side_cite_both_older_first(index: PaperIndex, question: str) -> None:
+    teachers, languini = index.get(RANDOM_TEACHERS), index.get(LANGUINI)
+    assert teachers.published is not None
+    assert languini.published is not None
+    older, newer = sorted([teachers, languini], key=lambda p: p.published or date.min)
+    answer = answer_question(index, question)
+    assert [c.paper.id for c in answer.citations] == [older.id, newer.id]
+    for paper in (older, newer):
+        assert f"{paper.published:%B %Y}" in answer.text
+
+
 def test_when_someone_last_published_is_their_newest_paper(index: PaperIndex) -> None:
     answer = answer_question(index, "when did noci last publish?")
     newest = max(index.papers_by_author("Lorenzo Noci"), key=lambda p: p.published or date.min)

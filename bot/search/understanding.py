@@ -99,7 +99,8 @@ class Question(NamedTuple):
     "where is the kitchen?"); empty for a question about them."""
     sides: tuple[str, ...] = ()
     """What a comparison sets side by side ("difference between GIDD and Latent-DARM", "random teachers vs
-    benign memorization"): each side's topic, for an answer that cites a paper on each."""
+    benign memorization"; "which is older, GIDD or random teachers?" for a "when"): each side's topic, for
+    an answer that cites a paper on each."""
     unnamed: bool = False
     """Asks about one paper without naming it ("who wrote it?", "when was that published?"): only a
     conversation knows which (`bot.conversation`); alone, there is nothing to search."""
@@ -557,7 +558,23 @@ _COMPARING = re.compile(rf"\b(?:{'|'.join(sorted(_COMPARISON_WORDS))})\b")
 """Two things set side by side: two categories ("NLP vs CV", "the split between cv and nlp") ask for a
 breakdown of those; two topics ("difference between GIDD and Latent-DARM") for a paper on each
 (`Question.sides`)."""
-_SIDE_CUES = _COMPARISON_WORDS | {"how"}
+_SIDE_CUES = _COMPARISON_WORDS | {
+    "how",
+    "older",
+    "newer",
+    "earlier",
+    "later",
+    "first",
+    "recent",
+    "more",
+    "came",
+    "which",
+    "one",
+    "out",
+    "published",
+    "appeared",
+    "last",
+}
 _PEOPLE_COMPARED = re.compile(
     rf"{_COMPARING.pattern}|\bwho(?:s| has| have|d| had)? (?:more|most|fewer|the most)\b"
     r"|\bmore (?:papers )?than\b|\bhow many more\b|\bwhich of (?:them|the two)\b"
@@ -565,7 +582,14 @@ _PEOPLE_COMPARED = re.compile(
 """Two or more people set side by side: "Noci vs Hofmann", "who has more papers, Noci or Hofmann?", "how
 many more papers does Hofmann have than Noci"."""
 _MORE_OR_FEWER = frozenset({"more", "fewer", "less", "than", "who", "whod", "which", "them", "two"})
-_SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from)\s+", re.IGNORECASE)
+_SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from|than)\s+", re.IGNORECASE)
+_AGE_COMPARED = re.compile(
+    r"\bwhich (?:one |paper |of (?:the|these|them|those) \w+ )?(?:is|was|came|appeared)\b"
+    r".*\b(?:older|newer|earlier|later|first|recent|last)\b"
+    r"|\b(?:older|newer|earlier|later|more recent) than\b"
+)
+"""Two papers' dates set side by side: "which is older, GIDD or random teachers?", "is the GIDD paper newer
+than the languini one?" (`Question.sides` of a "when" question)."""
 
 
 def _sides(topic: str) -> tuple[str, ...]:
@@ -1319,6 +1343,11 @@ class Reader:
             b.sort = "date" if intent == "latest" else "oldest"
         if intent == "link" and topic and _WHETHER.match(folded):  # (the same test as `yes_no`)
             b.has_code = None  # "does the languini paper have code?" asks whether it has: no filter
+        sides = _sides(topic) if intent == "topic" and _COMPARING.search(folded) else ()
+        if _AGE_COMPARED.search(folded) and intent in {"topic", "list", "latest", "oldest", "when"}:
+            sides = _sides(topic)  # "which came first, GIDD or random teachers?": each one's date
+            intent = "when" if sides else intent
+            b.sort = "relevance" if sides else b.sort
         one_paper = intent in {"who_wrote", "when", "similar", "link", "abstract"}
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and not topic and not b.freeze("").has_filters
@@ -1338,7 +1367,7 @@ class Reader:
             ),
             wanted=wanted,
             share=intent == "count" and bool(_SHARE.search(folded)),
-            sides=_sides(topic) if intent == "topic" and _COMPARING.search(folded) else (),
+            sides=sides,
             off_topic=""
             if explicit or by
             else _off_topic(folded_text, self._counts_papers, self._known_term),
