@@ -42,6 +42,20 @@ async def mention(fake: FakeDiscord, channel: str | int, text: str, author: str 
     return await fake.send_message(channel, f"{fake.bot_user.mention} {text}", author=author)
 
 
+async def reply_more(
+    paperbot: Any, fake: FakeDiscord, channel: str, answer: RecordedRequest
+) -> RecordedRequest:
+    """Alice replies "more" to the bot's `answer` in `channel` (once the bot remembers it: a person reads
+    before replying), and the bot's reply to that."""
+    answer_id = int(answer.response["id"])
+    memory = paperbot.get_cog("Questions").memory
+    await fake.wait_until(lambda: answer_id in memory or None)
+    follow = await fake.send_message(
+        channel, "more", author="alice", reference=answer_id, mention_author=False
+    )
+    return await reply_to(fake, follow)
+
+
 async def ask_and_open_thread(fake: FakeDiscord, question: str = QUESTION) -> tuple[RecordedRequest, int]:
     """Mention the bot in #general; return its answer and the id of the thread opened on it."""
     answer = await reply_to(fake, await mention(fake, "general", question))
@@ -240,13 +254,7 @@ async def test_without_thread_permission_it_just_replies_and_a_reply_continues(
         )
     )
     answer = await reply_to(fake_discord, await mention(fake_discord, "papers", QUESTION))
-    answer_id = int(answer.response["id"])
-    memory = paperbot.get_cog("Questions").memory
-    await fake_discord.wait_until(lambda: answer_id in memory or None)  # a person reads before replying
-    follow = await fake_discord.send_message(
-        "papers", "more", author="alice", reference=answer_id, mention_author=False
-    )
-    more = await reply_to(fake_discord, follow)
+    more = await reply_more(paperbot, fake_discord, "papers", answer)
     assert more.json["embeds"][0]["title"] == f"Search: more for “{QUESTION}”"
     await mention(fake_discord, "papers", "curse of depth")
     await fake_discord.settle(0.2)
@@ -315,13 +323,7 @@ async def test_a_breakdown_by_mention_offers_its_button_and_a_reply_of_more_name
     assert REPLY_MORE in description
     assert "paperbot ask" not in description
 
-    answer_id = int(answer.response["id"])
-    memory = paperbot.get_cog("Questions").memory
-    await fake_discord.wait_until(lambda: answer_id in memory or None)  # a person reads before replying
-    follow = await fake_discord.send_message(
-        "general", "more", author="alice", reference=answer_id, mention_author=False
-    )
-    more = await reply_to(fake_discord, follow)
+    more = await reply_more(paperbot, fake_discord, "general", answer)
     assert set(said_groups(more.json["embeds"][0]["description"])) == people
     assert_all_quiet(fake_discord)
 
