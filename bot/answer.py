@@ -9,11 +9,16 @@ are found once, and the answer is composed once, by intent:
     who_wrote      the paper meant and its listed authors ("et al." when the listing cut them)
     who_works_on   the people with the most papers on the topic, with those papers cited
     breakdown      the matching papers grouped by person, category, year or institution, with their numbers
-    when           the paper meant and the date the listing gives it
+                   (people set side by side: each one's papers, and how many they share)
+    when           the paper meant and the date the listing gives it (two papers: both, older first)
     similar        the paper meant, and the papers closest to it
     link           the paper meant, and its code and links in the listing
     abstract       the paper meant, and its abstract
     latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
+    help           what can be asked, with examples made from this corpus
+
+A "no" is an answer too: "did Hofmann co-author random teachers?" names the paper and its listed authors,
+and a count of exact filters that match nothing is "0 papers …".
 
 No language model: the answer is extractive, so every claim in it is a sentence some cited paper wrote.
 When the corpus does not cover the question, the answer says so and cites nothing — an unrelated paper

@@ -500,7 +500,7 @@ _HELP = re.compile(
 
 
 def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callable[[str], bool]) -> str:
-    """Why a message is not about the papers, or "". Kinds, each plain in its words:
+    """Why a message is not about the papers, or "" (thanks, greetings and other features first):
     - chat: thanks, a greeting (`_SMALL_TALK`), answered in kind;
     - the reading group or the paper of the day (`_ELSEWHERE`): where to look;
     - a count of something else: of what the listing does not hold ("how many citations does the
@@ -1030,14 +1030,14 @@ _SPELLED_OUT = (
                 re.IGNORECASE), lambda m: "onwards"),
 )  # fmt: skip
 """Chat shorthand spelled out before reading: "last yr" → "last year" (`_SHORTHAND`), "pre-2026" → "before
-2026", "2024-2025" → "from 2024 to 2025",
-"since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated", "gregor+sotiris" →
-"gregor and sotiris", "mamba-ish" → "mamba", "papers whose abstract mentions X" → "papers mentioning X", "X
-in the abstract" → "X", "back in 2022" → "in 2022", "what does X stand for" → "what is X", "explain X like
-I'm five" → "explain X", "papers whose authors include X" → "papers by X", "this past may" → "last may",
-"the earliest we have on record" → "the earliest we have", "which papers did Hofmann not write" and "papers
-Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit review" → "…" (what the papers are
-for is no topic)."""
+2026", "2024-2025" → "from 2024 to 2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" →
+"eth affiliated", "gregor+sotiris" → "gregor and sotiris", "mamba-ish" → "mamba", "papers whose abstract
+mentions X" → "papers mentioning X", "X in the abstract" → "X", "back in 2022" → "in 2022", "what does X
+stand for" → "what is X", "explain X like I'm five" → "explain X", "papers whose authors include X" →
+"papers by X", "this past may" → "last may", "the earliest we have on record" → "the earliest we have",
+"I'm preparing a talk on X." → "on X.", "…, suggestions?" → "…", "which papers did Hofmann not write" and
+"papers Noci didn't write" → "… not by Hofmann", "… not by Noci", "… for my lit review" → "…" (what the
+papers are for is no topic)."""
 _GLOSS = frozenset({"i.e", "ie", "aka", "a.k.a"})
 """Where a restatement starts: "continual learning, i.e. not forgetting old tasks"."""
 
