@@ -15,7 +15,7 @@ from tests.questions.grading import Graded, run
 FLOORS = {
     ("questions", "dev"): 1.0,
     ("questions_more", "dev"): 0.97,
-    ("questions_third", "dev"): 0.93,
+    ("questions_third", "dev"): 0.94,
     ("questions", "test"): 0.93,
     ("questions_more", "test"): 0.93,
     ("questions_third", "test"): 0.93,
@@ -24,7 +24,7 @@ FLOORS = {
     ("questions_fourth", "test"): 0.87,
     # Written blind by a helper on 2026-12-06; first run dev 58/76, test 49/74 before any tuning on it.
     ("questions_fifth", "dev"): 0.90,
-    ("questions_fifth", "test"): 0.74,
+    ("questions_fifth", "test"): 0.75,
     # Written blind by a helper later on 2026-12-06; first run dev 61/76, test 55/74 before any tuning on it.
     ("questions_sixth", "dev"): 0.94,
     ("questions_sixth", "test"): 0.82,
