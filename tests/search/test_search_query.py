@@ -179,6 +179,8 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("which fusion papers does thomas appear on", Query(text="fusion", authors=("thomas",))),
         ("who would be the right person to chat with about fusion", Query(text="fusion")),
         ("computer vision category, 2024 only", Query(categories=("CV",), **_years(2024, 2024))),
+        ("ML theory papers", Query(categories=("ML",))),
+        ("deep learning theory papers", Query(text="deep learning theory")),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
