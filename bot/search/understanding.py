@@ -1488,7 +1488,7 @@ class Reader:
                 or following in _PLURAL_LISTING | _CATEGORY_NOUNS
                 or after_in
                 or _ARXIV_CODE.match(following)  # "oldest computer vision (cs.CV) paper"
-                or following in {"in", "since", "from", "with", "before", "after", "this", "last"}
+                or following in {"in", "since", "from", "with", "before", "after", "this", "last", "by"}
             ):
                 if after_in and r.topic and fold(r.topic[-1]) in {"in", "on"}:
                     r.topic.pop()

@@ -180,6 +180,7 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("who would be the right person to chat with about fusion", Query(text="fusion")),
         ("computer vision category, 2024 only", Query(categories=("CV",), **_years(2024, 2024))),
         ("ML theory papers", Query(categories=("ML",))),
+        ("computer vision by lucchi", Query(authors=("lucchi",), categories=("CV",))),
         ("deep learning theory papers", Query(text="deep learning theory")),
     ],
 )
