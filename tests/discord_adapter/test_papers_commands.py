@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.answer import REFUSAL, answer_question
-from bot.corpus.text import readable_text
+from bot.corpus.text import readable_abstract, readable_text
 from bot.discord_adapter.papers.embeds import ANSWER_COLOUR, REFUSAL_COLOUR
 from bot.search.index import PaperIndex
 from tests.fake_discord import FakeDiscord, InteractionHandle, Reply
@@ -175,6 +175,20 @@ async def test_a_breakdown_with_more_groups_than_it_names_lists_every_one_privat
     for reply in [answer, *replies]:
         assert "paperbot ask" not in reply.text()
         assert "--all" not in reply.text()
+
+
+async def test_a_papers_abstract_asked_in_discord_is_shown_whole_with_its_source(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    """ "abstract of the random teachers paper" through /ask: the paper's whole readable abstract, cited."""
+    paper = bundled_index.get("random-teachers-are-good-teachers")
+    reply = await run(fake_discord, "ask", {"question": "abstract of the random teachers paper"})
+    assert reply.embed is not None
+    description = " ".join(reply.embed["description"].split())
+    assert " ".join(readable_abstract(paper.abstract).split()) in description
+    lines = source_lines(reply)
+    assert len(lines) == 1
+    assert readable_text(paper.title) in lines[0]
 
 
 async def test_everyone_in_a_question_is_echoed_without_pinging(
