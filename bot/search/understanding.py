@@ -36,7 +36,6 @@ Explicit syntax (`author:`, `year:`, `cat:`, `aff:`, `has:code`, `sort:`) is app
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -116,6 +115,39 @@ class Question(NamedTuple):
 
 # --- intent ------------------------------------------------------------------------------------------
 
+
+class _Cued:
+    """A regular expression tried only on text that holds one of its cues, and compiled at its first try.
+
+    `re` compiles a pattern in Python code, ~10,000 instructions per pattern character: the intents' and
+    facets' patterns below were ~0.05 G instructions of every `paperbot ask` (a whole process per
+    question), and most questions match none of them. Every match of the pattern contains one of `cues`
+    (tests/search/test_understanding_cues.py proves it from the pattern's parse), so text holding none of
+    them cannot match: the answer is the same, and a question without any of a pattern's cues never
+    compiles it. The text searched is folded (lower case), as the patterns are written.
+    """
+
+    __slots__ = ("_compiled", "cues", "source")
+
+    def __init__(self, cues: tuple[str, ...], source: str) -> None:
+        self.cues = cues
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled on first use)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """`re.search(source, text)`, without compiling when no cue is in `text`."""
+        if not any(cue in text for cue in self.cues):
+            return None
+        return self.pattern.search(text)
+
+
 _SIZE_CUE = re.compile(
     r"\bhow (?:big|large)\b|\bsize of\b|\b(?:more|fewer|less) than \d+(?= (?:papers|publications)\b)"
 )
@@ -133,10 +165,12 @@ _PERIOD_WORDS = (
 )
 """What may follow "last" in a time phrase ("last year's papers"), not in "our last diffusion paper"."""
 
-_INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+_INTENTS: tuple[tuple[Intent, _Cued], ...] = (
     (
         "count",
-        re.compile(
+        _Cued(
+            ("many", "number of", "count", "tally", "how big", "how large", "how much", "size of", " than ",
+             "lot", "fraction", "percent", "proportion", "share"),
             r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"
             rf"|{_SIZE_CUE.pattern}|\bhow much (?:did|have|has|do)\b"
             # "do we have many papers on SSMs?"
@@ -146,7 +180,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "similar",
-        re.compile(
+        _Cued(
+            ("similar", "like", "related to", "resembling", "along the lines", "close to", "in the spirit"),
             # "papers similar to random teachers", "anything like the languini paper", "what else is like X"
             r"\b(?:papers?|anything|something|stuff|work|others?|ones?|else)\b(?: \w+){0,2}?"
             r" (?:similar to|(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )like|related to"
@@ -156,7 +191,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "link",
-        re.compile(
+        _Cued(
+            ("link", "url", "github", "repo", "pdf", "implementation", "code"),
             # "link to the languini code", "github for openfilter", "is the code for random teachers
             # public", "the pdf of X" (papers with code are a filter: "papers with a github link")
             r"^(?!.*\b(?:papers|publications|articles)\b).*"
@@ -166,7 +202,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "who_wrote",
-        re.compile(
+        _Cued(
+            ("who", "author", "name", "credit", "people", "person"),
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
             r"|introduced|developed|was on|were on|credit)\b(?! (?:the )?most\b)"
             r"|(?<!active )(?<!prolific )(?<!top )(?<!main )\bauthors? (?:of|on|for)\b"
@@ -188,7 +225,10 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "who_works_on",
-        re.compile(
+        _Cued(
+            ("who", "expert", "author", "person", "people", "guy", "member", "researcher", "most ", "top ",
+             "someone", "somebody", "anyone", "anybody", "of us", "of you", "familiar", "go-to",
+             "goto", "collaborat"),
             r"\bwho(?:s| is| are)? into\b"
             r"|\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
             r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto|person|people|guy"
@@ -222,11 +262,12 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "who_wrote",
-        re.compile(r"\bwho\b.*\b(?:did|published|publish)\b"),
+        _Cued(("who",), r"\bwho\b.*\b(?:did|published|publish)\b"),
     ),
     (
         "oldest",
-        re.compile(
+        _Cued(
+            ("oldest", "earliest", "first", "start", "kick", "open"),
             r"\b(?:oldest|earliest)\b|\bfirst (?:paper|publication|article|work|thing)\b"
             # "the first computer vision paper", "which stat.ML paper came first"
             r"|\bfirst\b(?! (?:half|quarter|author|time|question))"
@@ -244,7 +285,9 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "latest",
-        re.compile(
+        _Cued(
+            ("latest", "new", "recent", "lately", "fresh", "these days", "nowadays", "right now", "currently",
+             "at the moment", "hot off", "last", "final", "closed", "wrapped", "rounded", "end"),
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|lately|fresh(?:est)?|whats? new"
             r"|anything new|these days|nowadays)\b"
             r"|\bright now\b|\bcurrently\b|\bat the moment\b"
@@ -261,45 +304,28 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "when",
-        re.compile(
+        _Cued(
+            ("when was", "when were", "when did", "when is", "when ha", "year", "month", "date", "how old",
+             "published when"),
             # "when was the random teachers paper published", "what year is the shaped transformer from",
             # "how old is the languini paper", "date of the gidd paper"
             r"\bwhen (?:was|were|did|is|has|have|had)\b|\b(?:what|which) (?:year|month|date)\b"
             r"|\bhow old is\b|\b(?:date of|publication date|release date)\b|\bpublished when\b"
         ),
     ),
-)
+)  # fmt: skip
 
 # --- breakdowns --------------------------------------------------------------------------------------
 
 _PEOPLE = r"(?:authors|people|persons|researchers|co-?authors|contributors|writers|names|scientists|folks)"
 _NOT_ONE_PAPER = r"(?! (?:of|on|behind|for)\b)"
 """'the authors of the random teachers paper' names one paper: its authors (who_wrote), not a breakdown."""
-_FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
+_FACETS: tuple[tuple[Facet, _Cued], ...] = (
     (
         "author",
-        frozenset(
-            {
-                "authors",
-                "author",
-                "people",
-                "persons",
-                "person",
-                "researchers",
-                "researcher",
-                "coauthors",
-                "co-authors",
-                "contributors",
-                "writers",
-                "names",
-                "scientists",
-                "folks",
-                "everyone",
-                "everybody",
-                "us",
-            }
-        ),
-        (
+        _Cued(
+            ("author", "people", "person", "researcher", "contributor", "writer", "name", "scientist", "folk",
+             "every", "of us"),
             rf"\bh(?:o)?w many (?:different |distinct |unique |individual |other )?{_PEOPLE}\b"
             rf"|\bnumber of (?:different |distinct |unique )?{_PEOPLE}\b"
             rf"|\b(?:list|show|name|give)(?: me| us)?(?: all| every)?(?: of)?(?: the| our)? {_PEOPLE}\b"
@@ -319,10 +345,8 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
     ),
     (
         "category",
-        frozenset(
-            {"categories", "category", "fields", "field", "areas", "area", "subjects", "subject", "subfields"}
-        ),
-        (
+        _Cued(
+            ("categor", "field", "area", "subject"),
             r"\b(?:what|which|how many) (?:arxiv )?(?:categories|fields|areas|subjects|subfields)\b"
             r"|\b(?:per|each|every|by|across) (?:arxiv )?(?:category|categories|field|area|subject)\b"
             r"|\b(?:category|field|subject) (?:breakdown|split|distribution|counts?|mix)\b"
@@ -332,8 +356,8 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
     ),
     (
         "year",
-        frozenset({"year", "years", "yearly", "annual", "annually", "time"}),
-        (
+        _Cued(
+            ("year", "annual", "time"),
             r"(?<!sorted )(?<!ordered )(?<!sort )\b(?:per|each|every|by) year\b"
             r"|\b(?:papers|publications) a year\b"
             r"|\byear(?: by |-by-)year\b|\byearly\b|\bannual(?:ly)?\b"
@@ -342,12 +366,12 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
             r"|\bover (?:the years|time)\b"
         ),
     ),
-)
+)  # fmt: skip
 """What asks for the matching papers grouped, and by what: "how many authors are there", "list all the
 authors", "papers per author" (people); "what categories are there", "papers per category" (categories);
 "papers per year", "which year had the most papers", "our busiest year" (years). The matched words are
 no topic; whatever else the question says (a person, a period, a topic) chooses the papers. Each pattern is
-compiled only for a question holding one of its words (most questions hold none: `_facet_pattern`)."""
+compiled only for a question holding one of its cues (most questions hold none: `_Cued`)."""
 _COUNTED = re.compile(r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
 _PAPER_NOUNS = frozenset({"paper", "papers", "publication", "publications", "article", "articles", "preprint",
                           "preprints", "ones", "works", "pubs", "titles", "entries", "results", "hits",
@@ -459,16 +483,9 @@ _BREAKDOWN_CUES = _COMPARISON_WORDS | {
 "year by year breakdown of our output")."""
 
 
-@functools.cache
-def _facet_pattern(facet: Facet) -> re.Pattern[str]:
-    """A facet's pattern, compiled on first use (one is ~1–3 M instructions; see `_FACETS`)."""
-    return re.compile(next(pattern for name, _, pattern in _FACETS if name == facet))
-
-
 def _facet(folded: str) -> Facet | None:
-    words = _words_of(folded)
-    for facet, needed, _ in _FACETS:
-        if needed & words and _facet_pattern(facet).search(folded):
+    for facet, pattern in _FACETS:
+        if pattern.search(folded):
             return facet
     return None
 
@@ -477,7 +494,7 @@ def _without_facet_cue(tokens: list[_Token], facet: Facet | None) -> list[_Token
     """The words without what asked for the breakdown (`_FACETS`)."""
     if facet is None:
         return tokens
-    before, after, _ = _cut(tokens, _facet_pattern(facet))
+    before, after, _ = _cut(tokens, dict(_FACETS)[facet].pattern)
     return [*before, *after]
 
 
