@@ -119,33 +119,42 @@ class Question(NamedTuple):
 class _Cued:
     """A regular expression tried only on text that holds one of its cues, and compiled at its first try.
 
-    `re` compiles a pattern in Python code, ~10,000 instructions per pattern character: the intents' and
-    facets' patterns below were ~0.05 G instructions of every `paperbot ask` (a whole process per
-    question), and most questions match none of them. Every match of the pattern contains one of `cues`
+    `re` compiles a pattern in Python code, ~10,000 instructions per pattern character: the patterns cued
+    here were ~0.065 G instructions of every `paperbot ask` (a whole process per question), and most
+    questions match none of them. Every match of the pattern contains one of `cues`
     (tests/search/test_understanding_cues.py proves it from the pattern's parse), so text holding none of
     them cannot match: the answer is the same, and a question without any of a pattern's cues never
-    compiles it. The text searched is folded (lower case), as the patterns are written.
+    compiles it. A pattern matching case-insensitively has lower-case cues, looked for in the folded text:
+    `fold` turns every character such a pattern matches for a letter (`K`, `ſ`, `ı`, `İ` too) into it.
     """
 
-    __slots__ = ("_compiled", "cues", "source")
+    __slots__ = ("_compiled", "cues", "flags", "source")
 
-    def __init__(self, cues: tuple[str, ...], source: str) -> None:
+    def __init__(self, cues: tuple[str, ...], source: str, flags: int = 0) -> None:
         self.cues = cues
         self.source = source
+        self.flags = flags
         self._compiled: re.Pattern[str] | None = None
 
     @property
     def pattern(self) -> re.Pattern[str]:
         """The compiled pattern (compiled on first use)."""
         if self._compiled is None:
-            self._compiled = re.compile(self.source)
+            self._compiled = re.compile(self.source, self.flags)
         return self._compiled
 
+    def _holds_cue(self, text: str) -> bool:
+        if self.flags & re.IGNORECASE:
+            text = fold(text)
+        return any(cue in text for cue in self.cues)
+
     def search(self, text: str) -> re.Match[str] | None:
-        """`re.search(source, text)`, without compiling when no cue is in `text`."""
-        if not any(cue in text for cue in self.cues):
-            return None
-        return self.pattern.search(text)
+        """`re.search(source, text, flags)`, without compiling when no cue is in `text`."""
+        return self.pattern.search(text) if self._holds_cue(text) else None
+
+    def sub(self, replace: Callable[[re.Match[str]], str], text: str) -> str:
+        """`re.sub(source, replace, text, flags=flags)`, without compiling when no cue is in `text`."""
+        return self.pattern.sub(replace, text) if self._holds_cue(text) else text
 
 
 _SIZE_CUE = re.compile(
@@ -843,27 +852,34 @@ class _Token(NamedTuple):
 
 
 _SPELLED_OUT = (
-    (re.compile(r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
+    (_Cued(("pre-", "post-"), r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
      lambda m: f"{'before' if m[1].lower() == 'pre' else 'after'} {m[2]}"),
-    (re.compile(r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
-    (re.compile(r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
-    (re.compile(r"(?<=[^\W\d])-(?:ish|esque|related)\b", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-                r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
-    (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\b(?:last|senior|corresponding) author\b", re.IGNORECASE), lambda m: "author"),
-    (re.compile(r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
-                r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
-    (re.compile(r"\b(\S+) (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
-                r" (?:write|wr[io]te|written|author\w*|publish\w*|co-?author\w*)\b", re.IGNORECASE),
+    (_Cued(("-affiliated", "-based"), r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
+    (_Cued(("+",), r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
+    (_Cued(("-ish", "-esque", "-related"), r"(?<=[^\W\d])-(?:ish|esque|related)\b", re.IGNORECASE),
+     lambda m: ""),
+    (_Cued(("this past",),
+           r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+           r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
+    (_Cued(("on record",), r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (_Cued(("author",), r"\b(?:last|senior|corresponding) author\b", re.IGNORECASE), lambda m: "author"),
+    (_Cued(("not", "never"),
+           r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
+           r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
+    (_Cued(("didn", "hasn", "haven", "not", "never"),
+           r"\b(\S+) (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
+           r" (?:write|wr[io]te|written|author\w*|publish\w*|co-?author\w*)\b", re.IGNORECASE),
      lambda m: f"not by {m[1]}"),
-    (re.compile(r"\b(?:sorted|ordered|sort|order) by (?:year|date)\b", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\bfor (?:my|our|a|the|his|her|their) (?:lit(?:erature)? review|thesis|talk|presentation"
-                r"|project|reading group|class|course|seminar|report|proposal|grant|slides|survey|intro"
-                r"|related work|background)\b", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\b((?:19|20)\d\d) ?[-–—] ?((?:19|20)\d\d)\b"), lambda m: f"from {m[1]} to {m[2]}"),
-    (re.compile(r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b",
-                re.IGNORECASE), lambda m: "onwards"),
+    (_Cued(("by year", "by date"), r"\b(?:sorted|ordered|sort|order) by (?:year|date)\b", re.IGNORECASE),
+     lambda m: ""),
+    (_Cued(("for ",),
+           r"\bfor (?:my|our|a|the|his|her|their) (?:lit(?:erature)? review|thesis|talk|presentation"
+           r"|project|reading group|class|course|seminar|report|proposal|grant|slides|survey|intro"
+           r"|related work|background)\b", re.IGNORECASE), lambda m: ""),
+    (_Cued(("19", "20"), r"\b((?:19|20)\d\d) ?[-–—] ?((?:19|20)\d\d)\b"), lambda m: f"from {m[1]} to {m[2]}"),
+    (_Cued(("now", "today", "date", "present"),
+           r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b", re.IGNORECASE),
+     lambda m: "onwards"),
 )  # fmt: skip
 """Chat shorthand spelled out before reading: "pre-2026" → "before 2026", "2024-2025" → "from 2024 to
 2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" → "eth affiliated",

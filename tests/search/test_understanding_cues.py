@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from bot.search.understanding import _FACETS, _INTENTS, _Cued
+from bot.search.analysis import fold
+from bot.search.understanding import _FACETS, _INTENTS, _SPELLED_OUT, _Cued
 
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
@@ -54,11 +55,12 @@ def _sequence_spellings(items: Any) -> set[str] | None:
     return spelled
 
 
-def _covers(items: Any, cues: tuple[str, ...]) -> bool:
-    """Whether every match of the parsed sequence `items` contains one of `cues`."""
+def _covers(items: Any, cues: tuple[str, ...], *, ignore_case: bool = False) -> bool:
+    """Whether every match of the parsed sequence `items` contains one of `cues` (one of the lower-case
+    `cues` once folded, for a pattern that ignores case)."""
 
     def spelled_with_cue(stretch: set[str]) -> bool:
-        return all(any(cue in s for cue in cues) for s in stretch)
+        return all(any(cue in (s.lower() if ignore_case else s) for cue in cues) for s in stretch)
 
     stretch = {""}  # the strings the items since the last unspellable one can match, run together
     for op, av in items:
@@ -70,29 +72,32 @@ def _covers(items: Any, cues: tuple[str, ...]) -> bool:
         if spelled_with_cue(stretch):
             return True
         stretch = {""}
-        if op is sre.SUBPATTERN and _covers(av[3], cues):
+        if op is sre.SUBPATTERN and _covers(av[3], cues, ignore_case=ignore_case):
             return True
-        if op is sre.BRANCH and all(_covers(alt, cues) for alt in av[1]):
+        if op is sre.BRANCH and all(_covers(alt, cues, ignore_case=ignore_case) for alt in av[1]):
             return True
-        if op in _REPEATS and av[0] >= 1 and _covers(av[2], cues):
+        if op in _REPEATS and av[0] >= 1 and _covers(av[2], cues, ignore_case=ignore_case):
             return True
     return spelled_with_cue(stretch)
 
 
 def _cued_patterns() -> list[tuple[str, _Cued]]:
-    return [(f"intent {name}", cued) for name, cued in _INTENTS] + [
-        (f"facet {name}", cued) for name, cued in _FACETS
-    ]
+    return (
+        [(f"intent {name}", cued) for name, cued in _INTENTS]
+        + [(f"facet {name}", cued) for name, cued in _FACETS]
+        + [(f"spelled out {cued.source[:30]}", cued) for cued, _ in _SPELLED_OUT]
+    )
 
 
 @pytest.mark.parametrize(("name", "cued"), _cued_patterns(), ids=[name for name, _ in _cued_patterns()])
 def test_every_match_holds_a_cue(name: str, cued: _Cued) -> None:
-    assert not cued.pattern.flags & re.IGNORECASE, f"{name}: cues are looked for as written"
+    ignore_case = bool(cued.pattern.flags & re.IGNORECASE)
     assert cued.cues, name
-    parsed = _parser.parse(cued.source)
+    assert not ignore_case or all(cue == fold(cue) for cue in cued.cues), f"{name}: cues are folded"
+    parsed = _parser.parse(cued.source, cued.flags)
     top = [item for item in parsed if item[0] is not sre.AT]
     alternatives = top[0][1][1] if len(top) == 1 and top[0][0] is sre.BRANCH else [parsed]
-    missed = [str(alt) for alt in alternatives if not _covers(alt, cued.cues)]
+    missed = [str(alt) for alt in alternatives if not _covers(alt, cued.cues, ignore_case=ignore_case)]
     assert not missed, f"{name}: alternatives holding none of its cues: {missed}"
 
 
@@ -113,9 +118,26 @@ def test_the_proof_finds_a_missing_cue(pattern: str, cues: tuple[str, ...], cove
     assert _covers(_parser.parse(pattern), cues) is covered
 
 
+def test_fold_keeps_every_letter_a_pattern_ignoring_case_matches() -> None:
+    """What makes folded cues enough: any character `re` matches for an ASCII letter when ignoring case
+    (`K` and `ſ` too) is that letter once folded. Non-letters in cues (space, digits, '-', '+') match only
+    themselves, and `fold` keeps them."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(0x110000):
+        char = chr(code)
+        if not 0xD800 <= code < 0xE000 and letter.fullmatch(char):
+            assert [a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, char, re.IGNORECASE)] == [
+                fold(char)
+            ], f"U+{code:04X}"
+    assert fold(" 0123456789-+") == " 0123456789-+"
+
+
 def test_a_cued_pattern_searches_as_re_does() -> None:
     cued = _Cued(("who",), r"\bwho\b.*\bwrote\b")
     assert cued.search("papers on diffusion") is None
     found = cued.search("so who wrote it")
     assert found is not None
     assert found.span() == re.search(cued.source, "so who wrote it").span()  # type: ignore[union-attr]
+    folding = _Cued(("this past",), r"\bthis past\b", re.IGNORECASE)
+    assert folding.sub(lambda m: "last", "papers from THİS PAST may") == "papers from last may"
+    assert folding.sub(lambda m: "last", "papers from this may") == "papers from this may"
