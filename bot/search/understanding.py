@@ -157,14 +157,16 @@ class _Cued:
         return self.pattern.sub(replace, text) if self._holds_cue(text) else text
 
 
-_SIZE_CUE = re.compile(
-    r"\bhow (?:big|large)\b|\bsize of\b|\b(?:more|fewer|less) than \d+(?= (?:papers|publications)\b)"
+_SIZE_CUE = _Cued(
+    ("how big", "how large", "size of", " than "),
+    r"\bhow (?:big|large)\b|\bsize of\b|\b(?:more|fewer|less) than \d+(?= (?:papers|publications)\b)",
 )
 """A count asked as a size ("how big is the collection") or against a number ("more than 5 papers on
 diffusion?"); its words are no topic (`_without_size_cue`)."""
 
-_SHARE = re.compile(
-    r"\b(?:what|which) (?:fraction|percentage|proportion|share|percent) of\b|\bwhat percent\b"
+_SHARE = _Cued(
+    ("fraction", "percent", "proportion", "share"),
+    r"\b(?:what|which) (?:fraction|percentage|proportion|share|percent) of\b|\bwhat percent\b",
 )
 """A count asked as a share of the corpus ("what fraction of our papers have code?")."""
 
@@ -181,10 +183,10 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
             ("many", "number of", "count", "tally", "how big", "how large", "how much", "size of", " than ",
              "lot", "fraction", "percent", "proportion", "share"),
             r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"
-            rf"|{_SIZE_CUE.pattern}|\bhow much (?:did|have|has|do)\b"
+            rf"|{_SIZE_CUE.source}|\bhow much (?:did|have|has|do)\b"
             # "do we have many papers on SSMs?"
             r"|\b(?:have|got|are there) (?:many|lots of|a lot of) (?:papers|publications)\b"
-            rf"|{_SHARE.pattern}"
+            rf"|{_SHARE.source}"
         ),
     ),
     (
@@ -381,7 +383,7 @@ authors", "papers per author" (people); "what categories are there", "papers per
 "papers per year", "which year had the most papers", "our busiest year" (years). The matched words are
 no topic; whatever else the question says (a person, a period, a topic) chooses the papers. Each pattern is
 compiled only for a question holding one of its cues (most questions hold none: `_Cued`)."""
-_COUNTED = re.compile(r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
+_COUNTED = _Cued(("w many",), r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
 _PAPER_NOUNS = frozenset({"paper", "papers", "publication", "publications", "article", "articles", "preprint",
                           "preprints", "ones", "works", "pubs", "titles", "entries", "results", "hits",
                           "things", "times"})  # fmt: skip
@@ -395,9 +397,10 @@ _NOT_IN_THE_LISTING = frozenset({"citations", "cites", "pages", "figures", "tabl
                                  "reviews", "reviewers", "words", "characters"})  # fmt: skip
 """What a paper has that the listing does not say ("how many citations does the random teachers paper
 have")."""
-_WHERE = re.compile(
+_WHERE = _Cued(
+    ("where",),
     r"^(?:(?:so|hey|ok|okay|quick q|quick question|sorry|does anyone know|anyone know)\W* )*"
-    r"where(?:s| is| are| can (?:i|we) (?:find|get)| do (?:i|we) (?:find|get)| did)\b"
+    r"where(?:s| is| are| can (?:i|we) (?:find|get)| do (?:i|we) (?:find|get)| did)\b",
 )
 _PAPER_THINGS = frozenset({"code", "repo", "repository", "github", "link", "links", "pdf", "paper", "papers",
                            "dataset", "datasets", "data", "slides", "abstract", "arxiv", "implementation",
@@ -466,7 +469,7 @@ _COMPARISON_WORDS = frozenset({
     "vs", "versus", "split", "breakdown", "compare", "compared", "comparison", "ratio", "against", "between",
     "difference", "differences", "differ", "contrast", "relate",
 })  # fmt: skip
-_COMPARING = re.compile(rf"\b(?:{'|'.join(sorted(_COMPARISON_WORDS))})\b")
+_COMPARING = _Cued(tuple(sorted(_COMPARISON_WORDS)), rf"\b(?:{'|'.join(sorted(_COMPARISON_WORDS))})\b")
 """Two things set side by side: two categories ("NLP vs CV", "the split between cv and nlp") ask for a
 breakdown of those; two topics ("difference between GIDD and Latent-DARM") for a paper on each
 (`Question.sides`)."""
@@ -503,7 +506,7 @@ def _without_facet_cue(tokens: list[_Token], facet: Facet | None) -> list[_Token
     """The words without what asked for the breakdown (`_FACETS`)."""
     if facet is None:
         return tokens
-    before, after, _ = _cut(tokens, dict(_FACETS)[facet].pattern)
+    before, after, _ = _cut(tokens, dict(_FACETS)[facet])
     return [*before, *after]
 
 
@@ -539,18 +542,20 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
-_ONE_OF = re.compile(
+_ONE_OF = _Cued(
+    ("oldest", "newest", "latest", "earliest", "first", "most recent"),
     r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b"
-    r"|\b(?:latest|newest|oldest|earliest|most recent(?:ly)?)\W*$"
+    r"|\b(?:latest|newest|oldest|earliest|most recent(?:ly)?)\W*$",
 )
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"; so does a question
 ending on the word ("summarize Noci's latest", "what did they do together most recently")."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
 _THE_PAPER = frozenset({"it", "this", "that"})
 """Words pointing at one paper the question does not name ("who wrote it?")."""
-_LISTING_VERBS = re.compile(
+_LISTING_VERBS = _Cued(
+    ("publish", "wrote", "written", "put out", "came out", "release", "dropped", "everything", "all"),
     r"\b(?:publish\w*|wrote|written|put out|came out|released?|dropped)\b|\beverything (?:on|about|in|with)\b"
-    r"|\b(?:list|show)(?: me)? (?:everything|all)\b"
+    r"|\b(?:list|show)(?: me)? (?:everything|all)\b",
 )
 
 # --- filler ------------------------------------------------------------------------------------------
@@ -906,15 +911,16 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
-_NOT_ABOUT = re.compile(
+_NOT_ABOUT = _Cued(
+    ("not ", "unrelated to", "other than", "apart from", "besides", "excluding"),
     r"\b(?:not (?:about|on|related to|regarding|involving|using)|unrelated to|other than|apart from|besides"
-    r"|excluding)\b"
+    r"|excluding)\b",
 )
 """What leads a topic the papers must not match: "papers not about diffusion", "anything other than LLMs"."""
 
 
 def _cut(
-    tokens: list[_Token], pattern: re.Pattern[str], group: int = 0
+    tokens: list[_Token], pattern: _Cued | re.Pattern[str], group: int = 0
 ) -> tuple[list[_Token], list[_Token], re.Match[str] | None]:
     """The words before and after the first match of `pattern` in the words' folded text (the matched
     words, or those of `group`, left out), and the match; all the words and none without a match."""
@@ -933,7 +939,7 @@ def _split_off_not_about(tokens: list[_Token]) -> tuple[list[_Token], list[_Toke
     return before, after
 
 
-_FIRST_AUTHOR = re.compile(r"\b(?:first|lead)[- ]author(?:s|ed)?\b|\bfirst-authored\b")
+_FIRST_AUTHOR = _Cued(("author",), r"\b(?:first|lead)[- ]author(?:s|ed)?\b|\bfirst-authored\b")
 """Asks for papers a person leads: "papers where Noci is first author", "Noci's first-author papers"."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.search import understanding
 from bot.search.analysis import fold
 from bot.search.understanding import _FACETS, _INTENTS, _SPELLED_OUT, _Cued
 
@@ -82,8 +83,10 @@ def _covers(items: Any, cues: tuple[str, ...], *, ignore_case: bool = False) -> 
 
 
 def _cued_patterns() -> list[tuple[str, _Cued]]:
+    """Every cued pattern of the reader: the module's own, and those in its tables."""
     return (
-        [(f"intent {name}", cued) for name, cued in _INTENTS]
+        [(name, value) for name, value in vars(understanding).items() if isinstance(value, _Cued)]
+        + [(f"intent {name}", cued) for name, cued in _INTENTS]
         + [(f"facet {name}", cued) for name, cued in _FACETS]
         + [(f"spelled out {cued.source[:30]}", cued) for cued, _ in _SPELLED_OUT]
     )
