@@ -128,12 +128,13 @@ class _Cued:
     `fold` turns every character such a pattern matches for a letter (`K`, `ſ`, `ı`, `İ` too) into it.
     """
 
-    __slots__ = ("_compiled", "cues", "flags", "source")
+    __slots__ = ("_compiled", "_folded", "cues", "flags", "source")
 
     def __init__(self, cues: tuple[str, ...], source: str, flags: int = 0) -> None:
         self.cues = cues
         self.source = source
         self.flags = flags
+        self._folded = bool(flags & re.IGNORECASE)
         self._compiled: re.Pattern[str] | None = None
 
     @property
@@ -143,18 +144,21 @@ class _Cued:
             self._compiled = re.compile(self.source, self.flags)
         return self._compiled
 
-    def _holds_cue(self, text: str) -> bool:
-        if self.flags & re.IGNORECASE:
+    def _may_match(self, text: str) -> bool:
+        """False when `text` holds no cue; once compiled, always True (searching is then as fast)."""
+        if self._compiled is not None:
+            return True
+        if self._folded:
             text = fold(text)
         return any(cue in text for cue in self.cues)
 
     def search(self, text: str) -> re.Match[str] | None:
         """`re.search(source, text, flags)`, without compiling when no cue is in `text`."""
-        return self.pattern.search(text) if self._holds_cue(text) else None
+        return self.pattern.search(text) if self._may_match(text) else None
 
     def sub(self, replace: Callable[[re.Match[str]], str], text: str) -> str:
         """`re.sub(source, replace, text, flags=flags)`, without compiling when no cue is in `text`."""
-        return self.pattern.sub(replace, text) if self._holds_cue(text) else text
+        return self.pattern.sub(replace, text) if self._may_match(text) else text
 
 
 _SIZE_CUE = _Cued(
