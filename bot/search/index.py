@@ -153,7 +153,6 @@ class PaperIndex:
         self._today = today
         self.papers: tuple[Paper, ...] = tuple(papers)
         self._by_id = {p.id: i for i, p in enumerate(self.papers)}
-        self._authors = AuthorDirectory(self.papers)
         self.engine_name = "custom" if engine_factory is not None else choose_engine(engine, len(self.papers))
         self._terms, self._engine = self._ready_index(settings, engine_factory, store, ready)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
@@ -178,18 +177,24 @@ class PaperIndex:
     ) -> tuple[AnalysedTerms, ScoringEngine]:
         """`_index`, or what an earlier process built from the same papers, kept in `ready` (rank-bm25 only:
         the inverted engine has its own store, and a custom engine may not pickle). The abbreviations the
-        papers define are kept with them: finding them is most of a one-shot question's own work."""
+        papers define and the author directory are kept with them: finding the one and folding the names
+        for the other were most of a one-shot question's own work."""
         if ready is None or engine_factory is not None or self.engine_name != RANK_BM25:
             return self._index(settings, engine_factory, store)
         name = ready.name("index", corpus_key(self.papers).encode(), repr(settings).encode())
         found = ready.load(name)
-        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], AnalysedTerms):
-            terms, engine, abbreviations = found
-            if isinstance(engine, BM25Engine) and engine.size == terms.size == len(self.papers):
-                self.__dict__["_abbreviations"] = abbreviations  # what the cached_property would compute
+        if isinstance(found, tuple) and len(found) == 4 and isinstance(found[0], AnalysedTerms):
+            terms, engine, abbreviations, authors = found
+            if (
+                isinstance(engine, BM25Engine)
+                and isinstance(authors, AuthorDirectory)
+                and engine.size == terms.size == len(authors.paper_keys) == len(self.papers)
+            ):
+                # what the cached_properties would compute
+                self.__dict__.update(_abbreviations=abbreviations, _authors=authors)
                 return terms, engine
         built = self._index(settings, engine_factory, store)
-        ready.save(name, (*built, self._abbreviations))
+        ready.save(name, (*built, self._abbreviations, self._authors))
         return built
 
     def _index(
@@ -263,6 +268,12 @@ class PaperIndex:
         raise UnknownPaperError(reference)
 
     # --- search -------------------------------------------------------------------------------
+
+    @cached_property
+    def _authors(self) -> AuthorDirectory:
+        """Who wrote what, by folded name (built on first use, or kept ready with the index: folding the
+        names, accents and all, was most of what remained of an ask's own work after reading the index)."""
+        return AuthorDirectory(self.papers)
 
     @cached_property
     def _reader(self) -> Reader:

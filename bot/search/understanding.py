@@ -36,7 +36,6 @@ Explicit syntax (`author:`, `year:`, `cat:`, `aff:`, `has:code`, `sort:`) is app
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -125,14 +124,62 @@ class Question(NamedTuple):
 
 # --- intent ------------------------------------------------------------------------------------------
 
-_SIZE_CUE = re.compile(
-    r"\bhow (?:big|large)\b|\bsize of\b|\b(?:more|fewer|less) than \d+(?= (?:papers|publications)\b)"
+
+class _Cued:
+    """A regular expression tried only on text that holds one of its cues, and compiled at its first try.
+
+    `re` compiles a pattern in Python code, ~10,000 instructions per pattern character: the patterns cued
+    here were ~0.065 G instructions of every `paperbot ask` (a whole process per question), and most
+    questions match none of them. Every match of the pattern contains one of `cues`
+    (tests/search/test_understanding_cues.py proves it from the pattern's parse), so text holding none of
+    them cannot match: the answer is the same, and a question without any of a pattern's cues never
+    compiles it. A pattern matching case-insensitively has lower-case cues, looked for in the folded text:
+    `fold` turns every character such a pattern matches for a letter (`K`, `ſ`, `ı`, `İ` too) into it.
+    """
+
+    __slots__ = ("_compiled", "_folded", "cues", "flags", "source")
+
+    def __init__(self, cues: tuple[str, ...], source: str, flags: int = 0) -> None:
+        self.cues = cues
+        self.source = source
+        self.flags = flags
+        self._folded = bool(flags & re.IGNORECASE)
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled on first use)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, self.flags)
+        return self._compiled
+
+    def _may_match(self, text: str) -> bool:
+        """False when `text` holds no cue; once compiled, always True (searching is then as fast)."""
+        if self._compiled is not None:
+            return True
+        if self._folded:
+            text = fold(text)
+        return any(cue in text for cue in self.cues)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """`re.search(source, text, flags)`, without compiling when no cue is in `text`."""
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def sub(self, replace: Callable[[re.Match[str]], str], text: str) -> str:
+        """`re.sub(source, replace, text, flags=flags)`, without compiling when no cue is in `text`."""
+        return self.pattern.sub(replace, text) if self._may_match(text) else text
+
+
+_SIZE_CUE = _Cued(
+    ("how big", "how large", "size of", " than "),
+    r"\bhow (?:big|large)\b|\bsize of\b|\b(?:more|fewer|less) than \d+(?= (?:papers|publications)\b)",
 )
 """A count asked as a size ("how big is the collection") or against a number ("more than 5 papers on
 diffusion?"); its words are no topic (`_without_size_cue`)."""
 
-_SHARE = re.compile(
-    r"\b(?:what|which) (?:fraction|percentage|proportion|share|percent) of\b|\bwhat percent\b"
+_SHARE = _Cued(
+    ("fraction", "percent", "proportion", "share"),
+    r"\b(?:what|which) (?:fraction|percentage|proportion|share|percent) of\b|\bwhat percent\b",
 )
 """A count asked as a share of the corpus ("what fraction of our papers have code?")."""
 
@@ -142,20 +189,23 @@ _PERIOD_WORDS = (
 )
 """What may follow "last" in a time phrase ("last year's papers"), not in "our last diffusion paper"."""
 
-_INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+_INTENTS: tuple[tuple[Intent, _Cued], ...] = (
     (
         "count",
-        re.compile(
+        _Cued(
+            ("many", "number of", "count", "tally", "how big", "how large", "how much", "size of", " than ",
+             "lot", "fraction", "percent", "proportion", "share"),
             r"\bh(?:o)?w many\b|\bnumber of\b|\bcount\b|\b(?:paper|publication) count\b|\btally\b"
-            rf"|{_SIZE_CUE.pattern}|\bhow much (?:did|have|has|do)\b"
+            rf"|{_SIZE_CUE.source}|\bhow much (?:did|have|has|do)\b"
             # "do we have many papers on SSMs?"
             r"|\b(?:have|got|are there) (?:many|lots of|a lot of) (?:papers|publications)\b"
-            rf"|{_SHARE.pattern}"
+            rf"|{_SHARE.source}"
         ),
     ),
     (
         "similar",
-        re.compile(
+        _Cued(
+            ("similar", "like", "related to", "resembling", "along the lines", "close to", "in the spirit"),
             # "papers similar to random teachers", "anything like the languini paper", "what else is like X"
             r"\b(?:papers?|anything|something|stuff|work|others?|ones?|else)\b(?: \w+){0,2}?"
             r" (?:similar to|(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )like"
@@ -166,7 +216,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "link",
-        re.compile(
+        _Cued(
+            ("link", "url", "github", "repo", "pdf", "implementation", "code"),
             # "link to the languini code", "github for openfilter", "is the code for random teachers
             # public", "the pdf of X" (papers with code are a filter: "papers with a github link")
             r"^(?!.*\b(?:papers|publications|articles)\b).*"
@@ -179,7 +230,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "abstract",
-        re.compile(
+        _Cued(
+            ("abstract",),
             # "abstract of the random teachers paper", "show me the languini abstract", "paste its abstract"
             # ("papers whose abstract says X" is a search: no single abstract is asked for)
             r"^(?!.*\b(?:papers|publications|articles|ones|abstracts)\b).*(?:"
@@ -191,7 +243,8 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "who_wrote",
-        re.compile(
+        _Cued(
+            ("who", "author", "name", "credit", "people", "person"),
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
             r"|introduced|developed|was on|were on|credit)\b(?! (?:the )?most\b)"
             r"|(?<!active )(?<!prolific )(?<!top )(?<!main )\bauthors? (?:of|on|for)\b"
@@ -214,7 +267,10 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "who_works_on",
-        re.compile(
+        _Cued(
+            ("who", "expert", "author", "person", "people", "guy", "member", "researcher", "most ", "top ",
+             "someone", "somebody", "anyone", "anybody", "of us", "of you", "familiar", "go-to",
+             "goto", "collaborat"),
             r"\bwho(?:s| is| are)? into\b"
             r"|\bwho(?:s| is)?\b.*\b(?:works?|working|worked|research(?:es|ing)?|knows?|experts?"
             r"|speciali[sz]\w*|focus(?:es|ing)? on|talk|ask|contact|most|go to|goto|person|people|guy"
@@ -248,11 +304,12 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "who_wrote",
-        re.compile(r"\bwho\b.*\b(?:did|published|publish)\b"),
+        _Cued(("who",), r"\bwho\b.*\b(?:did|published|publish)\b"),
     ),
     (
         "oldest",
-        re.compile(
+        _Cued(
+            ("oldest", "earliest", "first", "start", "kick", "open"),
             r"\b(?:oldest|earliest)\b|\bfirst (?:paper|publication|article|work|thing)\b"
             # "the first computer vision paper", "which stat.ML paper came first"
             r"|\bfirst\b(?! (?:half|quarter|author|time|question))"
@@ -270,7 +327,9 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "latest",
-        re.compile(
+        _Cued(
+            ("latest", "new", "recent", "lately", "fresh", "these days", "nowadays", "right now", "currently",
+             "at the moment", "hot off", "last", "final", "closed", "wrapped", "rounded", "end"),
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|lately|fresh(?:est)?|whats? new"
             r"|anything new|these days|nowadays)\b"
             r"|\bright now\b|\bcurrently\b|\bat the moment\b"
@@ -287,7 +346,9 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "when",
-        re.compile(
+        _Cued(
+            ("when was", "when were", "when did", "when is", "when ha", "year", "month", "date", "how old",
+             "published when"),
             # "when was the random teachers paper published", "what year is the shaped transformer from",
             # "how old is the languini paper", "date of the gidd paper"
             # "when is there no loss barrier …" asks for a condition, not a date: "when is/has" must be
@@ -299,38 +360,19 @@ _INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"|\bhow old is\b|\b(?:date of|publication date|release date)\b|\bpublished when\b"
         ),
     ),
-)
+)  # fmt: skip
 
 # --- breakdowns --------------------------------------------------------------------------------------
 
 _PEOPLE = r"(?:authors|people|persons|researchers|co-?authors|contributors|writers|names|scientists|folks)"
 _NOT_ONE_PAPER = r"(?! (?:of|on|behind|for)\b)"
 """'the authors of the random teachers paper' names one paper: its authors (who_wrote), not a breakdown."""
-_FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
+_FACETS: tuple[tuple[Facet, _Cued], ...] = (
     (
         "author",
-        frozenset(
-            {
-                "authors",
-                "author",
-                "people",
-                "persons",
-                "person",
-                "researchers",
-                "researcher",
-                "coauthors",
-                "co-authors",
-                "contributors",
-                "writers",
-                "names",
-                "scientists",
-                "folks",
-                "everyone",
-                "everybody",
-                "us",
-            }
-        ),
-        (
+        _Cued(
+            ("author", "people", "person", "researcher", "contributor", "writer", "name", "scientist", "folk",
+             "every", "of us"),
             rf"\bh(?:o)?w many (?:different |distinct |unique |individual |other )?{_PEOPLE}\b"
             rf"|\bnumber of (?:different |distinct |unique )?{_PEOPLE}\b"
             rf"|\b(?:list|show|name|give)(?: me| us)?(?: all| every)?(?: of)?(?: the| our)? {_PEOPLE}\b"
@@ -353,10 +395,8 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
     ),
     (
         "category",
-        frozenset(
-            {"categories", "category", "fields", "field", "areas", "area", "subjects", "subject", "subfields"}
-        ),
-        (
+        _Cued(
+            ("categor", "field", "area", "subject"),
             r"\b(?:what|which|how many) (?:arxiv )?(?:categories|fields|areas|subjects|subfields)\b"
             r"|\b(?:per|each|every|by|across) (?:arxiv )?(?:category|categories|field|area|subject)\b"
             r"|\b(?:category|field|subject) (?:breakdown|split|distribution|counts?|mix)\b"
@@ -366,8 +406,8 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
     ),
     (
         "year",
-        frozenset({"year", "years", "yearly", "annual", "annually", "time"}),
-        (
+        _Cued(
+            ("year", "annual", "time"),
             r"(?<!sorted )(?<!ordered )(?<!sort )\b(?:per|each|every|by) year\b"
             r"|\b(?:papers|publications) a year\b"
             r"|\byear(?: by |-by-)year\b|\byearly\b|\bannual(?:ly)?\b"
@@ -378,22 +418,8 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
     ),
     (
         "affiliation",
-        frozenset(
-            {
-                "institutions",
-                "institution",
-                "affiliations",
-                "affiliation",
-                "universities",
-                "university",
-                "organisations",
-                "organizations",
-                "organisation",
-                "organization",
-                "institutes",
-            }
-        ),
-        (
+        _Cued(
+            ("institut", "affiliation", "universit", "organi"),
             r"\b(?:what|which|how many) (?:different |other )?(?:institutions|affiliations|universities"
             r"|organi[sz]ations|institutes)\b"
             r"|\b(?:per|each|every|by) (?:affiliation|institution|university|organi[sz]ation|institute)\b"
@@ -403,14 +429,14 @@ _FACETS: tuple[tuple[Facet, frozenset[str], str], ...] = (
             r"|\b(?:affiliation|institution) (?:breakdown|split|distribution|counts?|mix)\b"
         ),
     ),
-)
+)  # fmt: skip
 """What asks for the matching papers grouped, and by what: "how many authors are there", "list all the
 authors", "papers per author" (people); "what categories are there", "papers per category" (categories);
 "papers per year", "which year had the most papers", "our busiest year" (years); "which institutions do we
 work with", "papers per affiliation" (the institutions the listing gives). The matched words are
 no topic; whatever else the question says (a person, a period, a topic) chooses the papers. Each pattern is
-compiled only for a question holding one of its words (most questions hold none: `_facet_pattern`)."""
-_COUNTED = re.compile(r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
+compiled only for a question holding one of its cues (most questions hold none: `_Cued`)."""
+_COUNTED = _Cued(("w many",), r"\bh(?:o)?w many (?:different |distinct |more |other )?([^\W\d][\w-]*)")
 _PAPER_NOUNS = frozenset({"paper", "papers", "publication", "publications", "article", "articles", "preprint",
                           "preprints", "ones", "works", "pubs", "titles", "entries", "results", "hits",
                           "things", "times"})  # fmt: skip
@@ -424,13 +450,15 @@ _NOT_IN_THE_LISTING = frozenset({"citations", "cites", "pages", "figures", "tabl
                                  "reviews", "reviewers", "words", "characters"})  # fmt: skip
 """What a paper has that the listing does not say ("how many citations does the random teachers paper
 have")."""
-_WHERE = re.compile(
+_WHERE = _Cued(
+    ("where",),
     r"^(?:(?:so|hey|ok|okay|quick q|quick question|sorry|does anyone know|anyone know)\W* )*"
-    r"where(?:s| is| are| can (?:i|we) (?:find|get)| do (?:i|we) (?:find|get)| did)\b"
+    r"where(?:s| is| are| can (?:i|we) (?:find|get)| do (?:i|we) (?:find|get)| did)\b",
 )
-_STATUS = re.compile(
+_STATUS = _Cued(
+    ("down", "offline", "unreachable", "acting up", "again", "just me", "only me"),
     r"\b(?:is|are) (?:the |our |my )?[\w-]+(?: [\w-]+)? (?:down|offline|unreachable|acting up"
-    r"|(?:broken|dead) again)\b|\bis it (?:just|only) me\b"
+    r"|(?:broken|dead) again)\b|\bis it (?:just|only) me\b",
 )
 """Whether some service is working: "is the cluster down again or is it just me"."""
 _PAPER_THINGS = frozenset({"code", "repo", "repository", "github", "link", "links", "pdf", "paper", "papers",
@@ -456,18 +484,32 @@ def _words_of(folded: str) -> frozenset[str]:
 THANKS = "You're welcome! Ask me anything else about the papers."
 _SMALL_TALK = (
     (
-        re.compile(
+        _Cued(
+            ("thank", "thx", "ty", "cheers", "good bot", "nice one"),
             r"^(?:(?:many |thanks? (?:a lot|so much) )?thanks?(?: (?:you|a lot|so much|again|mate|bot))*"
             r"|thank you(?: (?:so much|very much|again))?|thx|ty|tysm|cheers|good bot|nice one"
-            r"|(?:great|perfect|got it|awesome),? thanks?)\W*$"
+            r"|(?:great|perfect|got it|awesome),? thanks?)\W*$",
         ),
         THANKS,
     ),
     (
-        re.compile(
+        _Cued(
+            (
+                "hi",
+                "hello",
+                "hey",
+                "yo",
+                "howdy",
+                "good ",
+                "morning",
+                "sup",
+                "whats up",
+                "how are you",
+                "how r u",
+            ),
             r"^(?:hi|hello|hey|hiya|yo|howdy|good (?:morning|afternoon|evening)|morning|sup|whats up"
             r"|how are you(?: doing)?|how r u|hey there|hi there|hello there)"
-            r"(?: (?:bot|paperbot|there|all))?\W*$"
+            r"(?: (?:bot|paperbot|there|all))?\W*$",
         ),
         "Hi! Ask me about the lab's papers in plain words, or say “help” for examples.",
     ),
@@ -476,25 +518,53 @@ _SMALL_TALK = (
 would cite “Random Teachers are Good Teachers”."""
 _ELSEWHERE = (
     (
-        re.compile(
+        _Cued(
+            (
+                "reading group",
+                "journal club",
+                "rg",
+                "present",
+                "reading",
+                "propose",
+                "suggest",
+                "nominate",
+                "vote",
+            ),
             r"\b(?:next|upcoming|this week'?s?|today'?s?|tomorrow'?s?) (?:reading group|journal club|rg)\b"
             r"|\b(?:reading group|journal club)\b.*\b(?:when|where|who|next|today|tomorrow|week|time)\b"
             r"|\bwho(?:'?s| is| will be)? present(?:ing|s)?\b|\bwhat (?:paper )?are we reading\b"
-            r"|\b(?:can|could|how do) (?:i|we) (?:propose|suggest|nominate|vote)\b|\bvote for\b"
+            r"|\b(?:can|could|how do) (?:i|we) (?:propose|suggest|nominate|vote)\b|\bvote for\b",
         ),
         "That's for the reading group: `/rg next` and `/rg upcoming` show the sessions (paper, presenter, "
         "time), `/rg propose` and `/rg vote` choose the papers, `/rg roster list` the presenters.",
     ),
     (
-        re.compile(r"\bpapers? of the day\b|\b(?:today'?s|daily) paper\b|\bdigest\b"),
+        _Cued(
+            ("of the day", "paper", "digest"),
+            r"\bpapers? of the day\b|\b(?:today'?s|daily) paper\b|\bdigest\b",
+        ),
         "The paper of the day is posted by the digest: `/digest status` shows when and where, "
         "`paperbot digest preview` which paper comes next.",
     ),
 )
 """Questions about the bot's other features, answered with where to look instead of a search."""
-_HELP = re.compile(
+_HELP = _Cued(
+    (
+        "help",
+        "?",
+        "what can you",
+        "what do you",
+        "what are you",
+        "who are you",
+        "how does this",
+        "how do i use",
+        "commands",
+        "usage",
+        "what can i",
+        "examples",
+    ),
     r"^(?:help|help me|\?+|what can you do|what do you do|what are you|who are you|how does this work"
-    r"|how do i use (?:you|this|this bot|paperbot)|commands|usage|what can i ask(?: you)?|examples)\W*$"
+    r"|how do i use (?:you|this|this bot|paperbot)|commands|usage|what can i ask(?: you)?|examples)\W*$",
 )
 """A message asking what the bot can do: the answer shows examples made from the corpus (`intent="help"`)."""
 
@@ -510,7 +580,7 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
       is, or about whether something works ("is the cluster down again?");
     - a question about venues ("what did we publish at NeurIPS?"), which the listing does not record."""
     for pattern, reply in _SMALL_TALK:
-        if pattern.match(folded.strip()):
+        if pattern.search(folded.strip()):
             return reply
     for pattern, reply in _ELSEWHERE:
         if pattern.search(folded):
@@ -554,7 +624,7 @@ _COMPARISON_WORDS = frozenset({
     "vs", "versus", "split", "breakdown", "compare", "compared", "comparison", "ratio", "against", "between",
     "difference", "differences", "differ", "contrast", "relate",
 })  # fmt: skip
-_COMPARING = re.compile(rf"\b(?:{'|'.join(sorted(_COMPARISON_WORDS))})\b")
+_COMPARING = _Cued(tuple(sorted(_COMPARISON_WORDS)), rf"\b(?:{'|'.join(sorted(_COMPARISON_WORDS))})\b")
 """Two things set side by side: two categories ("NLP vs CV", "the split between cv and nlp") ask for a
 breakdown of those; two topics ("difference between GIDD and Latent-DARM") for a paper on each
 (`Question.sides`)."""
@@ -575,18 +645,20 @@ _SIDE_CUES = _COMPARISON_WORDS | {
     "appeared",
     "last",
 }
-_PEOPLE_COMPARED = re.compile(
-    rf"{_COMPARING.pattern}|\bwho(?:s| has| have|d| had)? (?:more|most|fewer|the most)\b"
-    r"|\bmore (?:papers )?than\b|\bhow many more\b|\bwhich of (?:them|the two)\b"
+_PEOPLE_COMPARED = _Cued(
+    (*_COMPARING.cues, "more", "most", "fewer", "which of"),
+    rf"{_COMPARING.source}|\bwho(?:s| has| have|d| had)? (?:more|most|fewer|the most)\b"
+    r"|\bmore (?:papers )?than\b|\bhow many more\b|\bwhich of (?:them|the two)\b",
 )
 """Two or more people set side by side: "Noci vs Hofmann", "who has more papers, Noci or Hofmann?", "how
 many more papers does Hofmann have than Noci"."""
 _MORE_OR_FEWER = frozenset({"more", "fewer", "less", "than", "who", "whod", "which", "them", "two"})
 _SIDE_SPLIT = re.compile(r"\s+(?:and|vs\.?|versus|or|to|with|from|than)\s+", re.IGNORECASE)
-_AGE_COMPARED = re.compile(
+_AGE_COMPARED = _Cued(
+    ("older", "newer", "earlier", "later", "first", "recent", "last"),
     r"\bwhich (?:one |paper |of (?:the|these|them|those) \w+ )?(?:is|was|came|appeared)\b"
     r".*\b(?:older|newer|earlier|later|first|recent|last)\b"
-    r"|\b(?:older|newer|earlier|later|more recent) than\b"
+    r"|\b(?:older|newer|earlier|later|more recent) than\b",
 )
 """Two papers' dates set side by side: "which is older, GIDD or random teachers?", "is the GIDD paper newer
 than the languini one?" (`Question.sides` of a "when" question)."""
@@ -611,16 +683,9 @@ _BREAKDOWN_CUES = _COMPARISON_WORDS | {
 "year by year breakdown of our output")."""
 
 
-@functools.cache
-def _facet_pattern(facet: Facet) -> re.Pattern[str]:
-    """A facet's pattern, compiled on first use (one is ~1–3 M instructions; see `_FACETS`)."""
-    return re.compile(next(pattern for name, _, pattern in _FACETS if name == facet))
-
-
 def _facet(folded: str) -> Facet | None:
-    words = _words_of(folded)
-    for facet, needed, _ in _FACETS:
-        if needed & words and _facet_pattern(facet).search(folded):
+    for facet, pattern in _FACETS:
+        if pattern.search(folded):
             return facet
     return None
 
@@ -629,7 +694,7 @@ def _without_facet_cue(tokens: list[_Token], facet: Facet | None) -> list[_Token
     """The words without what asked for the breakdown (`_FACETS`)."""
     if facet is None:
         return tokens
-    before, after, _ = _cut(tokens, _facet_pattern(facet))
+    before, after, _ = _cut(tokens, dict(_FACETS)[facet])
     return [*before, *after]
 
 
@@ -666,21 +731,25 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 
-_WHETHER = re.compile(r"(?:\W*\w+\W+){0,2}?(?:does|did|has|have|is|was)\b")
+_WHETHER = _Cued(
+    ("does", "did", "has", "have", "is", "was"), r"^(?:\W*\w+\W+){0,2}?(?:does|did|has|have|is|was)\b"
+)
 """A yes/no question ("does the languini paper have code?", "ok so did X release code?")."""
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
-_ONE_OF = re.compile(
+_ONE_OF = _Cued(
+    ("oldest", "newest", "latest", "earliest", "first", "most recent"),
     r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b"
-    r"|\b(?:latest|newest|oldest|earliest|most recent(?:ly)?)\W*$"
+    r"|\b(?:latest|newest|oldest|earliest|most recent(?:ly)?)\W*$",
 )
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"; so does a question
 ending on the word ("summarize Noci's latest", "what did they do together most recently")."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
 _THE_PAPER = frozenset({"it", "this", "that"})
 """Words pointing at one paper the question does not name ("who wrote it?")."""
-_LISTING_VERBS = re.compile(
+_LISTING_VERBS = _Cued(
+    ("publish", "wrote", "written", "put out", "came out", "release", "dropped", "everything", "all"),
     r"\b(?:publish\w*|wrote|written|put out|came out|released?|dropped)\b|\beverything (?:on|about|in|with)\b"
-    r"|\b(?:list|show)(?: me)? (?:everything|all)\b"
+    r"|\b(?:list|show)(?: me)? (?:everything|all)\b",
 )
 
 # --- filler ------------------------------------------------------------------------------------------
@@ -985,49 +1054,65 @@ _SHORTHAND = {"yr": "year", "yrs": "years", "wat": "what", "wut": "what", "abt":
               "teh": "the"}  # fmt: skip
 """Chat spellings of question words ("wat did hofmann publish last yr")."""
 _SPELLED_OUT = (
-    (re.compile(r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
+    (_Cued(("pre-", "post-"), r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
      lambda m: f"{'before' if m[1].lower() == 'pre' else 'after'} {m[2]}"),
-    (re.compile(r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
-    (re.compile(r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
-    (re.compile(r"(?<=[^\W\d])-(?:ish|esque|related)\b", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-                r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
-    (re.compile(r"\bon record\b", re.IGNORECASE), lambda m: ""),
+    (_Cued(("-affiliated", "-based"), r"(?<=\w)-(affiliated|based)\b", re.IGNORECASE), lambda m: f" {m[1]}"),
+    (_Cued(("+",), r"(?<=[^\W\d])\+(?=[^\W\d])"), lambda m: " and "),
+    (_Cued(("-ish", "-esque", "-related"), r"(?<=[^\W\d])-(?:ish|esque|related)\b", re.IGNORECASE),
+     lambda m: ""),
+    (_Cued(("this past",),
+           r"\bthis past (?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+           r"|spring\b|summer\b|autumn\b|fall\b|winter\b)", re.IGNORECASE), lambda m: "last "),
+    (_Cued(("on record",), r"\bon record\b", re.IGNORECASE), lambda m: ""),
     # "I'm preparing a talk on X. Do we have papers on it?": what it is for is no topic (X is)
-    (re.compile(r"\b(?:i'?m|i am|we'?re|we are) (?:preparing|writing|giving|doing|working on"
-                r"|putting together|planning) (?:a|an|my|our) (?:talk|presentation|survey"
-                r"|lit(?:erature)? review|thesis|project|report|seminar|lecture|tutorial|blog post)\b",
-                re.IGNORECASE), lambda m: ""),
-    (re.compile(r",\s*(?:any )?(?:suggestions|pointers|ideas|recommendations|recs|thoughts|tips)\W*$",
-                re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\b(?:yrs?|wat|wut|abt|b4|teh)\b", re.IGNORECASE), lambda m: _SHORTHAND[m[0].lower()]),
-    (re.compile(r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\b(?:what|wh?at?s)(?: does| do| is|'s)? (\S+(?: \S+)?) (?:stand for|short for|mean)\b",
-                re.IGNORECASE), lambda m: f"what is {m[1]}"),
-    (re.compile(r"\b(?:like|as if) (?:i'?m|i am|to) (?:five|5|a (?:child|kid|beginner|newbie))\b",
-                re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\b(?:in|from) (?:the|their|its) abstracts?\b", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\bwhose (?:abstracts?|summary|summaries)"
-                r" (?:mention|say|contain|include|use|talk about)s?\b", re.IGNORECASE),
-     lambda m: "mentioning"),
-    (re.compile(r"\b(?:whose|with|where the) (?:authors?|author list)"
-                r" (?:includ(?:e|es|ing)|contain|list|name|ha[sv]e?)s?\b", re.IGNORECASE), lambda m: "by"),
-    (re.compile(r"\b(?:last|senior|corresponding) author\b", re.IGNORECASE), lambda m: "author"),
-    (re.compile(r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
-                r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
-    (re.compile(r"\b((?:(?!(?:papers?|which|what|the|ones?|that|those|stuff|things?|works?|articles?|all|any"
-                r"|publications?|everything|anything)\b)\S+ )?\S+)"
-                r" (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
-                r" (?:write|wr[io]te|written|author\w*|publish\w*|co-?author\w*)\b", re.IGNORECASE),
+    (_Cued(("preparing", "writing", "giving", "doing", "working on", "putting together", "planning"),
+           r"\b(?:i'?m|i am|we'?re|we are) (?:preparing|writing|giving|doing|working on"
+           r"|putting together|planning) (?:a|an|my|our) (?:talk|presentation|survey"
+           r"|lit(?:erature)? review|thesis|project|report|seminar|lecture|tutorial|blog post)\b",
+           re.IGNORECASE), lambda m: ""),
+    (_Cued(("suggestions", "pointers", "ideas", "recommendations", "recs", "thoughts", "tips"),
+           r",\s*(?:any )?(?:suggestions|pointers|ideas|recommendations|recs|thoughts|tips)\W*$",
+           re.IGNORECASE), lambda m: ""),
+    (_Cued(("yr", "wat", "wut", "abt", "b4", "teh"), r"\b(?:yrs?|wat|wut|abt|b4|teh)\b", re.IGNORECASE),
+     lambda m: _SHORTHAND[m[0].lower()]),
+    (_Cued(("back",), r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE),
+     lambda m: ""),
+    (_Cued(("stand for", "short for", "mean"),
+           r"\b(?:what|wh?at?s)(?: does| do| is|'s)? (\S+(?: \S+)?) (?:stand for|short for|mean)\b",
+           re.IGNORECASE), lambda m: f"what is {m[1]}"),
+    (_Cued(("five", "5", "child", "kid", "beginner", "newbie"),
+           r"\b(?:like|as if) (?:i'?m|i am|to) (?:five|5|a (?:child|kid|beginner|newbie))\b", re.IGNORECASE),
+     lambda m: ""),
+    (_Cued(("abstract",), r"\b(?:in|from) (?:the|their|its) abstracts?\b", re.IGNORECASE), lambda m: ""),
+    (_Cued(("whose",),
+           r"\bwhose (?:abstracts?|summary|summaries) (?:mention|say|contain|include|use|talk about)s?\b",
+           re.IGNORECASE), lambda m: "mentioning"),
+    (_Cued(("author",),
+           r"\b(?:whose|with|where the) (?:authors?|author list)"
+           r" (?:includ(?:e|es|ing)|contain|list|name|ha[sv]e?)s?\b", re.IGNORECASE), lambda m: "by"),
+    (_Cued(("author",), r"\b(?:last|senior|corresponding) author\b", re.IGNORECASE), lambda m: "author"),
+    (_Cued(("not", "never"),
+           r"\b(?:did|does|has|have) (\S+(?: \S+)?) (?:not|never) (?:write|wr[io]te|written|author\w*"
+           r"|publish\w*|co-?author\w*)\b", re.IGNORECASE), lambda m: f"not by {m[1]}"),
+    # a name of one or two words before the verb, not a word that only points at papers ("papers noci
+    # didn't write", "papers thomas hofmann hasn't written")
+    (_Cued(("didn", "hasn", "haven", "not", "never"),
+           r"\b((?:(?!(?:papers?|which|what|the|ones?|that|those|stuff|things?|works?|articles?|all|any"
+           r"|publications?|everything|anything)\b)\S+ )?\S+)"
+           r" (?:didn[’']?t|did not|hasn[’']?t|has not|haven[’']?t|have not|never)"
+           r" (?:write|wr[io]te|written|author\w*|publish\w*|co-?author\w*)\b", re.IGNORECASE),
      lambda m: f"not by {m[1]}"),
-    (re.compile(r"\b(?:sorted|ordered|sort|order) by (?:year|date)\b", re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\bfor (?:my|our|a|the|his|her|their) (?:lit(?:erature)? review|thesis|talk|presentation"
-                r"|project|reading group|class|course|seminar|report|proposal|grant|slides|survey|intro"
-                r"|related work|background)\b|\bfor (?:the )?(?:next )?(?:reading group|journal club)\b",
-                re.IGNORECASE), lambda m: ""),
-    (re.compile(r"\b((?:19|20)\d\d) ?[-–—] ?((?:19|20)\d\d)\b"), lambda m: f"from {m[1]} to {m[2]}"),
-    (re.compile(r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b",
-                re.IGNORECASE), lambda m: "onwards"),
+    (_Cued(("by year", "by date"), r"\b(?:sorted|ordered|sort|order) by (?:year|date)\b", re.IGNORECASE),
+     lambda m: ""),
+    (_Cued(("for ",),
+           r"\bfor (?:my|our|a|the|his|her|their) (?:lit(?:erature)? review|thesis|talk|presentation"
+           r"|project|reading group|class|course|seminar|report|proposal|grant|slides|survey|intro"
+           r"|related work|background)\b|\bfor (?:the )?(?:next )?(?:reading group|journal club)\b",
+           re.IGNORECASE), lambda m: ""),
+    (_Cued(("19", "20"), r"\b((?:19|20)\d\d) ?[-–—] ?((?:19|20)\d\d)\b"), lambda m: f"from {m[1]} to {m[2]}"),
+    (_Cued(("now", "today", "date", "present"),
+           r"\b(?:to|till|until|through|up to) (?:now|today|date|the present|present)\b", re.IGNORECASE),
+     lambda m: "onwards"),
 )  # fmt: skip
 """Chat shorthand spelled out before reading: "last yr" → "last year" (`_SHORTHAND`), "pre-2026" → "before
 2026", "2024-2025" → "from 2024 to 2025", "since 2023 till now" → "since 2023 onwards", "eth-affiliated" →
@@ -1063,15 +1148,16 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
-_NOT_ABOUT = re.compile(
+_NOT_ABOUT = _Cued(
+    ("not ", "unrelated to", "other than", "apart from", "besides", "excluding"),
     r"\b(?:not (?:about|on|related to|regarding|involving|using)|unrelated to|other than|apart from|besides"
-    r"|excluding)\b"
+    r"|excluding)\b",
 )
 """What leads a topic the papers must not match: "papers not about diffusion", "anything other than LLMs"."""
 
 
 def _cut(
-    tokens: list[_Token], pattern: re.Pattern[str], group: int = 0
+    tokens: list[_Token], pattern: _Cued | re.Pattern[str], group: int = 0
 ) -> tuple[list[_Token], list[_Token], re.Match[str] | None]:
     """The words before and after the first match of `pattern` in the words' folded text (the matched
     words, or those of `group`, left out), and the match; all the words and none without a match."""
@@ -1090,7 +1176,7 @@ def _split_off_not_about(tokens: list[_Token]) -> tuple[list[_Token], list[_Toke
     return before, after
 
 
-_FIRST_AUTHOR = re.compile(r"\b(?:first|lead)[- ]author(?:s|ed)?\b|\bfirst-authored\b")
+_FIRST_AUTHOR = _Cued(("author",), r"\b(?:first|lead)[- ]author(?:s|ed)?\b|\bfirst-authored\b")
 """Asks for papers a person leads: "papers where Noci is first author", "Noci's first-author papers"."""
 
 
@@ -1291,7 +1377,7 @@ class Reader:
         rest = extract_fields(cleaned, reading.builder)
         explicit = reading.builder.freeze("").has_filters
         folded_text = fold(rest)
-        if not explicit and _HELP.match(folded_text.strip()):
+        if not explicit and _HELP.search(folded_text.strip()):
             return Question(text=cleaned, intent="help", query=reading.builder.freeze(""))
         by = _facet(folded_text)
         asked = "breakdown" if by else _detect_intent(folded_text)  # read again below, cue words out
@@ -1341,7 +1427,7 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
-        if intent == "link" and topic and _WHETHER.match(folded):  # (the same test as `yes_no`)
+        if intent == "link" and topic and _WHETHER.search(folded):  # (the same test as `yes_no`)
             b.has_code = None  # "does the languini paper have code?" asks whether it has: no filter
         sides = _sides(topic) if intent == "topic" and _COMPARING.search(folded) else ()
         if _AGE_COMPARED.search(folded) and intent in {"topic", "list", "latest", "oldest", "when"}:
@@ -1374,7 +1460,7 @@ class Reader:
             by=by,
             compared=compared,
             unnamed=unnamed,
-            yes_no=bool(_WHETHER.match(folded)),
+            yes_no=bool(_WHETHER.search(folded)),
         )
 
     def _without_topic(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
