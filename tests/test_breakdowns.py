@@ -93,6 +93,7 @@ CASES: list[tuple[str, Keys, Callable[[Paper], bool], str]] = [
     ("papers per author", _people, _everything, ""),
     ("how many researchers published with Hofmann", _people, _by("hofmann"), "hofmann"),
     ("top 5 authors", _people, _everything, ""),
+    ("how many authors per paper?", _people, _everything, ""),
     ("our most prolific authors in 2023", _people, lambda p: p.year == 2023, ""),
     # categories
     ("what categories are there?", _categories, _everything, ""),

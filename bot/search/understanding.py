@@ -546,8 +546,19 @@ _ELSEWHERE = (
         "The paper of the day is posted by the digest: `/digest status` shows when and where, "
         "`paperbot digest preview` which paper comes next.",
     ),
+    (
+        _Cued(
+            ("most ", "hindex", "h-index", "award", "citation count", "impact factor"),
+            r"\bmost (?:important|influential|cited|impactful|famous|popular|significant|read|downloaded)\b"
+            r"|\bh-?index\b|\bawards?\b|\bcitation counts?\b|\bimpact factor\b",
+        ),
+        "The listing doesn't say how papers were received (citations, awards, influence): ask by topic, "
+        "person or date instead.",
+    ),
 )
-"""Questions about the bot's other features, answered with where to look instead of a search."""
+"""Questions about the bot's other features, answered with where to look instead of a search; and about
+how papers were received, which the listing does not hold ("our most important paper" would otherwise cite
+a paper about "important neurons")."""
 _HELP = _Cued(
     (
         "help",
@@ -676,7 +687,7 @@ def _sides(topic: str) -> tuple[str, ...]:
 
 _BREAKDOWN_CUES = _COMPARISON_WORDS | {
     "had", "have", "has", "most", "least", "fewest", "busiest", "more", "fewer", "distribution", "mix",
-    "counts", "output", "over", "time", "years", "total", "saw", "average", "common", "collaborate",
+    "counts", "output", "over", "time", "years", "total", "saw", "average", "common", "per", "collaborate",
     "collaborated", "collaborates", "collaborating", "partner", "partnered",
 }  # fmt: skip
 """Words around a breakdown's cue that only say how the groups are wanted ("which year had the most",
