@@ -660,6 +660,8 @@ def test_a_comparison_one_paper_makes_itself_keeps_that_paper(index: PaperIndex)
         "so is the cluster down again or is it just me",
         "our most important paper?",
         "what's Hofmann's h-index",
+        "is there a paper with more than 10 authors?",
+        "any single-author papers?",
     ],
 )
 def test_questions_about_other_things_than_papers_cite_nothing_and_say_why(

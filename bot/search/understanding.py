@@ -555,10 +555,21 @@ _ELSEWHERE = (
         "The listing doesn't say how papers were received (citations, awards, influence): ask by topic, "
         "person or date instead.",
     ),
+    (
+        _Cued(
+            ("author", "people", "solo"),
+            r"\b(?:more|fewer|less) than \d+ (?:authors|people)\b|\bsingle[- ]authors?\b"
+            r"|\bsolo (?:papers?|authors?)\b|\bmost (?:authors|people)\b(?= (?:on|in)\b|\W*$)"
+            r"|\b(?:longest|shortest|biggest) author lists?\b",
+        ),
+        "I can't sort or filter papers by how many authors they have (listings often cut author lists with "
+        "“et al.”): ask “who wrote X?” for a paper's authors.",
+    ),
 )
 """Questions about the bot's other features, answered with where to look instead of a search; and about
-how papers were received, which the listing does not hold ("our most important paper" would otherwise cite
-a paper about "important neurons")."""
+what the reader cannot sort or filter by: how papers were received ("our most important paper" would
+otherwise cite a paper about "important neurons"), how many authors a paper has ("a paper with more than
+10 authors" would cite one that says "10^4")."""
 _HELP = _Cued(
     (
         "help",
