@@ -261,7 +261,7 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
                   tuple(h.paper for h in results.hits))  # fmt: skip
 
 
-_THE_PAPER = re.compile(r"\bthe (?:[\w'’-]+ ){1,6}(?:paper|preprint|article)\b")
+_NAMED_PAPER = re.compile(r"\bthe (?:[\w'’-]+ ){1,6}(?:paper|preprint|article)\b")
 """One paper named by its title's words: "did Noci write the scaling MLPs paper?"."""
 
 
@@ -273,7 +273,7 @@ def _not_on_the_paper(index: PaperIndex, question: Question, results: SearchResu
     named = _search_all(index, anyone).hits
     asked = [index.display_author(a) for a in question.query.authors]
     titled = bool(named) and set(question.terms) <= set(analyze(named[0].paper.title))
-    if not (len(named) == 1 or (titled and _THE_PAPER.search(question.text.lower()))):
+    if not (len(named) == 1 or (titled and _NAMED_PAPER.search(question.text.lower()))):
         return _refusal(question, results.notes, hint=f"No papers {describe(index, question)}.")
     sources = list(named[:1])
     paper = sources[0].paper
@@ -378,15 +378,10 @@ def _about_the_paper(index: PaperIndex, question: Question, say: Callable[[Paper
 def _which_came_first(index: PaperIndex, question: Question) -> Answer:
     """ "Which is older, GIDD or random teachers?": the paper meant on each side, each with its date,
     older first, both cited."""
-    found = []
-    for side in question.sides:
-        sources, _ = _sources(index, question.with_topic(side), 1)
-        if not sources or sources[0].by_meaning or sources[0].paper.published is None:
-            return _refusal(question, hint=f"{NAME_THE_PAPER} (I found no dated paper for “{side}”.)")
-        found.append(sources[0])
+    found = _each_side(index, question, [])
+    if len(found) != 2 or any(h.paper.published is None for h in found):
+        return _refusal(question, hint="Name each paper by a few words of its title.")
     first, second = sorted(found, key=lambda h: h.paper.published or date.min)
-    if first.paper.id == second.paper.id:
-        return _refusal(question, hint=f"Both name “{first.paper.title}”. {NAME_THE_PAPER}")
     a, b = first.paper, second.paper
     same = a.published == b.published
     order = "appeared on the same day as" if same else "came out before"
@@ -449,6 +444,11 @@ def _similar_papers(index: PaperIndex, question: Question) -> Answer:
     return Answer(text, citations, hits, True, question, len(hits), tuple(h.paper for h in hits))
 
 
+def _people_asked(index: PaperIndex, question: Question) -> set[str]:
+    """The identity keys of the people the question names ("Noci" → Lorenzo Noci's)."""
+    return {key for author in question.query.authors for key in index.people_named(author)}
+
+
 def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     """The people with the most matching papers. "X and Y" counts the papers covering both when there are
     any (the literal reading), else the papers on either."""
@@ -456,7 +456,7 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     if not hits:
         return _refusal(question, hint="Nobody in the corpus has written on that.")
     # "who has worked with Noci?": the people on Noci's papers, Noci aside
-    named = {key for author in question.query.authors for key in index.people_named(author)}
+    named = _people_asked(index, question)
     counts: Counter[str] = Counter(a for h in hits for a in index.author_keys(h.paper) if a not in named)
     if not counts:
         return _refusal(question, hint="Nobody else is listed on those papers.")
@@ -539,11 +539,9 @@ def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> l
     People named in the question are its subject, not a group ("who has Noci written with")."""
     keys: Counter[str] = Counter()
     if question.by == "author":
-        named = {key for author in question.query.authors for key in index.people_named(author)}
-        if question.compared:  # "Noci vs Hofmann": those people are the groups
-            keys.update(k for p in papers for k in index.author_keys(p) if k in named)
-        else:  # "who has Noci written with": the others
-            keys.update(k for p in papers for k in index.author_keys(p) if k not in named)
+        # "Noci vs Hofmann": those people are the groups; "who has Noci written with": the others
+        named = _people_asked(index, question)
+        keys.update(k for p in papers for k in index.author_keys(p) if (k in named) == question.compared)
         counted = [(index.display_author(k), n) for k, n in keys.items()]
     elif question.by == "category":
         asked = set(question.query.categories)
@@ -581,7 +579,7 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
     note = ""
     if question.by == "author" and question.compared:
         head = of_papers
-        named = {key for author in q.authors for key in index.people_named(author)}
+        named = _people_asked(index, question)
         both = sum(len(named.intersection(index.author_keys(p))) > 1 for p in papers)
         together = "both" if len(q.authors) == 2 else "more than one of them"
         note = f"{both} of these {'is' if both == 1 else 'are'} by {together}." if both else ""

@@ -1449,13 +1449,14 @@ class Reader:
                 topic = rest  # only common words ("what is the"): the search says so
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
-        if intent == "link" and topic and _WHETHER.search(folded):  # (the same test as `yes_no`)
+        yes_no = bool(_WHETHER.search(folded))
+        if intent == "link" and topic and yes_no:
             b.has_code = None  # "does the languini paper have code?" asks whether it has: no filter
         sides = _sides(topic) if intent == "topic" and _COMPARING.search(folded) else ()
         if _AGE_COMPARED.search(folded) and intent in {"topic", "list", "latest", "oldest", "when"}:
             sides = _sides(topic)  # "which came first, GIDD or random teachers?": each one's date
-            intent = "when" if sides else intent
-            b.sort = "relevance" if sides else b.sort
+            if sides:
+                intent, b.sort = "when", "relevance"
         one_paper = intent in {"who_wrote", "when", "similar", "link", "abstract"}
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and not topic and not b.freeze("").has_filters
@@ -1482,7 +1483,7 @@ class Reader:
             by=by,
             compared=compared,
             unnamed=unnamed,
-            yes_no=bool(_WHETHER.search(folded)),
+            yes_no=yes_no,
         )
 
     def _without_topic(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
