@@ -1,10 +1,15 @@
 """Time phrases in plain questions: "this year", "since 2024", "in March", "last month" → a date range.
 
-The split of work: this module finds *where* a time phrase is and what its preposition means (in,
-since, after, before, until, between … and …); `dateparser` (a kept library) reads the date expression
-itself — month names and abbreviations, "last month", "this year", "2 weeks ago", "March 2025" —
-relative to the injected `today`, and says how precise it is (`period`: day, week, month or year).
-The range is then that whole period: "in March 2025" is 2025-03-01..2025-03-31.
+The split of work: this module reads a closed grammar of time phrases, word by word — *where* a phrase
+is, what its preposition means (in, since, after, before, until, between … and …) and which period it
+names ("last month", "this year", "March 2025", "two years ago") — and turns it into dates relative to
+the injected `today`; the calendar arithmetic ("three months before 31 May") is python-dateutil's
+`relativedelta`. The range is the whole period named: "in March 2025" is 2025-03-01..2025-03-31.
+
+Why not dateparser, which the first versions used for the date expression: by the time an expression
+reached it, this grammar had already split it into known words, so dateparser only did the arithmetic —
+and its first parse in a process compiles a regex for every time zone on earth (≈0.5 s), which was most
+of `paperbot ask "what did Lorenzo publish this year?"`.
 
 A bare month name is a date only after a preposition or before a year, so "papers that may help" and
 "a march towards" stay words. A bare year ("Hofmann 2025") is a date on its own.
@@ -14,8 +19,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from dateutil.relativedelta import relativedelta
 
 __all__ = ["Period", "describe_dates", "read_period", "within"]
 
@@ -61,43 +68,42 @@ class Period(NamedTuple):
     today alone, but inside a year the question names elsewhere ("in 2024, march to may") — `within`."""
 
 
-def _naive(day: date) -> datetime:
-    """Midnight of `day` as dateparser's relative base (it wants a naive datetime)."""
-    return datetime(day.year, day.month, day.day)  # noqa: DTZ001
-
-
-def _parse(expression: str, settings: dict[str, Any]) -> datetime | None:
-    """dateparser, imported on first use: most questions have no time phrase, and start-up stays quick."""
-    import dateparser
-
-    found: datetime | None = dateparser.parse(expression, languages=["en"], settings=settings)
-    return found
+def _before(today: date, count: int, unit: str) -> date:
+    """The day `count` units before today ("3 months" before 31 May is 28 February)."""
+    unit = unit.removesuffix("s")
+    if unit in {"year", "month"}:  # calendar units: 31 May less a month is 30 April (relativedelta)
+        back: date = today - (relativedelta(years=count) if unit == "year" else relativedelta(months=count))
+        return back
+    return today - timedelta(days=count * (7 if unit == "week" else 1))
 
 
 def _span(expression: str, today: date) -> tuple[date, date] | None:
-    """The whole period an expression names ("March 2025" → all of March 2025), or None."""
-    settings = {"RELATIVE_BASE": _naive(today), "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first"}
-    if _YEAR.match(expression):  # a bare year needs no date parser (and most questions have only that)
+    """The whole period an expression found by `_expression_at` names ("March 2025" → all of March
+    2025, "last week" → Monday to Sunday of last week), or None."""
+    words = expression.split()
+    if _YEAR.match(expression):
         year = int(expression)
         return date(year, 1, 1), date(year, 12, 31)
     if holiday := _holiday(expression, today):
         return holiday, holiday
     if named_month := _relative_month(expression, today):
         return named_month
-    data = _parse(expression, settings)
-    if data is None:
-        return None
-    period = _precision(expression)
-    day = data.date()
-    if period == "year":
-        return date(day.year, 1, 1), date(day.year, 12, 31)
-    if period == "month":
-        last = calendar.monthrange(day.year, day.month)[1]
-        return date(day.year, day.month, 1), date(day.year, day.month, last)
-    if period == "week":
+    if words[0] in _SOLO:
+        day = _before(today, words[0] == "yesterday", "days")
+        return day, day
+    if len(words) == 2 and words[0] in _RELATIVE and words[1] in _UNITS:  # "this year", "last week"
+        day = _before(today, words[0] != "this", words[1])
+        if words[1] == "year":
+            return date(day.year, 1, 1), date(day.year, 12, 31)
+        if words[1] == "month":
+            return _months(day.year, day.month, day.month)
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=6)
-    return day, day
+    if words[0] in _MONTHS:  # "march 2025", "june of 2025", or "march" alone: the latest March begun
+        month = _MONTH_NUMBER[words[0]]
+        year = int(words[-1]) if _YEAR.match(words[-1]) else today.year - (month > today.month)
+        return _months(year, month, month)
+    return None
 
 
 def _precision(expression: str) -> str:
@@ -133,7 +139,7 @@ def _expression_at(words: list[str], i: int, after_preposition: bool) -> int:
 
 
 _HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1)}
-"""Days people date things by ("since last christmas", "before new year"); dateparser knows none."""
+"""Days people date things by ("since last christmas", "before new year")."""
 
 
 def _holiday_words(words: list[str], i: int) -> int:
@@ -164,8 +170,7 @@ def _holiday(expression: str, today: date) -> date | None:
 
 
 def _relative_month(expression: str, today: date) -> tuple[date, date] | None:
-    """ "last may" → the latest May before this month; "this may" → this year's May (dateparser reads
-    neither)."""
+    """ "last may" → the latest May before this month; "this may" → this year's May."""
     words = expression.split()
     if len(words) != 2 or words[0] not in _RELATIVE or words[1] not in _MONTHS:
         return None
@@ -222,8 +227,7 @@ def _recent_span(words: list[str], i: int, today: date) -> Period | None:
     count = int(w[1]) if w[1].isdigit() else _COUNTS.get(w[1])
     if not count:
         return None
-    found = _parse(f"{count} {w[2]} ago", {"RELATIVE_BASE": _naive(today), "PREFER_DATES_FROM": "past"})
-    return Period(found.date(), today, j - i + 3) if found else None
+    return Period(_before(today, count, w[2]), today, j - i + 3)
 
 
 def _age(words: list[str], i: int, today: date) -> Period | None:
@@ -239,11 +243,8 @@ def _age(words: list[str], i: int, today: date) -> Period | None:
     loose = w[:2] in (["more", "than"], ["less", "than"]) or w[:1] == ["under"]
     if not count or (loose and w[k + 2 : k + 3] != ["old"]):
         return None  # "more than 3 papers", "under 2 years" of something else
-    found = _parse(f"{count} {w[k + 1]} ago", {"RELATIVE_BASE": _naive(today), "PREFER_DATES_FROM": "past"})
-    if found is None:
-        return None
     used = k + 2 + (w[k + 2 : k + 3] == ["old"])
-    cutoff = found.date()
+    cutoff = _before(today, count, w[k + 1])
     return Period(None, cutoff - timedelta(days=1), used) if older else Period(cutoff, today, used)
 
 

@@ -20,8 +20,8 @@ What it understands (README, "Plain questions", has the table):
                full names, surnames, particles ("van der Klis"), first names; accents and case ignored;
                a misspelt name is corrected against the author list ("Nocci" → Noci)
     time       "this year", "last year", "since 2024", "before 2023", "in March", "last month",
-               "between 2022 and 2023", "since last christmas", a bare year (`bot.search.periods`, dates
-               read by dateparser); months without a year go into a year named elsewhere in the question
+               "between 2022 and 2023", "since last christmas", a bare year (`bot.search.periods`, a closed
+               grammar, no date parser); months without a year go into a year named elsewhere in the question
                ("last year in March")
     filters    "from Princeton", "Harvard papers", "ETH Zurich" (affiliations in the corpus);
                "NLP", "computer vision papers", "cs.AI" (categories); "with code"

@@ -121,6 +121,6 @@ def test_ask_imports_nothing_of_discord_storage_or_the_meaning_model() -> None:
     assert "numpy" in loaded  # the check sees the libraries ask does load
     heavy = {
         *("discord", "aiohttp", "sqlalchemy", "aiosqlite", "asyncpg", "onnxruntime", "tokenizers", "numba"),
-        *("dateparser", "apscheduler", "prometheus_client", "feedparser", "bibtexparser"),
+        *("apscheduler", "prometheus_client", "feedparser", "bibtexparser"),
     }
     assert loaded.isdisjoint(heavy), sorted(loaded & heavy)

@@ -517,3 +517,29 @@ def test_a_number_of_years_is_a_period_not_a_number_of_papers(small_index: Paper
 )
 def test_a_period_is_said_in_whole_years_whole_months_or_days(start: date, end: date, said: str) -> None:
     assert describe_dates(start, end) == said
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "start", "end"),
+    [
+        # a month back from the 31st lands on the last day of a shorter month, not in the wrong one
+        (date(2026, 5, 31), "fusion in the last 3 months", date(2026, 2, 28), date(2026, 5, 31)),
+        (date(2024, 3, 31), "fusion in the past month", date(2024, 2, 29), date(2024, 3, 31)),
+        (date(2025, 1, 10), "fusion last month", date(2024, 12, 1), date(2024, 12, 31)),
+        (date(2025, 1, 10), "fusion previous year", date(2024, 1, 1), date(2024, 12, 31)),
+        # weeks run Monday to Sunday, whichever day it is today
+        (date(2026, 6, 15), "fusion last week", date(2026, 6, 8), date(2026, 6, 14)),
+        (date(2026, 6, 21), "fusion this week", date(2026, 6, 15), date(2026, 6, 21)),
+        (date(2026, 3, 1), "fusion from yesterday", date(2026, 2, 28), date(2026, 2, 28)),
+        # a month named alone is the latest one begun: this month's own, or last year's
+        (date(2026, 3, 1), "fusion in march", date(2026, 3, 1), date(2026, 3, 31)),
+        (date(2026, 3, 1), "fusion in april", date(2025, 4, 1), date(2025, 4, 30)),
+        (date(2028, 2, 29), "fusion older than 1 year", None, date(2027, 2, 27)),
+    ],
+)
+def test_relative_dates_follow_the_calendar(
+    today: date, text: str, start: date | None, end: date | None
+) -> None:
+    papers = [Paper(id="a", title="Fusion", abstract="Fusion.", authors=("A B",), published=date(2024, 3, 1))]
+    query = PaperIndex.build(papers, today=lambda: today).understand(text).query
+    assert (query.text, query.date_from, query.date_to) == ("fusion", start, end)
