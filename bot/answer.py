@@ -14,6 +14,8 @@ are found once, and the answer is composed once, by intent:
     similar        the paper meant, and the papers closest to it
     link           the paper meant, and its code and links in the listing
     abstract       the paper meant, and its abstract
+    pick           one paper drawn at random from those matching ("surprise me", "a random paper by Noci",
+                   "what should I read next?"), with its opening sentence
     latest/oldest  the newest/oldest *relevant* paper (or papers, newest first)
     help           what can be asked, with examples made from this corpus
 
@@ -37,6 +39,7 @@ lists, counts and "N more" count only real matches. Corrected typos are said in 
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -64,6 +67,7 @@ __all__ = [
     "answer_question",
     "compose",
     "help_text",
+    "pick",
 ]
 
 MIN_RELATIVE_SCORE = 0.5
@@ -529,6 +533,54 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
                   tuple(h.paper for h in results.hits))  # fmt: skip
 
 
+def pick(index: PaperIndex, question: Question, exclude: frozenset[str] = frozenset()) -> Answer:
+    """Papers drawn at random from those the question matches (every paper when it names nothing): one,
+    with the sentence its abstract opens with, or as many as asked ("3 random papers"); none of `exclude`
+    (those a conversation already drew: "another one"). Asked again, most likely others."""
+    total = index.search(question, limit=1).total
+    what = describe(index, question)
+    if not total:
+        return _refusal(question, (), hint=f"No papers {what}." if what else "No papers match.")
+    matching = _papers(total) + (f" {what}" if what else "")
+    hits = _draw(index, question, total, question.wanted or 1, exclude)
+    if not hits:
+        return Answer(f"That was every one of the {matching}.", (), (), False, question)
+    citations = _numbered(hits, everything=True)
+    markers = _markers([c.number for c in citations])
+    left = total - len(hits) - len(exclude)
+    again = [f"Ask again for {'others' if len(hits) > 1 else 'another'}."] if left > 0 else []
+    said: list[str] = []
+    if len(hits) > 1:
+        picked = f"{len(hits)} papers picked at random from the {matching}"
+        every = f"All {matching}, in no particular order"
+        lead = f"{picked if len(hits) < total else every}: {markers}."
+    else:
+        paper = hits[0].paper
+        lead = f"The only paper {what}".rstrip() if total == 1 else f"Picked at random from the {matching}"
+        lead = f"{lead}: {_named(paper)} [1]."
+        said = [_cite(trim_around(s.text, (), MAX_SENTENCE_CHARS), 1) for s in index.sentences(paper.id)[:1]]
+    text = " ".join([*_corrections(question), lead, *said, *again])
+    return Answer(text, citations, tuple(hits), True, question, len(hits), tuple(h.paper for h in hits))
+
+
+def _draw(
+    index: PaperIndex, question: Question, total: int, count: int, exclude: frozenset[str]
+) -> list[Hit]:
+    """`count` different matches (of `total`) at random positions, none in `exclude`; fewer when the
+    matches run out. By position, so every match is as likely and only the drawn ones are fetched."""
+    hits: list[Hit] = []
+    tried: set[int] = set()
+    while len(hits) < count and len(tried) < total:
+        at = random.randrange(total)
+        if at in tried:
+            continue
+        tried.add(at)
+        found = index.search(question, limit=1, offset=at).hits
+        if found and found[0].paper.id not in exclude:
+            hits.append(found[0])
+    return hits
+
+
 NAME_THE_PAPER = "Name the paper by a few words of its title or topic."
 MAX_GROUPS = 20
 """A breakdown names this many groups, most papers first (all of them with `everything`)."""
@@ -639,7 +691,7 @@ def help_text(index: PaperIndex) -> str:
     examples.append(f"one paper (“who wrote {title}?”, “abstract of {title}”)")
     if newest.year:
         examples.append(f"counts (“how many papers in {newest.year}?”)")
-    examples += ["the newest (“what's new?”)", "breakdowns (“papers per year”)"]
+    examples += ["the newest (“what's new?”)", "breakdowns (“papers per year”)", "chance (“surprise me”)"]
     return (
         f"I answer questions about the lab's {_papers(len(index.papers))}, citing them: "
         f"{_joined(examples, 'and')}. Filters work too: `author:` `year:` `cat:` `has:code` `sort:date`."
@@ -662,6 +714,8 @@ def compose(
         return _refusal(question, (), hint=NAME_THE_PAPER)
     if question.intent in {"latest", "oldest"}:
         return _dated_answer(index, question, everything)
+    if question.intent == "pick":
+        return pick(index, question)
     if question.intent == "who_works_on":
         return _who_works_on(index, question)
     if question.intent == "breakdown":

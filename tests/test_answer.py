@@ -936,3 +936,68 @@ def test_what_someone_did_last_leads_with_their_newest_paper(
     theirs = [p for p in index.papers if person in p.authors]
     newest = max(theirs, key=lambda p: p.published or date.min)
     assert answer.citations[0].paper.id == newest.id
+
+
+# --- a paper at random ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["surprise me", "give me a random paper", "suggest a paper to read", "what should I read next?",
+     "pick a paper for me", "suggest something to read this weekend"],
+)  # fmt: skip
+def test_asking_for_something_to_read_draws_one_paper_of_the_corpus(index: PaperIndex, question: str) -> None:
+    drawn = {answer_question(index, question).citations[0].paper.id for _ in range(60)}
+    assert len(drawn) > 1  # asked again, another paper (all 60 draws alike: ~50^-59)
+    answer = answer_question(index, question)
+    (citation,) = answer.citations
+    assert citation.paper in index.papers
+    assert citation.paper.title in answer.text
+    sentences = cited_sentences(answer)
+    opening = readable_abstract(citation.paper.abstract)
+    assert any(s and normalised(s.strip("“”")) in normalised(opening) for s, _ in sentences[1:])
+
+
+def test_a_random_paper_with_filters_is_drawn_among_the_matches_alone(index: PaperIndex) -> None:
+    noci_2023 = {p.id for p in index.papers if p.year == 2023 and any("Noci" in a for a in p.authors)}
+    assert len(noci_2023) > 1
+    drawn = {
+        answer_question(index, "a random paper by Noci from 2023").citations[0].paper.id for _ in range(80)
+    }
+    assert drawn == noci_2023  # every match can come up, and nothing else does
+
+
+def test_several_random_papers_are_distinct_and_all_match(index: PaperIndex) -> None:
+    answer = answer_question(index, "3 random papers on diffusion")
+    on_diffusion = {h.paper.id for h in index.search("diffusion", limit=50).hits}
+    cited = [c.paper.id for c in answer.citations]
+    assert len(cited) == len(set(cited)) == 3
+    assert set(cited) <= on_diffusion
+    assert answer.text.startswith(f"3 papers picked at random from the {len(on_diffusion)} papers")
+
+
+def test_a_random_paper_on_what_the_corpus_lacks_cites_nothing(index: PaperIndex) -> None:
+    answer = answer_question(index, "a random paper on sourdough baking")
+    assert answer.citations == ()
+    assert REFUSAL in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_id"),
+    [("who wrote the random teachers paper?", RANDOM_TEACHERS), ("random teachers", RANDOM_TEACHERS)],
+)
+def test_a_title_with_random_in_it_is_no_request_for_chance(
+    index: PaperIndex, question: str, paper_id: str
+) -> None:
+    for _ in range(5):
+        assert answer_question(index, question).citations[0].paper.id == paper_id
+
+
+def test_a_suggestion_on_a_topic_answers_the_topic(index: PaperIndex) -> None:
+    answer = answer_question(index, "can you recommend a good paper on state space models")
+    assert answer.citations
+    for sentence, paper in cited_sentences(answer):
+        assert normalised(sentence.strip("“”")) in normalised(readable_abstract(paper.abstract))
+    assert {c.paper.id for c in answer.citations} <= {
+        h.paper.id for h in index.search("state space models").hits
+    }

@@ -476,3 +476,26 @@ def test_more_after_a_breakdown_names_every_group() -> None:
     assert isinstance(more, AnswerReply)
     assert more.answer.unshown_groups == 0
     assert all(f"{name} (" in more.answer.text for name in everyone)
+
+
+# --- respond: another paper at random ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("again", ["another one", "another", "again", "one more"])
+def test_another_one_after_a_random_paper_draws_each_match_once_then_says_so(
+    index: PaperIndex, again: str
+) -> None:
+    cv = {p.id for p in PAPERS if "CV" in p.categories}
+    first, state = respond(index, None, "a random computer vision paper")
+    assert isinstance(first, AnswerReply)
+    drawn = [c.paper.id for c in first.answer.citations]
+    for _ in range(len(cv) - 1):
+        reply, state = respond(index, state, again)
+        assert isinstance(reply, AnswerReply)
+        drawn += [c.paper.id for c in reply.answer.citations]
+    assert sorted(drawn) == sorted(cv)  # each computer vision paper once, nothing else
+    last, after = respond(index, state, again)
+    assert isinstance(last, AnswerReply)
+    assert last.answer.citations == ()
+    assert f"every one of the {len(cv)} papers" in last.answer.text
+    assert after == state

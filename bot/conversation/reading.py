@@ -59,7 +59,7 @@ _SIMILAR_WORDS = (
         "look looks looking get in spirit similarly"
     )
 )
-_MORE_KEYS = _words("more next else other others another continue further additional remaining rest")
+_MORE_KEYS = _words("more next else other others another again continue further additional remaining rest")
 _MORE_WORDS = (
     _COMMON | _MORE_KEYS | _words("show give any some page go keep going anything have got let lets see tell")
 )

@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 from datetime import date
 
-from bot.answer import answer_question, help_text
+from bot.answer import answer_question, help_text, pick
 from bot.conversation.reading import interpret
 from bot.conversation.state import (
     PAGE_SIZE,
@@ -79,7 +79,8 @@ def _ask(index: PaperIndex, question: str) -> tuple[Reply, Conversation]:
     cited = tuple(c.paper.id for c in answer.citations)
     # The question was read once, by the answer; the conversation keeps that reading for "more".
     query = answer.question.query if answer.question is not None else index.parse(question)
-    kind: ListKind = "groups" if answer.unshown_groups else "sources"
+    picked = answer.question is not None and answer.question.intent == "pick"
+    kind: ListKind = "groups" if answer.unshown_groups else "picked" if picked else "sources"
     state = Conversation(question=question, query=query, kind=kind, shown=cited, exclude=cited)
     return AnswerReply(question, answer), state
 
@@ -171,6 +172,12 @@ def _label(state: Conversation, index: PaperIndex) -> str:
 
 
 def _more(index: PaperIndex, state: Conversation) -> tuple[Reply, Conversation]:
+    if state.kind == "picked":  # "another one" after "surprise me": another draw, never one already drawn
+        again = pick(index, index.understand(state.question), exclude=frozenset(state.exclude))
+        drawn = tuple(c.paper.id for c in again.citations)
+        return AnswerReply(state.question, again), replace(
+            state, shown=drawn or state.shown, exclude=(*state.exclude, *drawn)
+        )
     if state.kind == "groups":  # a breakdown that named its first groups: now all of them
         everything = answer_question(index, state.question, everything=True)
         return AnswerReply(state.question, everything), replace(state, kind="sources")

@@ -36,7 +36,7 @@ __all__ = [
 PAGE_SIZE = 5
 """Papers per list page; equal to the Discord search page so the numbers shown match."""
 
-ListKind = Literal["sources", "search", "similar", "groups"]
+ListKind = Literal["sources", "search", "similar", "groups", "picked"]
 FollowUpKind = Literal["help", "thanks", "more", "detail", "similar", "refine", "count", "question"]
 
 

@@ -3,7 +3,7 @@
 analysis.py   analyze(text) → index terms (LaTeX, accents, hyphens, British spelling, stemming)
 query.py      parse_query(text) → Query: the explicit `key:value` syntax (author/year/cat/aff/code/sort)
 understanding.py  Reader.read(question) → Question: intent, filters and topic words of a plain question
-periods.py    time phrases ("this year", "since 2024", "in March") → date ranges (dateutil does the calendar arithmetic)
+periods.py    time phrases ("this year", "since 2024", "in March") → date ranges (arithmetic by dateutil)
 spelling.py   typo correction against the corpus's words and names, via symspellpy
 engine.py     ScoringEngine protocol; BM25Engine (rank-bm25 underneath, traps guarded)
 relevance.py  coverage: how much of a query a paper covers (date-sorted matches, answer gate)

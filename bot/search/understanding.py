@@ -15,6 +15,7 @@ What it understands (README, "Plain questions", has the table):
                "oldest/earliest …", "X's first paper", "what did we kick off 2025 with" → oldest ·
                "how many authors", "papers per year", "what categories are there", "NLP vs CV" →
                breakdown (by person, year or category) ·
+               "surprise me", "a random paper by Noci", "what should I read next?" → pick ·
                a filter or "papers" → list · anything else → topic (a cited answer)
     people     "by Noci", "Noci's papers", "what did Lorenzo publish", "anything by X", "X and Y";
                full names, surnames, particles ("van der Klis"), first names; accents and case ignored;
@@ -71,6 +72,7 @@ Intent = Literal[
     "similar",
     "link",
     "abstract",
+    "pick",
     "help",
 ]
 Facet = Literal["author", "category", "year", "affiliation"]
@@ -189,6 +191,21 @@ _PERIOD_WORDS = (
 )
 """What may follow "last" in a time phrase ("last year's papers"), not in "our last diffusion paper"."""
 
+_SUGGESTED = _Cued(
+    ("suggest", "recommend", "read"),
+    r"\b(?:suggest|recommend)(?: me| us)? (?:a|an|one|some|any|something|anything)"
+    r"(?: good| nice| interesting| cool| fun)?(?: (?:paper|read|reading|one|thing))?\b(?! systems?\b)"
+    r"|\bwhat (?:should|could|can|shall) (?:i|we) read\b|\bwhat to read\b"
+    r"|\b(?:something|anything) (?:good |nice |interesting |fun )?to read\b|\bgood read\b",
+)
+"""Asks for something to read without saying what ("suggest a paper", "what should I read next?"): one
+paper at random. With a topic ("recommend something on diffusion") it is a topic question."""
+
+_AT_RANDOM = _Cued(
+    ("random", "surprise", "dealer"), r"\brandom(?:ly)?\b|\bsurprise (?:me|us)\b|\bdealer'?s choice\b"
+)
+"""Chance asked for in so many words: a topic then only narrows the draw ("a random diffusion paper")."""
+
 _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
     (
         "count",
@@ -239,6 +256,20 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
             r"|\b(?:show|give|read|paste|print|send|post|see|want|need)(?: me| us)?"
             r"(?: the| its| their| that)?(?: full| whole)?(?: [\w-]+){0,3} abstract\b"
             r"|\b(?:its|the|that) (?:full |whole )?abstract\W*$)"
+        ),
+    ),
+    (
+        "pick",
+        _Cued(
+            ("random", "surprise", "dealer", "pick", "suggest", "recommend", "read"),
+            # "give me a random paper", "a random one by Noci", "pick one at random", "surprise me"
+            # ("the random teachers paper" is a title: only "a/any/one/some random … paper" picks)
+            r"\b(?:a|any|one|some|\d+) random (?:[\w.-]+ ){0,3}?(?:papers?|ones?|publications?|articles?"
+            r"|preprints?|picks?)\b|\brandom (?:papers?|picks?)\b|\bat random\b"
+            r"|\brandomly (?:pick|choose|select)\w*\b|\bsurprise (?:me|us)\b|\bdealer'?s choice\b"
+            r"|\bpick (?:me |us )?(?:a|one|any|something)(?: paper| one)?(?: for (?:me|us))?\W*$"
+            # "suggest a paper to read", "what should I read next?" (with a topic: a topic question)
+            rf"|{_SUGGESTED.source}"
         ),
     ),
     (
@@ -740,6 +771,10 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
                            "post", "see", "want", "need", "say", "says"}),
     "similar": frozenset({"similar", "like", "related", "resembling", "along", "lines", "close", "spirit",
                           "else", "more", "others", "other", "ones", "one"}),
+    "pick": frozenset({"random", "randomly", "surprise", "dealer's", "dealers", "choice", "pick", "choose",
+                       "select", "suggest", "recommend", "read", "reading", "next", "good", "nice",
+                       "interesting", "cool", "fun", "should", "could", "shall", "i", "we", "me", "us",
+                       "one", "ones", "weekend", "tonight", "later", "now"}),
     "count": frozenset({"lots", "lot", "times", "went", "fraction", "percentage", "proportion", "share",
                         "percent"}),
     "breakdown": _BREAKDOWN_CUES,
@@ -1447,6 +1482,8 @@ class Reader:
             intent = "list" if has_filter or listing or explicit else "topic"
             if not topic and intent == "topic":
                 topic = rest  # only common words ("what is the"): the search says so
+        if intent == "pick" and topic and _SUGGESTED.search(folded) and not _AT_RANDOM.search(folded):
+            intent = "topic"  # "recommend something on diffusion": the papers on it, not one drawn blind
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
         yes_no = bool(_WHETHER.search(folded))
@@ -1459,7 +1496,7 @@ class Reader:
                 intent, b.sort = "when", "relevance"
         one_paper = intent in {"who_wrote", "when", "similar", "link", "abstract"}
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
-        unnamed = pointing and not topic and not b.freeze("").has_filters
+        unnamed = pointing and intent != "pick" and not topic and not b.freeze("").has_filters
         query = b.freeze(topic)
         return Question(
             text=cleaned,
