@@ -367,9 +367,11 @@ class PaperIndex:
             or question.query.sort != "relevance"
         ):
             return None
-        by_words = self._engine.top_k(list(question.terms), 1, allowed).hits if question.terms else ()
-        closest = self._meaning.closest(text, allowed, by_words[0][0] if by_words else None)
-        if closest is None:
+        # Judged over the whole corpus, then checked against the filters: among the few papers a filter
+        # leaves ("… from 2024 with code"), some paper is always clearly closest, however far it is.
+        by_words = self._engine.top_k(list(question.terms), 1, None).hits if question.terms else ()
+        closest = self._meaning.closest(text, None, by_words[0][0] if by_words else None)
+        if closest is None or (allowed is not None and closest.doc not in allowed):
             return None
         sentences = self._sentences_of(closest.doc)
         order = self._meaning.rank_sentences(text, [s.text for s in sentences])
