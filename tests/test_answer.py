@@ -439,7 +439,9 @@ def test_asking_to_be_reminded_finds_the_paper(index: PaperIndex, question: str)
 
 
 @pytest.mark.parametrize(
-    "question", ["who has worked with noci?", "noci's coauthors", "who does noci collaborate with"]
+    "question",
+    ["who has worked with noci?", "noci's coauthors", "who does noci collaborate with",
+     "has anyone here worked with Noci?", "did anybody in the lab ever write with noci"],
 )
 def test_who_works_with_someone_names_their_coauthors_most_first(index: PaperIndex, question: str) -> None:
     answer = answer_question(index, question)
@@ -843,8 +845,10 @@ def test_asking_which_paper_to_read_or_cite_finds_it_by_its_topic(
 
 
 @pytest.mark.parametrize(
-    "question", ["what did we publish at NeurIPS?", "iclr papers", "papers accepted at ICML 2024"]
-)
+    "question",
+    ["what did we publish at NeurIPS?", "iclr papers", "papers accepted at ICML 2024",
+     "what venues do we publish in?", "which conferences did we publish at in 2024?"],
+)  # fmt: skip
 def test_venues_the_listing_does_not_record_are_said_so_not_searched(
     index: PaperIndex, question: str
 ) -> None:

@@ -313,6 +313,10 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
             # "need someone to explain mamba to me", "anyone who knows optimal transport?"
             r"|\b(?:someone|somebody|anyone|anybody)"
             r" (?:to (?:explain|talk|ask)|who (?:knows|works|understands))\b"
+            # "has anyone here worked with Lucchi?", "did anybody write with Noci?": the people with them
+            r"|\b(?:has|have|did) (?:someone|somebody|anyone|anybody)"
+            r"(?: here| else| in (?:the|our) (?:lab|group))? (?:ever )?"
+            r"(?:worked|work|written|write|wrote|published|publish|collaborated|co-?authored) with\b"
             # "which of us does diffusion", "who's big on SSMs", "who in the lab does X", "anyone familiar
             # with X?", "who could help me with X", "which researchers study X", "who has published on X"
             r"|\b(?:which|what) of (?:us|you)\b|\bwho(?:s| is| are)? (?:big|strong|good) (?:on|at|in)\b"
@@ -504,6 +508,8 @@ _VENUES = frozenset({
     "miccai", "corl", "icra", "iros", "wacv", "bmvc", "tpami", "ijcv",
 })  # fmt: skip
 """Conferences and journals: the listing does not say where a paper appeared."""
+_ANY_VENUE = frozenset({"venue", "venues", "conference", "conferences", "journal", "journals"})
+"""Venues named in general ("what venues do we publish in?", "which conferences did we go to?")."""
 _VENUE_NAMES = {"neurips": "NeurIPS", "nips": "NeurIPS", "interspeech": "Interspeech", "corl": "CoRL"}
 
 
@@ -640,12 +646,9 @@ def _off_topic(folded: str, counts_papers: Callable[[str], bool], known: Callabl
             return reply
     words = _words_of(folded)
     venues = sorted(w for w in words & _VENUES if not known(w))
-    if venues:
-        venue = _VENUE_NAMES.get(venues[0], venues[0].upper())
-        return (
-            f"The listing doesn't say where papers appeared ({venue} or any other venue): ask by topic, "
-            "person or date instead."
-        )
+    if venues or any(not known(w) for w in words & _ANY_VENUE):  # a corpus may study conferences
+        venue = f" ({_VENUE_NAMES.get(venues[0], venues[0].upper())} or any other venue)" if venues else ""
+        return f"The listing doesn't say where papers appeared{venue}: ask by topic, person or date instead."
     counted = _COUNTED.search(folded)
     if counted:
         noun = counted.group(1)
@@ -784,7 +787,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
                                "person", "coauthors", "co-authors", "collaborators", "collaborator",
                                "collaborate", "collaborates", "collaborated", "collaborating",
                                "study", "studies", "of", "go-to", "goto", "around", "done", "touched",
-                               "dabbled", "played", "tried", "stuff", "here"}),
+                               "dabbled", "played", "tried", "stuff", "here", "anybody", "somebody",
+                               "someone"}),
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 
