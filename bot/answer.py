@@ -222,10 +222,15 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
     if results.hits and results.hits[0].by_meaning:
         return _cited_answer(index, question, list(results.hits[:1]), results)
     what = describe(index, question)
-    if not results.hits and question.intent == "count" and not question.topic and what and not results.notes:
-        # "how many of Noci's papers have code?": known filters alone are exact, so none is a number, not a
-        # miss (an unknown name or a topic may be one: those are refused, with what was not found)
-        return Answer(" ".join([*_corrections(question), f"0 papers {what}."]), (), (), True, question, 0)
+    if not results.hits and not question.topic and what and not results.notes and not whether:
+        # "how many of Noci's papers have code?", "what came out in November?": known filters alone are
+        # exact, so none is an answer, not a miss (an unknown name or a topic may be one: those are
+        # refused, with what was not found)
+        none = f"0 papers {what}" if question.intent == "count" else f"No papers {what}"
+        nearest = _nearest_outside(index, question)
+        said = f"{none}; {nearest[0]} is from {_day(nearest[1])}." if nearest else f"{none}."
+        counted = question.intent == "count"  # a number is an answer; a list of none looks like a miss
+        return Answer(" ".join([*_corrections(question), said]), (), (), counted, question, 0)
     if not results.hits and whether:
         return _not_on_the_paper(index, question, results)
     if not results.hits:
@@ -263,6 +268,30 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
     text = " ".join([*_corrections(question), lead, *results.notes])
     return Answer(text, citations, results.hits[: len(citations)], True, question, total,
                   tuple(h.paper for h in results.hits))  # fmt: skip
+
+
+def _nearest_outside(index: PaperIndex, question: Question) -> tuple[str, Paper] | None:
+    """For a period with no paper ("what came out in November?"): the paper nearest to it that the other
+    filters allow — the latest before it, else the first after it — with what to call it, so the answer
+    can say how far the listing reaches (its date only: a paper cited for a question it does not answer
+    would read as an answer). None when the question names no period or no paper is outside it."""
+    q = question.query
+    if q.date_from is None and q.date_to is None:
+        return None
+    undated = question._replace(query=q._replace(date_from=None, date_to=None, sort="date"))
+    dated = [h.paper for h in _search_all(index, undated).hits if h.paper.published is not None]
+    before = [p for p in dated if q.date_from is not None and p.published and p.published < q.date_from]
+    after = [p for p in dated if q.date_to is not None and p.published and p.published > q.date_to]
+    if before:
+        return "the latest before then", before[0]
+    if after:
+        return "the first", after[-1]
+    return None
+
+
+def _day(paper: Paper) -> str:
+    """When a paper appeared, as precisely as the listing says: '3 May 2026', 'May 2026', '2026'."""
+    return paper.published_text(lambda d: f"{d.day} {d:%B %Y}") or "an unknown date"
 
 
 _NAMED_PAPER = re.compile(r"\bthe (?:[\w'’-]+ ){1,6}(?:paper|preprint|article)\b")

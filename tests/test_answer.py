@@ -8,6 +8,7 @@ paper's listed authors, and a question the corpus can't answer cites nothing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -1005,3 +1006,52 @@ def test_a_suggestion_on_a_topic_answers_the_topic(index: PaperIndex) -> None:
     assert {c.paper.id for c in answer.citations} <= {
         h.paper.id for h in index.search("state space models").hits
     }
+
+
+# --- a period with no paper; the lab's topics; still publishing ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "person", "after"),
+    [("what came out in December?", None, False), ("any papers this month?", None, False),
+     ("papers by Noci in 2019", "Lorenzo Noci", True), ("how many papers did Hofmann put out in 2019?",
+     "Thomas Hofmann", True)],
+)  # fmt: skip
+def test_a_period_without_papers_says_so_and_how_near_the_nearest_is(
+    index: PaperIndex, question: str, person: str | None, after: bool
+) -> None:
+    """An empty period is an answer, not a miss: it cites nothing (no paper answers it) and says when the
+    nearest paper the other filters allow appeared, so the reader learns how far the listing reaches."""
+    answer = answer_question(index, question)
+    assert answer.citations == ()
+    assert REFUSAL not in answer.text
+    theirs = [p for p in index.papers if p.published and (person is None or person in p.authors)]
+    nearest = min(theirs, key=lambda p: p.published or date.max) if after else max(
+        theirs, key=lambda p: p.published or date.min
+    )
+    assert nearest.published is not None
+    assert f"{nearest.published.day} {nearest.published:%B %Y}" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["what topics do we cover?", "what does the lab work on", "summarize our research"]
+)
+def test_the_labs_topics_in_general_are_its_papers_by_category(index: PaperIndex, question: str) -> None:
+    answer = answer_question(index, question)
+    categories = Counter(c for p in index.papers for c in p.categories)
+    assert dict(answer.groups) == dict(categories)
+    assert answer.text.startswith(f"{len(index.papers)} papers in the corpus in {len(categories)} categories")
+
+
+def test_tell_me_something_interesting_is_a_paper_at_random(index: PaperIndex) -> None:
+    asked = "tell me something interesting"
+    drawn = {c.paper.id for _ in range(40) for c in answer_question(index, asked).citations}
+    assert len(drawn) > 1
+    assert drawn <= {p.id for p in index.papers}
+
+
+def test_whether_someone_is_still_publishing_is_answered_by_their_newest_paper(index: PaperIndex) -> None:
+    answer = answer_question(index, "is Bachmann still publishing?")
+    theirs = [p for p in index.papers if "Gregor Bachmann" in p.authors]
+    (citation,) = answer.citations
+    assert citation.paper == max(theirs, key=lambda p: p.published or date.min)

@@ -261,13 +261,14 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
     (
         "pick",
         _Cued(
-            ("random", "surprise", "dealer", "pick", "suggest", "recommend", "read"),
+            ("random", "surprise", "dealer", "pick", "suggest", "recommend", "read", "something"),
             # "give me a random paper", "a random one by Noci", "pick one at random", "surprise me"
             # ("the random teachers paper" is a title: only "a/any/one/some random … paper" picks)
             r"\b(?:a|any|one|some|\d+) random (?:[\w.-]+ ){0,3}?(?:papers?|ones?|publications?|articles?"
             r"|preprints?|picks?)\b|\brandom (?:papers?|picks?)\b|\bat random\b"
             r"|\brandomly (?:pick|choose|select)\w*\b|\bsurprise (?:me|us)\b|\bdealer'?s choice\b"
             r"|\bpick (?:me |us )?(?:a|one|any|something)(?: paper| one)?(?: for (?:me|us))?\W*$"
+            r"|\b(?:tell|show) (?:me|us) something (?:interesting|cool|fun|surprising)\W*$"
             # "suggest a paper to read", "what should I read next?" (with a topic: a topic question)
             rf"|{_SUGGESTED.source}"
         ),
@@ -364,10 +365,12 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
         "latest",
         _Cued(
             ("latest", "new", "recent", "lately", "fresh", "these days", "nowadays", "right now", "currently",
-             "at the moment", "hot off", "last", "final", "closed", "wrapped", "rounded", "end"),
+             "at the moment", "hot off", "last", "final", "closed", "wrapped", "rounded", "end", "still"),
             r"\b(?:latest|newest|most recent(?:ly)?|recent(?:ly)?|lately|fresh(?:est)?|whats? new"
             r"|anything new|these days|nowadays)\b"
             r"|\bright now\b|\bcurrently\b|\bat the moment\b"
+            # "is Bachmann still publishing?": his newest paper says when he last did
+            r"|\bstill (?:publishing|active|writing|around|working)\b"
             r"|\bhot off the press\b|\b(?:came out|published|released|put out) last\W*$"
             r"|\b(?:last|final) (?:paper|publication|article|thing|one)s?\b"
             # "when was our last diffusion paper", "when did noci last publish", "any news?"
@@ -431,8 +434,15 @@ _FACETS: tuple[tuple[Facet, _Cued], ...] = (
     (
         "category",
         _Cued(
-            ("categor", "field", "area", "subject"),
+            ("categor", "field", "area", "subject", "topic", "theme", "what do", "summar", "overview"),
             r"\b(?:what|which|how many) (?:arxiv )?(?:categories|fields|areas|subjects|subfields)\b"
+            # the lab's topics in general: the listing's categories are what it says of them ("what
+            # topics do we cover", "what does the lab work on", "summarize our research")
+            r"|\b(?:what|which) (?:research |main |kinds? of )?(?:topics|themes)\b"
+            r"|\bwhat (?:does|do) (?:the |our |this )?(?:lab|group|team|we) (?:work on|do|research|study)\W*$"
+            r"|\b(?:summar(?:y|ise|ize)|overview) of (?:our|the lab'?s?|the group'?s?|the)"
+            r" (?:research|work|papers)\b"
+            r"|\bsummari[sz]e (?:our|the lab'?s?|the group'?s?) (?:research|work|papers)\b"
             r"|\b(?:per|each|every|by|across) (?:arxiv )?(?:category|categories|field|area|subject)\b"
             r"|\b(?:category|field|subject) (?:breakdown|split|distribution|counts?|mix)\b"
             r"|\b(?:which|what) (?:arxiv )?(?:category|field|area)\b(?=.*\b(?:most|least|fewest)\b)"
@@ -733,7 +743,9 @@ def _sides(topic: str) -> tuple[str, ...]:
 _BREAKDOWN_CUES = _COMPARISON_WORDS | {
     "had", "have", "has", "most", "least", "fewest", "busiest", "more", "fewer", "distribution", "mix",
     "counts", "output", "over", "time", "years", "total", "saw", "average", "common", "per", "collaborate",
-    "collaborated", "collaborates", "collaborating", "partner", "partnered",
+    "collaborated", "collaborates", "collaborating", "partner", "partnered", "topics", "themes", "main",
+    "kinds", "kind", "cover", "covered", "covers", "work", "research", "study", "summary", "summarise",
+    "summarize", "overview", "lab", "group", "team", "do", "does",
 }  # fmt: skip
 """Words around a breakdown's cue that only say how the groups are wanted ("which year had the most",
 "year by year breakdown of our output")."""
@@ -758,7 +770,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     # which end of the list was asked for
     "oldest": frozenset({"first", "up", "appear", "appeared", "showed", "kick", "kicked", "off", "opened",
                          "start", "started", "working", "writing", "publishing"}),
-    "latest": frozenset({"right", "now", "currently", "moment", "last", "final", "closed", "wrapped",
+    "latest": frozenset({"right", "now", "currently", "moment", "last", "final", "closed", "wrapped", "still",
+                         "active", "around", "publishing",
                          "rounded", "off", "end", "ended", "lately", "days", "fresh", "freshest", "hot",
                          "press", "news", "additions", "arrivals"}),
     # "who's responsible for …", "by whom?" (elsewhere such words may be topic words: "responsible AI")
@@ -777,7 +790,8 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
     "pick": frozenset({"random", "randomly", "surprise", "dealer's", "dealers", "choice", "pick", "choose",
                        "select", "suggest", "recommend", "read", "reading", "next", "good", "nice",
                        "interesting", "cool", "fun", "should", "could", "shall", "i", "we", "me", "us",
-                       "one", "ones", "weekend", "tonight", "later", "now"}),
+                       "one", "ones", "weekend", "tonight", "later", "now", "tell", "show", "something",
+                       "surprising"}),
     "count": frozenset({"lots", "lot", "times", "went", "fraction", "percentage", "proportion", "share",
                         "percent"}),
     "breakdown": _BREAKDOWN_CUES,
@@ -798,12 +812,13 @@ _WHETHER = _Cued(
 """A yes/no question ("does the languini paper have code?", "ok so did X release code?")."""
 _SINGULAR = re.compile(r"\b(?:paper|publication|article|thing|one|work)\b|\bwhats? new\b")
 _ONE_OF = _Cued(
-    ("oldest", "newest", "latest", "earliest", "first", "most recent"),
+    ("oldest", "newest", "latest", "earliest", "first", "most recent", "still"),
     r"\b(?:oldest|newest|latest|earliest|first|most recent) (?:one )?of\b"
-    r"|\b(?:latest|newest|oldest|earliest|most recent(?:ly)?)\W*$",
+    r"|\b(?:latest|newest|oldest|earliest|most recent(?:ly)?)\W*$|\bstill (?:publishing|active|writing)\b",
 )
 """'the oldest of our diffusion papers' asks for one paper, though it says "papers"; so does a question
-ending on the word ("summarize Noci's latest", "what did they do together most recently")."""
+ending on the word ("summarize Noci's latest", "what did they do together most recently"); so does "is
+Noci still publishing?" (the newest says when he last did)."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
 _THE_PAPER = frozenset({"it", "this", "that"})
 """Words pointing at one paper the question does not name ("who wrote it?")."""
