@@ -192,6 +192,8 @@ def describe(index: PaperIndex, question: Question) -> str:
     parts.append(_when(q.date_from, q.date_to))
     if q.has_code is not None:
         parts.append("with code" if q.has_code else "without code")
+    if q.title_text:
+        parts.append(f"with “{q.title_text}” in the title")
     if q.text:
         parts.append(f"on “{q.text}”")
     if q.without_text:
@@ -749,6 +751,8 @@ def compose(
         return _who_works_on(index, question)
     if question.intent == "breakdown":
         return _breakdown(index, question, everything)
+    if question.intent in _ABOUT_THE_PAPER and not question.topic and index.search(question).total == 1:
+        return _about_the_paper(index, question, _ABOUT_THE_PAPER[question.intent])  # "… with X in the title"
     if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)
     if question.intent == "when" and question.sides:

@@ -19,7 +19,7 @@ from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
 from bot.errors import QueryError
-from bot.search.analysis import fold
+from bot.search.analysis import analyze, fold
 from bot.search.index import PaperIndex
 
 TODAY = date(2026, 12, 2)
@@ -1055,3 +1055,26 @@ def test_whether_someone_is_still_publishing_is_answered_by_their_newest_paper(i
     theirs = [p for p in index.papers if "Gregor Bachmann" in p.authors]
     (citation,) = answer.citations
     assert citation.paper == max(theirs, key=lambda p: p.published or date.min)
+
+
+# --- words in the title ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["transformer", "diffusion", "continual", "models"])
+def test_papers_with_a_word_in_the_title_are_exactly_those_whose_title_has_it(
+    index: PaperIndex, word: str
+) -> None:
+    titled = {p.id for p in index.papers if set(analyze(word)) <= set(analyze(p.title))}
+    assert titled
+    answer = answer_question(index, f"papers with {word} in the title", everything=True)
+    assert {p.id for p in answer.matches} == titled  # a paper saying it only in its abstract is not one
+    assert [c.paper for c in answer.citations] == list(answer.matches)
+    counted = answer_question(index, f"how many titles mention {word}?")
+    assert counted.text.startswith(f"{len(titled)} paper")
+
+
+def test_who_wrote_the_paper_with_a_word_in_its_title_names_its_authors(index: PaperIndex) -> None:
+    answer = answer_question(index, "who wrote the paper with languini in the title?")
+    (citation,) = answer.citations
+    assert citation.paper.id == LANGUINI
+    assert all(name in answer.text for name in citation.paper.authors)

@@ -31,7 +31,15 @@ from bot.search.meaning import MAX_PAPERS as MEANING_MAX_PAPERS
 from bot.search.meaning import Embedder, MeaningIndex, VectorCache, bundled_model
 from bot.search.query import Query, with_note
 from bot.search.ready import ReadyCache
-from bot.search.relevance import BROAD_MIN, BROAD_SHARE, LEAD_SENTENCES, coverage, covered, leads_with
+from bot.search.relevance import (
+    BROAD_MIN,
+    BROAD_SHARE,
+    LEAD_SENTENCES,
+    MIN_COVERAGE,
+    coverage,
+    covered,
+    leads_with,
+)
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet, split_sentences, trim_around
 from bot.search.spelling import Speller
@@ -157,6 +165,7 @@ class PaperIndex:
         self._terms, self._engine = self._ready_index(settings, engine_factory, store, ready)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
         self._leads: dict[int, frozenset[str]] = {}
+        self._titles: dict[int, frozenset[str]] = {}
         """Paper → the terms of its title, authors and first sentences (`_leads_with`), as first needed."""
         self._meaning = (
             None
@@ -556,7 +565,25 @@ class PaperIndex:
             allowed = {d for d in allowed if wanted.intersection(self.papers[d].categories)}
         if q.has_code is not None:
             allowed = {d for d in allowed if self.papers[d].has_code == q.has_code}
+        if q.title_text:
+            allowed, q = self._titled(q, allowed)
         return allowed, q
+
+    def _titled(self, q: Query, allowed: set[int]) -> tuple[set[int], Query]:
+        """The allowed papers whose title holds `q.title_text`, by the rule any match meets (a paper needs
+        the title's distinctive words, not every word); only papers holding one of its terms are read."""
+        words = analyze_words(q.title_text)
+        terms = {t for w in words for t in (*w.parts, w.joined) if t}
+        if not terms:
+            return set(), with_note(q, f"Every word in “{q.title_text}” is too common to look for in titles.")
+        holding = {int(d) for t in terms for d in self._terms.containing(t)} & allowed
+        return {d for d in holding if coverage(words, self._title_terms(d), self._terms) >= MIN_COVERAGE}, q
+
+    def _title_terms(self, doc: int) -> frozenset[str]:
+        terms = self._titles.get(doc)
+        if terms is None:
+            terms = self._titles[doc] = frozenset(analyze(self.papers[doc].title))
+        return terms
 
     # --- browsing and autocomplete --------------------------------------------------------------
 

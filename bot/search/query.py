@@ -5,6 +5,7 @@
     cat:CV   cat:"computer vision"   cat:nlp   (several = any of them)
     aff:harvard   aff:"eth zurich"   (affiliation; several = any of them)
     has:code   sort:date   sort:oldest   sort:relevance
+    title:transformer   title:"state space"   (words the title must hold)
 
 Plain language ("what did Lorenzo publish this year?") is read by `bot.search.understanding`, which
 builds on this module: it cleans the text and applies the explicit fields first, then reads the rest.
@@ -94,6 +95,9 @@ class Query(NamedTuple):
     """A topic the papers must not match ("papers not about diffusion"), by the rule any match meets."""
     first_author: bool = False
     """`authors` must be listed first ("papers where Noci is first author")."""
+    title_text: str = ""
+    """Words the title must hold, by the rule any match meets ("papers with transformer in the title",
+    `title:transformer`); the free words are still searched in the whole paper."""
 
     @property
     def has_filters(self) -> bool:
@@ -108,6 +112,7 @@ class Query(NamedTuple):
             or self.categories
             or self.affiliations
             or self.has_code is not None
+            or bool(self.title_text)
         )
 
 
@@ -176,6 +181,7 @@ class QueryBuilder:
         self.without_affiliations: list[str] = []
         self.without_text = ""
         self.first_author = False
+        self.title_text = ""
 
     def set_dates(self, start: date | None, end: date | None) -> None:
         """Narrow to [start, end] (either open); a reversed pair is swapped."""
@@ -200,6 +206,7 @@ class QueryBuilder:
             without_affiliations=tuple(dict.fromkeys(self.without_affiliations)),
             without_text=self.without_text,
             first_author=self.first_author and bool(self.authors),
+            title_text=self.title_text,
         )
 
 
@@ -245,6 +252,10 @@ def _apply_field(b: QueryBuilder, key: str, value: str) -> bool:
         b.has_code = True
     elif key == "sort":
         b.sort = _sort_value(value)
+    elif key in {"title", "ti"}:
+        if not fold(value).strip():
+            raise QueryError('`title:` needs words of a title: `title:transformer` or `title:"state space"`.')
+        b.title_text = " ".join([b.title_text, value]).strip()
     else:
         return False
     return True

@@ -25,13 +25,14 @@ What it understands (README, "Plain questions", has the table):
                grammar, no date parser); months without a year go into a year named elsewhere in the question
                ("last year in March")
     filters    "from Princeton", "Harvard papers", "ETH Zurich" (affiliations in the corpus);
-               "NLP", "computer vision papers", "cs.AI" (categories); "with code"
+               "NLP", "computer vision papers", "cs.AI" (categories); "with code"; "with transformer in
+               the title", "titles mentioning diffusion" (words the title must hold)
     filler     "is there anything on", "tell me about", "summarize", "show me", "find", "pls" — the
                words that frame a question are dropped, so they never make a matchable question fail
     typos      a topic word the corpus doesn't know, and that is not an English word, is corrected
                against the corpus's own words (`bot.search.spelling`), and the answer says so
 
-Explicit syntax (`author:`, `year:`, `cat:`, `aff:`, `has:code`, `sort:`) is applied first
+Explicit syntax (`author:`, `year:`, `cat:`, `aff:`, `has:code`, `sort:`, `title:`) is applied first
 (`bot.search.query`), and always wins.
 """
 
@@ -1245,6 +1246,50 @@ def _cut(
     return tokens[:first], tokens[first + found.group(group).count(" ") + 1 :], found
 
 
+_TITLE_SAYS = _Cued(
+    ("title",),
+    r"\b(?:(?:whose|where (?:the|its|their)|with(?: an?)?|having|that ha(?:s|ve)|(?:has|have)(?: an?)?) )?"
+    r"(?:titles?|titled)(?: that| which)?"
+    r"(?: (?:mention\w*|contain\w*|includ\w*|says?|saying|ha(?:s|ve|ving)|with|featur\w*|us(?:e|es|ing)))?"
+    r"(?: (?:the |a )?(?:word|words|term|terms|phrase))?\b",
+)
+"""A title's words named after the cue: "titles mentioning diffusion", "papers whose title contains state
+space", "a paper titled random teachers"."""
+_IN_THE_TITLE = _Cued(("title",), r"\bin (?:the|its|their|a|his|her) titles?\b")
+"""A title's words named before the cue: "papers with transformer in the title"."""
+_TITLE_ENDS = frozenset({
+    "from", "by", "since", "before", "after", "in", "during", "published", "and", "or", "with", "without",
+    "that", "which", "written", "released", "between", "until", "this", "last", "of",
+})  # fmt: skip
+"""Words that end a title's words named after their cue ("titles mentioning diffusion from 2024")."""
+_TITLE_STARTS = frozenset({
+    "with", "having", "have", "has", "had", "contain", "contains", "containing", "mention", "mentions",
+    "mentioning", "word", "words", "term", "terms", "phrase",
+})  # fmt: skip
+"""Words before the title's words named before "in the title" ("papers with the word fusion in the title")."""
+
+
+def _split_off_title(tokens: list[_Token]) -> tuple[list[_Token], str]:
+    """The words without the words a title must hold ("… with transformer in the title", "titles
+    mentioning diffusion"), and those words ("" when the question names none)."""
+    before, after, found = _cut(tokens, _IN_THE_TITLE)
+    if found is not None:
+        starts = [i + 1 for i, t in enumerate(before) if t.folded in _TITLE_STARTS]
+        start = max(starts, default=max(len(before) - 1, 0))
+        cue = start  # "… with the word": the words that only lead to the title's words go too
+        while cue and before[cue - 1].folded in _TITLE_STARTS | {"the", "a", "an"}:
+            cue -= 1
+        named, rest = before[start:], [*before[:cue], *after]
+    else:
+        before, after, found = _cut(tokens, _TITLE_SAYS)
+        if found is None:
+            return tokens, ""
+        end = next((i for i, t in enumerate(after) if t.folded in _TITLE_ENDS), len(after))
+        named, rest = after[:end], [*before, *after[end:]]
+    words = " ".join(t.typed.strip("\"'“”‘’`") for t in named).strip()
+    return (rest, words) if analyze(words) else (tokens, "")
+
+
 def _split_off_not_about(tokens: list[_Token]) -> tuple[list[_Token], list[_Token]]:
     """The words before "not about …" (the question) and after it (the topic to leave out), or all the
     words and none when the question excludes no topic."""
@@ -1496,6 +1541,7 @@ class Reader:
                 or b.has_code is not None
                 or b.date_from
                 or b.date_to
+                or b.title_text
             )
             listing = bool(_PLURAL_LISTING.intersection(folded.split()) or _LISTING_VERBS.search(folded))
             intent = "list" if has_filter or listing or explicit else "topic"
@@ -1543,8 +1589,13 @@ class Reader:
         )
 
     def _without_topic(self, tokens: list[_Token], r: _Reading) -> list[_Token]:
-        """The question's words without a topic it leaves out ("… not about diffusion"), which becomes
-        the query's `without_text`; a person left out ("not about Noci") is left to `_people`."""
+        """The question's words without the words its papers' titles must hold ("… with transformer in
+        the title": the query's `title_text`) and without a topic it leaves out ("… not about diffusion"),
+        which becomes the query's `without_text`; a person left out ("not about Noci") is left to
+        `_people`."""
+        tokens, titled = _split_off_title(tokens)  # before "not about": "… title, not about X"
+        if titled:
+            r.builder.title_text = " ".join([r.builder.title_text, titled]).strip()
         kept, left_out = _split_off_not_about(tokens)
         if not left_out:
             return tokens

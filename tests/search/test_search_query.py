@@ -62,6 +62,8 @@ def understood(index: PaperIndex, text: str) -> Query:
         ("has:code", Query(has_code=True)),
         ("sort:date", Query(sort="date")),
         ("sort:oldest", Query(sort="oldest")),
+        ('title:"state space" noci', Query(text="noci", title_text="state space")),
+        ("ti:fusion title:transformer", Query(title_text="fusion transformer")),
         ("aff:harvard", Query(affiliations=("harvard",))),
         ('aff:"ETH Zurich"', Query(affiliations=("eth zurich",))),
         ("sort:relevance", Query(sort="relevance")),
@@ -182,6 +184,19 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("ML theory papers", Query(categories=("ML",))),
         ("computer vision by lucchi", Query(authors=("lucchi",), categories=("CV",))),
         ("deep learning theory papers", Query(text="deep learning theory")),
+        # words a title must hold: a filter, named before or after its cue
+        ("papers with fusion in the title", Query(title_text="fusion")),
+        ("how many papers have the word pruning in their title", Query(title_text="pruning")),
+        (
+            "titles mentioning diffusion models since 2024",
+            Query(title_text="diffusion models", **_years(2024, None)),
+        ),
+        (
+            "papers whose title contains 'continual learning' by Lucchi",
+            Query(authors=("lucchi",), title_text="continual learning"),
+        ),
+        ("fusion papers with transformers in the title", Query(text="fusion", title_text="transformers")),
+        ("the title of the fusion paper", Query(text="fusion")),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
@@ -228,6 +243,7 @@ def test_empty_query_asks_what_to_look_for(text: str) -> None:
             'e.g. `author:hofmann` or `author:"van der Klis"`.',
         ),
         ("cat:", '`cat:` needs a category, e.g. `cat:CV`, `cat:nlp` or `cat:"machine learning"`.'),
+        ('title:""', '`title:` needs words of a title: `title:transformer` or `title:"state space"`.'),
     ],
 )
 def test_malformed_filters_explain_the_syntax(text: str, message: str) -> None:
