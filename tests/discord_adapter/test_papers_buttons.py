@@ -9,12 +9,12 @@ import pytest
 
 from bot.answer import answer_question
 from bot.app import App
-from bot.corpus.text import readable_abstract
+from bot.corpus.text import readable_abstract, readable_text
 from bot.discord_adapter.papers.views import PaperView
 from bot.search.index import PaperIndex
 from tests.fake_discord import BotRunner, FakeDiscord, InteractionHandle, Reply
 
-from .test_papers_commands import EPHEMERAL, RANDOM_TEACHER, assert_no_pings, run
+from .test_papers_commands import EPHEMERAL, RANDOM_TEACHER, assert_no_pings, run, source_lines
 
 LONG_ABSTRACT = "cosmological-n-body-simulations-a-challenge-for-scalable"
 TEACHERS = "random-teachers-are-good-teachers"
@@ -70,6 +70,27 @@ async def test_more_results_pages_the_uncited_hits_privately(
 
     _, second = await click(fake_discord, page, "pb:search:next", user="bob")
     assert ids_on_page(second) == uncited[5:10]
+
+
+async def test_another_under_a_random_paper_draws_each_match_once_privately(
+    paperbot: Any, fake_discord: FakeDiscord, bundled_index: PaperIndex
+) -> None:
+    """ "A random paper by Noci", then *Another* until none is left: each of his papers once, then a
+    reply that says they were all shown."""
+    noci = bundled_index.papers_by_author("Lorenzo Noci")
+    answer = await run(fake_discord, "ask", {"question": "a random paper by Noci"})
+    assert answer.component("pb:ask:more")["label"] == "Another"
+    shown = source_lines(answer)
+    for _ in range(len(noci) - 1):
+        _, another = await click(fake_discord, answer, "pb:ask:more", user="bob")
+        assert another.ephemeral
+        shown += source_lines(another)
+    assert len(shown) == len(noci)
+    for paper in noci:  # every one of his papers, once
+        assert sum(readable_text(paper.title) in line for line in shown) == 1, paper.title
+    _, done = await click(fake_discord, answer, "pb:ask:more", user="bob")
+    assert done.embed is not None
+    assert f"every one of the {len(noci)} papers" in done.embed["description"]
 
 
 async def test_similar_papers_under_an_answer_are_those_of_the_first_source(

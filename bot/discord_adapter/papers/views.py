@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 import discord
 from discord.utils import MISSING
 
-from bot.answer import Answer
+from bot.answer import Answer, pick
 from bot.corpus.model import Paper
 from bot.discord_adapter.errors import admit, handle_interaction_error
 from bot.discord_adapter.interactions import NO_MENTIONS
@@ -45,6 +45,7 @@ from bot.discord_adapter.papers.embeds import (
     PAGE_SIZE,
     abstract_embeds,
     abstract_is_trimmed,
+    answer_embed,
     display_title,
     groups_embeds,
     search_page_embed,
@@ -304,7 +305,9 @@ class SearchView(PaperView):
 class AnswerView(PaperView):
     """Under a cited answer: *More results*, *Show abstract* (pick a source), *Similar papers* (to the
     first source; a persistent paper button, so it outlives the others' timeout). Under a breakdown
-    that leaves groups out: *N more* (every group), alone.
+    that leaves groups out: *N more* (every group), alone. Under papers drawn at random ("surprise me"):
+    *Another* instead of *More results*, drawing again among the same matches, never a paper this message
+    has shown.
 
     An answer with neither (a refusal, a short breakdown) gets no components at all: send with
     `view=view.or_missing()`. Anyone may click; the replies are private to the person who clicked.
@@ -315,6 +318,8 @@ class AnswerView(PaperView):
         self.index = index
         self.question = question
         self.answer = answer
+        self.drawn = [c.paper.id for c in answer.citations]
+        self.picked = answer.question is not None and answer.question.intent == "pick"
         if not answer.citations:
             self.clear_items()
             if answer.unshown_groups:  # the button names how many groups the text left out
@@ -330,9 +335,11 @@ class AnswerView(PaperView):
             )
             for c in answer.citations[:25]
         ]
+        more_button: discord.ui.Button[AnswerView] = self.more
         if answer.more:  # a list answer shows a screenful; the button names how many more match
-            more_button: discord.ui.Button[AnswerView] = self.more
             more_button.label = f"{answer.more} more"
+        if self.picked:
+            more_button.label = "Another"
         for button in paper_buttons(answer.citations[0].paper.id, abstract=False, propose=False):
             self.add_item(button)  # *Similar papers* (to the first source), persistent
 
@@ -344,7 +351,14 @@ class AnswerView(PaperView):
 
     @discord.ui.button(label="More results", style=discord.ButtonStyle.primary, custom_id="pb:ask:more")
     async def more(self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]) -> None:
-        """The next hits for the same question (those not cited), as a private search page."""
+        """The next hits for the same question (those not cited), as a private search page; under papers
+        drawn at random, another draw, privately."""
+        if self.picked and self.answer.question is not None:
+            drawn = frozenset(self.drawn)
+            again = await offload_of(interaction)(pick, self.index, self.answer.question, drawn)
+            self.drawn += [c.paper.id for c in again.citations]
+            await send_private(interaction, [answer_embed(again, question=self.question)])
+            return
         cited = [c.paper.id for c in self.answer.citations]
         pages = SearchPages.excluding(
             self.index,
