@@ -51,6 +51,7 @@ from bot.corpus.text import readable_abstract
 from bot.search.analysis import analyze
 from bot.search.index import MAX_RESULTS, PaperIndex
 from bot.search.periods import describe_dates
+from bot.search.query import category_label
 from bot.search.relevance import MIN_COVERAGE
 from bot.search.results import Hit, SearchResults
 from bot.search.snippets import best_sentences, trim_around
@@ -629,7 +630,7 @@ def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> l
     elif question.by == "category":
         asked = set(question.query.categories)
         keys.update(c for p in papers for c in p.categories if not asked or c in asked)
-        counted = list(keys.items())
+        counted = [(category_label(c), n) for c, n in keys.items()]
     elif question.by == "affiliation":
         keys.update(k for p in papers for k in index.affiliation_keys(p))
         counted = [(index.display_affiliation(k), n) for k, n in keys.items()]

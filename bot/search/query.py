@@ -26,10 +26,12 @@ from bot.search.analysis import fold
 
 __all__ = [
     "CATEGORY_ALIASES",
+    "CATEGORY_NAMES",
     "MAX_QUERY_CHARS",
     "Query",
     "QueryBuilder",
     "SortOrder",
+    "category_label",
     "clean_text",
     "extract_fields",
     "parse_query",
@@ -64,6 +66,24 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "computational physics": ("COMP-PH",),
 }
 """Category names people type → the listing's codes. Any other `cat:` value is taken as a code."""
+
+CATEGORY_NAMES: dict[str, str] = {
+    "LG": "machine learning",
+    "ML": "statistical machine learning",
+    "CV": "computer vision",
+    "CL": "language",
+    "AI": "artificial intelligence",
+    "CO": "cosmology",
+    "COMP-PH": "computational physics",
+}
+"""What the listing's codes mean, for answers that name categories ("machine learning (LG)"): arXiv's
+categories (cs.LG, stat.ML, cs.CV, cs.CL, cs.AI, astro-ph.CO, physics.comp-ph); other codes are shown as
+they are."""
+
+
+def category_label(code: str) -> str:
+    """A category as answers name it: "machine learning · LG", or the bare code when its name is unknown."""
+    return f"{CATEGORY_NAMES[code]} · {code}" if code in CATEGORY_NAMES else code
 
 
 class Query(NamedTuple):
