@@ -499,3 +499,22 @@ def test_another_one_after_a_random_paper_draws_each_match_once_then_says_so(
     assert last.answer.citations == ()
     assert f"every one of the {len(cv)} papers" in last.answer.text
     assert after == state
+
+
+def test_tell_me_more_after_a_random_paper_opens_it_and_follows_the_latest_draw(index: PaperIndex) -> None:
+    first, state = respond(index, None, "surprise me")
+    assert isinstance(first, AnswerReply)
+    card, state = respond(index, state, "tell me more")
+    assert card == PaperReply(1, first.answer.citations[0].paper)  # the paper drawn, not another draw
+    again, state = respond(index, state, "another one")
+    assert isinstance(again, AnswerReply)
+    second, _ = respond(index, state, "tell me more")
+    assert second == PaperReply(1, again.answer.citations[0].paper)
+
+
+def test_who_else_worked_on_it_opens_the_paper_in_view(index: PaperIndex) -> None:
+    _, state = respond(index, None, "distillation")
+    _, state = respond(index, state, "the second one")
+    assert state is not None
+    reply, _ = respond(index, state, "who else worked on it?")
+    assert reply == PaperReply(2, index.get(state.shown[1]))

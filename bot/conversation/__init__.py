@@ -12,7 +12,9 @@ between does not change it. How a message is read (`interpret`):
     "more like this", "similar ones"                → similar to the paper last opened (or the only one)
     "tell me about the second one", "what about 3?",
     "abstract of [1]", "[2]", "the last one"        → detail(n)
-    "more", "next", "what else?", "show me more"     → more (the next page of the current list)
+    "more", "next", "what else?", "show me more"     → more (the next page of the current list;
+                                                      after "surprise me": another paper at random,
+                                                      and "tell me more" opens the one drawn)
     "only ones with code", "from 2024", "newer ones",
     "since 2023", "only CV", "any by Hofmann?"      → refine(filters) — narrows the current list
     "how many are there?", "how many of them have

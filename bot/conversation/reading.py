@@ -47,7 +47,7 @@ _STRONG_DETAIL = _words("abstract details detail summary summarize summarise des
 _THE_PAPER = _words("it its this that")
 """Words pointing at the paper in view ("who wrote it?", "when was that published?"): its card answers."""
 _ABOUT_THE_PAPER = _DETAIL_WORDS | _words(
-    "published publish came come out year written authored where code link"
+    "published publish came come out year written authored where code link else worked involved"
 )
 _SIMILAR_KEYS = frozenset({"similar", "related", "resembling", "resemble", "comparable", "alike"})
 _LIKE_AFTER = _words("more papers paper ones one something anything stuff others other works any some")
@@ -214,6 +214,8 @@ def interpret(text: str, state: Conversation | None = None, *, index: PaperIndex
     if number is None and _THE_PAPER.intersection(rest) and set(rest) <= _ABOUT_THE_PAPER:
         return FollowUp("detail", None)
     if number is None and _MORE_KEYS.intersection(rest) and set(rest) <= _MORE_WORDS:
+        if state is not None and state.kind == "picked" and "tell" in rest:
+            return FollowUp("detail")  # "tell me more" about the paper drawn, not another draw
         return FollowUp("more")
     if tokens[:2] == ["how", "many"] and state is not None:
         counted = _counted(tokens[2:], index)

@@ -176,7 +176,10 @@ def _more(index: PaperIndex, state: Conversation) -> tuple[Reply, Conversation]:
         again = pick(index, index.understand(state.question), exclude=frozenset(state.exclude))
         drawn = tuple(c.paper.id for c in again.citations)
         return AnswerReply(state.question, again), replace(
-            state, shown=drawn or state.shown, exclude=(*state.exclude, *drawn)
+            state,
+            shown=drawn or state.shown,
+            exclude=(*state.exclude, *drawn),
+            focus=None if drawn else state.focus,
         )
     if state.kind == "groups":  # a breakdown that named its first groups: now all of them
         everything = answer_question(index, state.question, everything=True)
