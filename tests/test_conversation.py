@@ -145,6 +145,8 @@ def test_asking_for_similar_papers(text: str, number: int | None) -> None:
         ("without code", Refinement(has_code=False)),
         ("newer ones", Refinement(newest_first=True)),
         ("more recent ones", Refinement(newest_first=True)),
+        ("oldest first", Refinement(oldest_first=True)),
+        ("older ones", Refinement(oldest_first=True)),
         ("from 2024", Refinement(**_years(2024, 2024))),
         ("only 2024", Refinement(**_years(2024, 2024))),
         ("what about 2024?", Refinement(**_years(2024, 2024))),
@@ -176,7 +178,6 @@ def test_author_and_category_codes_are_recognised_with_the_index(index: PaperInd
         "compare [1] and [2]",  # two references: not a single follow-up
         "I would like more detail on teachers",
         "latest papers by Hofmann",  # names papers without narrowing: a new request
-        "older ones",  # not something the index can do: asked as a question
     ],
 )
 def test_anything_else_is_a_new_question(text: str, index: PaperIndex) -> None:
@@ -335,6 +336,23 @@ def test_filters_add_up_and_newer_ones_sorts_newest_first(index: PaperIndex) -> 
     assert isinstance(reply, ListReply)
     assert [h.paper.id for h in reply.results.hits] == ["vision"]
     assert reply.label == "“distillation” · with code · 2024 · newest first"
+
+
+def test_oldest_first_turns_the_list_round_and_newest_first_back(index: PaperIndex) -> None:
+    """ "Oldest first" after a topic answer orders that topic's papers, not every paper in the corpus."""
+    _, state = respond(index, None, "distillation")
+    on_topic = {h.paper.id for h in index.search("distillation", limit=50).hits}
+    oldest, state = respond(index, state, "oldest first")
+    assert isinstance(oldest, ListReply)
+    dates = [h.paper.published for h in oldest.results.hits]
+    assert {h.paper.id for h in oldest.results.hits} <= on_topic
+    assert dates == sorted(d for d in dates if d is not None)
+    assert oldest.label == "“distillation” · oldest first"
+    newest, _ = respond(index, state, "newest first")
+    assert isinstance(newest, ListReply)
+    newer = [h.paper.published for h in newest.results.hits]
+    assert newer == sorted(newer, reverse=True)
+    assert newer[0] == max(p.published for p in PAPERS if p.id in on_topic)
 
 
 def test_and_with_code_narrows_the_list_like_only_ones_with_code(index: PaperIndex) -> None:

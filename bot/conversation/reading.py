@@ -75,6 +75,7 @@ _THANKS = _words(
 _LISTING_NOUNS = _words("papers paper articles article publications publication works")
 _NARROWING = _words("only just those ones them these which among any filter narrow keep")
 _NEWER = re.compile(r"\b(?:newer|newest|latest|(?:more|most)\s+recent|recent|new)\b(?:\s+(?:ones|first))?")
+_OLDER = re.compile(r"\b(?:older|oldest|earlier|earliest)\b(?:\s+(?:ones|first))?(?!\s+than\b)")
 _CODE = re.compile(r"\b(?:that\s+|which\s+)?(?:have|has|having|come\s+with|with)\s+(?:source\s+)?code\b")
 _NO_CODE = re.compile(r"\b(?:without|no|lacking)\s+code\b")
 _BARE_CODE = re.compile(r"\bcode\b")
@@ -130,6 +131,8 @@ def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
     switching = bool(_OTHER_PEOPLE.match(s))
     newest = bool(_NEWER.search(s))
     s = _NEWER.sub(" ", s)
+    oldest = not newest and bool(_OLDER.search(s))  # "oldest first": the same list, the other way round
+    s = _OLDER.sub(" ", s) if oldest else s
     code: bool | None = None
     if _NO_CODE.search(s):
         code, s = False, _NO_CODE.sub(" ", s)
@@ -138,7 +141,7 @@ def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
     words = [w.strip(",;!?.") for w in s.split()]
     s = " ".join(w for w in words if w and w not in _REFINE_WORDS)
     if not s:
-        refinement = Refinement(has_code=code, newest_first=newest)
+        refinement = Refinement(has_code=code, newest_first=newest, oldest_first=oldest)
         return refinement or None
     span = _YEAR_SPAN.match(s)
     period = read_period(s.split(), 0, index.today() if index is not None else utc_today())
@@ -170,6 +173,7 @@ def _refinement(text: str, index: PaperIndex | None) -> Refinement | None:
         categories=categories,
         authors=query.authors,
         newest_first=newest or query.sort == "date",
+        oldest_first=oldest or query.sort == "oldest",
         other_people=bool(query.authors) and switching,
     )
     return refinement or None

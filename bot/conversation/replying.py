@@ -140,8 +140,11 @@ def _filter_hits(index: PaperIndex, hits: tuple[Hit, ...], f: Refinement) -> tup
         and (not f.categories or set(f.categories) & set(h.paper.categories))
         and (by_author is None or h.paper.id in by_author)
     ]
-    if f.newest_first:
-        kept.sort(key=lambda h: (h.paper.published is None, -(h.paper.published or date.min).toordinal()))
+    if f.newest_first or f.oldest_first:  # undated papers last either way
+        sign = -1 if f.newest_first else 1
+        kept.sort(
+            key=lambda h: (h.paper.published is None, sign * (h.paper.published or date.min).toordinal())
+        )
     return tuple(kept)
 
 

@@ -53,6 +53,7 @@ class Refinement:
     categories: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     newest_first: bool = False
+    oldest_first: bool = False
     other_people: bool = False
     """`authors` replace the list's people instead of joining them ("what about Hofmann?" after "papers by
     Noci" asks for Hofmann's papers; "only with Hofmann" for their joint ones)."""
@@ -70,7 +71,8 @@ class Refinement:
             authors=newer.authors
             if newer.other_people
             else tuple(dict.fromkeys((*self.authors, *newer.authors))),
-            newest_first=self.newest_first or newer.newest_first,
+            newest_first=newer.newest_first or (self.newest_first and not newer.oldest_first),
+            oldest_first=newer.oldest_first or (self.oldest_first and not newer.newest_first),
             other_people=self.other_people or newer.other_people,
         )
 
@@ -85,8 +87,8 @@ class Refinement:
         if self.categories:
             parts.append("cat " + "/".join(self.categories))
         parts.extend(f"by {a}" for a in self.authors)
-        if self.newest_first:
-            parts.append("newest first")
+        if self.newest_first or self.oldest_first:
+            parts.append("newest first" if self.newest_first else "oldest first")
         return " · ".join(parts)
 
     def apply_to(self, query: Query) -> Query:
@@ -99,7 +101,7 @@ class Refinement:
             authors=self.authors
             if self.other_people
             else tuple(dict.fromkeys((*query.authors, *self.authors))),
-            sort="date" if self.newest_first else query.sort,
+            sort="date" if self.newest_first else "oldest" if self.oldest_first else query.sort,
         )
 
 
