@@ -726,7 +726,8 @@ def help_text(index: PaperIndex) -> str:
     examples += ["the newest (“what's new?”)", "breakdowns (“papers per year”)", "chance (“surprise me”)"]
     return (
         f"I answer questions about the lab's {_papers(len(index.papers))}, citing them: "
-        f"{_joined(examples, 'and')}. Filters work too: `author:` `year:` `cat:` `has:code` `sort:date`."
+        f"{_joined(examples, 'and')}. "
+        "Filters work too: `author:` `year:` `cat:` `title:` `has:code` `sort:date`."
     )
 
 

@@ -299,7 +299,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: Te
 
 CHAT_HELP = """Ask anything about the papers in plain words ("what did Lorenzo publish this year?",
 "who wrote the random teachers paper?"), or use the query language:
-  author:hofmann  year:2024  year:2022..2024  cat:CV  aff:harvard  has:code  sort:date
+  author:hofmann  year:2024  year:2022..2024  cat:CV  aff:harvard  title:fusion  has:code  sort:date
 Then follow up as in a Discord thread: "more", "tell me about the second one", "similar to [2]",
 "only ones with code". Also: /paper ID · /quit"""
 
