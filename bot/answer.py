@@ -180,7 +180,7 @@ def describe(index: PaperIndex, question: Question) -> str:
     q = question.query
     people = [index.display_author(a) for a in q.authors]
     parts = [f"by {_joined(people, 'or' if q.any_author else 'and')}" if people else ""]
-    if q.first_author:
+    if q.first_author and q.authors:
         parts.append("as first author")
     if q.without_authors:
         parts.append(f"without {_joined([index.display_author(a) for a in q.without_authors], 'or')}")
@@ -493,7 +493,10 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
         return _refusal(question, hint="Nobody in the corpus has written on that.")
     # "who has worked with Noci?": the people on Noci's papers, Noci aside
     named = _people_asked(index, question)
-    counts: Counter[str] = Counter(a for h in hits for a in index.author_keys(h.paper) if a not in named)
+    first = 1 if question.query.first_author else None  # "who has the most first-author papers?"
+    counts: Counter[str] = Counter(
+        a for h in hits for a in index.author_keys(h.paper)[:first] if a not in named
+    )
     if not counts:
         return _refusal(question, hint="Nobody else is listed on those papers.")
     # Ties go to whoever came earliest in an author list (first authors did the work), then by name.
@@ -506,6 +509,8 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     citations = _numbered(hits, everything=False)
     first, *rest = people
     what = describe(index, question._replace(query=question.query._replace(authors=())))
+    if question.query.first_author and not question.query.authors:
+        what = f"as first author {what}".strip()
     together = [index.display_author(a) for a in question.query.authors]
     joined = f" with {_joined(together, 'or' if question.query.any_author else 'and')}" if together else ""
     lead = f"{first[0]} has written the most{joined}{f' {what}' if what else ''} ({_papers(first[1])})"
@@ -625,7 +630,11 @@ def _groups(index: PaperIndex, question: Question, papers: Sequence[Paper]) -> l
     if question.by == "author":
         # "Noci vs Hofmann": those people are the groups; "who has Noci written with": the others
         named = _people_asked(index, question)
-        keys.update(k for p in papers for k in index.author_keys(p) if (k in named) == question.compared)
+        # "top first authors": each paper's first author only
+        first = 1 if question.query.first_author and not question.query.authors else None
+        keys.update(
+            k for p in papers for k in index.author_keys(p)[:first] if (k in named) == question.compared
+        )
         counted = [(index.display_author(k), n) for k, n in keys.items()]
     elif question.by == "category":
         asked = set(question.query.categories)
@@ -675,7 +684,8 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
             head = f"{whose}’s {_papers(len(papers))}{rest} name{'s' * one} {others}"
         else:
             verb = "is" if len(groups) == 1 else "are"
-            head = f"{_count(len(groups), 'person', 'people')} {verb} named on the {of_papers}"
+            named_as = "first authors of" if q.first_author else "named on"
+            head = f"{_count(len(groups), 'person', 'people')} {verb} {named_as} the {of_papers}"
         cut = sum(p.authors_truncated for p in papers)
         if cut:
             note = f"The listing cuts the author lists of {cut} of these papers; there are more people."

@@ -1080,3 +1080,18 @@ def test_who_wrote_the_paper_with_a_word_in_its_title_names_its_authors(index: P
     (citation,) = answer.citations
     assert citation.paper.id == LANGUINI
     assert all(name in answer.text for name in citation.paper.authors)
+
+
+def test_who_has_the_most_first_author_papers_counts_first_authors_only(index: PaperIndex) -> None:
+    answer = answer_question(index, "who has the most first-author papers?")
+    firsts = Counter(p.authors[0] for p in index.papers if p.authors)
+    top = max(firsts.values())
+    assert answer.people[0] == (answer.people[0][0], top)
+    assert firsts[answer.people[0][0]] == top
+    assert "as first author" in answer.text
+
+
+@pytest.mark.parametrize("question", ["gimme a random paper", "suprise me"])
+def test_chat_spellings_of_asking_for_a_random_paper(index: PaperIndex, question: str) -> None:
+    (citation,) = answer_question(index, question).citations
+    assert citation.paper in index.papers

@@ -41,6 +41,10 @@ def _people(paper: Paper) -> list[str]:
     return list(paper.authors)
 
 
+def _first_authors(paper: Paper) -> list[str]:
+    return list(paper.authors[:1])
+
+
 def _categories(paper: Paper) -> list[str]:
     return [category_label(c) for c in paper.categories]
 
@@ -96,6 +100,8 @@ CASES: list[tuple[str, Keys, Callable[[Paper], bool], str]] = [
     ("top 5 authors", _people, _everything, ""),
     ("how many authors per paper?", _people, _everything, ""),
     ("our most prolific authors in 2023", _people, lambda p: p.year == 2023, ""),
+    ("top first authors", _first_authors, _everything, ""),
+    ("most prolific first authors in 2024", _first_authors, lambda p: p.year == 2024, ""),
     # categories
     ("what categories are there?", _categories, _everything, ""),
     ("how many papers per category", _categories, _everything, ""),

@@ -114,7 +114,8 @@ class Query(NamedTuple):
     without_text: str = ""
     """A topic the papers must not match ("papers not about diffusion"), by the rule any match meets."""
     first_author: bool = False
-    """`authors` must be listed first ("papers where Noci is first author")."""
+    """`authors` must be listed first ("papers where Noci is first author"); with no one named, people are
+    counted as first authors only ("who has the most first-author papers?")."""
     title_text: str = ""
     """Words the title must hold, by the rule any match meets ("papers with transformer in the title",
     `title:transformer`); the free words are still searched in the whole paper."""
@@ -225,7 +226,7 @@ class QueryBuilder:
             without_authors=tuple(dict.fromkeys(self.without_authors)),
             without_affiliations=tuple(dict.fromkeys(self.without_affiliations)),
             without_text=self.without_text,
-            first_author=self.first_author and bool(self.authors),
+            first_author=self.first_author,
             title_text=self.title_text,
         )
 

@@ -426,7 +426,7 @@ _FACETS: tuple[tuple[Facet, _Cued], ...] = (
             rf"|\bcount (?:the |all (?:the )?|our )?{_PEOPLE}\b"
             # "top 5 authors", "our most prolific authors": the people, most papers first
             r"|\b(?:top|most prolific|most active|leading)(?: \d+| three| five| ten| twenty)?"
-            rf" {_PEOPLE}\b{_NOT_ONE_PAPER}"
+            rf"(?: first| lead)? {_PEOPLE}\b{_NOT_ONE_PAPER}"
             # "all the authors on diffusion papers": the people of many papers
             rf"|\b(?:all |the )?{_PEOPLE}\b"
             r"(?= (?:on|of|behind) (?:the |our |all )?(?:[\w-]+ ){0,3}papers\b)"
@@ -1128,7 +1128,7 @@ class _Token(NamedTuple):
 
 
 _SHORTHAND = {"yr": "year", "yrs": "years", "wat": "what", "wut": "what", "abt": "about", "b4": "before",
-              "teh": "the"}  # fmt: skip
+              "teh": "the", "gimme": "give me", "suprise": "surprise"}  # fmt: skip
 """Chat spellings of question words ("wat did hofmann publish last yr")."""
 _SPELLED_OUT = (
     (_Cued(("pre-", "post-"), r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
@@ -1150,7 +1150,8 @@ _SPELLED_OUT = (
     (_Cued(("suggestions", "pointers", "ideas", "recommendations", "recs", "thoughts", "tips"),
            r",\s*(?:any )?(?:suggestions|pointers|ideas|recommendations|recs|thoughts|tips)\W*$",
            re.IGNORECASE), lambda m: ""),
-    (_Cued(("yr", "wat", "wut", "abt", "b4", "teh"), r"\b(?:yrs?|wat|wut|abt|b4|teh)\b", re.IGNORECASE),
+    (_Cued(("yr", "wat", "wut", "abt", "b4", "teh", "gimme", "suprise"),
+           r"\b(?:yrs?|wat|wut|abt|b4|teh|gimme|suprise)\b", re.IGNORECASE),
      lambda m: _SHORTHAND[m[0].lower()]),
     (_Cued(("back",), r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE),
      lambda m: ""),
@@ -1506,7 +1507,10 @@ class Reader:
             rest = _PARENTHETICAL.sub(" ", rest)
         tokens = _without_facet_cue(_tokens(rest), by)
         if asked != "who_wrote":  # "who is the first author of …" asks for names
-            tokens, reading.builder.first_author = _without_first_author_cue(tokens)
+            tokens, cued = _without_first_author_cue(tokens)
+            # "top first authors": the breakdown's cue took the words, and people count as first authors
+            listed_first = by == "author" and bool(_FIRST_AUTHOR.search(folded_text))
+            reading.builder.first_author = cued or listed_first
         tokens, wanted = _without_wanted(_without_acknowledgement(tokens))
         tokens = self._without_topic(self._corrected_names(tokens, reading), reading)
         folded = " ".join(t.folded for t in tokens)
