@@ -43,7 +43,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from bot.corpus.model import Paper
@@ -165,9 +165,18 @@ def _markers(numbers: Sequence[int]) -> str:
 
 
 def _when(start: date | None, end: date | None) -> str:
-    """'in 2025', 'in March 2025', 'in 2022–2023', 'since 2024', 'until 2022'."""
+    """'in 2025', 'in March 2025', 'in 2022–2023', 'in the week of 23 November 2026', 'on 5 December
+    2026', 'from 2 December 2025 to 2 December 2026', 'since 2024', 'until 2022'."""
     span = describe_dates(start, end)
-    return f"in {span}" if span and start is not None and end is not None else span
+    if not span or start is None or end is None:
+        return span
+    if start == end:
+        return f"on {span}"
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if whole_months or span.startswith("the week of"):
+        return f"in {span}"
+    low, _, high = span.partition("–")
+    return f"from {low} to {high}"
 
 
 def _joined(names: Sequence[str], word: str) -> str:
@@ -493,9 +502,9 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
         return _refusal(question, hint="Nobody in the corpus has written on that.")
     # "who has worked with Noci?": the people on Noci's papers, Noci aside
     named = _people_asked(index, question)
-    first = 1 if question.query.first_author else None  # "who has the most first-author papers?"
+    listed = 1 if question.query.first_author else None  # "who has the most first-author papers?"
     counts: Counter[str] = Counter(
-        a for h in hits for a in index.author_keys(h.paper)[:first] if a not in named
+        a for h in hits for a in index.author_keys(h.paper)[:listed] if a not in named
     )
     if not counts:
         return _refusal(question, hint="Nobody else is listed on those papers.")

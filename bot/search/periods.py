@@ -48,6 +48,9 @@ _MONTH_NUMBER = {
     for name in names.split()
 }
 """Month names as people type them (not `calendar.month_name`, which follows the machine's locale)."""
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")  # fmt: skip
+"""Month names as answers say them, whatever the machine's locale (`%B` follows it)."""
 _MONTHS = frozenset(_MONTH_NUMBER)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _UNITS = frozenset({"year", "month", "week"})
@@ -519,15 +522,25 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
     return None
 
 
+def _day(d: date) -> str:
+    """'5 December 2026' (not `%d`, which pads; not the locale's month names)."""
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def _month(d: date) -> str:
+    return f"{_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
 def describe_dates(start: date | None, end: date | None) -> str:
-    """'2024', '2022–2024', 'since 2023', 'until 2024', 'March 2025', or exact dates when not whole years."""
+    """'2024', '2022–2024', 'since 2023', 'until 2024', 'March 2025', 'the week of 23 November 2026',
+    '5 December 2026', or exact days ('2 December 2025–2 December 2026') when not whole months."""
 
     def label(d: date, first: bool) -> str:
         if (d.month, d.day) == ((1, 1) if first else (12, 31)):
             return str(d.year)
         if (d.day == 1) if first else (d + timedelta(days=1)).day == 1:
-            return d.strftime("%B %Y")
-        return d.isoformat()
+            return _month(d)
+        return _day(d)
 
     if start is not None and end is not None:
         years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
@@ -535,9 +548,11 @@ def describe_dates(start: date | None, end: date | None) -> str:
         if years:
             low, high = str(start.year), str(end.year)
         elif months:  # "October 2026–December 2026", not "October 2026–2026"
-            low, high = start.strftime("%B %Y"), end.strftime("%B %Y")
+            low, high = _month(start), _month(end)
+        elif start.weekday() == 0 and end == start + timedelta(days=6):  # "last week"
+            return f"the week of {_day(start)}"
         else:
-            low, high = start.isoformat(), end.isoformat()
+            low, high = _day(start), _day(end)
         return low if low == high else f"{low}–{high}"
     if start is not None:
         return f"since {label(start, True)}"

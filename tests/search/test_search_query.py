@@ -528,10 +528,16 @@ def test_a_number_of_years_is_a_period_not_a_number_of_papers(small_index: Paper
         (date(2026, 10, 1), date(2026, 12, 31), "October 2026–December 2026"),
         (date(2025, 3, 1), date(2025, 3, 31), "March 2025"),
         (date(2022, 1, 1), date(2024, 12, 31), "2022–2024"),
-        (date(2025, 12, 2), date(2026, 12, 2), "2025-12-02–2026-12-02"),
+        (date(2025, 12, 2), date(2026, 12, 2), "2 December 2025–2 December 2026"),
+        (date(2026, 11, 23), date(2026, 11, 29), "the week of 23 November 2026"),  # Monday to Sunday
+        (date(2026, 11, 24), date(2026, 11, 30), "24 November 2026–30 November 2026"),
+        (date(2026, 12, 5), date(2026, 12, 5), "5 December 2026"),
+        (date(2025, 12, 25), None, "since 25 December 2025"),
     ],
 )
-def test_a_period_is_said_in_whole_years_whole_months_or_days(start: date, end: date, said: str) -> None:
+def test_a_period_is_said_in_whole_years_whole_months_or_days(
+    start: date, end: date | None, said: str
+) -> None:
     assert describe_dates(start, end) == said
 
 
