@@ -50,7 +50,7 @@ from bot.corpus.model import Paper
 from bot.corpus.text import readable_abstract
 from bot.search.analysis import analyze
 from bot.search.index import MAX_RESULTS, PaperIndex
-from bot.search.periods import describe_dates
+from bot.search.periods import describe_dates, describe_day
 from bot.search.query import category_label
 from bot.search.relevance import MIN_COVERAGE
 from bot.search.results import Hit, SearchResults
@@ -303,7 +303,7 @@ def _nearest_outside(index: PaperIndex, question: Question) -> tuple[str, Paper]
 
 def _day(paper: Paper) -> str:
     """When a paper appeared, as precisely as the listing says: '3 May 2026', 'May 2026', '2026'."""
-    return paper.published_text(lambda d: f"{d.day} {d:%B %Y}") or "an unknown date"
+    return paper.published_text(describe_day) or "an unknown date"
 
 
 _NAMED_PAPER = re.compile(r"\bthe (?:[\w'’-]+ ){1,6}(?:paper|preprint|article)\b")
@@ -583,10 +583,11 @@ def pick(index: PaperIndex, question: Question, exclude: frozenset[str] = frozen
     """Papers drawn at random from those the question matches (every paper when it names nothing): one,
     with the sentence its abstract opens with, or as many as asked ("3 random papers"); none of `exclude`
     (those a conversation already drew: "another one"). Asked again, most likely others."""
-    total = index.search(question, limit=1).total
+    first = index.search(question, limit=1)
+    total = first.total
     what = describe(index, question)
     if not total:
-        return _refusal(question, (), hint=f"No papers {what}." if what else "No papers match.")
+        return _refusal(question, first.notes, hint=f"No papers {what}." if what else "No papers match.")
     matching = _papers(total) + (f" {what}" if what else "")
     hits = _draw(index, question, total, question.wanted or 1, exclude)
     if not hits:

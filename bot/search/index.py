@@ -165,8 +165,9 @@ class PaperIndex:
         self._terms, self._engine = self._ready_index(settings, engine_factory, store, ready)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
         self._leads: dict[int, frozenset[str]] = {}
-        self._titles: dict[int, frozenset[str]] = {}
         """Paper → the terms of its title, authors and first sentences (`_leads_with`), as first needed."""
+        self._titles: dict[int, frozenset[str]] = {}
+        """Paper → the terms of its title (`_titled`), as first needed."""
         self._meaning = (
             None
             if embedder is None or len(self.papers) > MEANING_MAX_PAPERS

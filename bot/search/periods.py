@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
-__all__ = ["Period", "describe_dates", "read_period", "within"]
+__all__ = ["Period", "describe_dates", "describe_day", "read_period", "within"]
 
 _MONTH_NUMBER = {
     name: number
@@ -522,7 +522,7 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
     return None
 
 
-def _day(d: date) -> str:
+def describe_day(d: date) -> str:
     """'5 December 2026' (not `%d`, which pads; not the locale's month names)."""
     return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
@@ -540,7 +540,7 @@ def describe_dates(start: date | None, end: date | None) -> str:
             return str(d.year)
         if (d.day == 1) if first else (d + timedelta(days=1)).day == 1:
             return _month(d)
-        return _day(d)
+        return describe_day(d)
 
     if start is not None and end is not None:
         years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
@@ -550,9 +550,9 @@ def describe_dates(start: date | None, end: date | None) -> str:
         elif months:  # "October 2026–December 2026", not "October 2026–2026"
             low, high = _month(start), _month(end)
         elif start.weekday() == 0 and end == start + timedelta(days=6):  # "last week"
-            return f"the week of {_day(start)}"
+            return f"the week of {describe_day(start)}"
         else:
-            low, high = _day(start), _day(end)
+            low, high = describe_day(start), describe_day(end)
         return low if low == high else f"{low}–{high}"
     if start is not None:
         return f"since {label(start, True)}"

@@ -1535,18 +1535,7 @@ class Reader:
         topic = self._corrected_topic(reading)
         b = reading.builder
         if intent is None:
-            has_filter = bool(
-                b.authors
-                or b.without_authors
-                or b.without_affiliations
-                or b.without_text
-                or b.categories
-                or b.affiliations
-                or b.has_code is not None
-                or b.date_from
-                or b.date_to
-                or b.title_text
-            )
+            has_filter = b.freeze("").has_filters
             listing = bool(_PLURAL_LISTING.intersection(folded.split()) or _LISTING_VERBS.search(folded))
             intent = "list" if has_filter or listing or explicit else "topic"
             if not topic and intent == "topic":
