@@ -1540,6 +1540,9 @@ class Reader:
             intent = "list" if has_filter or listing or explicit else "topic"
             if not topic and intent == "topic":
                 topic = rest  # only common words ("what is the"): the search says so
+        unfinished = re.sub(r"\s*\b(?:vs|versus)\.?$", "", topic, flags=re.IGNORECASE)
+        if unfinished != topic and (unfinished or b.freeze("").has_filters):
+            topic = unfinished  # "noci vs", "diffusion vs" (the other side not typed yet): no search for "vs"
         if intent == "pick" and topic and _SUGGESTED.search(folded) and not _AT_RANDOM.search(folded):
             intent = "topic"  # "recommend something on diffusion": the papers on it, not one drawn blind
         if b.sort == "relevance" and intent in {"latest", "oldest"}:

@@ -197,6 +197,9 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ),
         ("fusion papers with transformers in the title", Query(text="fusion", title_text="transformers")),
         ("the title of the fusion paper", Query(text="fusion")),
+        # a comparison not typed to its end: no search for "vs"
+        ("fusion vs", Query(text="fusion")),
+        ("lucchi vs", Query(authors=("lucchi",))),
     ],
 )
 def test_plain_question_phrases(small_index: PaperIndex, text: str, expected: Query) -> None:
