@@ -397,9 +397,11 @@ class PaperIndex:
 
     def warm(self, *, meaning: bool = True) -> None:
         """Do the slow first-use work now, off the event loop (bot start-up, a rebuilt index): the
-        abbreviations the corpus defines (≈ 10 s at 20,000 papers, else paid by the first question) and,
-        with `meaning`, the paper vectors for search by meaning."""
+        abbreviations the corpus defines (≈ 10 s at 20,000 papers, else paid by the first question), the
+        papers' date order (≈ 2.4 s at a million papers, else paid by the first "what's new?") and, with
+        `meaning`, the paper vectors for search by meaning."""
         _ = self._abbreviations
+        _ = self._date_orders
         if meaning and self._meaning is not None:
             self._meaning.warm()
 
