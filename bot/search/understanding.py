@@ -1128,7 +1128,7 @@ class _Token(NamedTuple):
 
 
 _SHORTHAND = {"yr": "year", "yrs": "years", "wat": "what", "wut": "what", "abt": "about", "b4": "before",
-              "teh": "the", "gimme": "give me", "suprise": "surprise"}  # fmt: skip
+              "teh": "the", "gimme": "give me", "suprise": "surprise", "hwo": "how"}  # fmt: skip
 """Chat spellings of question words ("wat did hofmann publish last yr")."""
 _SPELLED_OUT = (
     (_Cued(("pre-", "post-"), r"\b(pre|post)-((?:19|20)\d\d)\b", re.IGNORECASE),
@@ -1150,8 +1150,8 @@ _SPELLED_OUT = (
     (_Cued(("suggestions", "pointers", "ideas", "recommendations", "recs", "thoughts", "tips"),
            r",\s*(?:any )?(?:suggestions|pointers|ideas|recommendations|recs|thoughts|tips)\W*$",
            re.IGNORECASE), lambda m: ""),
-    (_Cued(("yr", "wat", "wut", "abt", "b4", "teh", "gimme", "suprise"),
-           r"\b(?:yrs?|wat|wut|abt|b4|teh|gimme|suprise)\b", re.IGNORECASE),
+    (_Cued(("yr", "wat", "wut", "abt", "b4", "teh", "gimme", "suprise", "hwo"),
+           r"\b(?:yrs?|wat|wut|abt|b4|teh|gimme|suprise|hwo)\b", re.IGNORECASE),
      lambda m: _SHORTHAND[m[0].lower()]),
     (_Cued(("back",), r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE),
      lambda m: ""),

@@ -199,6 +199,7 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("the title of the fusion paper", Query(text="fusion")),
         # a comparison not typed to its end: no search for "vs"
         ("fusion vs", Query(text="fusion")),
+        ("hwo many papers did lucchi write", Query(authors=("lucchi",))),  # a typo in a question word
         ("lucchi vs", Query(authors=("lucchi",))),
     ],
 )
