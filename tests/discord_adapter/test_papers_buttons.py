@@ -80,6 +80,8 @@ async def test_another_under_a_random_paper_draws_each_match_once_privately(
     noci = bundled_index.papers_by_author("Lorenzo Noci")
     answer = await run(fake_discord, "ask", {"question": "a random paper by Noci"})
     assert answer.component("pb:ask:more")["label"] == "Another"
+    drawn = next(p for p in noci if readable_text(p.title) in source_lines(answer)[0])
+    assert answer.component(f"rg:propose:{drawn.id}")["label"] == "Propose for reading group"
     shown = source_lines(answer)
     for _ in range(len(noci) - 1):
         _, another = await click(fake_discord, answer, "pb:ask:more", user="bob")

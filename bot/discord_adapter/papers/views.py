@@ -307,7 +307,7 @@ class AnswerView(PaperView):
     first source; a persistent paper button, so it outlives the others' timeout). Under a breakdown
     that leaves groups out: *N more* (every group), alone. Under papers drawn at random ("surprise me"):
     *Another* instead of *More results*, drawing again among the same matches, never a paper this message
-    has shown.
+    has shown, and *Propose for reading group* for the first.
 
     An answer with neither (a refusal, a short breakdown) gets no components at all: send with
     `view=view.or_missing()`. Anyone may click; the replies are private to the person who clicked.
@@ -340,8 +340,10 @@ class AnswerView(PaperView):
             more_button.label = f"{answer.more} more"
         if self.picked:
             more_button.label = "Another"
-        for button in paper_buttons(answer.citations[0].paper.id, abstract=False, propose=False):
-            self.add_item(button)  # *Similar papers* (to the first source), persistent
+        # *Similar papers* (to the first source), persistent; under a paper drawn at random ("what should we
+        # read?"), *Propose for reading group* too
+        for button in paper_buttons(answer.citations[0].paper.id, abstract=False, propose=self.picked):
+            self.add_item(button)
 
     def _cited(self, number: str) -> Paper:
         for citation in self.answer.citations:
