@@ -193,7 +193,8 @@ def describe(index: PaperIndex, question: Question) -> str:
         parts.append("as first author")
     if q.without_authors:
         parts.append(f"without {_joined([index.display_author(a) for a in q.without_authors], 'or')}")
-    parts += [f"from {index.display_affiliation(a)}" for a in q.affiliations]
+    if q.affiliations:  # any of them (`aff:` documents it), so said with "or"
+        parts.append(f"from {_joined([index.display_affiliation(a) for a in q.affiliations], 'or')}")
     if q.without_affiliations:
         places = [index.display_affiliation(a) for a in q.without_affiliations]
         parts.append(f"not from {_joined(places, 'or')}")
