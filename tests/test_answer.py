@@ -741,6 +741,8 @@ def test_a_count_of_filters_that_match_nothing_is_zero_not_a_refusal(index: Pape
         ("who is presenting next week?", "/rg next"),
         ("can I propose a paper?", "/rg propose"),
         ("what's the paper of the day?", "/digest"),
+        ("what did we read last session?", "/rg history"),
+        ("add the languini paper to the reading list", "/rg propose"),
     ],
 )
 def test_questions_about_the_reading_group_or_digest_point_to_their_commands(

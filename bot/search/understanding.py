@@ -577,14 +577,22 @@ _ELSEWHERE = (
                 "suggest",
                 "nominate",
                 "vote",
+                "what did we",
+                "what have we",
+                "session",
             ),
             r"\b(?:next|upcoming|this week'?s?|today'?s?|tomorrow'?s?) (?:reading group|journal club|rg)\b"
             r"|\b(?:reading group|journal club)\b.*\b(?:when|where|who|next|today|tomorrow|week|time)\b"
             r"|\bwho(?:'?s| is| will be)? present(?:ing|s)?\b|\bwhat (?:paper )?are we reading\b"
-            r"|\b(?:can|could|how do) (?:i|we) (?:propose|suggest|nominate|vote)\b|\bvote for\b",
+            r"|\b(?:can|could|how do) (?:i|we) (?:propose|suggest|nominate|vote)\b|\bvote for\b"
+            # what the group read before: "what did we read last session", "what have we read so far"
+            r"|\bwhat (?:did|have) we (?:read|discuss(?:ed)?)\b"
+            r"(?=.*\b(?:last|session|sessions|so far|before|previously|reading group|journal club)\b)"
+            r"|\b(?:past|previous|last|earlier) (?:reading groups?|journal clubs?)\b|\breading list\b",
         ),
         "That's for the reading group: `/rg next` and `/rg upcoming` show the sessions (paper, presenter, "
-        "time), `/rg propose` and `/rg vote` choose the papers, `/rg roster list` the presenters.",
+        "time), `/rg history` the past ones, `/rg propose` and `/rg vote` choose the papers, `/rg roster "
+        "list` the presenters.",
     ),
     (
         _Cued(
