@@ -35,7 +35,6 @@ from bot.search.relevance import (
     BROAD_MIN,
     BROAD_SHARE,
     LEAD_SENTENCES,
-    MIN_COVERAGE,
     coverage,
     covered,
     leads_with,
@@ -142,6 +141,24 @@ def _check_ids(papers: Sequence[Paper]) -> None:
         raise CorpusError("Two papers share an id; each paper needs its own.", problems)
 
 
+class _InTitles:
+    """`relevance.covered` over titles alone: a term's weight is its idf over the corpus (the same word
+    weighs the same wherever it is looked for), the papers holding it are those whose title does."""
+
+    def __init__(self, terms: AnalysedTerms) -> None:
+        self._terms = terms
+        self.size = terms.size
+        self._titled: dict[str, npt.NDArray[np.int32]] = {}
+
+    def idf(self, term: str) -> float:
+        return self._terms.idf(term)
+
+    def containing(self, term: str) -> npt.NDArray[np.int32]:
+        if term not in self._titled:
+            self._titled[term] = self._terms.titled(term)
+        return self._titled[term]
+
+
 class PaperIndex:
     """Search, browse and autocomplete over a fixed tuple of papers. Build with `PaperIndex.build`."""
 
@@ -166,8 +183,6 @@ class PaperIndex:
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
         self._leads: dict[int, frozenset[str]] = {}
         """Paper → the terms of its title, authors and first sentences (`_leads_with`), as first needed."""
-        self._titles: dict[int, frozenset[str]] = {}
-        """Paper → the terms of its title (`_titled`), as first needed."""
         self._meaning = (
             None
             if embedder is None or len(self.papers) > MEANING_MAX_PAPERS
@@ -591,19 +606,14 @@ class PaperIndex:
 
     def _titled(self, q: Query, allowed: set[int]) -> tuple[set[int], Query]:
         """The allowed papers whose title holds `q.title_text`, by the rule any match meets (a paper needs
-        the title's distinctive words, not every word); only papers holding one of its terms are read."""
+        the title's distinctive words, not every word), weighed as everywhere (`_InTitles`)."""
         words = analyze_words(q.title_text)
         terms = {t for w in words for t in (*w.parts, w.joined) if t}
         if not terms:
             return set(), with_note(q, f"Every word in “{q.title_text}” is too common to look for in titles.")
-        holding = {int(d) for t in terms for d in self._terms.containing(t)} & allowed
-        return {d for d in holding if coverage(words, self._title_terms(d), self._terms) >= MIN_COVERAGE}, q
-
-    def _title_terms(self, doc: int) -> frozenset[str]:
-        terms = self._titles.get(doc)
-        if terms is None:
-            terms = self._titles[doc] = frozenset(analyze(self.papers[doc].title))
-        return terms
+        titles = _InTitles(self._terms)
+        candidates = np.unique(np.concatenate([titles.containing(t) for t in terms])).astype(np.int64)
+        return {int(d) for d in candidates[covered(words, candidates, titles)]} & allowed, q
 
     # --- browsing and autocomplete --------------------------------------------------------------
 

@@ -182,6 +182,17 @@ class AnalysedTerms:
         number = self._ids.get(term)
         return np.zeros(0, dtype=np.int32) if number is None else self.postings.of(number)
 
+    def titled(self, term: str) -> IntArray:
+        """The papers whose title holds `term`, ascending: found in the title field's ids (one pass over
+        them, ~10 ms at a million titles) rather than by analysing titles again."""
+        number = self._ids.get(term)
+        if number is None:
+            return np.zeros(0, dtype=np.int32)
+        title = self.fields["title"]
+        places = np.flatnonzero(title.ids == number)
+        docs = np.searchsorted(title.offsets, places, side="right") - 1
+        return np.unique(docs).astype(np.int32)
+
     def doc_terms(self, doc: int) -> frozenset[str]:
         """The distinct terms of paper `doc` (body and authors): built on demand, for one hit at a time."""
         vocabulary = self.vocabulary
