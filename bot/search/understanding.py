@@ -588,7 +588,8 @@ _ELSEWHERE = (
             # what the group read before: "what did we read last session", "what have we read so far"
             r"|\bwhat (?:did|have) we (?:read|discuss(?:ed)?)\b"
             r"(?=.*\b(?:last|session|sessions|so far|before|previously|reading group|journal club)\b)"
-            r"|\b(?:past|previous|last|earlier) (?:reading groups?|journal clubs?)\b|\breading list\b",
+            r"|\b(?:past|previous|last|earlier) (?:reading groups?|journal clubs?)\b"
+            r"|\b(?:the|our|the group'?s) reading list\b",  # the group's ("my reading list" is one's own)
         ),
         "That's for the reading group: `/rg next` and `/rg upcoming` show the sessions (paper, presenter, "
         "time), `/rg history` the past ones, `/rg propose` and `/rg vote` choose the papers, `/rg roster "
