@@ -410,6 +410,13 @@ def _cited_answer(
     return Answer(text, tuple(citations), tuple(sources), True, question, results.total)
 
 
+def _one_named(index: PaperIndex, question: Question) -> bool:
+    """Do a question's filters alone name one paper: the only one they allow ("who wrote the paper with
+    languini in the title?"), or the newest or oldest of those ("abstract of Noci's latest paper")?"""
+    total = index.search(question, limit=1).total
+    return total == 1 or (total > 1 and question.query.sort != "relevance")
+
+
 def _about_the_paper(index: PaperIndex, question: Question, say: Callable[[Paper], str]) -> Answer:
     """A question about one paper it names (who wrote it, when it appeared, where its code is): the paper
     is the best source for the question's words, and the answer is one statement about it, citing it."""
@@ -774,8 +781,11 @@ def compose(
         return _who_works_on(index, question)
     if question.intent == "breakdown":
         return _breakdown(index, question, everything)
-    if question.intent in _ABOUT_THE_PAPER and not question.topic and index.search(question).total == 1:
-        return _about_the_paper(index, question, _ABOUT_THE_PAPER[question.intent])  # "… with X in the title"
+    one_paper = question.intent in _ABOUT_THE_PAPER or question.intent == "similar"
+    if one_paper and not question.topic and _one_named(index, question):
+        if question.intent == "similar":  # "papers similar to Noci's latest paper"
+            return _similar_papers(index, question)
+        return _about_the_paper(index, question, _ABOUT_THE_PAPER[question.intent])
     if question.intent in {"list", "count"} or not question.topic:
         return _list_answer(index, question, everything)
     if question.intent == "when" and question.sides:

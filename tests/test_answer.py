@@ -1097,3 +1097,26 @@ def test_who_has_the_most_first_author_papers_counts_first_authors_only(index: P
 def test_chat_spellings_of_asking_for_a_random_paper(index: PaperIndex, question: str) -> None:
     (citation,) = answer_question(index, question).citations
     assert citation.paper in index.papers
+
+
+@pytest.mark.parametrize(
+    ("question", "person", "newest"),
+    [("who are the authors of Hofmann's newest paper?", "Thomas Hofmann", True),
+     ("abstract of Noci's latest paper", "Lorenzo Noci", True),
+     ("link to Noci's first paper", "Lorenzo Noci", False)],
+)  # fmt: skip
+def test_a_question_about_someones_newest_or_first_paper_is_about_that_paper(
+    index: PaperIndex, question: str, person: str, newest: bool
+) -> None:
+    theirs = [p for p in index.papers if person in p.authors and p.published]
+    meant = (max if newest else min)(theirs, key=lambda p: p.published or date.min)
+    (citation,) = answer_question(index, question).citations
+    assert citation.paper == meant
+
+
+def test_who_wrote_the_latest_paper_on_a_topic_names_the_newest_paper_on_it(index: PaperIndex) -> None:
+    on_topic = [h.paper for h in index.search("diffusion", limit=50).hits]
+    newest = max(on_topic, key=lambda p: p.published or date.min)
+    answer = answer_question(index, "who wrote the latest paper on diffusion?")
+    assert [c.paper for c in answer.citations] == [newest]
+    assert all(name in answer.text for name in newest.authors)

@@ -830,6 +830,13 @@ _ONE_OF = _Cued(
 ending on the word ("summarize Noci's latest", "what did they do together most recently"); so does "is
 Noci still publishing?" (the newest says when he last did)."""
 _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
+_ONE_PAPER = frozenset({"who_wrote", "when", "similar", "link", "abstract"})
+"""Intents that ask about one paper: named by its words, or, with "latest"/"first", the newest or oldest of
+those the question names ("who are the authors of Hofmann's newest paper?")."""
+_WHICH_END = frozenset(
+    {"first", "earliest", "oldest", "latest", "newest", "last", "recent", "most", "recently"}
+)
+"""The words that said which end of the list such a question means: no topic words then."""
 _THE_PAPER = frozenset({"it", "this", "that"})
 """Words pointing at one paper the question does not name ("who wrote it?")."""
 _LISTING_VERBS = _Cued(
@@ -1163,6 +1170,12 @@ _SPELLED_OUT = (
            r"\b(?:yrs?|wat|wut|abt|b4|teh|gimme|suprise|hwo)\b", re.IGNORECASE),
      lambda m: _SHORTHAND[m[0].lower()]),
     (_Cued(("back",), r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE),
+     lambda m: ""),
+    # "the titles of Noci's papers", "links to all of Hofmann's papers", "a list of our 2024 papers": the
+    # papers themselves (each listed with its title and link)
+    (_Cued(("title", "link", "url", "pdf", "list"),
+           r"\b(?:the |a )?(?:titles?|links?|urls?|pdfs?|list) (?:to|for|of) (?=(?:all )?(?:of )?"
+           r"(?:the |our |his |her |their )?(?:[\w'’-]+ ){0,3}(?:papers|publications)\b)", re.IGNORECASE),
      lambda m: ""),
     (_Cued(("stand for", "short for", "mean"),
            r"\b(?:what|wh?at?s)(?: does| do| is|'s)? (\S+(?: \S+)?) (?:stand for|short for|mean)\b",
@@ -1556,6 +1569,14 @@ class Reader:
             intent = "topic"  # "recommend something on diffusion": the papers on it, not one drawn blind
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
+        elif b.sort == "relevance" and intent in _ONE_PAPER:  # "who wrote the latest paper on diffusion?"
+            ends = dict(_INTENTS)
+            if ends["latest"].search(folded):
+                b.sort = "date"
+            elif ends["oldest"].search(folded):
+                b.sort = "oldest"
+            if b.sort != "relevance":  # "link to Noci's first paper": "first" said which one, it is no topic
+                topic = " ".join(w for w in topic.split() if fold(w) not in _WHICH_END)
         yes_no = bool(_WHETHER.search(folded))
         if intent == "link" and topic and yes_no:
             b.has_code = None  # "does the languini paper have code?" asks whether it has: no filter
@@ -1564,7 +1585,7 @@ class Reader:
             sides = _sides(topic)  # "which came first, GIDD or random teachers?": each one's date
             if sides:
                 intent, b.sort = "when", "relevance"
-        one_paper = intent in {"who_wrote", "when", "similar", "link", "abstract"}
+        one_paper = intent in _ONE_PAPER
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
         unnamed = pointing and intent != "pick" and not topic and not b.freeze("").has_filters
         query = b.freeze(topic)

@@ -200,6 +200,10 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         # a comparison not typed to its end: no search for "vs"
         ("fusion vs", Query(text="fusion")),
         ("hwo many papers did lucchi write", Query(authors=("lucchi",))),  # a typo in a question word
+        # the titles or links of papers are the papers (listed with both)
+        ("list the titles of lucchi's papers", Query(authors=("lucchi",))),
+        ("links to all of lucchi's papers", Query(authors=("lucchi",))),
+        ("a list of our 2024 papers", Query(**_years(2024, 2024))),
         ("lucchi vs", Query(authors=("lucchi",))),
     ],
 )
