@@ -1587,7 +1587,8 @@ class Reader:
                 intent, b.sort = "when", "relevance"
         one_paper = intent in _ONE_PAPER
         pointing = one_paper or bool(_THE_PAPER & set(folded.split()))
-        unnamed = pointing and intent != "pick" and not topic and not b.freeze("").has_filters
+        named_by_end = b.sort != "relevance"  # "who wrote our newest paper?" names one: the newest
+        unnamed = pointing and intent != "pick" and not (topic or b.freeze("").has_filters or named_by_end)
         query = b.freeze(topic)
         return Question(
             text=cleaned,
