@@ -1121,3 +1121,26 @@ def test_who_wrote_the_latest_paper_on_a_topic_names_the_newest_paper_on_it(inde
     answer = answer_question(index, "who wrote the latest paper on diffusion?")
     assert [c.paper for c in answer.citations] == [newest]
     assert all(name in answer.text for name in newest.authors)
+
+
+def test_two_short_alternatives_list_the_papers_on_either(index: PaperIndex) -> None:
+    diffusion = {h.paper.id for h in index.search("diffusion", limit=50).hits}
+    ssm = {h.paper.id for h in index.search("state space models", limit=50).hits}
+    assert diffusion
+    assert ssm
+    answer = answer_question(index, "papers on diffusion or state space models", everything=True)
+    assert {p.id for p in answer.matches} == diffusion | ssm
+    assert answer.text.startswith(f"{len(diffusion | ssm)} papers")
+
+
+@pytest.mark.parametrize("question", ["which papers cite random teachers?", "who cites the languini paper?"])
+def test_who_cites_a_paper_is_said_to_be_outside_the_listing(index: PaperIndex, question: str) -> None:
+    answer = answer_question(index, question)
+    assert answer.citations == ()
+    assert "doesn't say how papers were received" in answer.text
+
+
+def test_the_most_frequent_coauthor_is_the_person_with_the_most_joint_papers(index: PaperIndex) -> None:
+    answer = answer_question(index, "who is the most frequent coauthor of Hofmann?")
+    most = index.coauthors("Thomas Hofmann")[0][1]
+    assert answer.people[0][1] == most

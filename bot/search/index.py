@@ -103,6 +103,10 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+_OR = re.compile(r"\s+or\s+|^either\s+", re.IGNORECASE)
+"""Where a topic offers alternatives: "diffusion or state space models", "either SSMs or transformers"."""
+
+
 def _newest_first(paper: Paper) -> tuple[bool, int]:
     """Sort key: dated papers newest first, undated last."""
     return (paper.published is None, -(paper.published.toordinal() if paper.published else 0))
@@ -431,7 +435,20 @@ class PaperIndex:
     def matches(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
         """Every paper covering the question's topic words, or the same words with an abbreviation the
         corpus defines in its other form ("GAN" for "generative adversarial network", `abbreviations.py`);
-        best first, or by date for a date sort."""
+        best first, or by date for a date sort. A topic given as two short alternatives ("diffusion or state
+        space models") matches the papers on either, each side by the rule any match meets; in a longer
+        sentence ("does distillation work with random or trained teachers") "or" is just a word."""
+        sides = [side for side in _OR.split(question.topic) if analyze(side)]
+        if len(sides) == 2 and all(len(side.split()) <= 3 for side in sides):  # not "… random or trained …"
+            either: dict[int, float] = {}
+            for side in sides:  # after the first side's papers, the next side's: scores are not comparable
+                for doc, score in self.matches(question.with_topic(side), allowed):
+                    either.setdefault(doc, score)
+            kept = list(either.items())
+            if question.query.sort != "relevance":
+                order = _oldest_first if question.query.sort == "oldest" else _newest_first
+                kept.sort(key=lambda item: (*order(self.papers[item[0]]), item[0]))
+            return kept
         q = question.query
         kept = self._covering(question, allowed)
         own = len(kept) if allowed is None else None  # the topic's own matches on the whole corpus

@@ -605,12 +605,15 @@ _ELSEWHERE = (
     ),
     (
         _Cued(
-            ("most ", "hindex", "h-index", "award", "citation count", "impact factor"),
+            ("most ", "hindex", "h-index", "award", "citation count", "impact factor", "cit"),
             r"\bmost (?:important|influential|cited|impactful|famous|popular|significant|read|downloaded)\b"
-            r"|\bh-?index\b|\bawards?\b|\bcitation counts?\b|\bimpact factor\b",
+            r"|\bh-?index\b|\bawards?\b|\bcitation counts?\b|\bimpact factor\b"
+            # "which papers cite random teachers?", "who cites the languini paper", "cited by"
+            r"|\b(?:which|what|any|other) (?:papers?|work|works) (?:cite|cites|citing)\b|\bwho cites\b"
+            r"|\bcited by\b",
         ),
         "The listing doesn't say how papers were received (citations, awards, influence): ask by topic, "
-        "person or date instead.",
+        "person or date instead (“papers similar to …” finds the work closest to a paper).",
     ),
     (
         _Cued(
@@ -812,7 +815,7 @@ _INTENT_CUES: dict[Intent, frozenset[str]] = {
                                "collaborate", "collaborates", "collaborated", "collaborating",
                                "study", "studies", "of", "go-to", "goto", "around", "done", "touched",
                                "dabbled", "played", "tried", "stuff", "here", "anybody", "somebody",
-                               "someone"}),
+                               "someone", "coauthor", "co-author", "frequent", "frequently", "often"}),
 }  # fmt: skip
 """Words that only said what kind of answer is wanted, for one intent: no topic words then."""
 
@@ -1171,6 +1174,12 @@ _SPELLED_OUT = (
      lambda m: _SHORTHAND[m[0].lower()]),
     (_Cued(("back",), r"\b(?:way )?back (?=(?:in|during|around|before|when)\b)", re.IGNORECASE),
      lambda m: ""),
+    # "code for the ssm papers", "github repos of Noci's papers": those papers that have code
+    (_Cued(("code", "repo", "github", "implementation"),
+           r"\b(?:the )?(?:github |source )?(?:code|repos?|repositories|github|implementations?) (?:for|of) "
+           r"((?:all )?(?:of )?(?:the |our |his |her |their )?(?:[\w'’-]+ ){0,3}(?:papers|publications))\b",
+           re.IGNORECASE),
+     lambda m: f"{m[1]} with code"),
     # "the titles of Noci's papers", "links to all of Hofmann's papers", "a list of our 2024 papers": the
     # papers themselves (each listed with its title and link)
     (_Cued(("title", "link", "url", "pdf", "list"),

@@ -204,6 +204,8 @@ def test_explicit_syntax(text: str, expected: Query) -> None:
         ("list the titles of lucchi's papers", Query(authors=("lucchi",))),
         ("links to all of lucchi's papers", Query(authors=("lucchi",))),
         ("a list of our 2024 papers", Query(**_years(2024, 2024))),
+        ("code for the fusion papers", Query(text="fusion", has_code=True)),
+        ("github repos of lucchi's papers", Query(authors=("lucchi",), has_code=True)),
         ("lucchi vs", Query(authors=("lucchi",))),
     ],
 )
