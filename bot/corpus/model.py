@@ -15,8 +15,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 DatePrecision = Literal["day", "month", "year"]
 """How much of a publication date the source gave: a full date, a year and month, or a year alone."""
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")  # fmt: skip
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")  # fmt: skip
+"""Month names as answers say them, whatever the machine's locale (`%B` follows it)."""
 
 
 class Paper(BaseModel):
@@ -76,7 +77,7 @@ class Paper(BaseModel):
         if self.date_precision == "year":
             return str(self.published.year)
         if self.date_precision == "month":
-            return f"{_MONTH_NAMES[self.published.month - 1]} {self.published.year}"
+            return f"{MONTH_NAMES[self.published.month - 1]} {self.published.year}"
         return day(self.published)
 
     def short_authors(self, limit: int = 3) -> str:

@@ -103,10 +103,6 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
-_OR = re.compile(r"\s+or\s+|^either\s+", re.IGNORECASE)
-"""Where a topic offers alternatives: "diffusion or state space models", "either SSMs or transformers"."""
-
-
 def _newest_first(paper: Paper) -> tuple[bool, int]:
     """Sort key: dated papers newest first, undated last."""
     return (paper.published is None, -(paper.published.toordinal() if paper.published else 0))
@@ -433,23 +429,31 @@ class PaperIndex:
         return Question(text, "topic", query, tuple(analyze_words(text)), tuple(analyze(text)))
 
     def matches(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
-        """Every paper covering the question's topic words, or the same words with an abbreviation the
-        corpus defines in its other form ("GAN" for "generative adversarial network", `abbreviations.py`);
-        best first, or by date for a date sort. A topic given as two short alternatives ("diffusion or state
-        space models") matches the papers on either, each side by the rule any match meets; in a longer
-        sentence ("does distillation work with random or trained teachers") "or" is just a word."""
-        sides = [side for side in _OR.split(question.topic) if analyze(side)]
+        """Every paper covering the question's topic words (`_matching`), best first, or by date for a date
+        sort. A topic given as two short alternatives
+        ("diffusion or state space models") matches the papers on either, each side by the rule any match
+        meets; in a longer sentence ("does distillation work with random or trained teachers") "or" is just
+        a word."""
+        topic = question.topic  # split only when "or" is there: the pattern is compiled on first use
+        alternatives = re.split(r"\s+or\s+", topic, flags=re.IGNORECASE) if " or " in topic.lower() else []
+        sides = [side for side in alternatives if analyze(side)]
         if len(sides) == 2 and all(len(side.split()) <= 3 for side in sides):  # not "… random or trained …"
             either: dict[int, float] = {}
             for side in sides:  # after the first side's papers, the next side's: scores are not comparable
-                for doc, score in self.matches(question.with_topic(side), allowed):
+                for doc, score in self._matching(question.with_topic(side), allowed):
                     either.setdefault(doc, score)
             kept = list(either.items())
-            if question.query.sort != "relevance":
-                order = _oldest_first if question.query.sort == "oldest" else _newest_first
-                kept.sort(key=lambda item: (*order(self.papers[item[0]]), item[0]))
-            return kept
-        q = question.query
+        else:
+            kept = self._matching(question, allowed)
+        if question.query.sort != "relevance":  # the matches alone are sorted (not the whole corpus)
+            order = _oldest_first if question.query.sort == "oldest" else _newest_first
+            kept.sort(key=lambda item: (*order(self.papers[item[0]]), item[0]))
+        return kept
+
+    def _matching(self, question: Question, allowed: set[int] | None) -> list[tuple[int, float]]:
+        """The papers covering the question's topic words, or the same words with an abbreviation the corpus
+        defines in its other form ("GAN" for "generative adversarial network", `abbreviations.py`), best
+        first; for a broad topic, only the papers that lead with it."""
         kept = self._covering(question, allowed)
         own = len(kept) if allowed is None else None  # the topic's own matches on the whole corpus
         variants = self._abbreviations.variants(question.words) if self._abbreviations else []
@@ -463,10 +467,6 @@ class PaperIndex:
         if kept and self._broad(question, own):
             forms = [question.words, *(analyze_words(text) for text in variants)]
             kept = [item for item in kept if any(self._leads_with(item[0], words) for words in forms)]
-        if q.sort == "date":
-            kept.sort(key=lambda item: (*_newest_first(self.papers[item[0]]), item[0]))
-        elif q.sort == "oldest":
-            kept.sort(key=lambda item: (*_oldest_first(self.papers[item[0]]), item[0]))
         return kept
 
     def _broad(self, question: Question, matched: int | None) -> bool:

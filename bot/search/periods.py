@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
+from bot.corpus.model import MONTH_NAMES
+
 __all__ = ["Period", "describe_dates", "describe_day", "read_period", "within"]
 
 _MONTH_NUMBER = {
@@ -48,9 +50,6 @@ _MONTH_NUMBER = {
     for name in names.split()
 }
 """Month names as people type them (not `calendar.month_name`, which follows the machine's locale)."""
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")  # fmt: skip
-"""Month names as answers say them, whatever the machine's locale (`%B` follows it)."""
 _MONTHS = frozenset(_MONTH_NUMBER)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _UNITS = frozenset({"year", "month", "week"})
@@ -524,11 +523,11 @@ def read_period(words: list[str], i: int, today: date) -> Period | None:
 
 def describe_day(d: date) -> str:
     """'5 December 2026' (not `%d`, which pads; not the locale's month names)."""
-    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def _month(d: date) -> str:
-    return f"{_MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def describe_dates(start: date | None, end: date | None) -> str:

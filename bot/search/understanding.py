@@ -401,6 +401,9 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
     ),
 )  # fmt: skip
 
+_ENDS = dict(_INTENTS)
+"""The patterns by intent: a question about one paper may also say which end of a list it means."""
+
 # --- breakdowns --------------------------------------------------------------------------------------
 
 _PEOPLE = r"(?:authors|people|persons|researchers|co-?authors|contributors|writers|names|scientists|folks)"
@@ -836,6 +839,8 @@ _PLURAL_LISTING = frozenset({"papers", "publications", "articles", "preprints"})
 _ONE_PAPER = frozenset({"who_wrote", "when", "similar", "link", "abstract"})
 """Intents that ask about one paper: named by its words, or, with "latest"/"first", the newest or oldest of
 those the question names ("who are the authors of Hofmann's newest paper?")."""
+_UNFINISHED = _Cued(("vs", "versus"), r"\s*\b(?:vs|versus)\.?$", re.IGNORECASE)
+"""A comparison not typed to its end ("noci vs"): no search for "vs"."""
 _WHICH_END = frozenset(
     {"first", "earliest", "oldest", "latest", "newest", "last", "recent", "most", "recently"}
 )
@@ -1571,7 +1576,7 @@ class Reader:
             intent = "list" if has_filter or listing or explicit else "topic"
             if not topic and intent == "topic":
                 topic = rest  # only common words ("what is the"): the search says so
-        unfinished = re.sub(r"\s*\b(?:vs|versus)\.?$", "", topic, flags=re.IGNORECASE)
+        unfinished = _UNFINISHED.sub(lambda m: "", topic)
         if unfinished != topic and (unfinished or b.freeze("").has_filters):
             topic = unfinished  # "noci vs", "diffusion vs" (the other side not typed yet): no search for "vs"
         if intent == "pick" and topic and _SUGGESTED.search(folded) and not _AT_RANDOM.search(folded):
@@ -1579,10 +1584,9 @@ class Reader:
         if b.sort == "relevance" and intent in {"latest", "oldest"}:
             b.sort = "date" if intent == "latest" else "oldest"
         elif b.sort == "relevance" and intent in _ONE_PAPER:  # "who wrote the latest paper on diffusion?"
-            ends = dict(_INTENTS)
-            if ends["latest"].search(folded):
+            if _ENDS["latest"].search(folded):
                 b.sort = "date"
-            elif ends["oldest"].search(folded):
+            elif _ENDS["oldest"].search(folded):
                 b.sort = "oldest"
             if b.sort != "relevance":  # "link to Noci's first paper": "first" said which one, it is no topic
                 topic = " ".join(w for w in topic.split() if fold(w) not in _WHICH_END)
