@@ -39,7 +39,6 @@ lists, counts and "N more" count only real matches. Corrected typos are said in 
 
 from __future__ import annotations
 
-import random
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -591,13 +590,13 @@ def pick(index: PaperIndex, question: Question, exclude: frozenset[str] = frozen
     """Papers drawn at random from those the question matches (every paper when it names nothing): one,
     with the sentence its abstract opens with, or as many as asked ("3 random papers"); none of `exclude`
     (those a conversation already drew: "another one"). Asked again, most likely others."""
-    first = index.search(question, limit=1)
-    total = first.total
+    drawn = index.draw(question, question.wanted or 1, exclude)
+    total = drawn.total
     what = describe(index, question)
     if not total:
-        return _refusal(question, first.notes, hint=f"No papers {what}." if what else "No papers match.")
+        return _refusal(question, drawn.notes, hint=f"No papers {what}." if what else "No papers match.")
     matching = _papers(total) + (f" {what}" if what else "")
-    hits = _draw(index, question, total, question.wanted or 1, exclude)
+    hits = drawn.hits
     if not hits:
         return Answer(f"That was every one of the {matching}.", (), (), False, question)
     citations = _numbered(hits, everything=True)
@@ -616,24 +615,6 @@ def pick(index: PaperIndex, question: Question, exclude: frozenset[str] = frozen
         said = [_cite(trim_around(s.text, (), MAX_SENTENCE_CHARS), 1) for s in index.sentences(paper.id)[:1]]
     text = " ".join([*_corrections(question), lead, *said, *again])
     return Answer(text, citations, tuple(hits), True, question, len(hits), tuple(h.paper for h in hits))
-
-
-def _draw(
-    index: PaperIndex, question: Question, total: int, count: int, exclude: frozenset[str]
-) -> list[Hit]:
-    """`count` different matches (of `total`) at random positions, none in `exclude`; fewer when the
-    matches run out. By position, so every match is as likely and only the drawn ones are fetched."""
-    hits: list[Hit] = []
-    tried: set[int] = set()
-    while len(hits) < count and len(tried) < total:
-        at = random.randrange(total)
-        if at in tried:
-            continue
-        tried.add(at)
-        found = index.search(question, limit=1, offset=at).hits
-        if found and found[0].paper.id not in exclude:
-            hits.append(found[0])
-    return hits
 
 
 NAME_THE_PAPER = "Name the paper by a few words of its title or topic."

@@ -11,6 +11,7 @@ new corpus means a new index, swapped in whole by its owner.
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -356,19 +357,12 @@ class PaperIndex:
         if not 1 <= limit <= MAX_RESULTS or offset < 0:
             raise QueryError(f"Ask for between 1 and {MAX_RESULTS} results at a time (from result 1 on).")
         question = self._question(query)
-        allowed, q = self._filter(question.query)
-        if q.without_text:
-            unwanted = {doc for doc, _ in self.matches(question.with_topic(q.without_text), None)}
-            if not unwanted:  # "anything not on my reading list": no topic to leave out, so no list either
-                note = f"No paper is on “{q.without_text}”, so there is nothing to leave out."
-                return SearchResults((), 0, q, (*q.notes, note))
-            allowed = (set(range(len(self.papers))) if allowed is None else allowed) - unwanted
+        allowed, q, nothing = self._scope(question)
+        if nothing is not None:
+            return nothing
         if not q.text.strip():
             return self._listing(q, allowed, limit, offset)
         terms = list(question.terms)
-        if not terms:
-            note = f"Every word in “{q.text}” is too common to search on; add a more specific word."
-            return SearchResults((), 0, q, (*q.notes, note))
         if rank_all and q.sort == "relevance":
             ranking = self._engine.top_k(terms, offset + limit, allowed)
             page, total = list(ranking.hits[offset:]), ranking.total
@@ -381,6 +375,53 @@ class PaperIndex:
             page, total = ranked[offset : offset + limit], len(ranked)
         hits = tuple(self._hit(doc, score, question.words, terms) for doc, score in page)
         return SearchResults(hits, total, q, q.notes)
+
+    def draw(
+        self, query: str | Query | Question, count: int, exclude: frozenset[str] = frozenset()
+    ) -> SearchResults:
+        """`count` different papers drawn at random from those `query` matches (every paper when it names
+        nothing), every match as likely ("surprise me", "3 random diffusion papers"), none of `exclude`
+        (those already drawn); fewer when the matches run out. `total` counts every match, drawn or not.
+
+        The matches are found once and only the drawn papers are made into hits: drawing by position
+        through `search` ran the whole topic search again for each paper drawn."""
+        question = self._question(query)
+        allowed, q, nothing = self._scope(question)
+        if nothing is not None:
+            return nothing
+        scores: list[float] | None = None
+        if q.text.strip():
+            ranked = self.matches(question, allowed)
+            docs: Sequence[int] = [doc for doc, _ in ranked]
+            scores = [score for _, score in ranked]
+        else:
+            docs = range(len(self.papers)) if allowed is None else sorted(allowed)
+        # The positions in a random order: at most len(exclude) of them are left out, so this many hold
+        # `count` others whenever the matches do, and the first of those are a uniform draw.
+        positions = random.sample(range(len(docs)), min(len(docs), count + len(exclude)))
+        chosen = [at for at in positions if self.papers[docs[at]].id not in exclude][:count]
+        words, terms = question.words, list(question.terms)
+        hits = tuple(
+            self._listed(docs[at]) if scores is None else self._hit(docs[at], scores[at], words, terms)
+            for at in chosen
+        )
+        return SearchResults(hits, len(docs), q, q.notes)
+
+    def _scope(self, question: Question) -> tuple[set[int] | None, Query, SearchResults | None]:
+        """The papers the question's filters allow (None: every paper) and its query with the filters'
+        notes; or, as the third item, the empty results with a note saying why when nothing can match: a
+        topic to leave out that no paper is on, or a topic of only common words."""
+        allowed, q = self._filter(question.query)
+        if q.without_text:
+            unwanted = {doc for doc, _ in self.matches(question.with_topic(q.without_text), None)}
+            if not unwanted:  # "anything not on my reading list": no topic to leave out, so no list either
+                note = f"No paper is on “{q.without_text}”, so there is nothing to leave out."
+                return allowed, q, SearchResults((), 0, q, (*q.notes, note))
+            allowed = (set(range(len(self.papers))) if allowed is None else allowed) - unwanted
+        if q.text.strip() and not question.terms:
+            note = f"Every word in “{q.text}” is too common to search on; add a more specific word."
+            return allowed, q, SearchResults((), 0, q, (*q.notes, note))
+        return allowed, q, None
 
     def _closest_in_meaning(self, question: Question, allowed: set[int] | None) -> Hit | None:
         """When no paper uses the words of a topic question (or of "who wrote …"), the one paper clearly
@@ -559,8 +600,11 @@ class PaperIndex:
         order, place = self._date_orders[1 if oldest else 0]
         ordered = order if allowed is None else sorted(allowed, key=place.__getitem__)
         page = ordered[offset : offset + limit]
-        hits = tuple(Hit(self.papers[d], 0.0, make_snippet(self._sentences_of(d), ()), ()) for d in page)
-        return SearchResults(hits, len(ordered), q, q.notes)
+        return SearchResults(tuple(self._listed(d) for d in page), len(ordered), q, q.notes)
+
+    def _listed(self, doc: int) -> Hit:
+        """Paper `doc` as a listing shows it: no score, no matched words, its opening as the snippet."""
+        return Hit(self.papers[doc], 0.0, make_snippet(self._sentences_of(doc), ()), ())
 
     @cached_property
     def _date_orders(self) -> tuple[tuple[list[int], list[int]], tuple[list[int], list[int]]]:
