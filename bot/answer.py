@@ -101,7 +101,8 @@ class Answer(NamedTuple):
     total: int = 0
     """How many papers match in all (list answers may cite only the first screenful)."""
     matches: tuple[Paper, ...] = ()
-    """Every matching paper, in the order shown (citations are the first of them)."""
+    """Lists, counts and who-wrote-most answers: every matching paper, in the order shown (citations are
+    the first of them)."""
     people: tuple[tuple[str, int], ...] = ()
     """who_works_on: (name, number of papers on the topic), most first."""
     unshown_groups: int = 0
@@ -211,10 +212,6 @@ def describe(index: PaperIndex, question: Question) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _search_all(index: PaperIndex, question: Question) -> SearchResults:
-    return index.search(question, limit=MAX_RESULTS)
-
-
 def _numbered(hits: Sequence[Hit], everything: bool) -> tuple[Citation, ...]:
     shown = hits if everything else hits[:SCREENFUL]
     return tuple(Citation(n, h.paper) for n, h in enumerate(shown, start=1))
@@ -230,7 +227,8 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
     """
     whether = question.yes_no and bool(question.query.authors) and bool(question.topic)  # "is X on Y?"
     by_meaning = question.intent == "list" and not whether  # not another paper of X's instead of Y
-    results = index.search(question, limit=MAX_RESULTS, by_meaning=by_meaning)
+    shown = MAX_RESULTS if everything else max(SCREENFUL, question.wanted or 0)
+    results = index.search(question, limit=shown, by_meaning=by_meaning)
     if results.hits and results.hits[0].by_meaning:
         return _cited_answer(index, question, list(results.hits[:1]), results)
     what = describe(index, question)
@@ -278,8 +276,11 @@ def _list_answer(index: PaperIndex, question: Question, everything: bool) -> Ans
     else:
         lead = f"{head}{order}: {listed}."
     text = " ".join([*_corrections(question), lead, *results.notes])
-    return Answer(text, citations, results.hits[: len(citations)], True, question, total,
-                  tuple(h.paper for h in results.hits))  # fmt: skip
+    if total <= len(results.hits):  # the page holds every match: no second search for them
+        matches = tuple(h.paper for h in results.hits)
+    else:
+        matches = index.every_match(question).papers
+    return Answer(text, citations, results.hits[: len(citations)], True, question, total, matches)
 
 
 def _nearest_outside(index: PaperIndex, question: Question) -> tuple[str, Paper] | None:
@@ -291,7 +292,7 @@ def _nearest_outside(index: PaperIndex, question: Question) -> tuple[str, Paper]
     if q.date_from is None and q.date_to is None:
         return None
     undated = question._replace(query=q._replace(date_from=None, date_to=None, sort="date"))
-    dated = [h.paper for h in _search_all(index, undated).hits if h.paper.published is not None]
+    dated = [p for p in index.every_match(undated).papers if p.published is not None]
     before = [p for p in dated if q.date_from is not None and p.published and p.published < q.date_from]
     after = [p for p in dated if q.date_to is not None and p.published and p.published > q.date_to]
     if before:
@@ -315,10 +316,11 @@ def _not_on_the_paper(index: PaperIndex, question: Question, results: SearchResu
     the listing cut the author list, so he may still be on it). The topic must name one paper: "has Noci
     written on diffusion?" (eight papers, none his) is answered as the refusal it is."""
     anyone = question._replace(query=question.query._replace(authors=(), any_author=False))
-    named = _search_all(index, anyone).hits
+    found = index.search(anyone, limit=1)
+    named = found.hits
     asked = [index.display_author(a) for a in question.query.authors]
     titled = bool(named) and set(question.terms) <= set(analyze(named[0].paper.title))
-    if not (len(named) == 1 or (titled and _NAMED_PAPER.search(question.text.lower()))):
+    if not (found.total == 1 or (titled and _NAMED_PAPER.search(question.text.lower()))):
         return _refusal(question, results.notes, hint=f"No papers {describe(index, question)}.")
     sources = list(named[:1])
     paper = sources[0].paper
@@ -504,25 +506,23 @@ def _people_asked(index: PaperIndex, question: Question) -> set[str]:
 def _who_works_on(index: PaperIndex, question: Question) -> Answer:
     """The people with the most matching papers. "X and Y" counts the papers covering both when there are
     any (the literal reading), else the papers on either."""
-    hits = _topic_hits(index, question)
-    if not hits:
+    papers = _topic_papers(index, question)
+    if not papers:
         return _refusal(question, hint="Nobody in the corpus has written on that.")
     # "who has worked with Noci?": the people on Noci's papers, Noci aside
     named = _people_asked(index, question)
     listed = 1 if question.query.first_author else None  # "who has the most first-author papers?"
-    counts: Counter[str] = Counter(
-        a for h in hits for a in index.author_keys(h.paper)[:listed] if a not in named
-    )
+    counts: Counter[str] = Counter(a for p in papers for a in index.author_keys(p)[:listed] if a not in named)
     if not counts:
         return _refusal(question, hint="Nobody else is listed on those papers.")
     # Ties go to whoever came earliest in an author list (first authors did the work), then by name.
     position: dict[str, int] = {}
-    for h in hits:
-        for place, key in enumerate(index.author_keys(h.paper)):
+    for paper in papers:
+        for place, key in enumerate(index.author_keys(paper)):
             position[key] = min(place, position.get(key, place))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], position[kv[0]], kv[0]))[:MAX_PEOPLE]
     people = tuple((index.display_author(key), n) for key, n in ranked)
-    citations = _numbered(hits, everything=False)
+    citations = tuple(Citation(n, p) for n, p in enumerate(papers[:SCREENFUL], start=1))
     first, *rest = people
     what = describe(index, question._replace(query=question.query._replace(authors=())))
     if question.query.first_author and not question.query.authors:
@@ -534,29 +534,23 @@ def _who_works_on(index: PaperIndex, question: Question) -> Answer:
         lead += ", then " + " and ".join(f"{name} ({_papers(n)})" for name, n in rest)
     lead += f". The papers: {_markers([c.number for c in citations])}."
     text = " ".join([*_corrections(question), lead])
-    return Answer(text, citations, tuple(hits[: len(citations)]), True, question, len(hits),
-                  tuple(h.paper for h in hits), people)  # fmt: skip
+    return Answer(text, citations, (), True, question, len(papers), tuple(papers), people)
 
 
-def _topic_hits(index: PaperIndex, question: Question) -> list[Hit]:
-    """The papers on the question's topic; for "X and Y", those on both X and Y if any paper is, else the
-    papers on X or Y (each part searched on its own: "state space models and diffusion" as one text is
-    matched by the state-space papers alone, its rarer words outweighing "diffusion")."""
-    whole = list(_search_all(index, question).hits)
+def _topic_papers(index: PaperIndex, question: Question) -> list[Paper]:
+    """Every paper on the question's topic (all of them, however many: they are counted); for "X and Y",
+    those on both X and Y if any paper is, else the papers on X or Y (each part searched on its own: "state
+    space models and diffusion" as one text is matched by the state-space papers alone, its rarer words
+    outweighing "diffusion")."""
+    whole = list(index.every_match(question).papers)
     parts = re.split(r"\s+(?:and|&)\s+", question.topic)
     if len(parts) < 2:
         return whole
-    each = [list(_search_all(index, question.with_topic(part)).hits) for part in parts]
-    on_all = set.intersection(*({h.paper.id for h in hits} for hits in each))
+    each = [index.every_match(question.with_topic(part)).papers for part in parts]
+    on_all = set.intersection(*({p.id for p in papers} for papers in each))
     if on_all:
-        return [h for h in each[0] if h.paper.id in on_all]
-    seen: set[str] = set()
-    either = []
-    for h in [*whole, *(h for hits in each for h in hits)]:
-        if h.paper.id not in seen:
-            seen.add(h.paper.id)
-            either.append(h)
-    return either
+        return [p for p in each[0] if p.id in on_all]
+    return list({p.id: p for p in [*whole, *(p for papers in each for p in papers)]}.values())
 
 
 def _papers(n: int) -> str:
@@ -567,7 +561,7 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
     """The newest (or oldest) relevant paper, with what it says; plural questions get the list."""
     if not question.singular:
         return _list_answer(index, question, everything)
-    results = _search_all(index, question)
+    results = index.search(question, limit=1)
     what = describe(index, question)
     if not results.hits:
         return _refusal(question, results.notes, hint=f"No papers {what}." if what else "No papers match.")
@@ -582,8 +576,7 @@ def _dated_answer(index: PaperIndex, question: Question, everything: bool) -> An
     )
     said = [_cite(s, 1) for s in statements if not s.startswith("“")]
     text = " ".join([*_corrections(question), lead, *said, *results.notes])
-    return Answer(text, (Citation(1, paper),), (hit,), True, question, results.total,
-                  tuple(h.paper for h in results.hits))  # fmt: skip
+    return Answer(text, (Citation(1, paper),), (hit,), True, question, results.total)
 
 
 def pick(index: PaperIndex, question: Question, exclude: frozenset[str] = frozenset()) -> Answer:
@@ -654,7 +647,7 @@ def _breakdown(index: PaperIndex, question: Question, everything: bool) -> Answe
     """ "How many authors are there?", "papers per category", "which year had the most papers", "which
     institutions do we work with": the matching papers grouped by person, category, year or listed
     institution, each group with its number of papers. The groups are the answer; no paper is cited."""
-    papers = [h.paper for h in _topic_hits(index, question)]
+    papers = _topic_papers(index, question)
     q = question.query
     subject = q._replace(authors=()) if question.by == "author" and not question.compared else q
     subject = subject._replace(categories=()) if question.by == "category" else subject

@@ -40,7 +40,7 @@ from bot.search.relevance import (
     covered,
     leads_with,
 )
-from bot.search.results import Hit, SearchResults
+from bot.search.results import Hit, Matches, SearchResults
 from bot.search.snippets import Sentence, analyze_sentences, make_snippet, split_sentences, trim_around
 from bot.search.spelling import Speller
 from bot.search.store import IndexStore, corpus_key
@@ -395,7 +395,7 @@ class PaperIndex:
             docs: Sequence[int] = [doc for doc, _ in ranked]
             scores = [score for _, score in ranked]
         else:
-            docs = range(len(self.papers)) if allowed is None else sorted(allowed)
+            docs = self._listing_order(q, allowed)
         # The positions in a random order: at most len(exclude) of them are left out, so this many hold
         # `count` others whenever the matches do, and the first of those are a uniform draw.
         positions = random.sample(range(len(docs)), min(len(docs), count + len(exclude)))
@@ -406,6 +406,20 @@ class PaperIndex:
             for at in chosen
         )
         return SearchResults(hits, len(docs), q, q.notes)
+
+    def every_match(self, query: str | Query | Question) -> Matches:
+        """Every paper `query` matches, in the order `search` lists them, as papers alone: for answers
+        about all of them (papers per year, who wrote the most on a topic), which a page of `search` — at
+        most MAX_RESULTS hits, each with its snippet — would cut short on a larger corpus."""
+        question = self._question(query)
+        allowed, q, nothing = self._scope(question)
+        if nothing is not None:
+            return Matches((), q, nothing.notes)
+        if q.text.strip():
+            docs: Sequence[int] = [doc for doc, _ in self.matches(question, allowed)]
+        else:
+            docs = self._listing_order(q, allowed)
+        return Matches(tuple(self.papers[d] for d in docs), q, q.notes)
 
     def _scope(self, question: Question) -> tuple[set[int] | None, Query, SearchResults | None]:
         """The papers the question's filters allow (None: every paper) and its query with the filters'
@@ -596,11 +610,14 @@ class PaperIndex:
         Every paper's place in both orders is sorted once: a listing of the whole corpus is then a slice
         (re-sorting a million papers took seconds per "what's new?", and a random paper needs two
         listings), and a filtered one sorts only the papers the filters allow, by those places."""
-        oldest = q.sort == "oldest"
-        order, place = self._date_orders[1 if oldest else 0]
-        ordered = order if allowed is None else sorted(allowed, key=place.__getitem__)
+        ordered = self._listing_order(q, allowed)
         page = ordered[offset : offset + limit]
         return SearchResults(tuple(self._listed(d) for d in page), len(ordered), q, q.notes)
+
+    def _listing_order(self, q: Query, allowed: set[int] | None) -> Sequence[int]:
+        """The papers `allowed` (None: all), newest first (oldest first for `sort:oldest`)."""
+        order, place = self._date_orders[1 if q.sort == "oldest" else 0]
+        return order if allowed is None else sorted(allowed, key=place.__getitem__)
 
     def _listed(self, doc: int) -> Hit:
         """Paper `doc` as a listing shows it: no score, no matched words, its opening as the snippet."""

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from bot.corpus.model import Paper
 from bot.search.query import Query
 
-__all__ = ["Hit", "SearchResults"]
+__all__ = ["Hit", "Matches", "SearchResults"]
 
 
 class Hit(NamedTuple):
@@ -41,3 +41,12 @@ class SearchResults:
 
     def __bool__(self) -> bool:
         return bool(self.hits)
+
+
+class Matches(NamedTuple):
+    """Every paper a query matches, in the order a search lists them, without snippets or scores: what an
+    answer about all of them (a breakdown, who wrote most on a topic) counts, however many there are."""
+
+    papers: tuple[Paper, ...]
+    query: Query
+    notes: tuple[str, ...] = ()
