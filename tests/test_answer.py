@@ -443,7 +443,8 @@ def test_asking_to_be_reminded_finds_the_paper(index: PaperIndex, question: str)
 @pytest.mark.parametrize(
     "question",
     ["who has worked with noci?", "noci's coauthors", "who does noci collaborate with",
-     "has anyone here worked with Noci?", "did anybody in the lab ever write with noci"],
+     "has anyone here worked with Noci?", "did anybody in the lab ever write with noci",
+     "who has Noci written with?", "who did noci publish with", "who wrote with Noci?"],
 )
 def test_who_works_with_someone_names_their_coauthors_most_first(index: PaperIndex, question: str) -> None:
     answer = answer_question(index, question)

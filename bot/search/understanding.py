@@ -279,7 +279,7 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
         _Cued(
             ("who", "author", "name", "credit", "people", "person"),
             r"\bwho\b.*\b(?:wrote|write|writes|written|authored|behind|made|came up with|invented|proposed"
-            r"|introduced|developed|was on|were on|credit)\b(?! (?:the )?most\b)"
+            r"|introduced|developed|was on|were on|credit)\b(?! (?:the )?most\b| with\b)"
             r"|(?<!active )(?<!prolific )(?<!top )(?<!main )\bauthors? (?:of|on|for)\b"
             r"|\bwho are the authors\b(?! (?:working|who work|writing))"
             r"|\bauthor list\b|\bnames? of (?:the )?authors\b|\bwho(?:s| is| are)? on (?:the|that)\b(?! most)"
@@ -335,8 +335,9 @@ _INTENTS: tuple[tuple[Intent, _Cued], ...] = (
             r"|\b(?:which|what) (?:authors|researchers|(?:lab |group |team )?members?)\b"
             r"|\b(?:a|an|the|our|any) (?:[\w-]+ ){1,3}(?:expert|person|guy|people)\b"
             r"|\bwho (?:can|could|would) explain\b|\bwho are the authors (?:working|who work|writing)\b"
-            # "Noci's coauthors", "who does Noci collaborate with"
+            # "Noci's coauthors", "who does Noci collaborate with", "who has Noci written with?"
             r"|\bco-?authors\b|\bcollaborat(?:ors?|es?|ed|ing)\b"
+            r"|\bwho\b.*\b(?:written|write|wrote|published|publish) with\b"
         ),
     ),
     (
