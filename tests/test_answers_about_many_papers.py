@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -25,7 +26,7 @@ PEOPLE = ("Ada Byron", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbar
 def _paper(n: int) -> Paper:
     """Paper n: Ada Byron on two papers in three, Donald Knuth on three in five, one of four others on the
     rest; on diffusion when n is not a multiple of 7; one paper a day going back from mid-2026, so the
-    years differ and the oldest papers fall outside the newest page of results."""
+    years differ and the oldest papers fall outside the newest page of results; a few undated."""
     authors = [PEOPLE[0]] if n % 3 else []
     authors.append(PEOPLE[min(1 + n % 10, 5)])
     topic = "sorting networks" if n % 7 == 0 else "diffusion models"
@@ -33,7 +34,7 @@ def _paper(n: int) -> Paper:
         id=f"paper-{n:04d}",
         title=f"Study {n} of {topic}",
         authors=tuple(dict.fromkeys(authors)),
-        published=date.fromordinal(date(2026, 6, 30).toordinal() - n),
+        published=None if n % 97 == 50 else date.fromordinal(date(2026, 6, 30).toordinal() - n),
         categories=("LG",),
         abstract=f"We study {topic} in setting {n}. Our results on {topic} hold for case {n}.",
     )
@@ -55,7 +56,7 @@ def said_groups(text: str) -> dict[str, int]:
 
 def test_papers_per_year_counts_every_paper_of_a_corpus_larger_than_a_page(index: PaperIndex) -> None:
     answer = answer_question(index, "papers per year", everything=True)
-    years = Counter(str(p.year) for p in PAPERS)
+    years = Counter(str(p.year) if p.year else "undated" for p in PAPERS)
     assert said_groups(answer.text) == dict(years)
     assert answer.text.startswith(f"{SIZE} papers")
 
@@ -91,3 +92,24 @@ def test_a_count_lists_every_match_in_its_matches(index: PaperIndex) -> None:
     assert answer.total == len(on_diffusion) > MAX_RESULTS
     assert answer.text.startswith(f"{len(on_diffusion)} papers")
     assert {p.id for p in answer.matches} == on_diffusion
+
+
+@pytest.mark.parametrize(
+    ("question", "keep"),
+    [
+        ("papers from 2024", lambda p: p.year == 2024),
+        ("papers from March 2025", lambda p: p.published and (p.year, p.published.month) == (2025, 3)),
+        ("papers since 2026", lambda p: p.year and p.year >= 2026),
+        ("papers before 2023", lambda p: p.year and p.year < 2023),
+        ("papers by Ada Byron from 2025", lambda p: p.year == 2025 and "Ada Byron" in p.authors),
+        ("diffusion papers from 2024 not by Ada Byron",
+         lambda p: p.year == 2024 and "Ada Byron" not in p.authors and "diffusion" in p.title),
+    ],
+)  # fmt: skip
+def test_a_period_holds_exactly_the_papers_dated_in_it(
+    index: PaperIndex, question: str, keep: Callable[[Paper], bool]
+) -> None:
+    expected = {p.id for p in PAPERS if keep(p)}
+    assert expected
+    assert {p.id for p in index.every_match(question).papers} == expected
+    assert index.search(question, limit=1).total == len(expected)

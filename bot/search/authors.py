@@ -8,7 +8,8 @@ else the most frequent.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from functools import cached_property
 
 from bot.corpus.model import Paper
 from bot.search.analysis import fold
@@ -92,8 +93,36 @@ class AuthorDirectory:
         return any(self.matches(author_filter, key) for key in self.paper_keys[doc])
 
     def keys_named(self, author_filter: str) -> list[str]:
-        """All author keys the filter names."""
-        return [key for key in self.display if self.matches(author_filter, key)]
+        """All author keys the filter names, in the directory's order: among the names holding the
+        filter's first word, not every name (a million papers list about as many people)."""
+        words = name_words(author_filter)
+        candidates = self._keys_with_word.get(words[0], []) if words else []
+        return [key for key in candidates if _contains_run(key.split(), words)]
+
+    def papers_with(self, keys: Collection[str], *, first_only: bool = False) -> set[int]:
+        """The numbers of the papers listing any of `keys` (as their first author, with `first_only`)."""
+        docs = {doc for key in keys for doc in self._papers_of.get(key, ())}
+        if first_only:
+            return {doc for doc in docs if self.paper_keys[doc][0] in keys}
+        return docs
+
+    @cached_property
+    def _keys_with_word(self) -> dict[str, list[str]]:
+        """Each folded word of a name → the names holding it, in the directory's order."""
+        found: defaultdict[str, list[str]] = defaultdict(list)
+        for key in self.display:
+            for word in dict.fromkeys(key.split()):
+                found[word].append(key)
+        return dict(found)
+
+    @cached_property
+    def _papers_of(self) -> dict[str, list[int]]:
+        """Each person's paper numbers, ascending: an author filter reads these, not every paper's list."""
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for doc, keys in enumerate(self.paper_keys):
+            for key in keys:
+                found[key].append(doc)
+        return dict(found)
 
     def names(self) -> list[str]:
         """Every distinct author, display spelling, sorted accent-insensitively."""

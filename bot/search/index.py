@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import random
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -468,10 +470,11 @@ class PaperIndex:
     def warm(self, *, meaning: bool = True) -> None:
         """Do the slow first-use work now, off the event loop (bot start-up, a rebuilt index): the
         abbreviations the corpus defines (≈ 10 s at 20,000 papers, else paid by the first question), the
-        papers' date order (≈ 2.4 s at a million papers, else paid by the first "what's new?") and, with
+        papers' date order and days (≈ 2.4 s at a million papers, else paid by the first "what's new?"
+        or date filter) and, with
         `meaning`, the paper vectors for search by meaning."""
         _ = self._abbreviations
-        _ = self._date_orders
+        _ = self._days_oldest_first  # and with them the date orders
         if meaning and self._meaning is not None:
             self._meaning.warm()
 
@@ -642,26 +645,26 @@ class PaperIndex:
         """The paper numbers the filters allow (None = all), and the query with notes on empty filters."""
         if not q.has_filters:
             return None, q
-        allowed = set(range(len(self.papers)))
+        allowed: set[int] | None = None  # every paper, until a filter narrows them
         by_anyone: set[int] = set()
         for author in q.authors:
             keys = set(self._authors.keys_named(author))
             if not keys:
                 q = with_note(q, f"I don't know an author called “{author}”.")
-            listed = 1 if q.first_author else None  # the first author only, or anyone listed
-            theirs = {d for d in allowed if keys.intersection(self._authors.paper_keys[d][:listed])}
+            theirs = self._authors.papers_with(keys, first_only=q.first_author)
             if q.any_author:
                 by_anyone |= theirs
             else:
-                allowed = theirs
+                allowed = theirs if allowed is None else allowed & theirs
         if q.any_author:
             allowed = by_anyone
-        for author in q.without_authors:
-            keys = set(self._authors.keys_named(author))
-            allowed = {d for d in allowed if not keys.intersection(self._authors.paper_keys[d])}
         if q.date_from is not None or q.date_to is not None:
-            low, high = q.date_from or date.min, q.date_to or date.max
-            allowed = {d for d in allowed if (p := self.papers[d].published) is not None and low <= p <= high}
+            between = self._published_between(q.date_from or date.min, q.date_to or date.max)
+            allowed = between if allowed is None else allowed & between
+        if allowed is None:
+            allowed = set(range(len(self.papers)))
+        for author in q.without_authors:
+            allowed -= self._authors.papers_with(set(self._authors.keys_named(author)))
         if q.affiliations:
             wanted_aff = set(q.affiliations)
             allowed = {d for d in allowed if wanted_aff & self.affiliation_keys(self.papers[d])}
@@ -681,6 +684,26 @@ class PaperIndex:
         if q.title_text:
             allowed, q = self._titled(q, allowed)
         return allowed, q
+
+    def _published_between(self, low: date, high: date) -> set[int]:
+        """The papers published from `low` to `high`, both included: a slice of the oldest-first order,
+        found by bisection, instead of a look at every paper's date (≈ 0.4 s a question at a million)."""
+        order, _ = self._date_orders[1]
+        days = self._days_oldest_first
+        return set(order[bisect_left(days, low.toordinal()) : bisect_right(days, high.toordinal())])
+
+    @cached_property
+    def _days_oldest_first(self) -> array[int]:
+        """The dated papers' days (`date.toordinal`), in the oldest-first order of `_date_orders`, where
+        the undated papers come last."""
+        order, _ = self._date_orders[1]
+        days = array("i")
+        for doc in order:
+            published = self.papers[doc].published
+            if published is None:
+                break
+            days.append(published.toordinal())
+        return days
 
     def _titled(self, q: Query, allowed: set[int]) -> tuple[set[int], Query]:
         """The allowed papers whose title holds `q.title_text`, by the rule any match meets (a paper needs
@@ -746,17 +769,15 @@ class PaperIndex:
 
     def papers_by_author(self, name: str) -> list[Paper]:
         """Papers by the named author (full name or surname, accents optional), newest first."""
-        keys = set(self._authors.keys_named(name_key(name)))
-        found = [d for d, paper_keys in enumerate(self._authors.paper_keys) if keys.intersection(paper_keys)]
+        found = self._authors.papers_with(set(self._authors.keys_named(name_key(name))))
         return [self.papers[d] for d in sorted(found, key=lambda d: (*_newest_first(self.papers[d]), d))]
 
     def coauthors(self, name: str) -> list[tuple[str, int]]:
         """People who wrote with the named author, with the number of shared papers, most frequent first."""
         keys = set(self._authors.keys_named(name_key(name)))
         counts: Counter[str] = Counter()
-        for paper_keys in self._authors.paper_keys:
-            if keys.intersection(paper_keys):
-                counts.update(k for k in paper_keys if k not in keys)
+        for doc in sorted(self._authors.papers_with(keys)):
+            counts.update(k for k in self._authors.paper_keys[doc] if k not in keys)
         shown = [(self._authors.display[k], n) for k, n in counts.items()]
         return sorted(shown, key=lambda item: (-item[1], name_key(item[0])))
 
