@@ -12,6 +12,10 @@ alone), disk MB, RSS after opening and the peak RSS, time to open from disk, and
 `/similar` sends), without and with a filter (a fifth of the papers allowed), plus the share of queries
 where two engines return the same top 10.
 
+`--step questions FILE DATADIR [RUNS]` times whole questions instead (`answer_question`: reading,
+filters, search and the answer's text, `QUESTIONS`) over the app's index of a corpus file written by
+`--step jsonl SIZE FILE`, opened and warmed as `paperbot run` does.
+
 The corpus is deterministic: paper i takes a SciFact title and 6–10 SciFact abstract sentences chosen by
 a seeded generator, 2–6 authors from a fixed pool of names, and a year. Each measurement runs in its own
 process so RSS figures belong to that step alone. If the SciFact folder is missing, says so and exits 0.
@@ -29,6 +33,7 @@ import platform
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -283,6 +288,53 @@ def step_app(file: Path, data_dir: Path, engine: str) -> dict[str, Any]:
             "phases": phases.rows, "file_mb": file.stat().st_size / 1e6}  # fmt: skip
 
 
+QUESTIONS = (
+    "papers by Noci", "papers by Lena Noci from 2020", "first-author papers by Hofmann",
+    "how many papers did Noci write?", "who has Noci written with?", "papers from 2020", "what's new?",
+    "papers on vitamin D", "vitamin D papers from 2019", "vitamin D papers not by Noci",
+    "does vitamin D supplementation reduce the risk of fractures", "a random paper by Noci",
+    "3 random papers on vitamin D", "latest paper by Hofmann", "papers with cancer in the title",
+    "papers per year", "who wrote the most papers?",
+)  # fmt: skip
+"""Questions people ask of a large corpus, by the synthetic corpus's names and SciFact's topics."""
+
+
+def step_questions(file: Path, data_dir: Path, runs: int) -> dict[str, Any]:
+    """Whole questions (`answer_question`: reading, filters, search, the answer's text) over the app's
+    index of a corpus file, opened as `paperbot run` opens it and warmed as it warms it: per question the
+    median and slowest of `runs` runs after one warm-up, and how the answer begins."""
+    from bot.answer import answer_question
+    from bot.clock import SystemClock
+    from bot.library import Library
+    from bot.search.store import INDEX_FOLDER
+
+    library = Library(path=file, strict=False, clock=SystemClock(), engine="auto",
+                      index_dir=data_dir / INDEX_FOLDER)  # fmt: skip
+    library.load()
+    index = library.index
+    index.warm()
+    rows = []
+    for question in QUESTIONS:
+        answer = answer_question(index, question)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            answer_question(index, question)
+            times.append((time.perf_counter() - started) * 1000)
+        rows.append({"question": question, "median_ms": statistics.median(times), "max_ms": max(times),
+                     "answer": answer.text[:60]})  # fmt: skip
+    return {"papers": len(index.papers), "engine": index.engine_name, "rows": rows}
+
+
+def report_questions(result: dict[str, Any]) -> None:
+    """The questions' times as a table."""
+    print(f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the end; "
+          f"{result['papers']:,} papers, engine {result['engine']}")  # fmt: skip
+    print(f"{'question':<62}{'median ms':>10}{'max ms':>9}  answer begins")
+    for row in result["rows"]:
+        print(f"{row['question']:<62}{row['median_ms']:>10.1f}{row['max_ms']:>9.1f}  {row['answer']}")
+
+
 def step_jsonl(size: int, data: Path, file: Path) -> dict[str, Any]:
     """Write the synthetic corpus as a JSON Lines corpus file (what `--step app` loads)."""
     with file.open("w", encoding="utf-8") as out:
@@ -401,10 +453,13 @@ def _step(step: Sequence[str], data: Path) -> int:
         "query": lambda name, work, count: step_query(name, Path(work), data, int(count)),
         "app": lambda file, data_dir, engine="auto": step_app(Path(file), Path(data_dir), engine),
         "jsonl": lambda size, file: step_jsonl(int(size), data, Path(file)),
+        "questions": lambda file, data_dir, runs="5": step_questions(Path(file), Path(data_dir), int(runs)),
     }
     result = steps[step[0]](*step[1:])
     if step[0] == "app":
         report_app(result)
+    if step[0] == "questions":
+        report_questions(result)
     print(json.dumps(result))
     return 0
 
