@@ -388,16 +388,9 @@ class PaperIndex:
         The matches are found once and only the drawn papers are made into hits: drawing by position
         through `search` ran the whole topic search again for each paper drawn."""
         question = self._question(query)
-        allowed, q, nothing = self._scope(question)
+        docs, scores, q, nothing = self._every(question)
         if nothing is not None:
             return nothing
-        scores: list[float] | None = None
-        if q.text.strip():
-            ranked = self.matches(question, allowed)
-            docs: Sequence[int] = [doc for doc, _ in ranked]
-            scores = [score for _, score in ranked]
-        else:
-            docs = self._listing_order(q, allowed)
         # The positions in a random order: at most len(exclude) of them are left out, so this many hold
         # `count` others whenever the matches do, and the first of those are a uniform draw.
         positions = random.sample(range(len(docs)), min(len(docs), count + len(exclude)))
@@ -413,15 +406,21 @@ class PaperIndex:
         """Every paper `query` matches, in the order `search` lists them, as papers alone: for answers
         about all of them (papers per year, who wrote the most on a topic), which a page of `search` — at
         most MAX_RESULTS hits, each with its snippet — would cut short on a larger corpus."""
-        question = self._question(query)
+        docs, _, q, nothing = self._every(self._question(query))
+        return Matches(tuple(self.papers[d] for d in docs), q, q.notes if nothing is None else nothing.notes)
+
+    def _every(
+        self, question: Question
+    ) -> tuple[Sequence[int], list[float] | None, Query, SearchResults | None]:
+        """Every paper the question matches, in the order `search` lists them, with their scores when it
+        has a topic (None for a listing), and its query; or `_scope`'s empty results when none can."""
         allowed, q, nothing = self._scope(question)
         if nothing is not None:
-            return Matches((), q, nothing.notes)
-        if q.text.strip():
-            docs: Sequence[int] = [doc for doc, _ in self.matches(question, allowed)]
-        else:
-            docs = self._listing_order(q, allowed)
-        return Matches(tuple(self.papers[d] for d in docs), q, q.notes)
+            return [], None, q, nothing
+        if not q.text.strip():
+            return self._listing_order(q, allowed), None, q, None
+        ranked = self.matches(question, allowed)
+        return [doc for doc, _ in ranked], [score for _, score in ranked], q, None
 
     def _scope(self, question: Question) -> tuple[set[int] | None, Query, SearchResults | None]:
         """The papers the question's filters allow (None: every paper) and its query with the filters'
@@ -470,9 +469,8 @@ class PaperIndex:
     def warm(self, *, meaning: bool = True) -> None:
         """Do the slow first-use work now, off the event loop (bot start-up, a rebuilt index): the
         abbreviations the corpus defines (≈ 10 s at 20,000 papers, else paid by the first question), the
-        papers' date order and days (≈ 2.4 s at a million papers, else paid by the first "what's new?"
-        or date filter) and, with
-        `meaning`, the paper vectors for search by meaning."""
+        papers' date orders and days (≈ 2.4 s at a million papers, else paid by the first "what's new?"
+        or period) and, with `meaning`, the paper vectors for search by meaning."""
         _ = self._abbreviations
         _ = self._days_oldest_first  # and with them the date orders
         if meaning and self._meaning is not None:
