@@ -18,8 +18,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from functools import cache, cached_property
-from typing import TYPE_CHECKING, Final, Literal, cast
+from functools import cache, cached_property, lru_cache
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, cast
 
 import numpy as np
 
@@ -162,6 +162,20 @@ class _InTitles:
         return self._titled[term]
 
 
+RECENT_QUESTIONS = 8
+"""How many questions' matches an index keeps (`PaperIndex._every`): at a million papers a common topic's
+are a few megabytes."""
+
+
+class _Every(NamedTuple):
+    """Every match of a question (`PaperIndex._match_every`), shared by whoever asks: never changed."""
+
+    docs: Sequence[int]
+    scores: tuple[float, ...] | None
+    query: Query
+    nothing: SearchResults | None
+
+
 class PaperIndex:
     """Search, browse and autocomplete over a fixed tuple of papers. Build with `PaperIndex.build`."""
 
@@ -181,6 +195,7 @@ class PaperIndex:
         self._today = today
         self.papers: tuple[Paper, ...] = tuple(papers)
         self._by_id = {p.id: i for i, p in enumerate(self.papers)}
+        self._every: Callable[[Question], _Every] = lru_cache(maxsize=RECENT_QUESTIONS)(self._match_every)
         self.engine_name = "custom" if engine_factory is not None else choose_engine(engine, len(self.papers))
         self._terms, self._engine = self._ready_index(settings, engine_factory, store, ready)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}
@@ -359,24 +374,32 @@ class PaperIndex:
         if not 1 <= limit <= MAX_RESULTS or offset < 0:
             raise QueryError(f"Ask for between 1 and {MAX_RESULTS} results at a time (from result 1 on).")
         question = self._question(query)
+        if rank_all and question.query.sort == "relevance" and question.terms:
+            return self._ranked_all(question, limit, offset)
+        docs, scores, q, nothing = self._every(question)
+        if nothing is not None:
+            return nothing
+        if scores is None:  # no topic: the listing of what the filters allow
+            page = docs[offset : offset + limit]
+            return SearchResults(tuple(self._listed(d) for d in page), len(docs), q, q.notes)
+        if not docs and by_meaning:
+            meant = self._closest_in_meaning(question, self._scope(question)[0])
+            if meant is not None:
+                return SearchResults((meant,) if offset == 0 else (), 1, q, q.notes)
+        words, terms = question.words, list(question.terms)
+        page = range(offset, min(offset + limit, len(docs)))
+        hits = tuple(self._hit(docs[at], scores[at], words, terms) for at in page)
+        return SearchResults(hits, len(docs), q, q.notes)
+
+    def _ranked_all(self, question: Question, limit: int, offset: int) -> SearchResults:
+        """`search(rank_all=True)`: every paper sharing a word with the query, by score (evaluation runs)."""
         allowed, q, nothing = self._scope(question)
         if nothing is not None:
             return nothing
-        if not q.text.strip():
-            return self._listing(q, allowed, limit, offset)
         terms = list(question.terms)
-        if rank_all and q.sort == "relevance":
-            ranking = self._engine.top_k(terms, offset + limit, allowed)
-            page, total = list(ranking.hits[offset:]), ranking.total
-        else:
-            ranked = self.matches(question, allowed)
-            if not ranked and by_meaning:
-                meant = self._closest_in_meaning(question, allowed)
-                if meant is not None:
-                    return SearchResults((meant,) if offset == 0 else (), 1, q, q.notes)
-            page, total = ranked[offset : offset + limit], len(ranked)
-        hits = tuple(self._hit(doc, score, question.words, terms) for doc, score in page)
-        return SearchResults(hits, total, q, q.notes)
+        ranking = self._engine.top_k(terms, offset + limit, allowed)
+        hits = tuple(self._hit(doc, score, question.words, terms) for doc, score in ranking.hits[offset:])
+        return SearchResults(hits, ranking.total, q, q.notes)
 
     def draw(
         self, query: str | Query | Question, count: int, exclude: frozenset[str] = frozenset()
@@ -409,18 +432,17 @@ class PaperIndex:
         docs, _, q, nothing = self._every(self._question(query))
         return Matches(tuple(self.papers[d] for d in docs), q, q.notes if nothing is None else nothing.notes)
 
-    def _every(
-        self, question: Question
-    ) -> tuple[Sequence[int], list[float] | None, Query, SearchResults | None]:
+    def _match_every(self, question: Question) -> _Every:
         """Every paper the question matches, in the order `search` lists them, with their scores when it
-        has a topic (None for a listing), and its query; or `_scope`'s empty results when none can."""
+        has a topic (None for a listing), and its query; or `_scope`'s empty results when none can. Kept
+        for the last questions (`_every`): an answer and its follow-ups ask for the same matches again."""
         allowed, q, nothing = self._scope(question)
         if nothing is not None:
-            return [], None, q, nothing
+            return _Every((), None, q, nothing)
         if not q.text.strip():
-            return self._listing_order(q, allowed), None, q, None
+            return _Every(self._listing_order(q, allowed), None, q, None)
         ranked = self.matches(question, allowed)
-        return [doc for doc, _ in ranked], [score for _, score in ranked], q, None
+        return _Every(tuple(doc for doc, _ in ranked), tuple(score for _, score in ranked), q, None)
 
     def _scope(self, question: Question) -> tuple[set[int] | None, Query, SearchResults | None]:
         """The papers the question's filters allow (None: every paper) and its query with the filters'
@@ -605,18 +627,12 @@ class PaperIndex:
         snippet = make_snippet(self._sentences_of(doc), set(terms), self._terms.idf)
         return Hit(self.papers[doc], score, snippet, tuple(matched[:MAX_MATCHED_TERMS]))
 
-    def _listing(self, q: Query, allowed: set[int] | None, limit: int, offset: int) -> SearchResults:
-        """No free words: the papers the filters allow, newest first (oldest first for `sort:oldest`).
-
-        Every paper's place in both orders is sorted once: a listing of the whole corpus is then a slice
-        (re-sorting a million papers took seconds per "what's new?", and a random paper needs two
-        listings), and a filtered one sorts only the papers the filters allow, by those places."""
-        ordered = self._listing_order(q, allowed)
-        page = ordered[offset : offset + limit]
-        return SearchResults(tuple(self._listed(d) for d in page), len(ordered), q, q.notes)
-
     def _listing_order(self, q: Query, allowed: set[int] | None) -> Sequence[int]:
-        """The papers `allowed` (None: all), newest first (oldest first for `sort:oldest`)."""
+        """No free words: the papers `allowed` (None: all), newest first (oldest first for `sort:oldest`).
+
+        Every paper's place in both orders is sorted once: a listing of the whole corpus is then the order
+        itself (re-sorting a million papers took seconds per "what's new?"), and a filtered one sorts only
+        the papers the filters allow, by those places."""
         order, place = self._date_orders[1 if q.sort == "oldest" else 0]
         return order if allowed is None else sorted(allowed, key=place.__getitem__)
 
