@@ -6,7 +6,9 @@ Runs the installed `paperbot` command (or `python -m bot` when it is not on the 
 Python) `--runs` times after two warm-up runs, and prints the median, quartiles and extremes of the
 wall-clock time of each whole process (interpreter start, imports, settings, corpus, index, answer,
 exit), and the median CPU time (user + system) of the process, which other jobs on the machine disturb
-far less than the wall-clock time. Then runs it `--importtime-runs` times under `python -X importtime`
+far less than the wall-clock time; and, taking turns with the asks, a yardstick of fixed work (`python -c
+"import numpy"`, `YARDSTICK`), with the ask's median as a multiple of the yardstick's: the ratio holds when
+the VM's speed drifts. Then runs it `--importtime-runs` times under `python -X importtime`
 and prints, per module, the median cumulative import time of the slowest ones, and the median self time
 summed per top-level package (what a lazy import would save). Importtime's own bookkeeping makes these
 figures larger than in a plain run; compare them with each other, not with the wall-clock times.
@@ -72,15 +74,25 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def time_runs(cmd: list[str], env: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU seconds of `runs` whole processes (each must exit 0)."""
-    wall, cpu = [], []
+YARDSTICK = "import numpy"
+"""A fixed amount of work (paperbot's largest import) run between the timed asks: this VM's speed drifts
+by up to ±40 % over minutes (this import took 116–175 ms on one day), so the ask's time is also given as
+a multiple of it, which drifts far less."""
+
+
+def time_runs(
+    cmds: list[list[str]], env: dict[str, str], runs: int
+) -> list[tuple[list[float], list[float]]]:
+    """Wall-clock and CPU seconds of `runs` whole processes of each command, the commands taking turns
+    (each must exit 0)."""
+    timed: list[tuple[list[float], list[float]]] = [([], []) for _ in cmds]
     for _ in range(runs):
-        cpu_before, started = _children_cpu(), time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-        wall.append(time.perf_counter() - started)
-        cpu.append(_children_cpu() - cpu_before)
-    return wall, cpu
+        for cmd, (wall, cpu) in zip(cmds, timed, strict=True):
+            cpu_before, started = _children_cpu(), time.perf_counter()
+            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+            wall.append(time.perf_counter() - started)
+            cpu.append(_children_cpu() - cpu_before)
+    return timed
 
 
 def import_times(cmd: list[str], env: dict[str, str], runs: int) -> tuple[dict[str, float], dict[str, float]]:
@@ -117,8 +129,9 @@ def main() -> int:
     print(f"command: {' '.join(cmd[:-1])} {args.question!r}")
     if shutil.which("hyperfine"):
         print("(hyperfine is installed: `hyperfine -N -w 3 'paperbot ask \"…\"'` gives the same figure)")
-    time_runs(cmd, env, 2)  # warm-up: page cache, .pyc files
-    wall, cpu = time_runs(cmd, env, args.runs)
+    yardstick = [sys.executable, "-c", YARDSTICK]
+    time_runs([cmd, yardstick], env, 2)  # warm-up: page cache, .pyc files
+    (wall, cpu), (stick, _) = time_runs([cmd, yardstick], env, args.runs)
     times = sorted(wall)
     q1, median, q3 = statistics.quantiles(times, n=4) if len(times) > 1 else (times[0],) * 3
     ms = [round(t * 1000) for t in (median, q1, q3, times[0], times[-1])]
@@ -126,6 +139,11 @@ def main() -> int:
         f"\nwhole process, {len(times)} runs: median {ms[0]} ms "
         f"(quartiles {ms[1]}–{ms[2]} ms, min {ms[3]}, max {ms[4]}); "
         f"CPU time median {statistics.median(cpu) * 1000:.0f} ms"
+    )
+    stick_median = statistics.median(stick)
+    print(
+        f"yardstick `python -c {YARDSTICK!r}`, run between them: median {stick_median * 1000:.0f} ms; "
+        f"the ask takes {median / stick_median:.2f}× it"
     )
     cumulative, packages = import_times(cmd, env, args.importtime_runs)
     print(f"\nslowest imports, median of {args.importtime_runs} runs under -X importtime (cumulative ms):")
