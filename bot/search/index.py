@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+import weakref
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -176,6 +177,21 @@ class _Every(NamedTuple):
     nothing: SearchResults | None
 
 
+def _remembering(index: PaperIndex) -> Callable[[Question], _Every]:
+    """`index._match_every`, keeping the last questions' matches. The cache holds the index through a weak
+    reference: a bound method would make a reference cycle, and an index replaced by a new one (a paper
+    added) would then stay in memory, gigabytes at a million papers, until the cyclic collector ran."""
+    of = weakref.ref(index)
+
+    @lru_cache(maxsize=RECENT_QUESTIONS)
+    def every(question: Question) -> _Every:
+        found = of()
+        assert found is not None, "asked through its own index, which is alive"
+        return found._match_every(question)
+
+    return every
+
+
 class PaperIndex:
     """Search, browse and autocomplete over a fixed tuple of papers. Build with `PaperIndex.build`."""
 
@@ -195,7 +211,7 @@ class PaperIndex:
         self._today = today
         self.papers: tuple[Paper, ...] = tuple(papers)
         self._by_id = {p.id: i for i, p in enumerate(self.papers)}
-        self._every: Callable[[Question], _Every] = lru_cache(maxsize=RECENT_QUESTIONS)(self._match_every)
+        self._every = _remembering(self)
         self.engine_name = "custom" if engine_factory is not None else choose_engine(engine, len(self.papers))
         self._terms, self._engine = self._ready_index(settings, engine_factory, store, ready)
         self._sentences: dict[int, tuple[Sentence, ...]] = {}

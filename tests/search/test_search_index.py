@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 
+from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.errors import AmbiguousPaperError, CorpusError, QueryError, UnknownPaperError
 from bot.search.index import PaperIndex
@@ -371,3 +374,21 @@ def test_a_broad_topic_that_names_people_matches_their_papers(make_paper: MakePa
     papers += [_unrelated(f"u{i}", make_paper) for i in range(6)]
     index = PaperIndex.build(papers, by_meaning=False)
     assert {h.paper.id for h in index.search("lorenzo", limit=50).hits} == {f"l{i}" for i in range(6)}
+
+
+def test_an_index_that_answered_questions_is_freed_as_soon_as_it_is_dropped() -> None:
+    """A new corpus (a paper added) replaces the whole index: the old one, gigabytes at a million papers,
+    must go when the last reference does, not when the cyclic collector next runs (it may not for long)."""
+    index = PaperIndex.build(load_corpus(strict=True).papers, engine="rank-bm25")
+    index.search("diffusion")
+    index.search("papers by Noci from 2023")
+    index.every_match("papers per year")
+    index.draw("state space models", 2)
+    index.warm()
+    gone = weakref.ref(index)
+    gc.disable()
+    try:
+        del index
+        assert gone() is None
+    finally:
+        gc.enable()
