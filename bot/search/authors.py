@@ -84,17 +84,10 @@ class AuthorDirectory:
                 return n
         return 0
 
-    def matches(self, author_filter: str, key: str) -> bool:
-        """Does the folded filter ('hofmann', 'van der klis', 'aurelien lucchi') name this author?"""
-        return _contains_run(key.split(), name_words(author_filter))
-
-    def paper_matches(self, author_filter: str, doc: int) -> bool:
-        """Is any author of paper number `doc` named by the filter?"""
-        return any(self.matches(author_filter, key) for key in self.paper_keys[doc])
-
     def keys_named(self, author_filter: str) -> list[str]:
-        """All author keys the filter names, in the directory's order: among the names holding the
-        filter's first word, not every name (a million papers list about as many people)."""
+        """All author keys the folded filter ('hofmann', 'van der klis', 'aurelien lucchi') names, in the
+        directory's order: among the names holding the filter's first word, not every name (a million
+        papers list about as many people)."""
         words = name_words(author_filter)
         candidates = self._keys_with_word.get(words[0], []) if words else []
         return [key for key in candidates if _contains_run(key.split(), words)]
