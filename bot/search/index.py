@@ -508,9 +508,11 @@ class PaperIndex:
         """Do the slow first-use work now, off the event loop (bot start-up, a rebuilt index): the
         abbreviations the corpus defines (≈ 10 s at 20,000 papers, else paid by the first question), the
         papers' date orders and days (≈ 2.4 s at a million papers, else paid by the first "what's new?"
-        or period) and, with `meaning`, the paper vectors for search by meaning."""
+        or period), the titles autocomplete reads and, with `meaning`, the paper vectors for search by
+        meaning."""
         _ = self._abbreviations
         _ = self._days_oldest_first  # and with them the date orders
+        _ = self._titles_text
         if meaning and self._meaning is not None:
             self._meaning.warm()
 
@@ -750,21 +752,48 @@ class PaperIndex:
 
     def suggest_titles(self, prefix: str, limit: int = 25) -> list[Paper]:
         """Papers for autocomplete (≤ limit): title starts with the text, then a word starts with it, then
-        the text occurs anywhere; accent/case-insensitive; newest first within each group."""
+        the text occurs anywhere (or is the paper's id); accent/case-insensitive; newest first within each
+        group.
+
+        Every folded title is in one string, newest first (`_titles_text`), searched by `str.find`: the
+        first titles found are the newest, so a search stops at `limit` of them, and a rare text is looked
+        for at C speed. Testing each title in Python took 0.1–0.3 s a keystroke at 100,000 papers."""
         wanted = " ".join(fold(prefix).split())
-        ranked: list[tuple[int, tuple[bool, int], int]] = []
-        for d, title in enumerate(self._folded_titles):
-            if title.startswith(wanted):
-                rank = 0
-            elif f" {wanted}" in f" {title}" or f"-{wanted}" in title:
-                rank = 1
-            elif wanted in title or wanted == self.papers[d].id:
-                rank = 2
-            else:
-                continue
-            ranked.append((rank, _newest_first(self.papers[d]), d))
-        ranked.sort()
-        return [self.papers[d] for _, _, d in ranked[: max(limit, 0)]]
+        order = self._date_orders[0][0]
+        shown: list[int] = []  # places in the newest-first order
+        for patterns in ((f"\n{wanted}",), (f" {wanted}", f"-{wanted}"), (wanted,)):
+            if len(shown) >= limit:
+                break
+            found = {at for pattern in patterns for at in self._titles_holding(pattern, limit)}
+            if patterns == (wanted,) and wanted in self._by_id:
+                found.add(self._date_orders[0][1][self._by_id[wanted]])
+            shown += sorted(found.difference(shown))[: limit - len(shown)]
+        return [self.papers[order[at]] for at in shown]
+
+    def _titles_holding(self, pattern: str, enough: int) -> list[int]:
+        """The places, newest first, of the first `enough` titles whose folded text (after its line break)
+        holds `pattern`. Enough for a group: the first n others of any group are among its first
+        n + (those already shown) ≤ `limit` titles."""
+        text, starts = self._titles_text
+        places: list[int] = []
+        at = text.find(pattern)
+        while at >= 0 and len(places) < enough:
+            place = bisect_right(starts, at) - 1
+            places.append(place)
+            at = text.find(pattern, starts[place + 1]) if place + 1 < len(starts) else -1
+        return places
+
+    @cached_property
+    def _titles_text(self) -> tuple[str, array[int]]:
+        """Every folded title after a line break, newest first, and where each title's line break is."""
+        order = self._date_orders[0][0]
+        titles = self._folded_titles
+        starts = array("q")
+        at = 0
+        for doc in order:
+            starts.append(at)
+            at += 1 + len(titles[doc])
+        return "".join(f"\n{titles[doc]}" for doc in order), starts
 
     def authors(self) -> list[str]:
         """Every distinct author (one spelling per person), sorted."""

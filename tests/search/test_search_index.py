@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import random
 import weakref
 from collections.abc import Callable
 from datetime import date
@@ -12,6 +13,7 @@ import pytest
 from bot.corpus.loader import load_corpus
 from bot.corpus.model import Paper
 from bot.errors import AmbiguousPaperError, CorpusError, QueryError, UnknownPaperError
+from bot.search.analysis import fold
 from bot.search.index import PaperIndex
 from bot.search.query import Query
 
@@ -260,6 +262,48 @@ def test_suggest_titles_as_you_type(lab_index: PaperIndex, make_paper: MakePaper
     index = PaperIndex.build([make_paper("fr", "Réseaux de neurones profonds")])
     assert [p.id for p in index.suggest_titles("reseaux")] == ["fr"]
     assert [p.id for p in index.suggest_titles("NEURONES")] == ["fr"]
+
+
+def _suggested_by_the_rule(index: PaperIndex, prefix: str, limit: int) -> list[str]:
+    """What autocomplete must offer, straight from its rule: title starts with the text, then a word of
+    it does (after a space or hyphen), then the text is anywhere in it or is the paper's id; accents and
+    case folded; newest first (undated last, then corpus order) within each group."""
+    wanted = " ".join(fold(prefix).split())
+    ranked = []
+    for number, paper in enumerate(index.papers):
+        title = " ".join(fold(paper.title).split())
+        if title.startswith(wanted):
+            group = 0
+        elif f" {wanted}" in title or f"-{wanted}" in title:
+            group = 1
+        elif wanted in title or wanted == paper.id:
+            group = 2
+        else:
+            continue
+        newest = (paper.published is None, -(paper.published.toordinal() if paper.published else 0))
+        ranked.append((group, newest, number, paper.id))
+    return [paper_id for *_, paper_id in sorted(ranked)[: max(limit, 0)]]
+
+
+def test_autocomplete_offers_titles_by_its_rule_on_a_varied_corpus(make_paper: MakePaper) -> None:
+    rng = random.Random(11)
+    words = ["Diffusion", "diffusion-based", "Réseaux", "state", "space", "Models", "model", "Transformer",
+             "transformers", "LoRA", "low-rank", "A", "an", "on", "Études", "x", "xy", "ÉTAT"]  # fmt: skip
+    papers = [
+        make_paper(
+            f"p{n}",
+            " ".join(rng.choice(words) for _ in range(rng.randint(1, 6))),
+            published=None if n % 9 == 0 else date(2020 + n % 3, 1 + n % 2, 1),  # ties and undated
+        )
+        for n in range(300)
+    ]
+    index = PaperIndex.build(papers, engine="rank-bm25")
+    prefixes = ["", "a", "A ", "d", "diff", "diffusion-b", "-based", "rank", "reseaux", "ÉTUDES", "state sp",
+                "el tr", "x", "xy", "zzz", "p7", "p77", "on a", "  model  ", "ion"]  # fmt: skip
+    for prefix in prefixes:
+        for limit in (0, 1, 5, 25, 1000):
+            expected = _suggested_by_the_rule(index, prefix, limit)
+            assert [p.id for p in index.suggest_titles(prefix, limit)] == expected, (prefix, limit)
 
 
 def test_authors_are_merged_across_spellings(lab_index: PaperIndex) -> None:
