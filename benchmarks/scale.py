@@ -297,6 +297,8 @@ QUESTIONS = (
     "papers per year", "who wrote the most papers?",
 )  # fmt: skip
 """Questions people ask of a large corpus, by the synthetic corpus's names and SciFact's topics."""
+TYPED = ("", "a", "vit", "vitamin d", "xyzzy")
+"""What someone has typed into `/paper`'s title autocomplete (`PaperIndex.suggest_titles`, 25 offers)."""
 
 
 def step_questions(file: Path, data_dir: Path, runs: int) -> dict[str, Any]:
@@ -327,6 +329,15 @@ def step_questions(file: Path, data_dir: Path, runs: int) -> dict[str, Any]:
             times.append((time.perf_counter() - started) * 1000)
         rows.append({"question": question, "median_ms": statistics.median(times), "max_ms": max(times),
                      "answer": answer.text[:60]})  # fmt: skip
+    for typed in TYPED:
+        offers = index.suggest_titles(typed)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            index.suggest_titles(typed)
+            times.append((time.perf_counter() - started) * 1000)
+        rows.append({"question": f"autocomplete {typed!r}", "median_ms": statistics.median(times),
+                     "max_ms": max(times), "answer": f"{len(offers)} titles offered"})  # fmt: skip
     return {"papers": len(index.papers), "engine": index.engine_name, "rows": rows}
 
 
