@@ -217,6 +217,12 @@ async def paperbot(
     client = build_client(app, scheduler_paused=True)
     client.allowed_mentions = client_allowed_mentions
     await bot_runner.start(client)
-    yield client
+    try:
+        yield client
+    finally:
+        # The client stops (its replies in flight finish) before `app` closes the database they write to:
+        # torn down the other way round, a late write opened a connection nothing closed, and its
+        # "deleted before being closed" warning failed whichever test was running when it was collected.
+        await bot_runner.aclose()
     for request, payload in bot_message_payloads(fake_discord):
         assert_pings_only_whom_it_names(payload, f"{request}")
