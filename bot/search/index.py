@@ -346,10 +346,6 @@ class PaperIndex:
         return Reader(self._authors, affiliations, categories, speller, self._terms.knows, self._today)
 
     @cached_property
-    def _folded_titles(self) -> list[str]:
-        return [" ".join(fold(p.title).split()) for p in self.papers]
-
-    @cached_property
     def _title_keys(self) -> list[str]:
         return [_title_key(p.title) for p in self.papers]
 
@@ -787,7 +783,7 @@ class PaperIndex:
     def _titles_text(self) -> tuple[str, array[int]]:
         """Every folded title after a line break, newest first, and where each title's line break is."""
         order = self._date_orders[0][0]
-        titles = self._folded_titles
+        titles = [" ".join(fold(p.title).split()) for p in self.papers]  # not kept: the text holds them
         starts = array("q")
         at = 0
         for doc in order:
